@@ -1,0 +1,1 @@
+"""order-import: recover orders that platform webhooks missed."""

@@ -1,0 +1,55 @@
+"""The connector contract: everything a platform plugin needs, and nothing else of the server.
+
+A plugin is a distribution with an entry point in the group
+``order_import.platforms`` naming a module that implements
+``register_platforms`` (and optionally the other hooks in ``hookspecs``)::
+
+    from server.platforms import hookimpl
+
+    @hookimpl
+    def register_platforms():
+        return [MyConnector]
+
+This package imports nothing from the rest of ``server``.
+"""
+
+from .contract import Capability, DemoEmulator, PlatformConnector
+from .errors import (
+    ConnectorError,
+    InvalidCredentials,
+    PlatformAuthError,
+    PlatformBadResponse,
+    PlatformError,
+    PlatformLimitExceeded,
+    PlatformUnavailable,
+    UnsupportedOperation,
+)
+from .hookspecs import ENTRY_POINT_GROUP, hookimpl
+from .http import HttpClient, Response, RetryPolicy, parse_retry_after
+from .models import Buyer, CredentialField, LineItem, Money, Order, PaymentStatus
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Buyer",
+    "Capability",
+    "ConnectorError",
+    "CredentialField",
+    "DemoEmulator",
+    "HttpClient",
+    "InvalidCredentials",
+    "LineItem",
+    "Money",
+    "Order",
+    "PaymentStatus",
+    "PlatformAuthError",
+    "PlatformBadResponse",
+    "PlatformConnector",
+    "PlatformError",
+    "PlatformLimitExceeded",
+    "PlatformUnavailable",
+    "Response",
+    "RetryPolicy",
+    "UnsupportedOperation",
+    "hookimpl",
+    "parse_retry_after",
+]

@@ -1,0 +1,125 @@
+"""The connector base class every platform plugin subclasses.
+
+A connector class describes its platform (class attributes) and fetches orders
+(async methods). The core creates one instance per store and operation with the
+store's credentials, an ``HttpClient`` and the store's optional ``api_base_url``;
+instances hold no state the core relies on between calls, except caches the
+connector keeps for itself (tokens, store currency).
+"""
+
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from aiohttp import web
+
+from .errors import InvalidCredentials, UnsupportedOperation
+from .http import HttpClient
+from .models import CredentialField, Order
+
+__all__ = ["Capability", "DemoEmulator", "PlatformConnector"]
+
+
+class Capability(enum.Enum):
+    """Operations a connector offers; the core and the conformance kit check them."""
+
+    FETCH_ORDER = "fetch_order"
+    LIST_ORDERS_CREATED = "list_orders_created"
+
+
+class PlatformConnector(ABC):
+    """Base class of a platform connector.
+
+    Class attributes (all required):
+
+    - ``platform_id``: the key users pass as ``platform`` ("shopify"); lowercase.
+    - ``display_name``: what a client shows ("Shopify").
+    - ``order_id_label``: what sellers type to import one order.
+    - ``credential_fields``: the values a seller enters to connect a store; the
+      shop domain or store id is one of them.
+    - ``capabilities``: the operations below that this connector implements.
+
+    Operations raise ``platforms.errors`` exceptions only; anything else is
+    treated by the core as a bug in the connector.
+    """
+
+    platform_id: ClassVar[str]
+    display_name: ClassVar[str]
+    order_id_label: ClassVar[str]
+    credential_fields: ClassVar[tuple[CredentialField, ...]]
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+
+    def __init__(
+        self,
+        *,
+        credentials: Mapping[str, str],
+        http: HttpClient,
+        api_base_url: str | None = None,
+    ) -> None:
+        self.credentials = self.check_credentials(credentials)
+        self.http = http
+        self.api_base_url = api_base_url.rstrip("/") if api_base_url else None
+
+    @classmethod
+    def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
+        """Return the credentials reduced to the declared fields, or raise ``InvalidCredentials``.
+
+        The default checks that required fields are non-blank strings and that
+        no undeclared field is present. Override to add format checks (call
+        ``super()`` first).
+        """
+        declared = {f.name: f for f in cls.credential_fields}
+        unknown = sorted(set(credentials) - set(declared))
+        if unknown:
+            raise InvalidCredentials(f"unknown credential field {unknown[0]!r}", field=unknown[0])
+        cleaned: dict[str, str] = {}
+        for name, spec in declared.items():
+            value = credentials.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if spec.required:
+                    raise InvalidCredentials(f"{spec.label} is required", field=name)
+                continue
+            if not isinstance(value, str):
+                raise InvalidCredentials(f"{spec.label} must be a string", field=name)
+            cleaned[name] = value.strip()
+        return cleaned
+
+    @abstractmethod
+    async def fetch_order(self, reference: str) -> Order | None:
+        """Fetch one order by what the seller typed (trimmed, non-empty).
+
+        Accept every form the platform's sellers see (number, name, internal
+        id). Return ``None`` when the platform has no such order, whatever its
+        status; never return a different order.
+        """
+
+    def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        """Yield pages of the orders created between ``start`` and ``end`` (aware UTC, inclusive).
+
+        Pages are yielded as they arrive so the core can store each before the
+        next is fetched. Returning orders just outside the range is harmless:
+        the core re-checks ``placed_at``. Every order in the range must appear,
+        across all pages, at least once.
+        """
+        raise UnsupportedOperation(f"{self.platform_id} cannot list orders by creation time")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoEmulator:
+    """A local stand-in for a platform's API, started by ``order-import demo``.
+
+    ``make_app(now, seed)`` returns an aiohttp application serving the
+    platform's documented API with realistic orders created over the eight
+    hours before ``now``. The store is reached with ``credentials`` and the
+    emulator's URL as ``apiBaseUrl``.
+    """
+
+    platform_id: str
+    store_name: str
+    credentials: Mapping[str, str]
+    make_app: Callable[[datetime, int], web.Application]

@@ -1,0 +1,64 @@
+"""Errors a connector raises. Each carries a stable ``code`` the product reports.
+
+ConnectorError
+├── InvalidCredentials      INVALID_CREDENTIALS    credentials fail the connector's own checks
+├── UnsupportedOperation    UNSUPPORTED_OPERATION  the connector does not offer this operation
+└── PlatformError                                  the platform could not give a usable answer
+    ├── PlatformAuthError       PLATFORM_AUTH          credentials refused (401/403)
+    ├── PlatformUnavailable     PLATFORM_UNAVAILABLE   429/5xx/timeouts past the retries
+    ├── PlatformBadResponse     PLATFORM_BAD_RESPONSE  a body that cannot be read or mapped
+    └── PlatformLimitExceeded   PLATFORM_LIMIT         the platform refuses the request's scope
+
+Messages never contain credentials: they name the operation, the URL path and
+the platform's status or error code, nothing else.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConnectorError",
+    "InvalidCredentials",
+    "PlatformAuthError",
+    "PlatformBadResponse",
+    "PlatformError",
+    "PlatformLimitExceeded",
+    "PlatformUnavailable",
+    "UnsupportedOperation",
+]
+
+
+class ConnectorError(Exception):
+    code = "CONNECTOR_ERROR"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidCredentials(ConnectorError):
+    code = "INVALID_CREDENTIALS"
+
+
+class UnsupportedOperation(ConnectorError):
+    code = "UNSUPPORTED_OPERATION"
+
+
+class PlatformError(ConnectorError):
+    code = "PLATFORM_ERROR"
+
+
+class PlatformAuthError(PlatformError):
+    code = "PLATFORM_AUTH"
+
+
+class PlatformUnavailable(PlatformError):
+    code = "PLATFORM_UNAVAILABLE"
+
+
+class PlatformBadResponse(PlatformError):
+    code = "PLATFORM_BAD_RESPONSE"
+
+
+class PlatformLimitExceeded(PlatformError):
+    code = "PLATFORM_LIMIT"
