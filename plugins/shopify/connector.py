@@ -1,0 +1,300 @@
+"""The Shopify connector, over the GraphQL Admin API.
+
+Every request is a POST of ``{"query", "variables"}`` to
+``/admin/api/{version}/graphql.json`` with the ``X-Shopify-Access-Token``
+header. Rate limiting is by calculated query cost: a THROTTLED answer (in a 200
+or a 429) is retried by ``HttpClient`` after the wait Shopify's
+``throttleStatus`` implies, and page sizes keep each query under the
+single-query cost limit (``queries``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from contextlib import aclosing
+from datetime import UTC, datetime, timedelta
+from typing import Any, NoReturn
+
+from server.platforms import (
+    Capability,
+    CredentialField,
+    InvalidCredentials,
+    Order,
+    PlatformAuthError,
+    PlatformBadResponse,
+    PlatformConnector,
+    PlatformLimitExceeded,
+    Response,
+)
+
+from . import queries
+from .mapping import map_graphql_order, order_gid
+
+__all__ = ["DEFAULT_API_VERSION", "ShopifyConnector"]
+
+DEFAULT_API_VERSION = "2026-10"
+
+_SHOP_DOMAIN = re.compile(r"(?:https?://)?(?P<host>[a-z0-9][a-z0-9-]*\.myshopify\.com)/?")
+_API_VERSION = re.compile(r"[0-9]{4}-(?:01|04|07|10)")
+_ORDER_ID = re.compile(r"[0-9]{1,20}")
+_ORDER_GID = re.compile(r"gid://shopify/Order/[0-9]{1,20}")
+_THROTTLE_FALLBACK_WAIT = 1.0  # Shopify's recommended backoff when the answer carries no cost data
+_MESSAGE_LIMIT = 300
+
+
+class ShopifyConnector(PlatformConnector):
+    platform_id = "shopify"
+    display_name = "Shopify"
+    order_id_label = "Order number (#1001) or order ID"
+    credential_fields = (
+        CredentialField("shop_domain", "Shop domain"),
+        CredentialField("access_token", "Admin API access token", secret=True),
+        CredentialField("api_version", "API version", required=False),
+    )
+    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED})
+
+    @classmethod
+    def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
+        """Also normalize the shop domain to its bare ``*.myshopify.com`` host and check the API version."""
+        cleaned = super().check_credentials(credentials)
+        match = _SHOP_DOMAIN.fullmatch(cleaned["shop_domain"].lower())
+        if match is None:
+            raise InvalidCredentials(
+                "Shop domain must be the store's myshopify.com address, such as my-shop.myshopify.com",
+                field="shop_domain",
+            )
+        cleaned["shop_domain"] = match["host"]
+        version = cleaned.get("api_version")
+        if version is not None and not _API_VERSION.fullmatch(version):
+            raise InvalidCredentials(
+                f"API version must be a quarterly release such as {DEFAULT_API_VERSION}", field="api_version"
+            )
+        return cleaned
+
+    async def fetch_order(self, reference: str) -> Order | None:
+        """Find an order by name (``#1001``, ``1001``, ``SO-1001``), numeric id or gid."""
+        reference = reference.strip()
+        if reference.startswith("gid://"):
+            return await self._order_by_id(reference) if _ORDER_GID.fullmatch(reference) else None
+        order = await self._order_by_name(reference)
+        if order is None and _ORDER_ID.fullmatch(reference):
+            order = await self._order_by_id(order_gid(reference))
+        return order
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        search = f"created_at:>='{_search_time(start)}' created_at:<='{_search_time(end, round_up=True)}'"
+        async with aclosing(self._order_pages(search)) as pages:
+            async for nodes in pages:
+                yield [map_graphql_order(await self._complete(node)) for node in nodes]
+
+    async def _order_by_name(self, name: str) -> Order | None:
+        """Search by name and keep only an exact match: Shopify's search can return near matches."""
+        wanted = _name_key(name)
+        async with aclosing(self._order_pages(f"name:{_quoted(name)}")) as pages:
+            async for nodes in pages:
+                for node in nodes:
+                    if isinstance(node.get("name"), str) and _name_key(node["name"]) == wanted:
+                        return map_graphql_order(await self._complete(node))
+        return None
+
+    async def _order_by_id(self, gid: str) -> Order | None:
+        variables = {"id": gid, "lineItems": queries.ORDER_LINE_ITEMS}
+        data, _ = await self._query_sized(queries.ORDER_QUERY, variables, "lineItems")
+        if "order" not in data:
+            raise PlatformBadResponse("Shopify answered the order query without 'order'")
+        node = data["order"]
+        return None if node is None else map_graphql_order(await self._complete(node))
+
+    async def _order_pages(self, search: str) -> AsyncGenerator[list[Mapping[str, Any]], None]:
+        """Yield pages of the order nodes matching ``search``, oldest first."""
+        size, cursor = queries.ORDERS_PAGE_SIZE, None
+        while True:
+            variables = {"first": size, "after": cursor, "query": search, "lineItems": queries.LINE_ITEMS_PER_ORDER}
+            data, size = await self._query_sized(queries.ORDERS_QUERY, variables, "first")
+            connection = _object(data.get("orders"), "orders")
+            yield [_object(node, "orders.nodes[]") for node in _list(connection.get("nodes"), "orders.nodes")]
+            cursor = _next_cursor(connection, "orders", cursor)
+            if cursor is None:
+                return
+
+    async def _complete(self, node: Any) -> Mapping[str, Any]:
+        """The order node with all its line items, fetching those beyond the first page."""
+        node = _object(node, "order")
+        connection = _object(node.get("lineItems"), "lineItems")
+        cursor = _next_cursor(connection, "lineItems", None)
+        if cursor is None:
+            return node
+        gid = node.get("id")
+        if not isinstance(gid, str):
+            raise PlatformBadResponse("Shopify answered an order without 'id'")
+        items = list(_list(connection.get("nodes"), "lineItems.nodes"))
+        size = queries.LINE_ITEMS_PAGE_SIZE
+        while cursor is not None:
+            variables = {"id": gid, "first": size, "after": cursor}
+            data, size = await self._query_sized(queries.LINE_ITEMS_QUERY, variables, "first")
+            connection = _object(_object(data.get("order"), "order").get("lineItems"), "order.lineItems")
+            items += _list(connection.get("nodes"), "order.lineItems.nodes")
+            cursor = _next_cursor(connection, "lineItems", cursor)
+        return {**node, "lineItems": {**connection, "nodes": items}}
+
+    async def _query_sized(
+        self, document: str, variables: Mapping[str, Any], size_key: str
+    ) -> tuple[Mapping[str, Any], int]:
+        """Run ``document``, shrinking ``variables[size_key]`` while Shopify finds it too costly.
+
+        Returns the data and the size that was accepted, for the next page.
+        """
+        size: int = variables[size_key]
+        while True:
+            try:
+                return await self._graphql(document, {**variables, size_key: size}), size
+            except _CostExceeded as exc:
+                if size <= 1:
+                    raise
+                size = exc.smaller(size)
+
+    async def _graphql(self, document: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
+        response = await self.http.request(
+            "POST",
+            self._endpoint,
+            headers={"X-Shopify-Access-Token": self.credentials["access_token"], "Accept": "application/json"},
+            json_body={"query": document, "variables": dict(variables)},
+            throttle=_throttle_wait,
+            wait_header=_throttle_wait,
+        )
+        if response.status == 404:
+            raise PlatformBadResponse(f"{response.where} answered HTTP 404: check the shop domain and API version")
+        body = response.json()
+        if not isinstance(body, dict):
+            raise PlatformBadResponse(f"{response.where} answered with JSON that is not a GraphQL response")
+        if body.get("errors"):
+            _raise_graphql_error(body["errors"], response.where)
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise PlatformBadResponse(f"{response.where} answered without GraphQL 'data'")
+        return data
+
+    @property
+    def _endpoint(self) -> str:
+        base = self.api_base_url or f"https://{self.credentials['shop_domain']}"
+        return f"{base}/admin/api/{self.credentials.get('api_version', DEFAULT_API_VERSION)}/graphql.json"
+
+
+class _CostExceeded(PlatformLimitExceeded):
+    """MAX_COST_EXCEEDED: the query asked for more than Shopify allows in one request."""
+
+    def __init__(self, message: str, cost: Any, max_cost: Any) -> None:
+        super().__init__(message)
+        self.cost = cost
+        self.max_cost = max_cost
+
+    def smaller(self, size: int) -> int:
+        """A page size below ``size``, scaled by how far the query went over when Shopify says."""
+        if isinstance(self.cost, (int, float)) and isinstance(self.max_cost, (int, float)) and self.cost > 0:
+            return max(1, min(size - 1, int(size * self.max_cost / self.cost)))
+        return max(1, size // 2)
+
+
+def _raise_graphql_error(errors: Any, where: str) -> NoReturn:
+    """Turn GraphQL top-level ``errors`` into the contract's exceptions (THROTTLED never gets here)."""
+    found = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+    if not found:
+        raise PlatformBadResponse(f"{where} returned a GraphQL error: {_shorten(str(errors))}")
+    if denied := _with_code(found, "ACCESS_DENIED"):
+        message = _shorten(denied.get("message"))
+        raise PlatformAuthError(f"{where} denied access (ACCESS_DENIED: {message}): check the app's access scopes")
+    if too_costly := _with_code(found, "MAX_COST_EXCEEDED"):
+        extensions = too_costly.get("extensions") or {}
+        cost, max_cost = extensions.get("cost"), extensions.get("maxCost")
+        message = f"{where} refused a query costing {cost} (MAX_COST_EXCEEDED, maximum {max_cost})"
+        raise _CostExceeded(message, cost, max_cost)
+    code = _error_code(found[0]) or "no code"
+    raise PlatformBadResponse(f"{where} returned GraphQL error {code}: {_shorten(found[0].get('message'))}")
+
+
+def _throttle_wait(response: Response) -> float | None:
+    """Seconds until Shopify can afford the throttled query, or ``None`` when the answer is not THROTTLED.
+
+    The wait is ``(requestedQueryCost - currentlyAvailable) / restoreRate`` from
+    ``extensions.cost``.
+    """
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or not _is_throttled(body.get("errors")):
+        return None
+    try:
+        cost = body["extensions"]["cost"]
+        status = cost["throttleStatus"]
+        wait = (float(cost["requestedQueryCost"]) - float(status["currentlyAvailable"])) / float(status["restoreRate"])
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return _THROTTLE_FALLBACK_WAIT
+    return wait if wait > 0 else _THROTTLE_FALLBACK_WAIT
+
+
+def _is_throttled(errors: Any) -> bool:
+    """THROTTLED, or the older ``{"message": "Throttled"}`` shape without a code."""
+    return isinstance(errors, list) and any(
+        isinstance(e, dict) and (_error_code(e) == "THROTTLED" or e.get("message") == "Throttled") for e in errors
+    )
+
+
+def _with_code(errors: list[dict[str, Any]], code: str) -> dict[str, Any] | None:
+    return next((e for e in errors if _error_code(e) == code), None)
+
+
+def _error_code(error: Mapping[str, Any]) -> str | None:
+    extensions = error.get("extensions")
+    code = extensions.get("code") if isinstance(extensions, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def _next_cursor(connection: Mapping[str, Any], field: str, previous: str | None) -> str | None:
+    """The ``endCursor`` to continue from, or ``None`` on the last page."""
+    page_info = _object(connection.get("pageInfo"), f"{field}.pageInfo")
+    has_next = page_info.get("hasNextPage")
+    if not isinstance(has_next, bool):
+        raise PlatformBadResponse(f"Shopify answered without {field}.pageInfo.hasNextPage")
+    if not has_next:
+        return None
+    cursor = page_info.get("endCursor")
+    if not isinstance(cursor, str) or not cursor or cursor == previous:
+        raise PlatformBadResponse(f"Shopify answered {field}.pageInfo.hasNextPage without a new endCursor")
+    return cursor
+
+
+def _search_time(moment: datetime, *, round_up: bool = False) -> str:
+    """A UTC search value to the second; ``round_up`` keeps an inclusive upper bound inclusive."""
+    moment = moment.astimezone(UTC)
+    if round_up and moment.microsecond:
+        moment += timedelta(seconds=1)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _quoted(value: str) -> str:
+    """A search-syntax string value: double-quoted, with quotes and backslashes escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _name_key(name: str) -> str:
+    return name.strip().removeprefix("#").casefold()
+
+
+def _object(value: Any, field: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise PlatformBadResponse(f"Shopify answered without an object at {field!r}")
+    return value
+
+
+def _list(value: Any, field: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise PlatformBadResponse(f"Shopify answered without a list at {field!r}")
+    return value
+
+
+def _shorten(message: Any) -> str:
+    text = " ".join(str(message).split()) if message is not None else "no message"
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"

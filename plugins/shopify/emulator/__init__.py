@@ -1,0 +1,48 @@
+"""An emulator of Shopify's GraphQL Admin API for orders, built from Shopify's documentation.
+
+``POST /admin/api/{version}/graphql.json`` (version ``YYYY-MM`` with MM in 01/04/07/10,
+else 404) with header ``X-Shopify-Access-Token`` (missing or wrong: 401
+``{"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}``)
+and a JSON body ``{"query", "variables", "operationName"}`` (unusable: 400
+``{"errors": {"query": "Required parameter missing or invalid"}}``). Queries run for real
+with graphql-core against a subset of the Admin schema: ``order(id:)``, ``orders(first,
+last, after, before, query, sortKey, reverse)`` and ``shop``. Every answer carries
+``extensions.cost`` (requested and actual cost, leaky-bucket ``throttleStatus``); a query
+costing more than what the bucket holds gets THROTTLED, one above 1000 points
+MAX_COST_EXCEEDED, both with HTTP 200 and nothing executed.
+
+Python API for tests::
+
+    emulator = ShopifyEmulator(
+        shop_domain="demo-shop.myshopify.com", access_token="shpat_emulator", currency="USD",
+        name_prefix="#", bucket_size=1000.0, restore_rate=100.0,
+        clock=time.monotonic,                  # seconds, drives the bucket refill
+        now=lambda: datetime.now(UTC),         # "now" in searches, caps cancelledAt/updatedAt
+        timezone="UTC",                        # Shop.ianaTimezone; a bare date in a search is a day there
+    )
+    app = emulator.app()                       # aiohttp web.Application
+    order = emulator.add_order(
+        created_at=datetime(...),              # aware; stored to the second
+        total="59.90",                         # default: the lines' sum (the gap to it becomes tax or discount)
+        financial_status="PAID",               # an OrderDisplayFinancialStatus value
+        email="a@example.com", customer=("Ada", "Lovelace"),   # customer=None: guest, no addresses
+        line_items=[{"title": "Mug", "price": "16.00", "quantity": 2,
+                     "sku": "MUG-1", "variant_title": "Blue", "vendor": "Kiln House"}],
+        cancelled=False, closed=False, name=None,              # name default: prefix + 1001, 1002, ...
+    )                                          # -> the order as served: order["id"], ["name"], ["legacyResourceId"]
+    emulator.add_random_orders(10_000, start=..., end=..., seed=0)   # realistic, totals consistent with lines
+
+    # faults, queued in call order, each consumed by one GraphQL request:
+    emulator.fail_next(503, times=1, retry_after=2.0)  # HTTP status with Shopify's error body
+    emulator.throttle_next()        # THROTTLED, currentlyAvailable just under the query's cost
+    emulator.garbage_next()         # 200 with an HTML body
+    emulator.truncate_next()        # half the body, Content-Length of all of it, connection closed
+    emulator.delay_next(1.5)        # answer normally after 1.5 s
+    emulator.requests               # every request: method, path, headers (token redacted), json
+
+``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
+"""
+
+from .app import ShopifyEmulator, demo_emulator
+
+__all__ = ["ShopifyEmulator", "demo_emulator"]

@@ -1,0 +1,370 @@
+"""The emulator's HTTP side: routing, auth, the cost bucket, fault injection and the Python API."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import random
+import re
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from http import HTTPStatus
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from graphql import DocumentNode, execute_sync
+
+from server.platforms import DemoEmulator
+
+from . import fake
+from .cost import actual_cost, requested_cost
+from .orders import LineSpec, OrderBuilder, OrderSpec
+from .schema import CURRENCIES, SCHEMA, Context, format_error, parse_and_validate
+from .store import OrderStore
+
+MAX_QUERY_COST = 1000
+TOKEN_HEADER = "X-Shopify-Access-Token"
+DOCS = "https://shopify.dev/api/usage/rate-limits"
+_VERSION = re.compile(r"^\d{4}-(01|04|07|10)$")
+_INVALID_TOKEN = {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
+_BAD_REQUEST = {"errors": {"query": "Required parameter missing or invalid"}}
+_ERROR_BODIES = {  # documented bodies for the 4xx/5xx statuses; others use the reason phrase
+    402: "This shop's plan does not have access to this feature",
+    403: "Unavailable Shop",
+    404: "Not Found",
+    423: "This shop is unavailable",
+    500: "An unexpected error occurred",
+}
+_GARBAGE = "<html><body><h1>502 Bad Gateway</h1>The server returned an invalid or incomplete response.</body></html>"
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
+    status: int = 0
+    seconds: float | None = None
+
+
+class _Bucket:
+    """Shopify's leaky bucket of query-cost points, refilled continuously at ``rate`` per second."""
+
+    def __init__(self, size: float, rate: float, clock: Callable[[], float]) -> None:
+        self.size, self.rate, self.clock = size, rate, clock
+        self._available, self._stamp = size, clock()
+
+    def available(self) -> float:
+        now = self.clock()
+        self._available = min(self.size, self._available + (now - self._stamp) * self.rate)
+        self._stamp = now
+        return self._available
+
+    def spend(self, points: float) -> None:
+        self._available = self.available() - points
+
+    def status(self, available: float | None = None) -> dict[str, float]:
+        current = self.available() if available is None else available
+        return {"maximumAvailable": self.size, "currentlyAvailable": round(current, 1), "restoreRate": self.rate}
+
+
+class ShopifyEmulator:
+    """One Shopify store's GraphQL Admin API; see the package docstring for the API."""
+
+    def __init__(
+        self,
+        *,
+        shop_domain: str = "demo-shop.myshopify.com",
+        access_token: str = "shpat_emulator",
+        currency: str = "USD",
+        name_prefix: str = "#",
+        bucket_size: float = 1000.0,
+        restore_rate: float = 100.0,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        timezone: str = "UTC",
+    ) -> None:
+        if currency not in CURRENCIES:
+            raise ValueError(f"unsupported currency {currency!r}; one of {', '.join(CURRENCIES)}")
+        self.shop_domain = shop_domain
+        self._token = access_token
+        self.now = now
+        self.requests: list[dict[str, Any]] = []
+        self._bucket = _Bucket(bucket_size, restore_rate, clock)
+        self._faults: deque[_Fault] = deque()
+        self._store = OrderStore(shop_tz=ZoneInfo(timezone), now=now)
+        self._builder = OrderBuilder(currency=currency, name_prefix=name_prefix, now=now)
+        handle = shop_domain.split(".", 1)[0]
+        self._shop = {
+            "id": "gid://shopify/Shop/68817551431",
+            "name": handle.replace("-", " ").title(),
+            "myshopifyDomain": shop_domain,
+            "currencyCode": currency,
+            "ianaTimezone": timezone,
+        }
+
+    # --- orders ------------------------------------------------------------------------------
+
+    def add_order(
+        self,
+        *,
+        created_at: datetime,
+        total: Decimal | str | None = None,
+        financial_status: str = "PAID",
+        email: str | None = None,
+        customer: tuple[str, str] | None = None,
+        line_items: list[dict[str, Any]] | None = None,
+        cancelled: bool = False,
+        closed: bool = False,
+        name: str | None = None,
+    ) -> dict[str, Any]:
+        """Add one order and return it as the API serves it (a live record: read, don't mutate)."""
+        amount = None if total is None else Decimal(str(total))
+        items = line_items or [{"title": "Store item", "price": amount if amount is not None else "25.00"}]
+        lines = tuple(
+            LineSpec(
+                title=item["title"],
+                price=Decimal(str(item["price"])),
+                quantity=int(item.get("quantity", 1)),
+                sku=item.get("sku"),
+                variant_title=item.get("variant_title"),
+                vendor=item.get("vendor"),
+            )
+            for item in items
+        )
+        spec = OrderSpec(
+            created_at=created_at,
+            lines=lines,
+            financial_status=financial_status,
+            email=email,
+            customer=customer,
+            buyer_name=customer,
+            total=amount,
+            cancelled=cancelled,
+            closed=closed,
+            name=name,
+        )
+        return self._add(spec)
+
+    def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[dict[str, Any]]:
+        """Add ``count`` realistic orders created in ``[start, end)``, in creation order (names ascend)."""
+        rng = random.Random(seed)
+        return [self._add(fake.random_spec(rng, t, as_of=end)) for t in fake.random_times(rng, count, start, end)]
+
+    def _add(self, spec: OrderSpec) -> dict[str, Any]:
+        order = self._builder.build(spec)
+        self._store.add(order)
+        return order.node
+
+    # --- fault injection: each fault is consumed by one GraphQL request, in the order queued --
+
+    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
+        """Answer with HTTP ``status`` (and ``Retry-After`` when given), executing nothing."""
+        self._faults.extend([_Fault("fail", status=status, seconds=retry_after)] * times)
+
+    def throttle_next(self, times: int = 1) -> None:
+        """Answer THROTTLED, reporting a bucket just short of the query's cost; the bucket is untouched."""
+        self._faults.extend([_Fault("throttle")] * times)
+
+    def garbage_next(self, times: int = 1) -> None:
+        """Answer 200 with an HTML body instead of JSON."""
+        self._faults.extend([_Fault("garbage")] * times)
+
+    def truncate_next(self, times: int = 1) -> None:
+        """Send half of the real answer, with a Content-Length for all of it, then close the connection."""
+        self._faults.extend([_Fault("truncate")] * times)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """Wait ``seconds`` before answering normally."""
+        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._record])
+        app.router.add_post("/admin/api/{version}/graphql.json", self._graphql)
+        return app
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
+        body = await request.read()
+        try:
+            payload = json.loads(body) if body else None
+        except ValueError:
+            payload = None
+        headers = {k: ("[redacted]" if k.lower() == TOKEN_HEADER.lower() else v) for k, v in request.headers.items()}
+        self.requests.append({"method": request.method, "path": request.path, "headers": headers, "json": payload})
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    async def _graphql(self, request: web.Request) -> web.StreamResponse:
+        fault = self._faults.popleft() if self._faults else None
+        if fault and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds or 0)
+        elif fault and fault.kind == "fail":
+            return _fail(fault)
+        elif fault and fault.kind == "garbage":
+            return web.Response(text=_GARBAGE, content_type="text/html")
+        if not _VERSION.match(request.match_info["version"]):
+            return _json({"errors": "Not Found"}, status=404)
+        if not hmac.compare_digest(request.headers.get(TOKEN_HEADER, "").encode(), self._token.encode()):
+            return _json(_INVALID_TOKEN, status=401)
+        request_body = await _read_request(request)
+        if request_body is None:
+            return _json(_BAD_REQUEST, status=400)
+        answer = self._answer(*request_body, force_throttle=bool(fault and fault.kind == "throttle"))
+        if fault and fault.kind == "truncate":
+            return await _truncated(request, answer)
+        return _json(answer)
+
+    def _answer(
+        self, query: str, variables: dict[str, Any], operation: str | None, *, force_throttle: bool
+    ) -> dict[str, Any]:
+        """The GraphQL response body: cost checks, then execution against the store."""
+        document, errors = parse_and_validate(query)
+        requested = requested_cost(document, variables, operation) if document and not errors else 0
+        if force_throttle:
+            low = min(self._bucket.available(), max(requested - 10, 0))
+            return self._refusal("Throttled", "THROTTLED", requested, available=low)
+        if requested > MAX_QUERY_COST:
+            message = (
+                f"Query cost is {requested}, which exceeds the single query max cost limit ({MAX_QUERY_COST}).\n\n"
+                "See https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\n"
+                "cost of a query is calculated.\n\n"
+                "To query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
+                "See https://shopify.dev/api/usage/bulk-operations/queries for usage details.\n"
+            )
+            return self._refusal(message, "MAX_COST_EXCEEDED", requested, cost=requested, maxCost=MAX_QUERY_COST)
+        if requested > self._bucket.available():
+            return self._refusal("Throttled", "THROTTLED", requested)
+        if document is None or errors:
+            return {"errors": [format_error(e) for e in errors], "extensions": self._cost(0, 0)}
+        return self._execute(document, variables, operation, requested)
+
+    def _execute(
+        self, document: DocumentNode, variables: dict[str, Any], operation: str | None, requested: int
+    ) -> dict[str, Any]:
+        self._bucket.spend(requested)
+        context = Context(store=self._store, shop=self._shop)
+        result = execute_sync(
+            SCHEMA, document, context_value=context, variable_values=variables, operation_name=operation
+        )
+        # a null ``data`` (a failed non-null root field) is charged as requested
+        actual = requested if result.data is None else actual_cost(document, variables, operation, result.data)
+        self._bucket.spend(actual - requested)  # refund what was not used
+        body: dict[str, Any] = {}
+        if result.errors:
+            body["errors"] = [format_error(e) for e in result.errors]
+        body["data"] = result.data
+        body["extensions"] = self._cost(requested, actual)
+        if context.search:
+            body["extensions"]["search"] = context.search
+        return body
+
+    def _cost(self, requested: int, actual: int | None, available: float | None = None) -> dict[str, Any]:
+        return {
+            "cost": {
+                "requestedQueryCost": requested,
+                "actualQueryCost": actual,
+                "throttleStatus": self._bucket.status(available),
+            }
+        }
+
+    def _refusal(
+        self, message: str, code: str, requested: int, *, available: float | None = None, **details: Any
+    ) -> dict[str, Any]:
+        """A cost refusal: nothing executed, ``actualQueryCost`` null."""
+        extensions = {"code": code, **details, "documentation": DOCS}
+        return {
+            "errors": [{"message": message, "extensions": extensions}],
+            "extensions": self._cost(requested, None, available),
+        }
+
+
+async def _read_request(request: web.Request) -> tuple[str, dict[str, Any], str | None] | None:
+    """``(query, variables, operationName)`` from a JSON or ``application/graphql`` body; ``None`` if unusable."""
+    text = await request.text()
+    if request.content_type == "application/graphql":
+        return (text, {}, None) if text.strip() else None
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    query, variables, operation = body.get("query"), body.get("variables") or {}, body.get("operationName")
+    if not isinstance(query, str) or not query.strip() or not isinstance(variables, dict):
+        return None
+    return query, variables, operation if isinstance(operation, str) else None
+
+
+def _json(body: Any, *, status: int = 200) -> web.Response:
+    return web.json_response(body, status=status, dumps=_dumps, headers={"X-Request-Id": str(uuid.uuid4())})
+
+
+def _dumps(body: Any) -> str:
+    return json.dumps(body, separators=(",", ":"))
+
+
+def _fail(fault: _Fault) -> web.Response:
+    reason = _ERROR_BODIES.get(fault.status) or HTTPStatus(fault.status).phrase
+    response = _json({"errors": reason}, status=fault.status)
+    if fault.seconds is not None:
+        response.headers["Retry-After"] = f"{fault.seconds:g}"
+    return response
+
+
+async def _truncated(request: web.Request, body: dict[str, Any]) -> web.StreamResponse:
+    data = _dumps(body).encode()
+    response = web.StreamResponse(headers={"Content-Type": "application/json"})
+    response.content_length = len(data)
+    await response.prepare(request)
+    await response.write(data[: len(data) // 2])
+    assert request.transport is not None
+    request.transport.close()
+    return response
+
+
+DEMO_TOKEN = "shpat_demo_0c3f9d2b7a6e4f18b5d1e2a9c4b7f603"
+
+
+def demo_emulator() -> DemoEmulator:
+    """The Shopify store ``order-import demo`` starts: ~40 orders over the 8 hours before ``now``."""
+    credentials = {"shop_domain": "demo-shop.myshopify.com", "access_token": DEMO_TOKEN}
+    return DemoEmulator(
+        platform_id="shopify",
+        store_name="Demo Shopify store",
+        credentials=credentials,
+        make_app=lambda now, seed: _demo_store(now, seed).app(),
+    )
+
+
+def _demo_store(now: datetime, seed: int) -> ShopifyEmulator:
+    emulator = ShopifyEmulator(shop_domain="demo-shop.myshopify.com", access_token=DEMO_TOKEN)
+    rng = random.Random(seed)
+    older = fake.random_times(rng, 3, now - timedelta(days=6), now - timedelta(days=1))
+    recent = fake.random_times(rng, 37, now - timedelta(hours=8), now)
+    specials = {  # recent-order index -> (financial status, cancelled): every demo shows the unusual cases
+        4: ("REFUNDED", True),
+        11: ("PENDING", False),
+        17: ("VOIDED", True),
+        23: ("PARTIALLY_REFUNDED", False),
+        30: ("REFUNDED", False),
+        34: ("AUTHORIZED", False),
+    }
+    for created_at in older:
+        emulator._add(fake.random_spec(rng, created_at, as_of=now))
+    for index, created_at in enumerate(recent):
+        spec = fake.random_spec(rng, created_at, as_of=now)
+        if index in specials:
+            status, cancelled = specials[index]
+            spec = replace(
+                spec, financial_status=status, cancelled=cancelled, fulfillment_status="UNFULFILLED", closed=False
+            )
+        emulator._add(spec)
+    return emulator

@@ -1,0 +1,265 @@
+"""The subset of Shopify's GraphQL Admin schema that covers orders, executed with graphql-core.
+
+Type and field names follow https://shopify.dev/docs/api/admin-graphql (QueryRoot,
+Order, MoneyBag, MoneyV2, MailingAddress, LineItem, OrderSortKeys, ...). Custom
+scalars are served as the strings Shopify sends: ``Decimal`` ("11.5"),
+``DateTime`` ("2024-01-01T00:00:00Z"), ``UnsignedInt64`` ("148977776").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    build_schema,
+    parse,
+    validate,
+)
+
+from .search import SearchSyntaxError
+from .store import OrderStore, PaginationError, line_items_connection, orders_connection
+
+CURRENCIES = (
+    "AUD", "BRL", "CAD", "CHF", "CNY", "CZK", "DKK", "EUR", "GBP", "HKD", "INR", "JPY", "MXN", "NOK", "NZD",
+    "PLN", "SEK", "SGD", "USD", "ZAR",
+)  # fmt: skip
+COUNTRIES = (
+    "AT", "AU", "BE", "BR", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IN", "IT", "JP", "MX",
+    "NL", "NO", "NZ", "PL", "PT", "SE", "SG", "US", "ZA",
+)  # fmt: skip
+
+SDL = f"""
+schema {{ query: QueryRoot }}
+
+scalar DateTime
+scalar Decimal
+scalar UnsignedInt64
+
+type QueryRoot {{
+  order(id: ID!): Order
+  orders(first: Int, last: Int, after: String, before: String, query: String,
+         sortKey: OrderSortKeys = PROCESSED_AT, reverse: Boolean = false): OrderConnection!
+  shop: Shop!
+}}
+
+type Shop {{
+  id: ID!
+  name: String!
+  myshopifyDomain: String!
+  currencyCode: CurrencyCode!
+  ianaTimezone: String!
+}}
+
+enum OrderSortKeys {{
+  CREATED_AT CURRENT_TOTAL_PRICE CUSTOMER_NAME DESTINATION FINANCIAL_STATUS FULFILLMENT_STATUS ID
+  ORDER_NUMBER PO_NUMBER PROCESSED_AT RELEVANCE TOTAL_ITEMS_QUANTITY TOTAL_PRICE UPDATED_AT
+}}
+enum OrderDisplayFinancialStatus {{
+  AUTHORIZED EXPIRED PAID PARTIALLY_PAID PARTIALLY_REFUNDED PENDING REFUNDED VOIDED
+}}
+enum OrderDisplayFulfillmentStatus {{
+  FULFILLED IN_PROGRESS ON_HOLD OPEN PARTIALLY_FULFILLED PENDING_FULFILLMENT REQUEST_DECLINED
+  RESTOCKED SCHEDULED UNFULFILLED
+}}
+enum OrderCancelReason {{ CUSTOMER DECLINED FRAUD INVENTORY OTHER STAFF }}
+enum CurrencyCode {{ {" ".join(CURRENCIES)} }}
+enum CountryCode {{ {" ".join(COUNTRIES)} }}
+
+type PageInfo {{
+  hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
+  endCursor: String
+}}
+
+type OrderConnection {{ edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }}
+type OrderEdge {{ cursor: String! node: Order! }}
+
+type Order {{
+  id: ID!
+  legacyResourceId: UnsignedInt64!
+  name: String!
+  createdAt: DateTime!
+  processedAt: DateTime!
+  updatedAt: DateTime!
+  cancelledAt: DateTime
+  cancelReason: OrderCancelReason
+  closed: Boolean!
+  closedAt: DateTime
+  confirmed: Boolean!
+  test: Boolean!
+  email: String
+  phone: String
+  note: String
+  tags: [String!]!
+  currencyCode: CurrencyCode!
+  presentmentCurrencyCode: CurrencyCode!
+  displayFinancialStatus: OrderDisplayFinancialStatus
+  displayFulfillmentStatus: OrderDisplayFulfillmentStatus!
+  totalPriceSet: MoneyBag!
+  subtotalPriceSet: MoneyBag
+  currentTotalPriceSet: MoneyBag!
+  totalTaxSet: MoneyBag
+  totalShippingPriceSet: MoneyBag!
+  totalDiscountsSet: MoneyBag
+  customer: Customer
+  billingAddress: MailingAddress
+  shippingAddress: MailingAddress
+  lineItems(first: Int, last: Int, after: String, before: String, reverse: Boolean = false): LineItemConnection!
+}}
+
+type MoneyBag {{ shopMoney: MoneyV2! presentmentMoney: MoneyV2! }}
+type MoneyV2 {{ amount: Decimal! currencyCode: CurrencyCode! }}
+
+type Customer {{
+  id: ID!
+  legacyResourceId: UnsignedInt64!
+  firstName: String
+  lastName: String
+  displayName: String!
+  email: String
+  phone: String
+}}
+
+type MailingAddress {{
+  id: ID!
+  name: String
+  firstName: String
+  lastName: String
+  company: String
+  address1: String
+  address2: String
+  city: String
+  province: String
+  provinceCode: String
+  country: String
+  countryCodeV2: CountryCode
+  zip: String
+  phone: String
+}}
+
+type LineItemConnection {{ edges: [LineItemEdge!]! nodes: [LineItem!]! pageInfo: PageInfo! }}
+type LineItemEdge {{ cursor: String! node: LineItem! }}
+
+type LineItem {{
+  id: ID!
+  name: String!
+  title: String!
+  quantity: Int!
+  sku: String
+  variantTitle: String
+  vendor: String
+  originalUnitPriceSet: MoneyBag!
+  discountedUnitPriceSet: MoneyBag!
+  originalTotalSet: MoneyBag!
+  discountedTotalSet: MoneyBag!
+}}
+"""
+
+
+@dataclass(slots=True)
+class Context:
+    """Per-request state the resolvers read and fill."""
+
+    store: OrderStore
+    shop: dict[str, Any]
+    search: list[dict[str, Any]] = field(default_factory=list)
+
+
+_GID = re.compile(r"^gid://shopify/(\w+)/(\d+)$")
+
+
+def _resolve_order(_: None, info: GraphQLResolveInfo[Context], id: str) -> dict[str, Any] | None:
+    """An order by gid; ``null`` for an unknown one, an error for a value that is not a gid at all."""
+    match = _GID.match(id)
+    if match is None:
+        raise GraphQLError(f"Invalid global id '{id}'", extensions={"code": "argumentLiteralsIncompatible"})
+    order = info.context.store.get(int(match[2])) if match[1] == "Order" else None
+    return order.node if order else None
+
+
+def _resolve_orders(
+    _: None, info: GraphQLResolveInfo[Context], *, sortKey: str, reverse: bool, query: str | None = None, **page: Any
+) -> dict[str, Any]:
+    context: Context = info.context
+    try:
+        view = context.store.view(query, sortKey, reverse)
+        connection = orders_connection(view, **_page_args(page))
+    except (PaginationError, SearchSyntaxError) as exc:
+        raise GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"}) from exc
+    if view.warnings:
+        path = [str(key) for key in info.path.as_list()]
+        context.search.append({"path": path, "query": query, "parsed": view.parsed, "warnings": view.warnings})
+    return connection
+
+
+def _resolve_line_items(
+    order: dict[str, Any], _: GraphQLResolveInfo[Context], *, reverse: bool, **page: Any
+) -> dict[str, Any]:
+    try:
+        return line_items_connection(order["lineItems"], reverse=reverse, **_page_args(page))
+    except PaginationError as exc:
+        raise GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"}) from exc
+
+
+def _page_args(page: dict[str, Any]) -> dict[str, Any]:
+    return {name: page.get(name) for name in ("first", "last", "after", "before")}
+
+
+def _build() -> GraphQLSchema:
+    schema = build_schema(SDL)
+    root = schema.query_type
+    assert root is not None
+    root.fields["order"].resolve = _resolve_order
+    root.fields["orders"].resolve = _resolve_orders
+    root.fields["shop"].resolve = lambda _, info: info.context.shop
+    order = schema.get_type("Order")
+    assert isinstance(order, GraphQLObjectType)
+    order.fields["lineItems"].resolve = _resolve_line_items
+    return schema
+
+
+SCHEMA = _build()
+
+
+@lru_cache(maxsize=256)
+def parse_and_validate(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """Parse and validate once per distinct query text: clients repeat the same query for every page."""
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        return None, (error,)
+    return document, tuple(validate(SCHEMA, document))
+
+
+_UNDEFINED_FIELD = re.compile(r"^Cannot query field '(\w+)' on type '(\w+)'\.")
+_UNKNOWN_ARGUMENT = re.compile(r"^Unknown argument '(\w+)' on field '(\w+)\.(\w+)'\.")
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    """graphql-core's error in the wording and codes of Shopify's (graphql-ruby) server where known."""
+    formatted = dict(error.formatted)
+    if match := _UNDEFINED_FIELD.match(error.message):
+        field_name, type_name = match.groups()
+        formatted["message"] = f"Field '{field_name}' doesn't exist on type '{type_name}'"
+        formatted["extensions"] = {"code": "undefinedField", "typeName": type_name, "fieldName": field_name}
+    elif match := _UNKNOWN_ARGUMENT.match(error.message):
+        argument, _, field_name = match.groups()
+        formatted["message"] = f"Field '{field_name}' doesn't accept argument '{argument}'"
+        formatted["extensions"] = {
+            "code": "argumentNotAccepted",
+            "name": field_name,
+            "typeName": "Field",
+            "argumentName": argument,
+        }
+    elif "extensions" not in formatted:
+        formatted["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}
+    return formatted

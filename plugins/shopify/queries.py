@@ -1,0 +1,116 @@
+"""GraphQL Admin API documents the connector sends, and what each one costs.
+
+Shopify refuses any single query whose *requested* cost exceeds 1,000 points.
+The requested cost follows the documented rules: scalars and enums cost 0, an
+object 1, and a connection 2 plus ``first`` times the cost of one of its nodes
+(so nested connections multiply). ``PageInfo`` is an object and costs 1. Page
+sizes below are the largest that keep each query within the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+MAX_QUERY_COST = 1000
+MAX_PAGE_SIZE = 250
+LINE_ITEMS_PER_ORDER = 5
+"""Line items fetched with each order; an order with more gets the rest from ``LINE_ITEMS_QUERY``."""
+
+_MONEY = "shopMoney { amount currencyCode }"
+
+_LINE_ITEM_FIELDS = f"""
+fragment LineItemFields on LineItem {{
+  name
+  sku
+  quantity
+  originalUnitPriceSet {{ {_MONEY} }}
+  discountedTotalSet {{ {_MONEY} }}
+}}
+"""
+
+_ORDER_FIELDS = f"""
+fragment OrderFields on Order {{
+  id
+  legacyResourceId
+  name
+  createdAt
+  cancelledAt
+  email
+  displayFinancialStatus
+  currencyCode
+  totalPriceSet {{ {_MONEY} }}
+  customer {{ firstName lastName displayName email }}
+  billingAddress {{ name }}
+  lineItems(first: $lineItems) {{
+    nodes {{ ...LineItemFields }}
+    pageInfo {{ hasNextPage endCursor }}
+  }}
+}}
+"""
+
+ORDERS_QUERY = (
+    """
+query Orders($first: Int!, $after: String, $query: String!, $lineItems: Int!) {
+  orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
+    nodes { ...OrderFields }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+    + _ORDER_FIELDS
+    + _LINE_ITEM_FIELDS
+)
+
+ORDER_QUERY = (
+    """
+query Order($id: ID!, $lineItems: Int!) {
+  order(id: $id) { ...OrderFields }
+}
+"""
+    + _ORDER_FIELDS
+    + _LINE_ITEM_FIELDS
+)
+
+LINE_ITEMS_QUERY = (
+    """
+query OrderLineItems($id: ID!, $first: Int!, $after: String) {
+  order(id: $id) {
+    lineItems(first: $first, after: $after) {
+      nodes { ...LineItemFields }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+    + _LINE_ITEM_FIELDS
+)
+
+_LINE_ITEM_COST = 1 + 2 + 2  # the line item, and two MoneyBags holding a MoneyV2 each
+
+
+def _connection_cost(first: int, node_cost: int) -> int:
+    return 2 + first * node_cost + 1  # + pageInfo
+
+
+def order_cost(line_items: int) -> int:
+    """One ``OrderFields`` selection: the order, totalPriceSet.shopMoney, customer, billingAddress, lineItems."""
+    return 1 + 2 + 1 + 1 + _connection_cost(line_items, _LINE_ITEM_COST)
+
+
+def orders_query_cost(first: int, line_items: int = LINE_ITEMS_PER_ORDER) -> int:
+    return _connection_cost(first, order_cost(line_items))
+
+
+def line_items_query_cost(first: int) -> int:
+    return 1 + _connection_cost(first, _LINE_ITEM_COST)
+
+
+def largest_page(cost: Callable[[int], int]) -> int:
+    """The largest page size, up to 250, whose query ``cost`` stays within the single-query limit."""
+    return max(n for n in range(1, MAX_PAGE_SIZE + 1) if cost(n) <= MAX_QUERY_COST)
+
+
+ORDERS_PAGE_SIZE = largest_page(orders_query_cost)
+ORDER_LINE_ITEMS = largest_page(order_cost)
+"""Line items fetched with a single order (``ORDER_QUERY``)."""
+LINE_ITEMS_PAGE_SIZE = largest_page(line_items_query_cost)

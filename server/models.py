@@ -1,0 +1,166 @@
+"""Persistence: Tortoise models. Rules live in ``server.services``, not here.
+
+Uniqueness the product promises is enforced by the database: one imported order
+and one Transaction List row per (store, platform order id).
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ImportStatus(str, enum.Enum):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    CANCELED = "CANCELED"
+
+
+class ImportMethod(str, enum.Enum):
+    ORDER_ID = "ORDER_ID"
+    TIME = "TIME"
+
+
+class JobStatus(str, enum.Enum):
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class TransactionSource(str, enum.Enum):
+    WEBHOOK = "WEBHOOK"
+    IMPORT = "IMPORT"
+
+
+class DecimalText(fields.CharField):  # type: ignore[type-arg]
+    """An exact decimal kept as text, so "69.8400" and "100" come back as the platform sent them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=40, **kwargs)
+
+    def to_db_value(self, value: Any, instance: Any) -> str | None:  # type: ignore[override]
+        return None if value is None else str(Decimal(value))
+
+    def to_python_value(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        return None if value is None else Decimal(value)
+
+
+class Seller(Model):
+    id = fields.UUIDField(primary_key=True)
+    name = fields.CharField(max_length=200, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "seller"
+
+
+class ApiToken(Model):
+    id = fields.UUIDField(primary_key=True)
+    seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="tokens")
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "api_token"
+
+
+class Store(Model):
+    id = fields.UUIDField(primary_key=True)
+    seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="stores")
+    platform = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=200)
+    credentials = fields.TextField()  # encrypted, see server.crypto
+    api_base_url = fields.CharField(max_length=2048, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "store"
+        unique_together = (("seller", "platform", "name"),)
+
+
+class ImportJob(Model):
+    id = fields.UUIDField(primary_key=True)
+    seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="jobs")
+    store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField("models.Store", related_name="jobs")
+    method = fields.CharEnumField(ImportMethod, max_length=16)
+    order_ref = fields.CharField(max_length=255, null=True)
+    hours = fields.SmallIntField(null=True)
+    window_start = fields.DatetimeField(null=True)
+    window_end = fields.DatetimeField(null=True)
+    status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.RUNNING)
+    fetched = fields.IntField(default=0)
+    imported = fields.IntField(default=0)
+    skipped = fields.IntField(default=0)
+    error_code = fields.CharField(max_length=64, null=True)
+    error = fields.TextField(null=True)
+    warning = fields.TextField(null=True)
+    started_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+    heartbeat_at = fields.DatetimeField()
+
+    class Meta:
+        table = "import_job"
+        indexes = (("status", "heartbeat_at"),)
+
+
+# A row of the Transaction List. Imports add rows and never change or delete one.
+class Transaction(Model):
+    id = fields.UUIDField(primary_key=True)
+    seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="transactions")
+    store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField("models.Store", related_name="transactions")
+    platform = fields.CharField(max_length=64)
+    order_id = fields.CharField(max_length=255)
+    order_number = fields.CharField(max_length=255)
+    number_key = fields.CharField(max_length=255)  # order number lowercased, without a leading "#"
+    status = fields.CharField(max_length=16, default="SUCCEEDED")
+    source = fields.CharEnumField(TransactionSource, max_length=16)
+    buyer_name = fields.CharField(max_length=255, null=True)
+    buyer_email = fields.CharField(max_length=320, null=True)
+    email_key = fields.CharField(max_length=320, null=True)
+    total_amount = DecimalText()
+    currency = fields.CharField(max_length=3)
+    line_items = fields.JSONField(default=list)
+    placed_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "transaction"
+        unique_together = (("store", "order_id"),)
+        indexes = (("seller", "created_at"), ("seller", "number_key"), ("seller", "email_key"))
+
+
+# An order fetched by an import, waiting for (or past) the seller's decision.
+class ImportedOrder(Model):
+    id = fields.UUIDField(primary_key=True)
+    seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="imports")
+    store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField("models.Store", related_name="imports")
+    job: fields.ForeignKeyNullableRelation[ImportJob] = fields.ForeignKeyField(
+        "models.ImportJob", related_name="orders", null=True, on_delete=fields.SET_NULL
+    )
+    transaction: fields.ForeignKeyNullableRelation[Transaction] = fields.ForeignKeyField(
+        "models.Transaction", related_name="imports", null=True, on_delete=fields.RESTRICT
+    )
+    platform = fields.CharField(max_length=64)
+    order_id = fields.CharField(max_length=255)
+    order_number = fields.CharField(max_length=255)
+    status = fields.CharEnumField(ImportStatus, max_length=16, default=ImportStatus.PENDING)
+    payment_status = fields.CharField(max_length=32)
+    placed_at = fields.DatetimeField()
+    imported_at = fields.DatetimeField()
+    buyer_name = fields.CharField(max_length=255, null=True)
+    buyer_email = fields.CharField(max_length=320, null=True)
+    total_amount = DecimalText()
+    currency = fields.CharField(max_length=3)
+    line_items = fields.JSONField(default=list)
+    payload = fields.JSONField()  # the platform's own order, for View
+    decided_at = fields.DatetimeField(null=True)
+    cancel_reason = fields.TextField(null=True)
+
+    class Meta:
+        table = "imported_order"
+        unique_together = (("store", "order_id"),)
+        indexes = (("seller", "status", "placed_at"),)

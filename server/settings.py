@@ -1,0 +1,78 @@
+"""Operator settings, read from ``ORDER_IMPORT_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SQLITE_FILE = "order-import.sqlite3"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite://{DEFAULT_SQLITE_FILE}"
+    secret_key: str = ""
+    allow_local_api: bool = False
+    cors_origins: tuple[str, ...] = ()
+    broadcast_url: str = "memory://"
+    # How long importOrders waits for a job before answering with it still RUNNING.
+    job_wait_seconds: float = 3.0
+    # A RUNNING job whose heartbeat is older than this is marked FAILED / INTERRUPTED.
+    job_lease_seconds: float = 60.0
+    # Time-window imports ask the platform for this much extra on both ends.
+    window_overlap_seconds: float = 300.0
+    retry_attempts: int = 5
+    retry_base_delay: float = 0.5
+    http_timeout: float = 30.0
+    load_entry_points: bool = True
+    graphiql: bool = True
+    extra_plugins: tuple[object, ...] = field(default=(), compare=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        database_url = env.get("ORDER_IMPORT_DATABASE_URL") or cls.database_url
+        scheme = database_url.split("://", 1)[0]
+        if scheme not in ("sqlite", "postgres", "postgresql", "asyncpg"):
+            raise SettingsError(
+                f"ORDER_IMPORT_DATABASE_URL must start with sqlite:// or postgres://, not {scheme}://"
+            )
+        secret_key = env.get("ORDER_IMPORT_SECRET_KEY", "")
+        if not secret_key:
+            if scheme != "sqlite":
+                raise SettingsError("ORDER_IMPORT_SECRET_KEY is required with PostgreSQL")
+            secret_key = _local_secret_key(database_url)
+        return cls(
+            database_url=database_url,
+            secret_key=secret_key,
+            allow_local_api=env.get("ORDER_IMPORT_ALLOW_LOCAL_API", "") == "1",
+            cors_origins=tuple(o.strip() for o in env.get("ORDER_IMPORT_CORS_ORIGINS", "").split(",") if o.strip()),
+            broadcast_url=env.get("ORDER_IMPORT_BROADCAST_URL") or cls.broadcast_url,
+        )
+
+
+def _local_secret_key(database_url: str) -> str:
+    """Generate the credentials key once and keep it beside the SQLite file (demo and development only)."""
+    path = database_url.removeprefix("sqlite://")
+    if path in ("", ":memory:"):
+        return secrets.token_urlsafe(32)
+    key_file = Path(path).with_name(Path(path).name + ".key")
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(32)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
