@@ -92,7 +92,11 @@ class ShopifyConnector(PlatformConnector):
     async def _order_by_name(self, name: str) -> Order | None:
         """Search by name and keep only an exact match: Shopify's search can return near matches."""
         wanted = _name_key(name)
-        async with aclosing(self._order_pages(f"name:{_quoted(name)}")) as pages:
+        search = f"name:{_quoted(name)}"
+        if not name.startswith("#"):
+            # Sellers often drop the "#"; ask for both spellings and let the exact match decide.
+            search += f" OR name:{_quoted('#' + name)}"
+        async with aclosing(self._order_pages(search)) as pages:
             async for nodes in pages:
                 for node in nodes:
                     if isinstance(node.get("name"), str) and _name_key(node["name"]) == wanted:

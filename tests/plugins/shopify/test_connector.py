@@ -89,7 +89,7 @@ async def test_fetch_by_bare_number_matches_the_name_with_its_hash(
     order = await shopify.fetch_order("1001")
 
     assert order is not None and order.order_id == "450789469"
-    assert [v["query"] for v in variables(api)] == ['name:"1001"']
+    assert [v["query"] for v in variables(api)] == ['name:"1001" OR name:"#1001"']
 
 
 async def test_fetch_by_custom_prefixed_name_ignores_case(api: aioresponses, shopify: ShopifyConnector) -> None:
@@ -98,7 +98,7 @@ async def test_fetch_by_custom_prefixed_name_ignores_case(api: aioresponses, sho
     order = await shopify.fetch_order("so-1001")
 
     assert order is not None and (order.order_id, order.order_number) == ("77", "SO-1001")
-    assert variables(api)[0]["query"] == 'name:"so-1001"'
+    assert variables(api)[0]["query"] == 'name:"so-1001" OR name:"#so-1001"'
 
 
 async def test_fetch_by_numeric_id_after_the_name_search_finds_nothing(
@@ -111,7 +111,7 @@ async def test_fetch_by_numeric_id_after_the_name_search_finds_nothing(
 
     assert order is not None and order.order_number == "#1001"
     name_search, by_id = sent(api)
-    assert name_search["variables"]["query"] == 'name:"450789469"'
+    assert name_search["variables"]["query"] == 'name:"450789469" OR name:"#450789469"'
     assert by_id["variables"] == {"id": ORDER_1001_GID, "lineItems": ORDER_LINE_ITEMS}
     assert "order(id: $id)" in by_id["query"]
 
@@ -150,7 +150,7 @@ async def test_search_values_are_quoted_and_escaped(api: aioresponses, shopify: 
     api.post(ENDPOINT, payload=orders_response([]))
 
     assert await shopify.fetch_order('A"B\\C') is None
-    assert variables(api)[0]["query"] == 'name:"A\\"B\\\\C"'
+    assert variables(api)[0]["query"] == 'name:"A\\"B\\\\C" OR name:"#A\\"B\\\\C"'
 
 
 async def test_name_search_follows_pages_until_the_match(api: aioresponses, shopify: ShopifyConnector) -> None:
