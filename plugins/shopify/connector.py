@@ -96,7 +96,7 @@ class ShopifyConnector(PlatformConnector):
         if not name.startswith("#"):
             # Sellers often drop the "#"; ask for both spellings and let the exact match decide.
             search += f" OR name:{_quoted('#' + name)}"
-        async with aclosing(self._order_pages(search)) as pages:
+        async with aclosing(self._order_pages(search, size=queries.NAME_MATCHES_PAGE_SIZE)) as pages:
             async for nodes in pages:
                 for node in nodes:
                     if isinstance(node.get("name"), str) and _name_key(node["name"]) == wanted:
@@ -111,9 +111,11 @@ class ShopifyConnector(PlatformConnector):
         node = data["order"]
         return None if node is None else map_graphql_order(await self._complete(node))
 
-    async def _order_pages(self, search: str) -> AsyncGenerator[list[Mapping[str, Any]], None]:
+    async def _order_pages(
+        self, search: str, *, size: int = queries.ORDERS_PAGE_SIZE
+    ) -> AsyncGenerator[list[Mapping[str, Any]], None]:
         """Yield pages of the order nodes matching ``search``, oldest first."""
-        size, cursor = queries.ORDERS_PAGE_SIZE, None
+        cursor: str | None = None
         while True:
             variables = {"first": size, "after": cursor, "query": search, "lineItems": queries.LINE_ITEMS_PER_ORDER}
             data, size = await self._query_sized(queries.ORDERS_QUERY, variables, "first")

@@ -114,3 +114,5 @@ ORDERS_PAGE_SIZE = largest_page(orders_query_cost)
 ORDER_LINE_ITEMS = largest_page(order_cost)
 """Line items fetched with a single order (``ORDER_QUERY``)."""
 LINE_ITEMS_PAGE_SIZE = largest_page(line_items_query_cost)
+# A name search expects one match (near matches are possible): a small page keeps it cheap.
+NAME_MATCHES_PAGE_SIZE = 5

@@ -345,7 +345,10 @@ def demo_emulator() -> DemoEmulator:
 
 
 def _demo_store(now: datetime, seed: int) -> ShopifyEmulator:
-    emulator = ShopifyEmulator(shop_domain="demo-shop.myshopify.com", access_token=DEMO_TOKEN)
+    # Shopify Plus limits (bucket 10,000, 1,000 points/s): the demo shows the product, not the throttle.
+    emulator = ShopifyEmulator(
+        shop_domain="demo-shop.myshopify.com", access_token=DEMO_TOKEN, bucket_size=10_000.0, restore_rate=1_000.0
+    )
     rng = random.Random(seed)
     older = fake.random_times(rng, 3, now - timedelta(days=6), now - timedelta(days=1))
     recent = fake.random_times(rng, 37, now - timedelta(hours=8), now)

@@ -13,7 +13,12 @@ from aioresponses import aioresponses
 from yarl import URL
 
 from plugins.shopify import ShopifyConnector
-from plugins.shopify.queries import LINE_ITEMS_PAGE_SIZE, ORDER_LINE_ITEMS, ORDERS_PAGE_SIZE
+from plugins.shopify.queries import (
+    LINE_ITEMS_PAGE_SIZE,
+    NAME_MATCHES_PAGE_SIZE,
+    ORDER_LINE_ITEMS,
+    ORDERS_PAGE_SIZE,
+)
 from server.platforms import (
     HttpClient,
     InvalidCredentials,
@@ -75,7 +80,7 @@ async def test_fetch_by_hash_name_keeps_only_the_exact_match(api: aioresponses, 
     assert (order.order_id, order.order_number) == ("450789469", "#1001")
     [body] = sent(api)
     assert body["variables"]["query"] == 'name:"#1001"'
-    assert body["variables"]["first"] == ORDERS_PAGE_SIZE
+    assert body["variables"]["first"] == NAME_MATCHES_PAGE_SIZE
     assert "orders(" in body["query"]
     call = api.requests[("POST", URL(ENDPOINT))][0]
     assert call.kwargs["headers"]["X-Shopify-Access-Token"] == TOKEN
@@ -249,7 +254,7 @@ async def test_max_cost_exceeded_even_for_one_order_is_a_limit_error(
 
     with pytest.raises(PlatformLimitExceeded, match="MAX_COST_EXCEEDED"):
         await shopify.fetch_order("#1001")
-    halvings = [ORDERS_PAGE_SIZE]
+    halvings = [NAME_MATCHES_PAGE_SIZE]
     while halvings[-1] > 1:
         halvings.append(halvings[-1] // 2)
     assert [v["first"] for v in variables(api)] == halvings

@@ -1,0 +1,126 @@
+"""The ASGI application: GraphQL over HTTP and websockets at ``/graphql``, and ``/healthz``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from tortoise import connections
+
+from .context import Context
+from .db import close_database, open_database
+from .outbound import create_session
+from .platforms.manager import PlatformRegistry, get_plugin_manager
+from .runtime import Runtime
+from .schema import build_schema
+from .services.accounts import authenticate
+from .services.jobs import JobRunner
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+UNAUTHENTICATED = {
+    "errors": [
+        {"message": "Send 'Authorization: Bearer <token>' with a valid API token.", "extensions": {"code": "UNAUTHENTICATED"}}
+    ]
+}
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's ASGI view, with the seller's token checked before any operation runs."""
+
+    def __init__(self, app: Starlette, **kwargs: Any) -> None:
+        super().__init__(build_schema(), subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,), **kwargs)
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            wants_ide = request.method == "GET" and "text/html" in request.headers.get("accept", "")
+            if not (wants_ide and self.graphql_ide):
+                seller = await authenticate(request.headers.get("authorization"))
+                if seller is None:
+                    response = JSONResponse(UNAUTHENTICATED, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+                    await response(scope, receive, send)
+                    return
+                scope.setdefault("state", {})["seller"] = seller
+        await super().__call__(scope, receive, send)
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(runtime=self.app.state.runtime, request=request, response=response, seller=request.scope.get("state", {}).get("seller"))
+
+    async def on_ws_connect(self, context: Context) -> None:
+        params = context.connection_params or {}
+        authorization = params.get("authorization") or params.get("Authorization")
+        seller = await authenticate(authorization if isinstance(authorization, str) else None)
+        if seller is None:
+            raise ConnectionRejectionError({"reason": "a valid 'authorization': 'Bearer <token>' is required"})
+        context.seller = seller
+
+
+async def healthz(request: Request) -> JSONResponse:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:
+        log.exception("health check: database unreachable")
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def create_app(settings: Settings) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        registry = PlatformRegistry(
+            get_plugin_manager(load_entry_points=settings.load_entry_points, plugins=settings.extra_plugins)
+        )
+        await open_database(settings.database_url)
+        session = create_session(allow_local=settings.allow_local_api)
+        runtime = Runtime(settings=settings, registry=registry, session=session)
+        runtime.jobs = JobRunner(runtime.broker, lease_seconds=settings.job_lease_seconds)
+        await runtime.jobs.sweep()
+        runtime.jobs.start_sweeper()
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            await runtime.jobs.shutdown()
+            await session.close()
+            await close_database()
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                max_age=600,
+            )
+        )
+    app = Starlette(lifespan=lifespan, middleware=middleware)
+    view = GraphQLView(
+        app,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allowed_origins=settings.cors_origins,
+    )
+    app.router.routes.extend(
+        [
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )
+    return app

@@ -1,0 +1,24 @@
+"""What every resolver gets in ``info.context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .loaders import Loaders
+from .models import Seller
+from .runtime import Runtime
+
+
+@dataclass
+class Context:
+    runtime: Runtime
+    request: Any
+    response: Any
+    seller: Seller | None = None
+    connection_params: dict[str, Any] | None = None
+    loaders: Loaders = field(default_factory=Loaders)
+
+    def fresh_loaders(self) -> None:
+        """Forget cached rows; a websocket context lives for many events."""
+        self.loaders = Loaders()

@@ -1,0 +1,50 @@
+"""Domain errors: expected failures a user can act on, each with a stable code.
+
+DomainError
+├── InvalidInput       INVALID_INPUT      an argument breaks a rule (``field`` names it)
+├── UnknownPlatform    UNKNOWN_PLATFORM   no installed plugin provides the platform
+├── StoreNotFound      STORE_NOT_FOUND    no such store for this seller
+├── NotFound           NOT_FOUND          no such record for this seller
+├── AlreadyDecided     ALREADY_DECIDED    the imported order was accepted or canceled already
+├── DuplicateStore     DUPLICATE_STORE    the seller has a store of that platform and name
+└── Unauthenticated    UNAUTHENTICATED    no valid API token
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "ERROR"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    code = "INVALID_INPUT"
+
+
+class UnknownPlatform(DomainError):
+    code = "UNKNOWN_PLATFORM"
+
+
+class StoreNotFound(DomainError):
+    code = "STORE_NOT_FOUND"
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class AlreadyDecided(DomainError):
+    code = "ALREADY_DECIDED"
+
+
+class DuplicateStore(DomainError):
+    code = "DUPLICATE_STORE"
+
+
+class Unauthenticated(DomainError):
+    code = "UNAUTHENTICATED"

@@ -1,0 +1,1 @@
+"""Thin resolvers: unpack arguments, call one service function, map the result."""

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from ..context import Context
+from ..schema.types import PageInfo, Transaction, TransactionConnection, TransactionEdge
+from ..services import transactions
+from .common import seller_of
+
+
+async def resolve_transactions(
+    info: Info[Context, None],
+    platform: str | None = None,
+    store: strawberry.ID | None = None,
+    search: str | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> TransactionConnection:
+    page = await transactions.list_transactions(
+        seller_of(info), platform=platform, store_id=store, search=search, first=first, after=after
+    )
+    return TransactionConnection(
+        edges=[TransactionEdge(cursor=c, node=Transaction.from_row(r)) for r, c in zip(page.items, page.cursors)],
+        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.cursors[-1] if page.cursors else None),
+        total_count=page.total_count,
+    )

@@ -1,0 +1,51 @@
+"""The long-lived resources of one server process, created and closed by the app's lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import pluggy
+
+from .crypto import CredentialsCipher
+from .events import Broker, MemoryBroker
+from .platforms import RetryPolicy
+from .platforms.manager import PlatformRegistry
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    registry: PlatformRegistry
+    session: aiohttp.ClientSession
+    broker: Broker = field(default_factory=MemoryBroker)
+    jobs: Any = None  # server.services.jobs.JobRunner, set once the runtime exists
+
+    def __post_init__(self) -> None:
+        self.cipher = CredentialsCipher(self.settings.secret_key)
+        self.retry_policy = RetryPolicy(
+            attempts=self.settings.retry_attempts,
+            base_delay=self.settings.retry_base_delay,
+            timeout=self.settings.http_timeout,
+        )
+
+    @property
+    def pm(self) -> pluggy.PluginManager:
+        return self.registry.pm
+
+    async def notify(self, hook_name: str, **kwargs: Any) -> None:
+        """Call a lifecycle hook of every plugin after a commit; failures are logged, never raised."""
+        hook: Callable[..., list[Any]] = getattr(self.pm.hook, hook_name)
+        for impl in hook.get_hookimpls():  # type: ignore[attr-defined]
+            try:
+                result = impl.function(**{k: kwargs[k] for k in impl.argnames})
+                if hasattr(result, "__await__"):
+                    await result
+            except Exception:
+                log.exception("plugin %s failed in %s", impl.plugin_name, hook_name)

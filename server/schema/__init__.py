@@ -1,0 +1,83 @@
+"""The GraphQL schema: root types whose fields point at ``server.resolvers``."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+from ..resolvers import imports, platforms, stores, transactions
+from .errors import PresentErrors
+from .types import (
+    AcceptImportPayload,
+    CancelImportPayload,
+    ConnectStorePayload,
+    ImportedOrder,
+    ImportedOrderConnection,
+    ImportJob,
+    ImportOrdersPayload,
+    PendingImportEvent,
+    Platform,
+    Store,
+    TransactionConnection,
+)
+
+# Built once: per-request limiter instances would defeat the validation cache.
+LIMIT_RULES = [depth_rule(10, None, None), max_aliases_rule(30)]
+
+
+@strawberry.type
+class Query:
+    platforms: list[Platform] = strawberry.field(resolver=platforms.resolve_platforms)
+    stores: list[Store] = strawberry.field(resolver=stores.resolve_stores)
+    pending_imports: ImportedOrderConnection = strawberry.field(resolver=imports.resolve_pending_imports)
+    imported_order: ImportedOrder | None = strawberry.field(resolver=imports.resolve_imported_order)
+    transactions: TransactionConnection = strawberry.field(resolver=transactions.resolve_transactions)
+    import_job: ImportJob | None = strawberry.field(resolver=imports.resolve_import_job)
+
+
+@strawberry.type
+class Mutation:
+    import_orders: ImportOrdersPayload = strawberry.mutation(
+        resolver=imports.resolve_import_orders, description="Exactly one of orderId and hours (1 to 6)."
+    )
+    accept_import: AcceptImportPayload = strawberry.mutation(resolver=imports.resolve_accept_import)
+    cancel_import: CancelImportPayload = strawberry.mutation(resolver=imports.resolve_cancel_import)
+    connect_store: ConnectStorePayload = strawberry.mutation(resolver=stores.resolve_connect_store)
+
+
+@strawberry.type
+class Subscription:
+    pending_imports: PendingImportEvent = strawberry.subscription(
+        resolver=imports.subscribe_pending_imports,
+        description="Changes to the pending list the caller may see, optionally narrowed.",
+    )
+    import_job: ImportJob = strawberry.subscription(
+        resolver=imports.subscribe_import_job, description="Progress of one import job until it finishes."
+    )
+
+
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
+        """Errors are logged by PresentErrors (unexpected ones only), not with the whole query."""
+
+
+def build_schema() -> strawberry.Schema:
+    return _Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[
+            PresentErrors,
+            lambda: AddValidationRules(LIMIT_RULES),
+            lambda: MaxTokensLimiter(max_token_count=2000),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+        ],
+    )
+
+
+logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)

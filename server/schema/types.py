@@ -1,0 +1,380 @@
+"""GraphQL object types. Built from rows by the ``from_row`` constructors; related rows come through DataLoaders."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from .. import models
+from ..context import Context
+from ..platforms import Capability, PlatformConnector
+
+
+@strawberry.enum
+class ImportStatus(enum.Enum):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    CANCELED = "CANCELED"
+
+
+@strawberry.enum
+class ImportMethod(enum.Enum):
+    ORDER_ID = "ORDER_ID"
+    TIME = "TIME"
+
+
+@strawberry.enum
+class ImportJobStatus(enum.Enum):
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+@strawberry.enum
+class TransactionStatus(enum.Enum):
+    SUCCEEDED = "SUCCEEDED"
+
+
+@strawberry.enum
+class TransactionSource(enum.Enum):
+    WEBHOOK = "WEBHOOK"
+    IMPORT = "IMPORT"
+
+
+@strawberry.enum
+class PendingImportChange(enum.Enum):
+    ADDED = "ADDED"
+    UPDATED = "UPDATED"
+    REMOVED = "REMOVED"
+
+
+@strawberry.enum
+class PaymentStatus(enum.Enum):
+    PAID = "PAID"
+    PENDING = "PENDING"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
+    REFUNDED = "REFUNDED"
+    VOIDED = "VOIDED"
+    FAILED = "FAILED"
+    UNKNOWN = "UNKNOWN"
+
+
+@strawberry.type
+class CredentialField:
+    name: str
+    label: str
+    secret: bool
+    required: bool
+
+
+@strawberry.type(description="A sales platform, contributed by an installed plugin.")
+class Platform:
+    id: strawberry.ID
+    name: str
+    order_id_label: str
+    credential_fields: list[CredentialField]
+    supports_order_id: bool = strawberry.field(description="Whether one order can be imported by its id.")
+    supports_time: bool = strawberry.field(description="Whether orders can be imported by creation time.")
+
+    @classmethod
+    def from_connector(cls, connector: type[PlatformConnector]) -> Platform:
+        return cls(
+            id=strawberry.ID(connector.platform_id),
+            name=connector.display_name,
+            order_id_label=connector.order_id_label,
+            credential_fields=[
+                CredentialField(name=f.name, label=f.label, secret=f.secret, required=f.required)
+                for f in connector.credential_fields
+            ],
+            supports_order_id=Capability.FETCH_ORDER in connector.capabilities,
+            supports_time=Capability.LIST_ORDERS_CREATED in connector.capabilities,
+        )
+
+
+def _platform(info: Info[Context, None], platform_id: str) -> Platform:
+    return Platform.from_connector(info.context.runtime.registry.get(platform_id))
+
+
+@strawberry.type(description="A seller's connected store. Credentials are write-only: never readable back.")
+class Store:
+    id: strawberry.ID
+    name: str
+    api_base_url: str | None
+    created_at: datetime
+    platform_id: strawberry.Private[str]
+
+    @strawberry.field
+    def platform(self, info: Info[Context, None]) -> Platform:
+        return _platform(info, self.platform_id)
+
+    @classmethod
+    def from_row(cls, row: models.Store) -> Store:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            api_base_url=row.api_base_url,
+            created_at=row.created_at,
+            platform_id=row.platform,
+        )
+
+
+async def _store(info: Info[Context, None], store_id: uuid.UUID) -> Store:
+    row = await info.context.loaders.store.load(store_id)
+    assert row is not None  # a foreign key
+    return Store.from_row(row)
+
+
+@strawberry.type
+class Money:
+    amount: Decimal
+    currency_code: str
+
+
+@strawberry.type
+class Buyer:
+    name: str | None
+    email: str | None
+
+
+@strawberry.type
+class LineItem:
+    sku: str | None
+    name: str
+    quantity: int
+    unit_price: Money
+    total: Money
+
+
+def _line_items(rows: list[dict[str, Any]]) -> list[LineItem]:
+    def money(m: dict[str, str]) -> Money:
+        return Money(amount=Decimal(m["amount"]), currency_code=m["currency"])
+
+    return [
+        LineItem(sku=r["sku"], name=r["name"], quantity=r["quantity"], unit_price=money(r["unit_price"]), total=money(r["total"]))
+        for r in rows
+    ]
+
+
+@strawberry.type(description="A row of the Transaction List.")
+class Transaction:
+    id: strawberry.ID
+    order_id: str
+    order_number: str
+    status: TransactionStatus
+    source: TransactionSource
+    buyer: Buyer
+    total: Money
+    line_items: list[LineItem]
+    placed_at: datetime
+    created_at: datetime
+    store_id: strawberry.Private[uuid.UUID]
+    platform_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def store(self, info: Info[Context, None]) -> Store:
+        return await _store(info, self.store_id)
+
+    @strawberry.field
+    def platform(self, info: Info[Context, None]) -> Platform:
+        return _platform(info, self.platform_id)
+
+    @classmethod
+    def from_row(cls, row: models.Transaction) -> Transaction:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            order_id=row.order_id,
+            order_number=row.order_number,
+            status=TransactionStatus(row.status),
+            source=TransactionSource(row.source.value),
+            buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
+            total=Money(amount=row.total_amount, currency_code=row.currency),
+            line_items=_line_items(row.line_items),
+            placed_at=row.placed_at,
+            created_at=row.created_at,
+            store_id=row.store_id,
+            platform_id=row.platform,
+        )
+
+
+@strawberry.type(description="One run of importOrders.")
+class ImportJob:
+    id: strawberry.ID
+    method: ImportMethod
+    order_id: str | None
+    hours: int | None
+    window_start: datetime | None
+    window_end: datetime | None
+    status: ImportJobStatus
+    fetched: int = strawberry.field(description="Orders read from the platform (inside the window).")
+    imported: int = strawberry.field(description="New (or restored) pending imports.")
+    skipped: int = strawberry.field(description="Orders already known: pending, accepted, listed or canceled.")
+    error_code: str | None
+    error: str | None
+    warning: str | None = strawberry.field(description="Something the seller should know, e.g. platform reporting lag.")
+    started_at: datetime
+    finished_at: datetime | None
+    store_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def store(self, info: Info[Context, None]) -> Store:
+        return await _store(info, self.store_id)
+
+    @classmethod
+    def from_row(cls, row: models.ImportJob) -> ImportJob:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            method=ImportMethod(row.method.value),
+            order_id=row.order_ref,
+            hours=row.hours,
+            window_start=row.window_start,
+            window_end=row.window_end,
+            status=ImportJobStatus(row.status.value),
+            fetched=row.fetched,
+            imported=row.imported,
+            skipped=row.skipped,
+            error_code=row.error_code,
+            error=row.error,
+            warning=row.warning,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            store_id=row.store_id,
+        )
+
+
+@strawberry.type(description="An order fetched from a platform by an import, waiting for the seller's decision.")
+class ImportedOrder:
+    id: strawberry.ID
+    order_id: str = strawberry.field(description="The platform's own id of the order.")
+    order_number: str = strawberry.field(description='What the seller sees ("#1001").')
+    status: ImportStatus
+    payment_status: PaymentStatus
+    placed_at: datetime
+    imported_at: datetime
+    buyer: Buyer
+    total: Money
+    line_items: list[LineItem]
+    raw: JSON = strawberry.field(description="The platform's own payload, for View.")
+    decided_at: datetime | None
+    cancel_reason: str | None
+    store_id: strawberry.Private[uuid.UUID]
+    platform_id: strawberry.Private[str]
+    job_id: strawberry.Private[uuid.UUID | None]
+    transaction_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field
+    async def store(self, info: Info[Context, None]) -> Store:
+        return await _store(info, self.store_id)
+
+    @strawberry.field
+    def platform(self, info: Info[Context, None]) -> Platform:
+        return _platform(info, self.platform_id)
+
+    @strawberry.field
+    async def job(self, info: Info[Context, None]) -> ImportJob | None:
+        row = await info.context.loaders.job.load(self.job_id) if self.job_id else None
+        return ImportJob.from_row(row) if row else None
+
+    @strawberry.field
+    async def transaction(self, info: Info[Context, None]) -> Transaction | None:
+        row = await info.context.loaders.transaction.load(self.transaction_id) if self.transaction_id else None
+        return Transaction.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, row: models.ImportedOrder) -> ImportedOrder:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            order_id=row.order_id,
+            order_number=row.order_number,
+            status=ImportStatus(row.status.value),
+            payment_status=PaymentStatus(row.payment_status),
+            placed_at=row.placed_at,
+            imported_at=row.imported_at,
+            buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
+            total=Money(amount=row.total_amount, currency_code=row.currency),
+            line_items=_line_items(row.line_items),
+            raw=row.payload,
+            decided_at=row.decided_at,
+            cancel_reason=row.cancel_reason,
+            store_id=row.store_id,
+            platform_id=row.platform,
+            job_id=row.job_id,
+            transaction_id=row.transaction_id,
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class ImportedOrderEdge:
+    cursor: str
+    node: ImportedOrder
+
+
+@strawberry.type
+class ImportedOrderConnection:
+    edges: list[ImportedOrderEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class TransactionEdge:
+    cursor: str
+    node: Transaction
+
+
+@strawberry.type
+class TransactionConnection:
+    edges: list[TransactionEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class UserError:
+    code: str
+    message: str
+    field: list[str] | None
+
+
+@strawberry.type
+class ImportOrdersPayload:
+    job: ImportJob | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class AcceptImportPayload:
+    imported_order: ImportedOrder | None
+    transaction: Transaction | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class CancelImportPayload:
+    imported_order: ImportedOrder | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ConnectStorePayload:
+    store: Store | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class PendingImportEvent:
+    change: PendingImportChange
+    order: ImportedOrder

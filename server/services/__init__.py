@@ -1,0 +1,1 @@
+"""Domain logic. Nothing here knows about GraphQL; errors are ``server.errors`` exceptions."""

@@ -1,0 +1,191 @@
+"""Importing orders: jobs that fetch from a platform and store the unknown orders as pending.
+
+Orders are stored page by page, each page in one database transaction with the
+job's counters, so a job that fails half-way keeps what it stored and a re-run
+completes it. Duplicates are impossible by construction: the database's unique
+(store, order id) constraints and conflict-ignoring inserts decide which job
+"wins" an order, never a read followed by a write.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from ..errors import InvalidInput
+from ..events import job_channel, pending_channel
+from ..models import ImportedOrder, ImportJob, ImportMethod, ImportStatus, JobStatus, Seller, Store, Transaction
+from ..platforms import Capability, ConnectorError, Order
+from ..runtime import Runtime
+from .records import order_record
+from .stores import connector_class, get_store, open_connector
+
+log = logging.getLogger(__name__)
+
+MAX_ORDER_REF = 255
+HOURS = range(1, 7)
+
+
+async def start_import(
+    rt: Runtime, seller: Seller, *, platform: str, store_id: str, order_ref: str | None, hours: int | None
+) -> ImportJob:
+    """Validate, record a job and run it; return it finished, or RUNNING if it takes longer than a moment."""
+    cls = connector_class(rt, platform)
+    store = await get_store(seller, store_id, platform=platform)
+    if (order_ref is None) == (hours is None):
+        raise InvalidInput("give exactly one of orderId and hours", field="orderId" if order_ref is None else "hours")
+    now = datetime.now(UTC)
+    if order_ref is not None:
+        order_ref = order_ref.strip()
+        if not order_ref or len(order_ref) > MAX_ORDER_REF:
+            raise InvalidInput(f"orderId must be 1 to {MAX_ORDER_REF} characters", field="orderId")
+        if Capability.FETCH_ORDER not in cls.capabilities:
+            raise InvalidInput(f"{cls.display_name} cannot import one order by id", field="orderId")
+        job = await ImportJob.create(
+            seller=seller, store=store, method=ImportMethod.ORDER_ID, order_ref=order_ref, heartbeat_at=now
+        )
+    else:
+        if hours not in HOURS:
+            raise InvalidInput("hours must be 1, 2, 3, 4, 5 or 6", field="hours")
+        if Capability.LIST_ORDERS_CREATED not in cls.capabilities:
+            raise InvalidInput(f"{cls.display_name} cannot import orders by time", field="hours")
+        job = await ImportJob.create(
+            seller=seller,
+            store=store,
+            method=ImportMethod.TIME,
+            hours=hours,
+            window_start=now - timedelta(hours=hours),
+            window_end=now,
+            heartbeat_at=now,
+        )
+    await rt.jobs.start(job.id, lambda: run_job(rt, job, store))
+    await rt.jobs.wait(job.id, rt.settings.job_wait_seconds)
+    await job.refresh_from_db()
+    return job
+
+
+@dataclass
+class _Progress:
+    fetched: int = 0
+    imported: int = 0
+    skipped: int = 0
+    seen: set[str] = field(default_factory=set)
+
+
+async def run_job(rt: Runtime, job: ImportJob, store: Store) -> None:
+    """Do the job's work and record how it ended. Never raises (except on cancellation)."""
+    progress = _Progress()
+    try:
+        connector = await open_connector(rt, store)
+        if job.method == ImportMethod.ORDER_ID:
+            assert job.order_ref is not None
+            order = await connector.fetch_order(job.order_ref)
+            if order is None:
+                name = connector_class(rt, store.platform).display_name
+                await _finish(rt, job, progress, "ORDER_NOT_FOUND", f"{name} has no order {job.order_ref!r}")
+                return
+            await _store_page(rt, job, store, [order], progress, restore=True)
+        else:
+            assert job.window_start is not None and job.window_end is not None
+            overlap = timedelta(seconds=rt.settings.window_overlap_seconds)
+            pages = connector.orders_created(job.window_start - overlap, job.window_end + overlap)
+            async for page in pages:
+                inside = [o for o in page if job.window_start <= o.placed_at <= job.window_end]
+                await _store_page(rt, job, store, inside, progress, restore=False)
+    except ConnectorError as exc:
+        await _finish(rt, job, progress, exc.code, exc.message)
+    except InvalidInput as exc:  # the store's apiBaseUrl no longer passes the outbound rule
+        await _finish(rt, job, progress, exc.code, exc.message)
+    except Exception:
+        log.exception("import job %s failed unexpectedly", job.id)
+        await _finish(rt, job, progress, "INTERNAL_ERROR", "the import stopped on an unexpected error")
+    else:
+        await _finish(rt, job, progress, None, None)
+
+
+async def _store_page(
+    rt: Runtime, job: ImportJob, store: Store, orders: Iterable[Order], progress: _Progress, *, restore: bool
+) -> None:
+    page: dict[str, Order] = {}
+    for order in orders:
+        if order.order_id not in progress.seen:
+            page[order.order_id] = order
+    progress.seen.update(page)
+    now = datetime.now(UTC)
+    added: list[ImportedOrder] = []
+    async with in_transaction() as conn:
+        known = set(
+            await Transaction.filter(store_id=store.id, order_id__in=list(page))
+            .using_db(conn)
+            .values_list("order_id", flat=True)
+        )
+        fresh = {oid: o for oid, o in page.items() if oid not in known}
+        if fresh:
+            await ImportedOrder.bulk_create(
+                [
+                    ImportedOrder(
+                        seller_id=job.seller_id,
+                        store_id=store.id,
+                        platform=store.platform,
+                        job_id=job.id,
+                        imported_at=now,
+                        **order_record(o),
+                    )
+                    for o in fresh.values()
+                ],
+                ignore_conflicts=True,
+                using_db=conn,
+            )
+            if restore:
+                for oid, order in fresh.items():
+                    await ImportedOrder.filter(store_id=store.id, order_id=oid, status=ImportStatus.CANCELED).using_db(
+                        conn
+                    ).update(
+                        status=ImportStatus.PENDING,
+                        job_id=job.id,
+                        imported_at=now,
+                        decided_at=None,
+                        cancel_reason=None,
+                        **order_record(order),
+                    )
+            added = await ImportedOrder.filter(
+                job_id=job.id, order_id__in=list(fresh), status=ImportStatus.PENDING
+            ).using_db(conn)
+        progress.fetched += len(page)
+        progress.imported += len(added)
+        progress.skipped += len(page) - len(added)
+        await ImportJob.filter(id=job.id).using_db(conn).update(
+            fetched=progress.fetched, imported=progress.imported, skipped=progress.skipped, heartbeat_at=now
+        )
+    for row in added:
+        await rt.broker.publish(pending_channel(job.seller_id), pending_event("ADDED", row))
+    await rt.broker.publish(job_channel(job.id), {"job": str(job.id)})
+    for row in added:
+        await rt.notify("order_pending", platform=store.platform, store_id=str(store.id), order=page[row.order_id])
+
+
+async def _finish(rt: Runtime, job: ImportJob, progress: _Progress, code: str | None, message: str | None) -> None:
+    await ImportJob.filter(id=job.id).update(
+        status=JobStatus.FAILED if code else JobStatus.SUCCEEDED,
+        error_code=code,
+        error=message,
+        fetched=progress.fetched,
+        imported=progress.imported,
+        skipped=progress.skipped,
+        finished_at=datetime.now(UTC),
+    )
+    await rt.broker.publish(job_channel(job.id), {"job": str(job.id)})
+
+
+def pending_event(change: str, row: ImportedOrder) -> dict[str, str]:
+    return {
+        "change": change,
+        "id": str(row.id),
+        "status": row.status.value,
+        "store": str(row.store_id),
+        "platform": row.platform,
+    }

@@ -1,0 +1,79 @@
+"""The Transaction List: one row per (store, order id), added by webhooks or accepted imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+
+from ..errors import InvalidInput
+from ..models import ImportedOrder, Seller, Transaction, TransactionSource
+from .paging import Page, paginate, parse_id
+
+MAX_SEARCH = 320
+
+
+def number_key(order_number: str) -> str:
+    return order_number.strip().removeprefix("#").casefold()
+
+
+async def record_transaction(
+    conn: BaseDBAsyncClient, *, seller_id: Any, store_id: Any, platform: str, source: TransactionSource, **columns: Any
+) -> Transaction:
+    """The store's row for ``columns["order_id"]``: inserted now, or the one already there (never changed)."""
+    email = columns.get("buyer_email")
+    await Transaction.bulk_create(
+        [
+            Transaction(
+                seller_id=seller_id,
+                store_id=store_id,
+                platform=platform,
+                source=source,
+                number_key=number_key(columns["order_number"]),
+                email_key=email.casefold() if email else None,
+                **columns,
+            )
+        ],
+        ignore_conflicts=True,
+        using_db=conn,
+    )
+    return await Transaction.get(store_id=store_id, order_id=columns["order_id"]).using_db(conn)
+
+
+def transaction_columns(row: ImportedOrder) -> dict[str, Any]:
+    return {
+        "order_id": row.order_id,
+        "order_number": row.order_number,
+        "buyer_name": row.buyer_name,
+        "buyer_email": row.buyer_email,
+        "total_amount": row.total_amount,
+        "currency": row.currency,
+        "line_items": row.line_items,
+        "placed_at": row.placed_at,
+    }
+
+
+async def list_transactions(
+    seller: Seller,
+    *,
+    platform: str | None,
+    store_id: str | None,
+    search: str | None,
+    first: int,
+    after: str | None,
+) -> Page[Transaction]:
+    query = Transaction.filter(seller_id=seller.id)
+    if platform is not None:
+        query = query.filter(platform=platform)
+    if store_id is not None:
+        query = query.filter(store_id=parse_id(store_id))
+    if search is not None:
+        term = search.strip()
+        if len(term) > MAX_SEARCH:
+            raise InvalidInput(f"search is longer than {MAX_SEARCH} characters", field="search")
+        if term:
+            query = query.filter(
+                Q(order_id__iexact=term) | Q(number_key=number_key(term)) | Q(email_key=term.casefold())
+            )
+    return await paginate(query, sort="created_at", first=first, after=after)
