@@ -11,7 +11,10 @@ import aiohttp
 import aioresponses.core
 import pytest
 
+from plugins.shopify.emulator import ShopifyEmulator
 from server.platforms import HttpClient, RetryPolicy
+from server.services import accounts
+from tests.support import Server, running_server, serve_app
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -39,3 +42,60 @@ async def http_session() -> AsyncIterator[aiohttp.ClientSession]:
 def http(http_session: aiohttp.ClientSession) -> HttpClient:
     """A retrying client with millisecond backoff, for connector tests."""
     return HttpClient(http_session, FAST_RETRIES)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    """The whole app under uvicorn on a loopback port, on a fresh in-memory database."""
+    async with running_server() as running:
+        yield running
+
+
+@pytest.fixture
+def shopify() -> ShopifyEmulator:
+    """A Shopify store whose cost bucket never runs dry; throttling is injected where a test wants it."""
+    return ShopifyEmulator(
+        shop_domain="test-shop.myshopify.com", access_token="shpat_test_token", bucket_size=1e9, restore_rate=1e9
+    )
+
+
+@pytest.fixture
+async def shopify_url(shopify: ShopifyEmulator) -> AsyncIterator[str]:
+    async with serve_app(shopify.app()) as url:
+        yield url
+
+
+async def new_token(name: str) -> str:
+    return await accounts.create_token(await accounts.get_or_create_seller(name))
+
+
+@pytest.fixture
+async def token(server: Server) -> str:
+    return await new_token("alice")
+
+
+@pytest.fixture
+async def store_id(server: Server, token: str, shopify_url: str) -> str:
+    """Alice's Shopify store, connected through the API to the emulator."""
+    data = await server.execute(
+        CONNECT_STORE,
+        {
+            "platform": "shopify",
+            "name": "Alice's shop",
+            "credentials": {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_test_token"},
+            "apiBaseUrl": shopify_url,
+        },
+        token=token,
+    )
+    assert data["connectStore"]["userErrors"] == []
+    return data["connectStore"]["store"]["id"]
+
+
+CONNECT_STORE = """
+mutation($platform: String!, $name: String!, $credentials: JSON!, $apiBaseUrl: String) {
+  connectStore(platform: $platform, name: $name, credentials: $credentials, apiBaseUrl: $apiBaseUrl) {
+    store { id name apiBaseUrl platform { id } }
+    userErrors { code message field }
+  }
+}
+"""

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from ..resolvers import imports, platforms, stores, transactions
-from .errors import PresentErrors
+from .errors import present
 from .types import (
     AcceptImportPayload,
     CancelImportPayload,
@@ -62,7 +60,9 @@ class Subscription:
 
 class _Schema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
-        """Errors are logged by PresentErrors (unexpected ones only), not with the whole query."""
+        """Present each error (see ``errors.present``); unexpected ones are logged there, without the query."""
+        for error in errors:
+            present(error)
 
 
 def build_schema() -> strawberry.Schema:
@@ -71,7 +71,6 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
-            PresentErrors,
             lambda: AddValidationRules(LIMIT_RULES),
             lambda: MaxTokensLimiter(max_token_count=2000),
             lambda: ParserCache(maxsize=256),
@@ -79,5 +78,3 @@ def build_schema() -> strawberry.Schema:
         ],
     )
 
-
-logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)

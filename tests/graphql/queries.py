@@ -1,0 +1,67 @@
+"""GraphQL documents shared by the API tests."""
+
+JOB_FIELDS = "id method orderId hours windowStart windowEnd status fetched imported skipped errorCode error startedAt finishedAt"
+ORDER_FIELDS = """
+  id orderId orderNumber status paymentStatus placedAt importedAt decidedAt cancelReason raw
+  buyer { name email } total { amount currencyCode }
+  lineItems { sku name quantity unitPrice { amount currencyCode } total { amount currencyCode } }
+  store { id name } platform { id } job { id method } transaction { id source }
+"""
+
+IMPORT_ORDERS = f"""
+mutation($platform: String!, $store: ID!, $orderId: String, $hours: Int) {{
+  importOrders(platform: $platform, store: $store, orderId: $orderId, hours: $hours) {{
+    job {{ {JOB_FIELDS} }}
+    userErrors {{ code message field }}
+  }}
+}}
+"""
+
+ACCEPT = f"""
+mutation($id: ID!) {{
+  acceptImport(id: $id) {{
+    importedOrder {{ {ORDER_FIELDS} }}
+    transaction {{ id orderId orderNumber status source total {{ amount currencyCode }} store {{ id }} platform {{ id }} }}
+    userErrors {{ code message field }}
+  }}
+}}
+"""
+
+CANCEL = f"""
+mutation($id: ID!, $reason: String) {{
+  cancelImport(id: $id, reason: $reason) {{
+    importedOrder {{ {ORDER_FIELDS} }}
+    userErrors {{ code message field }}
+  }}
+}}
+"""
+
+PENDING = f"""
+query($platform: String, $store: ID, $first: Int, $after: String) {{
+  pendingImports(platform: $platform, store: $store, first: $first, after: $after) {{
+    totalCount
+    pageInfo {{ hasNextPage endCursor }}
+    edges {{ cursor node {{ {ORDER_FIELDS} }} }}
+  }}
+}}
+"""
+
+TRANSACTIONS = """
+query($platform: String, $store: ID, $search: String, $first: Int, $after: String) {
+  transactions(platform: $platform, store: $store, search: $search, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id orderId orderNumber status source buyer { email } total { amount currencyCode } } }
+  }
+}
+"""
+
+IMPORTED_ORDER = f"query($id: ID!) {{ importedOrder(id: $id) {{ {ORDER_FIELDS} }} }}"
+IMPORT_JOB = f"query($id: ID!) {{ importJob(id: $id) {{ {JOB_FIELDS} store {{ id }} }} }}"
+
+PENDING_EVENTS = """
+subscription($platform: String, $store: ID) {
+  pendingImports(platform: $platform, store: $store) { change order { id orderNumber status } }
+}
+"""
+JOB_EVENTS = "subscription($id: ID!) { importJob(id: $id) { id status fetched imported skipped errorCode } }"

@@ -1,0 +1,148 @@
+"""Test harness: the real app under uvicorn on a loopback port, a GraphQL client over HTTP and websockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+import aiohttp
+import uvicorn
+from aiohttp import web
+
+import plugins.shopify
+from server.app import create_app
+from server.runtime import Runtime
+from server.settings import Settings
+
+TEST_SETTINGS = Settings(
+    database_url="sqlite://:memory:",
+    secret_key="test-secret-key",
+    allow_local_api=True,
+    load_entry_points=False,
+    extra_plugins=(plugins.shopify,),
+    retry_attempts=4,
+    retry_base_delay=0.001,
+    http_timeout=2.0,
+    job_wait_seconds=10.0,
+    graphiql=True,
+)
+
+
+class GraphQLErrors(AssertionError):
+    """The response carried top-level ``errors``."""
+
+
+@dataclass
+class Server:
+    url: str
+    runtime: Runtime
+    session: aiohttp.ClientSession
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.url}/graphql"
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None) -> aiohttp.ClientResponse:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = await self.session.post(self.graphql_url, json={"query": query, "variables": variables or {}}, headers=headers)
+        await response.read()
+        return response
+
+    async def execute(self, query: str, variables: dict[str, Any] | None = None, *, token: str) -> dict[str, Any]:
+        """The ``data`` of a successful operation; raise ``GraphQLErrors`` otherwise."""
+        response = await self.post(query, variables, token=token)
+        body = await response.json()
+        assert response.status == 200, body
+        if body.get("errors"):
+            raise GraphQLErrors(body["errors"])
+        return body["data"]
+
+    @asynccontextmanager
+    async def websocket(self, token: str | None) -> AsyncIterator[Subscriptions]:
+        ws = await self.session.ws_connect(self.graphql_url, protocols=("graphql-transport-ws",))
+        try:
+            payload = {"authorization": f"Bearer {token}"} if token else {}
+            await ws.send_json({"type": "connection_init", "payload": payload})
+            yield Subscriptions(ws)
+        finally:
+            await ws.close()
+
+
+class Subscriptions:
+    """A graphql-transport-ws connection: ``subscribe`` starts an operation, ``next`` reads its events."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self._ids = 0
+
+    async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
+        message = await self.ws.receive(timeout=timeout)
+        if message.type != aiohttp.WSMsgType.TEXT:
+            raise ConnectionError(f"websocket closed: {message.type.name} {self.ws.close_code}")
+        return json.loads(message.data)
+
+    async def acknowledged(self) -> None:
+        assert (await self.receive())["type"] == "connection_ack"
+
+    async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
+        self._ids += 1
+        op = str(self._ids)
+        await self.ws.send_json({"id": op, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
+        # A ping round trip proves the server has processed the subscribe message.
+        await self.ws.send_json({"type": "ping"})
+        while (message := await self.receive())["type"] != "pong":
+            raise AssertionError(f"unexpected message before pong: {message}")
+        return op
+
+    async def next(self, timeout: float = 5.0) -> dict[str, Any]:
+        message = await self.receive(timeout)
+        assert message["type"] == "next", message
+        assert not message["payload"].get("errors"), message
+        return message["payload"]["data"]
+
+    async def nothing_within(self, seconds: float) -> bool:
+        try:
+            await self.ws.receive(timeout=seconds)
+        except TimeoutError:
+            return True
+        return False
+
+
+@asynccontextmanager
+async def running_server(settings: Settings = TEST_SETTINGS) -> AsyncIterator[Server]:
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if serving.done():
+                await serving
+                raise RuntimeError("server did not start")
+            await asyncio.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        async with aiohttp.ClientSession() as session:
+            yield Server(url=f"http://127.0.0.1:{port}", runtime=app.state.runtime, session=session)
+    finally:
+        server.should_exit = True
+        await serving
+
+
+@asynccontextmanager
+async def serve_app(app: web.Application) -> AsyncIterator[str]:
+    """Run an aiohttp app (an emulator) on a loopback port; yield its base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+def settings(**changes: Any) -> Settings:
+    return replace(TEST_SETTINGS, **changes)
