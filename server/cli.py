@@ -17,6 +17,7 @@ from .app import create_app
 from .db import close_database, open_database
 from .demo import run_demo
 from .errors import DomainError
+from .schema import build_schema
 from .platforms.manager import PlatformRegistry, PluginConflict, get_plugin_manager
 from .services import accounts
 from .settings import Settings, SettingsError
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     create = token_commands.add_parser("create", help="create a seller if needed and print a new API token")
     create.add_argument("--seller", required=True)
     commands.add_parser("plugins", help="list the installed platform plugins")
+    commands.add_parser("schema", help="print the GraphQL schema (SDL), as kept in schema.graphql")
     return parser
 
 
@@ -59,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "plugins":
             _list_plugins()
+            return 0
+        if args.command == "schema":
+            print(build_schema().as_str())
             return 0
         if args.command == "demo":
             env = dict(os.environ)

@@ -71,8 +71,9 @@ def _check_connector(cls: Any, origin: Provider) -> type[PlatformConnector]:
     for attr in ("platform_id", "display_name", "order_id_label", "credential_fields"):
         if not getattr(cls, attr, None):
             raise TypeError(f"{origin}: {cls.__name__}.{attr} is not set")
-    if cls.platform_id != cls.platform_id.lower() or not cls.platform_id.isidentifier():
-        raise TypeError(f"{origin}: platform_id {cls.platform_id!r} must be a lowercase identifier")
+    platform_id = cls.platform_id
+    if not isinstance(platform_id, str) or platform_id != platform_id.lower() or not platform_id.isidentifier():
+        raise TypeError(f"{origin}: platform_id {platform_id!r} must be a lowercase identifier")
     if inspect.isabstract(cls):
         raise TypeError(f"{origin}: {cls.__name__} leaves abstract methods unimplemented")
     if Capability.LIST_ORDERS_CREATED in cls.capabilities and cls.orders_created is PlatformConnector.orders_created:

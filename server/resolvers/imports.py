@@ -28,7 +28,7 @@ async def resolve_pending_imports(
     info: Info[Context, None],
     platform: str | None = None,
     store: strawberry.ID | None = None,
-    first: int = 50,
+    first: int | None = 50,
     after: str | None = None,
 ) -> ImportedOrderConnection:
     page = await pending.list_pending(seller_of(info), platform=platform, store_id=store, first=first, after=after)

@@ -14,7 +14,7 @@ async def resolve_transactions(
     platform: str | None = None,
     store: strawberry.ID | None = None,
     search: str | None = None,
-    first: int = 50,
+    first: int | None = 50,
     after: str | None = None,
 ) -> TransactionConnection:
     page = await transactions.list_transactions(

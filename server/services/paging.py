@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 from ..errors import InvalidInput
 
 T = TypeVar("T")
+DEFAULT_PAGE = 50
 MAX_PAGE = 200
 
 
@@ -47,8 +48,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise InvalidInput("after is not a cursor this server returned", field="after") from None
 
 
-async def paginate(query: QuerySet[T], *, sort: str, first: int, after: str | None) -> Page[T]:
-    """Newest first by ``sort`` then id; ``first`` items after the ``after`` cursor."""
+async def paginate(query: QuerySet[T], *, sort: str, first: int | None, after: str | None) -> Page[T]:
+    """Newest first by ``sort`` then id; ``first`` (default 50) items after the ``after`` cursor."""
+    first = DEFAULT_PAGE if first is None else first
     if not 1 <= first <= MAX_PAGE:
         raise InvalidInput(f"first must be between 1 and {MAX_PAGE}", field="first")
     total = await query.count()

@@ -23,7 +23,7 @@ MAX_REASON = 1000
 
 
 async def list_pending(
-    seller: Seller, *, platform: str | None, store_id: str | None, first: int, after: str | None
+    seller: Seller, *, platform: str | None, store_id: str | None, first: int | None, after: str | None
 ) -> Page[ImportedOrder]:
     query = ImportedOrder.filter(seller_id=seller.id, status=ImportStatus.PENDING)
     if platform is not None:

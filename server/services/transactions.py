@@ -60,7 +60,7 @@ async def list_transactions(
     platform: str | None,
     store_id: str | None,
     search: str | None,
-    first: int,
+    first: int | None,
     after: str | None,
 ) -> Page[Transaction]:
     query = Transaction.filter(seller_id=seller.id)

@@ -159,6 +159,7 @@ async def _orders_created(self: Any, start: datetime, end: datetime) -> AsyncIte
         pytest.param(
             connector("acme-shop"), r"^bad_plugin: platform_id 'acme-shop' must be a lowercase identifier$", id="dash"
         ),
+        pytest.param(connector(5), r"^bad_plugin: platform_id 5 must be a lowercase identifier$", id="not_str"),
         pytest.param(_NoFetch, r"^bad_plugin: _NoFetch leaves abstract methods unimplemented$", id="abstract"),
         pytest.param(
             connector("acme", capabilities=frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED})),

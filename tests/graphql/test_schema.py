@@ -1,0 +1,49 @@
+"""The schema: every name of the public contract is served, and schema.graphql is current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphql import build_schema as parse_sdl
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
+
+from server.schema import build_schema
+
+ROOT = Path(__file__).parents[2]
+OUTLINE = ROOT / "tests" / "contract" / "schema-outline.graphql"
+
+
+def test_schema_graphql_is_current():
+    assert (ROOT / "schema.graphql").read_text() == build_schema().as_str() + "\n", (
+        "schema.graphql is stale: run `order-import schema > schema.graphql`"
+    )
+
+
+def _names(schema) -> set[str]:  # type: ignore[no-untyped-def]
+    names: set[str] = set()
+    for type_name, type_ in schema.type_map.items():
+        if type_name.startswith("__"):
+            continue
+        names.add(type_name)
+        if isinstance(type_, (GraphQLObjectType, GraphQLInputObjectType)):
+            for field_name, field in type_.fields.items():
+                names.add(f"{type_name}.{field_name}: {field.type}")
+                for arg_name, arg in getattr(field, "args", {}).items():
+                    names.add(f"{type_name}.{field_name}({arg_name}: {arg.type})")
+        elif isinstance(type_, GraphQLEnumType):
+            names.update(f"{type_name}.{value}" for value in type_.values)
+    return names
+
+
+def test_every_name_of_the_contract_is_served():
+    contract = _names(parse_sdl(OUTLINE.read_text()))
+    served = _names(build_schema()._schema)
+    assert sorted(contract - served) == []
+
+
+async def test_introspection_answers_with_the_contract_names(server, token):
+    data = await server.execute("{ __schema { types { name fields { name } } } }", token=token)
+    types = {t["name"]: {f["name"] for f in t["fields"] or ()} for t in data["__schema"]["types"]}
+    assert {"ImportedOrder", "ImportJob", "Transaction", "PendingImportEvent"} <= set(types)
+    assert {"importOrders", "acceptImport", "cancelImport", "connectStore"} <= types["Mutation"]
+    assert {"pendingImports", "importJob"} <= types["Subscription"]

@@ -1,0 +1,195 @@
+"""The ``order-import`` command, run as a subprocess: token create, settings errors, plugins, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from server.db import close_database, open_database
+from server.services.accounts import authenticate
+
+SCRIPT = Path(sys.executable).with_name("order-import")
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "server.cli"]
+TOKEN = re.compile(r"oi_[A-Za-z0-9_-]{20,}")
+
+
+def environment(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDER_IMPORT_")}
+    env.update(settings)
+    return env
+
+
+def order_import(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*COMMAND, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite://{tmp_path / 'x.sqlite3'}"
+
+
+async def test_token_create_prints_only_a_token_and_keeps_a_private_key_file(tmp_path: Path, sqlite_url: str) -> None:
+    env = environment(ORDER_IMPORT_DATABASE_URL=sqlite_url)
+    first = order_import("token", "create", "--seller", "bob", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert TOKEN.fullmatch(first.stdout.removesuffix("\n")), first.stdout
+    assert first.stdout.count("\n") == 1
+
+    key_file = tmp_path / "x.sqlite3.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text()
+    assert len(key) >= 32
+
+    second = order_import("token", "create", "--seller", "bob", env=env, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert TOKEN.fullmatch(second.stdout.strip())
+    assert second.stdout != first.stdout
+    assert key_file.read_text() == key  # reused, not regenerated
+
+    await open_database(sqlite_url)
+    try:
+        sellers = [await authenticate(f"Bearer {done.stdout.strip()}") for done in (first, second)]
+        assert [s.name if s else None for s in sellers] == ["bob", "bob"]
+        assert sellers[0] is not None and sellers[1] is not None and sellers[0].id == sellers[1].id
+        assert await authenticate("Bearer oi_not-a-real-token-at-all-000000") is None
+    finally:
+        await close_database()
+
+
+def test_token_create_refuses_a_blank_seller(tmp_path: Path, sqlite_url: str) -> None:
+    done = order_import("token", "create", "--seller", "  ", env=environment(ORDER_IMPORT_DATABASE_URL=sqlite_url), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "order-import: a seller name is 1 to 200 characters" in done.stderr
+
+
+COMMANDS = [pytest.param(["token", "create", "--seller", "bob"], id="token"), pytest.param(["serve", "--port", "0"], id="serve")]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_unsupported_database_is_refused(tmp_path: Path, command: list[str]) -> None:
+    done = order_import(*command, env=environment(ORDER_IMPORT_DATABASE_URL="mysql://x"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "order-import: ORDER_IMPORT_DATABASE_URL must start with sqlite:// or postgres://, not mysql://" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_postgres_needs_a_secret_key(tmp_path: Path, command: list[str], scheme: str) -> None:
+    env = environment(ORDER_IMPORT_DATABASE_URL=f"{scheme}://user:pw@127.0.0.1:9/orders")
+    done = order_import(*command, env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "order-import: ORDER_IMPORT_SECRET_KEY is required with PostgreSQL" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plugins_lists_the_built_in_platform(tmp_path: Path) -> None:
+    done = order_import("plugins", env=environment(), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "shopify\tShopify\torder-import " in done.stdout
+
+
+# ---------------------------------------------------------------------------
+# order-import demo
+
+STORES = "{ stores { id name platform { id } } }"
+PENDING = "{ pendingImports { totalCount edges { node { id status } } } }"
+IMPORT = """
+mutation($store: ID!) {
+  importOrders(platform: "shopify", store: $store, hours: 6) {
+    job { id status imported skipped fetched errorCode error } userErrors { code message }
+  }
+}"""
+JOB = "query($id: ID!) { importJob(id: $id) { id status imported skipped fetched errorCode error } }"
+
+
+class Demo:
+    def __init__(self, process: asyncio.subprocess.Process, url: str, token: str) -> None:
+        self.process, self.url, self.token = process, url, token
+
+
+@pytest.fixture
+async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
+    log = tmp_path / "demo.log"
+    env = environment(ORDER_IMPORT_DATABASE_URL=f"sqlite://{tmp_path / 'demo.sqlite3'}")
+    with log.open("wb") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            *COMMAND, "demo", "--port", "0", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=stderr
+        )
+    try:
+        found: dict[str, str] = {}
+
+        async def announced() -> None:
+            assert process.stdout is not None
+            while not {"GraphQL", "Token"} <= found.keys():
+                line = (await process.stdout.readline()).decode()
+                if not line:
+                    raise AssertionError(f"demo exited with {await process.wait()}:\n{log.read_text()}")
+                label, _, value = line.strip().partition(": ")
+                found[label] = value
+
+        try:
+            await asyncio.wait_for(announced(), 30)
+        except TimeoutError:
+            raise AssertionError(f"demo did not announce its URL and token within 30 s:\n{log.read_text()}") from None
+        assert found["GraphQL"].startswith("http://127.0.0.1:") and found["GraphQL"].endswith("/graphql")
+        assert TOKEN.fullmatch(found["Token"])
+        yield Demo(process, found["GraphQL"], found["Token"])
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_demo_serves_seeded_data_imports_and_stops_on_sigint(demo: Demo) -> None:
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {demo.token}"}) as http:
+
+        async def gql(query: str, **variables: Any) -> dict[str, Any]:
+            async with http.post(demo.url, json={"query": query, "variables": variables}) as response:
+                body = await response.json()
+            assert response.status == 200 and not body.get("errors"), body
+            return body["data"]
+
+        platforms = (await gql("{ platforms { id name } }"))["platforms"]
+        assert {"id": "shopify", "name": "Shopify"} in platforms
+        stores = (await gql(STORES))["stores"]
+        assert len(stores) == 1 and stores[0]["platform"] == {"id": "shopify"}
+        assert (await gql(PENDING))["pendingImports"]["totalCount"] == 0
+
+        payload = (await gql(IMPORT, store=stores[0]["id"]))["importOrders"]
+        assert payload["userErrors"] == []
+        job = payload["job"]
+        async with asyncio.timeout(30):
+            while job["status"] == "RUNNING":
+                await asyncio.sleep(0.1)
+                job = (await gql(JOB, id=job["id"]))["importJob"]
+        assert job["status"] == "SUCCEEDED", job
+        # About half of the orders were seeded into the Transaction List as delivered webhooks.
+        assert job["imported"] > 0 and job["skipped"] > 0
+        assert job["fetched"] == job["imported"] + job["skipped"]
+
+        pending = (await gql(PENDING))["pendingImports"]
+        assert pending["totalCount"] == job["imported"]
+        assert {edge["node"]["status"] for edge in pending["edges"]} == {"PENDING"}
+
+    demo.process.send_signal(signal.SIGINT)
+    try:
+        code = await asyncio.wait_for(demo.process.wait(), 10)
+    except TimeoutError:
+        raise AssertionError("demo did not exit within 10 s of SIGINT") from None
+    assert code in (0, 130), code
