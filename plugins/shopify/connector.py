@@ -90,17 +90,19 @@ class ShopifyConnector(PlatformConnector):
                 yield [map_graphql_order(await self._complete(node)) for node in nodes]
 
     async def _order_by_name(self, name: str) -> Order | None:
-        """Search by name and keep only an exact match: Shopify's search can return near matches."""
+        """Search by name and keep only an exact match: Shopify's search can return near matches.
+
+        Sellers often drop the "#": a name typed without it is also tried with it.
+        """
         wanted = _name_key(name)
-        search = f"name:{_quoted(name)}"
-        if not name.startswith("#"):
-            # Sellers often drop the "#"; ask for both spellings and let the exact match decide.
-            search += f" OR name:{_quoted('#' + name)}"
-        async with aclosing(self._order_pages(search, size=queries.NAME_MATCHES_PAGE_SIZE)) as pages:
-            async for nodes in pages:
-                for node in nodes:
-                    if isinstance(node.get("name"), str) and _name_key(node["name"]) == wanted:
-                        return map_graphql_order(await self._complete(node))
+        spellings = [name] if name.startswith("#") else [name, f"#{name}"]
+        for spelling in spellings:
+            search = f"name:{_quoted(spelling)}"
+            async with aclosing(self._order_pages(search, size=queries.NAME_MATCHES_PAGE_SIZE)) as pages:
+                async for nodes in pages:
+                    for node in nodes:
+                        if isinstance(node.get("name"), str) and _name_key(node["name"]) == wanted:
+                            return map_graphql_order(await self._complete(node))
         return None
 
     async def _order_by_id(self, gid: str) -> Order | None:

@@ -34,10 +34,8 @@ fragment OrderFields on Order {{
   legacyResourceId
   name
   createdAt
-  cancelledAt
   email
   displayFinancialStatus
-  currencyCode
   totalPriceSet {{ {_MONEY} }}
   customer {{ firstName lastName displayName email }}
   billingAddress {{ name }}

@@ -89,12 +89,24 @@ async def test_fetch_by_hash_name_keeps_only_the_exact_match(api: aioresponses, 
 async def test_fetch_by_bare_number_matches_the_name_with_its_hash(
     api: aioresponses, shopify: ShopifyConnector
 ) -> None:
+    api.post(ENDPOINT, payload=orders_response([]))
     api.post(ENDPOINT, payload=orders_response([ORDER_1001]))
 
     order = await shopify.fetch_order("1001")
 
     assert order is not None and order.order_id == "450789469"
-    assert [v["query"] for v in variables(api)] == ['name:"1001" OR name:"#1001"']
+    assert [v["query"] for v in variables(api)] == ['name:"1001"', 'name:"#1001"']
+
+
+async def test_fetch_by_bare_number_stops_when_shopify_matches_it_without_hash(
+    api: aioresponses, shopify: ShopifyConnector
+) -> None:
+    api.post(ENDPOINT, payload=orders_response([ORDER_1001]))
+
+    order = await shopify.fetch_order("1001")
+
+    assert order is not None and order.order_number == "#1001"
+    assert [v["query"] for v in variables(api)] == ['name:"1001"']
 
 
 async def test_fetch_by_custom_prefixed_name_ignores_case(api: aioresponses, shopify: ShopifyConnector) -> None:
@@ -103,20 +115,22 @@ async def test_fetch_by_custom_prefixed_name_ignores_case(api: aioresponses, sho
     order = await shopify.fetch_order("so-1001")
 
     assert order is not None and (order.order_id, order.order_number) == ("77", "SO-1001")
-    assert variables(api)[0]["query"] == 'name:"so-1001" OR name:"#so-1001"'
+    assert variables(api)[0]["query"] == 'name:"so-1001"'
 
 
 async def test_fetch_by_numeric_id_after_the_name_search_finds_nothing(
     api: aioresponses, shopify: ShopifyConnector
 ) -> None:
     api.post(ENDPOINT, payload=orders_response([]))
+    api.post(ENDPOINT, payload=orders_response([]))
     api.post(ENDPOINT, payload=order_response(ORDER_1001))
 
     order = await shopify.fetch_order("450789469")
 
     assert order is not None and order.order_number == "#1001"
-    name_search, by_id = sent(api)
-    assert name_search["variables"]["query"] == 'name:"450789469" OR name:"#450789469"'
+    name_search, hashed_search, by_id = sent(api)
+    assert name_search["variables"]["query"] == 'name:"450789469"'
+    assert hashed_search["variables"]["query"] == 'name:"#450789469"'
     assert by_id["variables"] == {"id": ORDER_1001_GID, "lineItems": ORDER_LINE_ITEMS}
     assert "order(id: $id)" in by_id["query"]
 
@@ -132,11 +146,11 @@ async def test_fetch_by_gid_asks_for_that_order_only(api: aioresponses, shopify:
 
 
 async def test_fetch_returns_none_when_shopify_has_no_such_order(api: aioresponses, shopify: ShopifyConnector) -> None:
-    api.post(ENDPOINT, payload=orders_response([order_node(1, name="#10010")]))
+    api.post(ENDPOINT, payload=orders_response([order_node(1, name="#10010")]), repeat=2)
     api.post(ENDPOINT, payload=order_response(None))
 
     assert await shopify.fetch_order("1001") is None
-    assert len(sent(api)) == 2
+    assert len(sent(api)) == 3
 
 
 async def test_fetch_by_name_only_does_not_try_an_id(api: aioresponses, shopify: ShopifyConnector) -> None:
@@ -152,10 +166,10 @@ async def test_fetch_gid_of_another_resource_is_not_an_order(api: aioresponses, 
 
 
 async def test_search_values_are_quoted_and_escaped(api: aioresponses, shopify: ShopifyConnector) -> None:
-    api.post(ENDPOINT, payload=orders_response([]))
+    api.post(ENDPOINT, payload=orders_response([]), repeat=True)
 
     assert await shopify.fetch_order('A"B\\C') is None
-    assert variables(api)[0]["query"] == 'name:"A\\"B\\\\C" OR name:"#A\\"B\\\\C"'
+    assert [v["query"] for v in variables(api)] == ['name:"A\\"B\\\\C"', 'name:"#A\\"B\\\\C"']
 
 
 async def test_name_search_follows_pages_until_the_match(api: aioresponses, shopify: ShopifyConnector) -> None:
