@@ -68,13 +68,18 @@ async def test_token_create_prints_only_a_token_and_keeps_a_private_key_file(tmp
 
 
 def test_token_create_refuses_a_blank_seller(tmp_path: Path, sqlite_url: str) -> None:
-    done = order_import("token", "create", "--seller", "  ", env=environment(ORDER_IMPORT_DATABASE_URL=sqlite_url), cwd=tmp_path)
+    done = order_import(
+        "token", "create", "--seller", "  ", env=environment(ORDER_IMPORT_DATABASE_URL=sqlite_url), cwd=tmp_path
+    )
     assert done.returncode == 2
     assert done.stdout == ""
     assert "order-import: a seller name is 1 to 200 characters" in done.stderr
 
 
-COMMANDS = [pytest.param(["token", "create", "--seller", "bob"], id="token"), pytest.param(["serve", "--port", "0"], id="serve")]
+COMMANDS = [
+    pytest.param(["token", "create", "--seller", "bob"], id="token"),
+    pytest.param(["serve", "--port", "0"], id="serve"),
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -82,7 +87,9 @@ def test_an_unsupported_database_is_refused(tmp_path: Path, command: list[str]) 
     done = order_import(*command, env=environment(ORDER_IMPORT_DATABASE_URL="mysql://x"), cwd=tmp_path)
     assert done.returncode == 2
     assert done.stdout == ""
-    assert "order-import: ORDER_IMPORT_DATABASE_URL must start with sqlite:// or postgres://, not mysql://" in done.stderr
+    assert (
+        "order-import: ORDER_IMPORT_DATABASE_URL must start with sqlite:// or postgres://, not mysql://" in done.stderr
+    )
     assert "Traceback" not in done.stderr
 
 

@@ -81,7 +81,9 @@ def build_wheel(source: Path, out_dir: Path) -> Path:
     metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     metadata += [f"Requires-Dist: {req}" for req in project.get("dependencies", [])]
     files[f"{info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
-    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: order-import-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: order-import-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     files[f"{info}/entry_points.txt"] = "".join(
         f"[{group}]\n" + "".join(f"{key} = {value}\n" for key, value in eps.items()) + "\n"
         for group, eps in project.get("entry-points", {}).items()
@@ -102,7 +104,9 @@ def build_wheel(source: Path, out_dir: Path) -> Path:
 def clean_env() -> dict[str, str]:
     """This environment without pip configuration, ORDER_IMPORT_* settings or PYTHONPATH."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "ORDER_IMPORT_")) and k != "PYTHONPATH"}
-    env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1", PYTHONDONTWRITEBYTECODE="1")
+    env.update(
+        PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1", PYTHONDONTWRITEBYTECODE="1"
+    )
     return env
 
 
@@ -128,7 +132,9 @@ class Venv:
         )
 
     def pip_install(self, wheel: Path) -> None:
-        done = self.run("-m", "pip", "install", "--no-deps", "--no-index", "--no-build-isolation", str(wheel), timeout=120)
+        done = self.run(
+            "-m", "pip", "install", "--no-deps", "--no-index", "--no-build-isolation", str(wheel), timeout=120
+        )
         assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -136,7 +142,10 @@ class Venv:
 def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     """A venv with the project (from this interpreter) and the tiny plugin distribution installed by pip."""
     root = tmp_path_factory.mktemp("tiny-plugin-venv")
-    venv = Venv(root / "venv", chain_to=[*site.getsitepackages(), *([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])])
+    venv = Venv(
+        root / "venv",
+        chain_to=[*site.getsitepackages(), *([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])],
+    )
     visible = venv.run("-c", "import server.platforms, plugins.shopify, aiohttp, pip")
     assert visible.returncode == 0, f"the project is not importable in the plugin venv:\n{visible.stderr}"
     venv.pip_install(build_wheel(TINY_PLUGIN, root))
@@ -202,6 +211,10 @@ def test_installed_plugin_works_end_to_end(plugin_venv: Venv) -> None:
         # Orders are 25 + 40·i minutes old: T-1001..T-1004 are inside three hours, T-1003 is already pending.
         "byHours": {
             "job": {"status": "SUCCEEDED", "fetched": 4, "imported": 3, "skipped": 1, "errorCode": None},
+            "userErrors": [],
+        },
+        "wrongKey": {
+            "job": {"status": "FAILED", "fetched": 0, "imported": 0, "skipped": 0, "errorCode": "PLATFORM_AUTH"},
             "userErrors": [],
         },
         "pending": ["T-1001", "T-1002", "T-1003", "T-1004"],

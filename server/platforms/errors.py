@@ -28,6 +28,8 @@ __all__ = [
 
 
 class ConnectorError(Exception):
+    """Base of every error a connector raises; ``code`` is what the product reports."""
+
     code = "CONNECTOR_ERROR"
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -37,28 +39,42 @@ class ConnectorError(Exception):
 
 
 class InvalidCredentials(ConnectorError):
+    """The credentials fail the connector's own checks; ``field`` names the credential."""
+
     code = "INVALID_CREDENTIALS"
 
 
 class UnsupportedOperation(ConnectorError):
+    """The connector does not offer this operation (see ``capabilities``)."""
+
     code = "UNSUPPORTED_OPERATION"
 
 
 class PlatformError(ConnectorError):
+    """The platform could not give a usable answer."""
+
     code = "PLATFORM_ERROR"
 
 
 class PlatformAuthError(PlatformError):
+    """The platform refused the credentials (HTTP 401/403 or its own access error)."""
+
     code = "PLATFORM_AUTH"
 
 
 class PlatformUnavailable(PlatformError):
+    """429, 5xx, timeouts or broken connections persisted past the retries."""
+
     code = "PLATFORM_UNAVAILABLE"
 
 
 class PlatformBadResponse(PlatformError):
+    """The platform answered with something that cannot be read or mapped."""
+
     code = "PLATFORM_BAD_RESPONSE"
 
 
 class PlatformLimitExceeded(PlatformError):
+    """The platform refuses the request's scope (too costly, too far back, too many rows)."""
+
     code = "PLATFORM_LIMIT"

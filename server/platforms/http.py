@@ -50,6 +50,8 @@ class RetryPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Response:
+    """A platform's answer, fully read: status, headers, body bytes and the URL it came from."""
+
     status: int
     headers: CIMultiDictProxy[str]
     body: bytes
@@ -57,7 +59,7 @@ class Response:
 
     @property
     def where(self) -> str:
-        return self.url.with_query(None).with_fragment(None).human_repr()
+        return _shown(self.url)
 
     def json(self) -> Any:
         """The body as JSON, or ``PlatformBadResponse`` if it is not JSON."""
@@ -67,6 +69,11 @@ class Response:
             raise PlatformBadResponse(
                 f"{self.where} answered HTTP {self.status} with a body that is not JSON ({len(self.body)} bytes)"
             ) from exc
+
+
+def _shown(url: URL) -> str:
+    """The URL as it may appear in a message: no user info, query or fragment, which may hold secrets."""
+    return url.with_user(None).with_query(None).with_fragment(None).human_repr()
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -133,7 +140,7 @@ class HttpClient:
         """
         policy = self.policy
         target = URL(url) if isinstance(url, str) else url
-        shown = f"{method} {target.with_query(None).human_repr()}"
+        shown = f"{method} {_shown(target)}"
         last_fault = "no attempt made"
         for attempt in range(policy.attempts):
             wait: float | None = None
@@ -196,7 +203,7 @@ class HttpClient:
                 size += len(chunk)
                 if size > self.policy.max_body_bytes:
                     raise PlatformBadResponse(
-                        f"{method} {url.with_query(None)} sent more than {self.policy.max_body_bytes} bytes"
+                        f"{method} {_shown(url)} sent more than {self.policy.max_body_bytes} bytes"
                     )
                 chunks.append(chunk)
             return Response(status=raw.status, headers=raw.headers, body=b"".join(chunks), url=raw.url)

@@ -58,6 +58,8 @@ def get_plugin_manager(*, load_entry_points: bool = True, plugins: Iterable[Any]
             pm.register(ep.load(), name=ep.name)
     for plugin in plugins:
         name = getattr(plugin, "__name__", None) or repr(plugin)
+        if pm.is_registered(plugin) or pm.has_plugin(name):
+            raise PluginConflict(f"plugin {name} is registered twice (entry point and explicitly?)")
         providers[name] = Provider(name, None)
         pm.register(plugin, name=name)
     pm.check_pending()
@@ -81,6 +83,14 @@ def _check_connector(cls: Any, origin: Provider) -> type[PlatformConnector]:
     return cls
 
 
+def _listed(result: Any, origin: Provider, hook: str) -> list[Any]:
+    if result is None:
+        return []
+    if not isinstance(result, (list, tuple)):
+        raise TypeError(f"{origin}: {hook} must return a list, not {type(result).__name__}")
+    return list(result)
+
+
 class PlatformRegistry:
     """The installed platforms, by id. Built once at start-up from the plugin manager."""
 
@@ -92,7 +102,7 @@ class PlatformRegistry:
         self._emulators: dict[str, DemoEmulator] = {}
         for impl in pm.hook.register_platforms.get_hookimpls():
             origin = providers.get(impl.plugin_name, Provider(impl.plugin_name, None))
-            for cls in impl.function() or ():
+            for cls in _listed(impl.function(), origin, "register_platforms"):
                 cls = _check_connector(cls, origin)
                 if cls.platform_id in self._classes:
                     raise PluginConflict(
@@ -101,9 +111,12 @@ class PlatformRegistry:
                     )
                 self._classes[cls.platform_id] = cls
                 self._providers[cls.platform_id] = origin
-        for emulators in pm.hook.register_demo_emulators():
-            for emulator in emulators or ():
-                self._emulators[emulator.platform_id] = emulator
+        for impl in pm.hook.register_demo_emulators.get_hookimpls():
+            origin = providers.get(impl.plugin_name, Provider(impl.plugin_name, None))
+            for emulator in _listed(impl.function(), origin, "register_demo_emulators"):
+                # Only the plugin that provides a platform may emulate it.
+                if self._providers.get(emulator.platform_id) == origin:
+                    self._emulators[emulator.platform_id] = emulator
 
     def get(self, platform_id: str) -> type[PlatformConnector]:
         try:

@@ -50,12 +50,16 @@ class Money:
 
 @dataclass(frozen=True, slots=True)
 class Buyer:
+    """Who placed the order, as far as the platform tells."""
+
     name: str | None = None
     email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class LineItem:
+    """One line of an order: ``total`` is what the buyer pays for the line."""
+
     name: str
     quantity: int
     unit_price: Money

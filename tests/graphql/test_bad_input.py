@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
 
@@ -13,6 +12,8 @@ from tests.conftest import CONNECT_STORE, new_token
 from tests.graphql.queries import ACCEPT, CANCEL, IMPORT_ORDERS, PENDING, TRANSACTIONS
 from tests.graphql.test_import_flow import add, import_orders, pending
 from tests.support import GraphQLErrors, running_server, settings
+
+UNKNOWN_ID = "7d9c1a52-3f0e-4b8e-9a57-2f1d0c6e4b11"
 
 
 async def counts() -> tuple[int, ...]:
@@ -39,7 +40,7 @@ async def counts() -> tuple[int, ...]:
         ({"platform": "amazon", "hours": 1}, "UNKNOWN_PLATFORM", ["platform"]),
         ({"platform": "", "hours": 1}, "UNKNOWN_PLATFORM", ["platform"]),
         ({"store": "not-an-id", "hours": 1}, "STORE_NOT_FOUND", ["store"]),
-        ({"store": str(uuid.uuid4()), "hours": 1}, "STORE_NOT_FOUND", ["store"]),
+        ({"store": UNKNOWN_ID, "hours": 1}, "STORE_NOT_FOUND", ["store"]),
     ],
 )
 async def test_import_orders_rejects_bad_arguments(server, token, store_id, shopify, args, code, field):
@@ -103,7 +104,7 @@ async def test_graphql_types_are_enforced_before_anything_runs(server, token, st
 
 
 @pytest.mark.parametrize("mutation", [ACCEPT, CANCEL])
-@pytest.mark.parametrize("bad_id", ["", "nope", str(uuid.uuid4())])
+@pytest.mark.parametrize("bad_id", ["", "nope", UNKNOWN_ID])
 async def test_decisions_on_unknown_ids_are_not_found(server, token, mutation, bad_id):
     data = await server.execute(mutation, {"id": bad_id}, token=token)
     [payload] = data.values()

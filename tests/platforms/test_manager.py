@@ -15,8 +15,7 @@ from aiohttp import web
 
 import plugins.shopify
 from plugins.shopify.connector import ShopifyConnector
-from server.platforms import Capability, CredentialField, DemoEmulator, Order, PlatformConnector, hookimpl
-from server.platforms import manager
+from server.platforms import Capability, CredentialField, DemoEmulator, Order, PlatformConnector, hookimpl, manager
 from server.platforms.manager import PlatformRegistry, PluginConflict, Provider, UnknownPlatform, get_plugin_manager
 
 
@@ -132,7 +131,9 @@ async def _orders_created(self: Any, start: datetime, end: datetime) -> AsyncIte
 @pytest.mark.parametrize(
     ("registered", "message"),
     [
-        pytest.param(dict, r"bad_plugin registered <class 'dict'>, which is not a PlatformConnector subclass", id="class"),
+        pytest.param(
+            dict, r"bad_plugin registered <class 'dict'>, which is not a PlatformConnector subclass", id="class"
+        ),
         pytest.param(
             _Complete(credentials={"api_key": "k"}, http=None),  # type: ignore[arg-type]
             r"bad_plugin registered <.*_Complete object at .*>, which is not a PlatformConnector subclass",
@@ -140,10 +141,14 @@ async def _orders_created(self: Any, start: datetime, end: datetime) -> AsyncIte
         ),
         pytest.param("acme", r"registered 'acme', which is not a PlatformConnector subclass", id="string"),
         pytest.param(
-            connector("acme", display_name=""), r"^bad_plugin: AcmeConnector\.display_name is not set$", id="display_name"
+            connector("acme", display_name=""),
+            r"^bad_plugin: AcmeConnector\.display_name is not set$",
+            id="display_name",
         ),
         pytest.param(
-            connector("acme", order_id_label=None), r"^bad_plugin: AcmeConnector\.order_id_label is not set$", id="label"
+            connector("acme", order_id_label=None),
+            r"^bad_plugin: AcmeConnector\.order_id_label is not set$",
+            id="label",
         ),
         pytest.param(
             connector("acme", credential_fields=()),
@@ -151,7 +156,9 @@ async def _orders_created(self: Any, start: datetime, end: datetime) -> AsyncIte
             id="credential_fields",
         ),
         pytest.param(
-            type("Nameless", (PlatformConnector,), {}), r"^bad_plugin: Nameless\.platform_id is not set$", id="platform_id"
+            type("Nameless", (PlatformConnector,), {}),
+            r"^bad_plugin: Nameless\.platform_id is not set$",
+            id="platform_id",
         ),
         pytest.param(
             connector("Acme"), r"^bad_plugin: platform_id 'Acme' must be a lowercase identifier$", id="uppercase"
@@ -239,7 +246,9 @@ def _entry_point(name: str, dist: str | None, version: str | None, module: Modul
     )
 
 
-def test_entry_points_are_registered_under_their_names_with_their_distributions(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_entry_points_are_registered_under_their_names_with_their_distributions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     acme, local = plugin("acme_module", connector("acme")), plugin("local_module", connector("local"))
     eps = [_entry_point("acme", "order-import-acme", "2.0.1", acme), _entry_point("local", None, None, local)]
     monkeypatch.setattr(manager, "entry_points", lambda group: eps if group == "order_import.platforms" else [])
@@ -257,7 +266,8 @@ def test_two_distributions_with_one_entry_point_name_conflict(monkeypatch: pytes
     ]
     monkeypatch.setattr(manager, "entry_points", lambda group: eps)
     expected = (
-        "entry point 'acme' in group 'order_import.platforms' is declared by both order-import-acme 1.0 and acme-fork 9.9"
+        "entry point 'acme' in group 'order_import.platforms' is declared by both "
+        "order-import-acme 1.0 and acme-fork 9.9"
     )
     with pytest.raises(PluginConflict, match=f"^{re.escape(expected)}$"):
         get_plugin_manager()
