@@ -74,6 +74,7 @@ class Store(Model):
     platform = fields.CharField(max_length=64)
     name = fields.CharField(max_length=200)
     credentials = fields.TextField()  # encrypted, see server.crypto
+    connector_state = fields.TextField(null=True)  # encrypted ConnectorState values
     api_base_url = fields.CharField(max_length=2048, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

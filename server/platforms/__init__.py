@@ -13,7 +13,7 @@ A plugin is a distribution with an entry point in the group
 This package imports nothing from the rest of ``server``.
 """
 
-from .contract import Capability, DemoEmulator, PlatformConnector
+from .contract import Capability, ConnectorState, DemoEmulator, PlatformConnector
 from .errors import (
     ConnectorError,
     InvalidCredentials,
@@ -33,6 +33,7 @@ __all__ = [
     "Buyer",
     "Capability",
     "ConnectorError",
+    "ConnectorState",
     "CredentialField",
     "DemoEmulator",
     "HttpClient",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -22,7 +22,9 @@ from .errors import InvalidCredentials, UnsupportedOperation
 from .http import HttpClient
 from .models import CredentialField, Order
 
-__all__ = ["Capability", "DemoEmulator", "PlatformConnector"]
+__all__ = ["Capability", "ConnectorState", "DemoEmulator", "PlatformConnector"]
+
+SaveState = Callable[[dict[str, str]], Awaitable[None]]
 
 
 class Capability(enum.Enum):
@@ -30,6 +32,33 @@ class Capability(enum.Enum):
 
     FETCH_ORDER = "fetch_order"
     LIST_ORDERS_CREATED = "list_orders_created"
+
+
+class ConnectorState:
+    """Small values a connector keeps for a store between operations, encrypted at rest by the core.
+
+    For what the platform hands out and later expects back: an OAuth access
+    token and its expiry, a refreshed token, the store's currency. Never for
+    orders. ``set`` stores the new values at once, so they survive the
+    process; a connector built without a store (tests) keeps them in memory.
+    """
+
+    def __init__(self, values: Mapping[str, str] | None = None, save: SaveState | None = None) -> None:
+        self._values = dict(values or {})
+        self._save = save
+
+    def get(self, key: str) -> str | None:
+        return self._values.get(key)
+
+    async def set(self, **values: str | None) -> None:
+        """Set (or, with ``None``, remove) values and persist them."""
+        for key, value in values.items():
+            if value is None:
+                self._values.pop(key, None)
+            else:
+                self._values[key] = value
+        if self._save is not None:
+            await self._save(dict(self._values))
 
 
 class PlatformConnector(ABC):
@@ -60,10 +89,12 @@ class PlatformConnector(ABC):
         credentials: Mapping[str, str],
         http: HttpClient,
         api_base_url: str | None = None,
+        state: ConnectorState | None = None,
     ) -> None:
         self.credentials = self.check_credentials(credentials)
         self.http = http
         self.api_base_url = api_base_url.rstrip("/") if api_base_url else None
+        self.state = state if state is not None else ConnectorState()
 
     @classmethod
     def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
@@ -107,6 +138,15 @@ class PlatformConnector(ABC):
         across all pages, at least once.
         """
         raise UnsupportedOperation(f"{self.platform_id} cannot list orders by creation time")
+
+    def window_warning(self, start: datetime, end: datetime, now: datetime) -> str | None:
+        """What the seller should know about importing this window, or ``None``.
+
+        For platforms whose listing lags (PayPal's reporting can be hours
+        behind), say which part of the window may still be incomplete. The core
+        shows it on the import job.
+        """
+        return None
 
 
 @dataclass(frozen=True, slots=True)

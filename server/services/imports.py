@@ -53,13 +53,16 @@ async def start_import(
             raise InvalidInput("hours must be 1, 2, 3, 4, 5 or 6", field="hours")
         if Capability.LIST_ORDERS_CREATED not in cls.capabilities:
             raise InvalidInput(f"{cls.display_name} cannot import orders by time", field="hours")
+        start = now - timedelta(hours=hours)
+        connector = await open_connector(rt, store)
         job = await ImportJob.create(
             seller=seller,
             store=store,
             method=ImportMethod.TIME,
             hours=hours,
-            window_start=now - timedelta(hours=hours),
+            window_start=start,
             window_end=now,
+            warning=connector.window_warning(start, now, now),
             heartbeat_at=now,
         )
     await rt.jobs.start(job.id, lambda: run_job(rt, job, store))

@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 from ..errors import DuplicateStore, InvalidInput, StoreNotFound, UnknownPlatform
 from ..models import Seller, Store
 from ..outbound import check_api_base_url
-from ..platforms import HttpClient, InvalidCredentials, PlatformConnector
+from ..platforms import ConnectorState, HttpClient, InvalidCredentials, PlatformConnector
 from ..platforms.manager import UnknownPlatform as UnregisteredPlatform
 from ..runtime import Runtime
 from .paging import parse_id
@@ -72,8 +72,14 @@ async def open_connector(rt: Runtime, store: Store) -> PlatformConnector:
     base = store.api_base_url
     if base is not None:
         base = await check_api_base_url(base, allow_local=rt.settings.allow_local_api)
+
+    async def save_state(values: dict[str, str]) -> None:
+        await Store.filter(id=store.id).update(connector_state=rt.cipher.encrypt(values))
+
+    saved = rt.cipher.decrypt(store.connector_state) if store.connector_state else {}
     return cls(
         credentials=rt.cipher.decrypt(store.credentials),
         http=HttpClient(rt.session, rt.retry_policy),
         api_base_url=base,
+        state=ConnectorState(saved, save_state),
     )
