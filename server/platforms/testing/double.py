@@ -1,0 +1,86 @@
+"""What the conformance kit drives: a stand-in for a platform's API (an emulator or a fake).
+
+A plugin's emulator implements ``PlatformDouble`` so that the kit can seed
+orders, inject faults and serve the platform's documented API over real HTTP.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from aiohttp import web
+
+__all__ = ["PlatformDouble", "SeededOrder"]
+
+
+@dataclass(frozen=True, slots=True)
+class SeededOrder:
+    """An order the double now serves, and what a correct connector must report for it.
+
+    ``references`` holds every form a seller may type to import it (each must
+    find it with ``fetch_order``); ``order_id`` is the ``Order.order_id`` the
+    connector must return; ``placed_at`` is its creation time (aware).
+    """
+
+    order_id: str
+    order_number: str
+    references: tuple[str, ...]
+    placed_at: datetime
+    total: Decimal
+    currency: str
+
+
+class PlatformDouble(ABC):
+    """A platform's API served locally, with orders and faults under the test's control.
+
+    Faults apply to the next API requests, one fault per request, in the order
+    they were queued; requests for OAuth tokens are exempt unless the double
+    says otherwise.
+    """
+
+    page_size: int
+    """How many orders one page of the platform's listing holds for the connector;
+    the kit seeds more than two pages' worth to cross page boundaries."""
+
+    @abstractmethod
+    def app(self) -> web.Application:
+        """The aiohttp application serving the platform's API (paths exactly as the real platform's)."""
+
+    @abstractmethod
+    def credentials(self) -> Mapping[str, str]:
+        """Credentials the double accepts, as a seller would enter them."""
+
+    @abstractmethod
+    def wrong_credentials(self) -> Mapping[str, str]:
+        """Well-formed credentials the double refuses (a wrong secret)."""
+
+    @abstractmethod
+    def seed_order(self, placed_at: datetime) -> SeededOrder:
+        """Add a complete, paid order created at ``placed_at`` and return what it should map to."""
+
+    @abstractmethod
+    def fail_next(self, status: int = 503, times: int = 1) -> None:
+        """Answer the next ``times`` requests with HTTP ``status`` and the platform's error body."""
+
+    @abstractmethod
+    def throttle_next(self, times: int = 1) -> None:
+        """Answer the next ``times`` requests with the platform's own throttle signal (a short wait)."""
+
+    @abstractmethod
+    def garbage_next(self, times: int = 1) -> None:
+        """Answer the next ``times`` requests with HTTP 200 and a body that is not JSON."""
+
+    @abstractmethod
+    def truncate_next(self, times: int = 1) -> None:
+        """Cut the next ``times`` response bodies short (Content-Length larger than what is sent)."""
+
+    @abstractmethod
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """Hold the next ``times`` responses for ``seconds`` before answering."""
+
+    def set_timezone(self, name: str) -> None:
+        """Make the store's own time zone ``name`` (IANA) where the platform has one; default: ignore."""
