@@ -131,7 +131,7 @@ class Transaction(Model):
     class Meta:
         table = "transaction"
         unique_together = (("store", "order_id"),)
-        indexes = (("seller", "created_at"), ("seller", "number_key"), ("seller", "email_key"))
+        indexes = (("seller_id", "created_at"), ("seller_id", "number_key"), ("seller_id", "email_key"))
 
 
 # An order fetched by an import, waiting for (or past) the seller's decision.
@@ -164,4 +164,4 @@ class ImportedOrder(Model):
     class Meta:
         table = "imported_order"
         unique_together = (("store", "order_id"),)
-        indexes = (("seller", "status", "placed_at"),)
+        indexes = (("seller_id", "status", "placed_at"),)

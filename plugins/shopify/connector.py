@@ -228,6 +228,8 @@ def _throttle_wait(response: Response) -> float | None:
     The wait is ``(requestedQueryCost - currentlyAvailable) / restoreRate`` from
     ``extensions.cost``.
     """
+    if b"hrottled" not in response.body and b"THROTTLED" not in response.body:
+        return None  # the common case, without parsing the body twice
     try:
         body = json.loads(response.body)
     except ValueError:

@@ -41,6 +41,7 @@ class Migration(migrations.Migration):
                 ('platform', fields.CharField(max_length=64)),
                 ('name', fields.CharField(max_length=200)),
                 ('credentials', fields.TextField(unique=False)),
+                ('connector_state', fields.TextField(null=True, unique=False)),
                 ('api_base_url', fields.CharField(null=True, max_length=2048)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
@@ -93,7 +94,7 @@ class Migration(migrations.Migration):
                 ('placed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'transaction', 'app': 'models', 'unique_together': (('store', 'order_id'),), 'indexes': [Index(fields=['seller', 'created_at']), Index(fields=['seller', 'number_key']), Index(fields=['seller', 'email_key'])], 'pk_attr': 'id'},
+            options={'table': 'transaction', 'app': 'models', 'unique_together': (('store', 'order_id'),), 'indexes': [Index(fields=['seller_id', 'created_at']), Index(fields=['seller_id', 'number_key']), Index(fields=['seller_id', 'email_key'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -120,7 +121,7 @@ class Migration(migrations.Migration):
                 ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('cancel_reason', fields.TextField(null=True, unique=False)),
             ],
-            options={'table': 'imported_order', 'app': 'models', 'unique_together': (('store', 'order_id'),), 'indexes': [Index(fields=['seller', 'status', 'placed_at'])], 'pk_attr': 'id'},
+            options={'table': 'imported_order', 'app': 'models', 'unique_together': (('store', 'order_id'),), 'indexes': [Index(fields=['seller_id', 'status', 'placed_at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

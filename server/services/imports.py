@@ -156,8 +156,8 @@ async def _store_page(
                         **order_record(order),
                     )
             added = await ImportedOrder.filter(
-                job_id=job.id, order_id__in=list(fresh), status=ImportStatus.PENDING
-            ).using_db(conn)
+                store_id=store.id, order_id__in=list(fresh), job_id=job.id, status=ImportStatus.PENDING
+            ).using_db(conn).only("id", "order_id", "status", "store_id", "platform")
         progress.fetched += len(page)
         progress.imported += len(added)
         progress.skipped += len(page) - len(added)
