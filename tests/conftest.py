@@ -14,6 +14,7 @@ import pytest
 from plugins.shopify.emulator import ShopifyEmulator
 from server.platforms import HttpClient, RetryPolicy
 from server.services import accounts
+from tests.databases import drop_database
 from tests.support import Server, running_server, serve_app
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -27,6 +28,17 @@ if "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).paramet
             super().__init__(method, url, stream_writer=stream_writer or SimpleNamespace(output_size=0), **kwargs)
 
     aioresponses.core.ClientResponse = _CompatClientResponse  # type: ignore[misc]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the database carry the ``database`` marker: the PostgreSQL pass runs those."""
+    for item in items:
+        if "server" in getattr(item, "fixturenames", ()) or item.get_closest_marker("database"):
+            item.add_marker(pytest.mark.database)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    drop_database()
 
 
 FAST_RETRIES = RetryPolicy(attempts=4, base_delay=0.001, max_delay=0.05, timeout=2.0)

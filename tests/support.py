@@ -17,9 +17,10 @@ import plugins.shopify
 from server.app import create_app
 from server.runtime import Runtime
 from server.settings import Settings
+from tests.databases import prepare_database, test_database_url
 
 TEST_SETTINGS = Settings(
-    database_url="sqlite://:memory:",
+    database_url=test_database_url(),
     secret_key="test-secret-key",
     allow_local_api=True,
     load_entry_points=False,
@@ -114,6 +115,7 @@ class Subscriptions:
 
 @asynccontextmanager
 async def running_server(settings: Settings = TEST_SETTINGS) -> AsyncIterator[Server]:
+    await prepare_database(settings.database_url)
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
     serving = asyncio.create_task(server.serve())

@@ -60,6 +60,7 @@ async def test_another_sellers_records_answer_as_not_found(server, token, store_
     assert (await server.execute(TRANSACTIONS, {}, token=bob))["transactions"]["totalCount"] == 0
 
 
+@pytest.mark.database
 async def test_cors_allows_only_the_configured_origins():
     async with running_server(settings(cors_origins=("https://console.example.com",))) as server:
         allowed = await server.session.options(

@@ -74,6 +74,7 @@ class _OtherPlatform:
         return [Other]
 
 
+@pytest.mark.database
 async def test_a_store_of_another_platform_is_not_found():
     async with running_server(settings(extra_plugins=(plugins.shopify, _OtherPlatform()))) as server:
         token = await new_token("carol")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from decimal import Decimal
 
 import plugins.shopify
@@ -33,6 +35,7 @@ class Recorder:
         raise RuntimeError("a partner bug")
 
 
+@pytest.mark.database
 async def test_hooks_see_committed_changes_and_cannot_undo_them(shopify):
     recorder = Recorder()
     async with running_server(settings(extra_plugins=(plugins.shopify, recorder))) as server, serve_app(shopify.app()) as url:

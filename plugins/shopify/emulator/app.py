@@ -22,12 +22,13 @@ from aiohttp import web
 from graphql import DocumentNode, execute_sync
 
 from server.platforms import DemoEmulator
+from server.platforms.testing import PlatformDouble, SeededOrder
 
 from . import fake
 from .cost import actual_cost, requested_cost
 from .orders import LineSpec, OrderBuilder, OrderSpec
 from .schema import CURRENCIES, SCHEMA, Context, format_error, parse_and_validate
-from .store import OrderStore
+from .store import MAX_PAGE_SIZE, OrderStore
 
 MAX_QUERY_COST = 1000
 TOKEN_HEADER = "X-Shopify-Access-Token"
@@ -73,8 +74,10 @@ class _Bucket:
         return {"maximumAvailable": self.size, "currentlyAvailable": round(current, 1), "restoreRate": self.rate}
 
 
-class ShopifyEmulator:
+class ShopifyEmulator(PlatformDouble):
     """One Shopify store's GraphQL Admin API; see the package docstring for the API."""
+
+    page_size = MAX_PAGE_SIZE
 
     def __init__(
         self,
@@ -107,6 +110,22 @@ class ShopifyEmulator:
             "currencyCode": currency,
             "ianaTimezone": timezone,
         }
+        self._seeded = 0
+
+    # --- the store -----------------------------------------------------------------------------
+
+    def credentials(self) -> dict[str, str]:
+        """The shop domain and Admin API access token a seller enters to connect this store."""
+        return {"shop_domain": self.shop_domain, "access_token": self._token}
+
+    def wrong_credentials(self) -> dict[str, str]:
+        """This store's domain with an access token it refuses."""
+        return {"shop_domain": self.shop_domain, "access_token": f"shpat_wrong_{self._token[::-1]}"}
+
+    def set_timezone(self, name: str) -> None:
+        """Make ``name`` the shop's ``ianaTimezone``: bare dates in searches become days there."""
+        self._store.set_timezone(ZoneInfo(name))
+        self._shop["ianaTimezone"] = name
 
     # --- orders ------------------------------------------------------------------------------
 
@@ -150,6 +169,32 @@ class ShopifyEmulator:
             name=name,
         )
         return self._add(spec)
+
+    def seed_order(self, placed_at: datetime) -> SeededOrder:
+        """A paid order with two lines and a customer; a seller may type its name (with or without
+        the prefix's ``#``), its numeric id (from the admin URL) or its gid."""
+        self._seeded += 1
+        n = self._seeded
+        node = self.add_order(
+            created_at=placed_at,
+            email=f"buyer{n}@example.com",
+            customer=("Kit", f"Buyer {n}"),
+            line_items=[
+                {"title": "Stoneware mug", "price": f"{12 + n % 17}.50", "quantity": 1 + n % 3, "sku": f"MUG-{n}"},
+                {"title": "Tote bag", "price": "9.99", "quantity": 1, "sku": "TOTE-1"},
+            ],
+        )
+        name: str = node["name"]
+        references = [name, name.removeprefix("#"), node["legacyResourceId"], node["id"]]
+        money = node["totalPriceSet"]["shopMoney"]
+        return SeededOrder(
+            order_id=node["legacyResourceId"],
+            order_number=name,
+            references=tuple(dict.fromkeys(references)),
+            placed_at=datetime.fromisoformat(node["createdAt"]),
+            total=Decimal(money["amount"]),
+            currency=money["currencyCode"],
+        )
 
     def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[dict[str, Any]]:
         """Add ``count`` realistic orders created in ``[start, end)``, in creation order (names ascend)."""

@@ -109,6 +109,10 @@ class OrderStore:
         self._by_id: dict[int, StoredOrder] = {}
         self._views: OrderedDict[tuple[str | None, str, bool], _View] = OrderedDict()
 
+    def set_timezone(self, shop_tz: tzinfo) -> None:
+        self.shop_tz = shop_tz
+        self._views.clear()
+
     def add(self, order: StoredOrder) -> None:
         self._orders.append(order)
         self._by_id[order.numeric_id] = order
