@@ -27,6 +27,7 @@ from .errors import (
 from .hookspecs import ENTRY_POINT_GROUP, hookimpl
 from .http import HttpClient, Response, RetryPolicy, parse_retry_after
 from .models import Buyer, CredentialField, LineItem, Money, Order, PaymentStatus
+from .webhooks import WebhookEvent, WebhookMalformed, WebhookRejected
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -51,6 +52,9 @@ __all__ = [
     "Response",
     "RetryPolicy",
     "UnsupportedOperation",
+    "WebhookEvent",
+    "WebhookMalformed",
+    "WebhookRejected",
     "hookimpl",
     "parse_retry_after",
 ]

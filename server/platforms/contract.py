@@ -21,6 +21,7 @@ from aiohttp import web
 from .errors import InvalidCredentials, UnsupportedOperation
 from .http import HttpClient
 from .models import CredentialField, Order
+from .webhooks import WebhookEvent
 
 __all__ = ["Capability", "ConnectorState", "DemoEmulator", "PlatformConnector"]
 
@@ -32,6 +33,7 @@ class Capability(enum.Enum):
 
     FETCH_ORDER = "fetch_order"
     LIST_ORDERS_CREATED = "list_orders_created"
+    WEBHOOKS = "webhooks"
 
 
 class ConnectorState:
@@ -138,6 +140,18 @@ class PlatformConnector(ABC):
         across all pages, at least once.
         """
         raise UnsupportedOperation(f"{self.platform_id} cannot list orders by creation time")
+
+    async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        """Verify one webhook delivery over its raw ``body`` and read it.
+
+        ``headers`` is case-insensitive. Raise ``WebhookRejected`` when the
+        platform's signature is missing or wrong (compare in constant time),
+        ``WebhookMalformed`` when a signed body cannot be read. The secrets
+        needed are credential fields of the store. A delivery that needs no
+        signature by the platform's own rules (WooCommerce's creation ping)
+        returns an event with neither order nor reference.
+        """
+        raise UnsupportedOperation(f"{self.platform_id} does not receive webhooks")
 
     def window_warning(self, start: datetime, end: datetime, now: datetime) -> str | None:
         """What the seller should know about importing this window, or ``None``.

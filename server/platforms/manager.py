@@ -78,8 +78,9 @@ def _check_connector(cls: Any, origin: Provider) -> type[PlatformConnector]:
         raise TypeError(f"{origin}: platform_id {platform_id!r} must be a lowercase identifier")
     if inspect.isabstract(cls):
         raise TypeError(f"{origin}: {cls.__name__} leaves abstract methods unimplemented")
-    if Capability.LIST_ORDERS_CREATED in cls.capabilities and cls.orders_created is PlatformConnector.orders_created:
-        raise TypeError(f"{origin}: {cls.__name__} declares LIST_ORDERS_CREATED but does not implement orders_created")
+    for capability, method in ((Capability.LIST_ORDERS_CREATED, "orders_created"), (Capability.WEBHOOKS, "parse_webhook")):
+        if capability in cls.capabilities and getattr(cls, method) is getattr(PlatformConnector, method):
+            raise TypeError(f"{origin}: {cls.__name__} declares {capability.name} but does not implement {method}")
     return cls
 
 
