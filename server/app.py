@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import UTC, datetime
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,6 +26,9 @@ from .outbound import create_session
 from .platforms.manager import PlatformRegistry, get_plugin_manager
 from .runtime import Runtime
 from .schema import build_schema
+from .errors import NotFound
+from .platforms import ConnectorError, WebhookMalformed, WebhookRejected
+from .services import webhooks
 from .services.accounts import authenticate
 from .services.jobs import JobRunner
 from .settings import Settings
@@ -79,6 +83,38 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
+async def receive_webhook(request: Request) -> JSONResponse:
+    runtime: Runtime = request.app.state.runtime
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > webhooks.MAX_BODY_BYTES:
+        return JSONResponse({"error": "body too large"}, status_code=413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > webhooks.MAX_BODY_BYTES:
+            return JSONResponse({"error": "body too large"}, status_code=413)
+    try:
+        receipt = await webhooks.receive(
+            runtime, request.path_params["platform"], request.path_params["store"], request.headers, bytes(body)
+        )
+    except NotFound:
+        return JSONResponse({"error": "not found"}, status_code=404)
+    except WebhookRejected:
+        return JSONResponse({"error": "signature missing or invalid"}, status_code=401)
+    except WebhookMalformed:
+        return JSONResponse({"error": "malformed delivery"}, status_code=400)
+    except ConnectorError:  # the platform's verification service failed: ask for a retry
+        return JSONResponse({"error": "try again later"}, status_code=503)
+    if receipt.delivery is not None and not receipt.replay:
+        runtime.background.spawn(webhooks.process(runtime, receipt.delivery), name=f"webhook-{receipt.delivery.id}")
+    return JSONResponse({"status": "replay" if receipt.replay else "ok"})
+
+
+async def retry_webhooks(runtime: Runtime) -> None:
+    for delivery in await webhooks.due_for_retry(datetime.now(UTC)):
+        await webhooks.process(runtime, delivery)
+
+
 def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -91,10 +127,12 @@ def create_app(settings: Settings) -> Starlette:
         runtime.jobs = JobRunner(runtime.broker, lease_seconds=settings.job_lease_seconds)
         await runtime.jobs.sweep()
         runtime.jobs.start_sweeper()
+        runtime.background.every(60, lambda: retry_webhooks(runtime), name="webhook-retries")
         app.state.runtime = runtime
         try:
             yield
         finally:
+            await runtime.background.shutdown()
             await runtime.jobs.shutdown()
             await session.close()
             await close_database()
@@ -121,6 +159,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/webhooks/{platform}/{store}", receive_webhook, methods=["POST"]),
         ]
     )
     return app

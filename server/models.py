@@ -31,6 +31,12 @@ class JobStatus(str, enum.Enum):
     FAILED = "FAILED"
 
 
+class DeliveryStatus(str, enum.Enum):
+    RECEIVED = "RECEIVED"
+    PROCESSED = "PROCESSED"
+    FAILED = "FAILED"
+
+
 class TransactionSource(str, enum.Enum):
     WEBHOOK = "WEBHOOK"
     IMPORT = "IMPORT"
@@ -75,6 +81,11 @@ class Store(Model):
     name = fields.CharField(max_length=200)
     credentials = fields.TextField()  # encrypted, see server.crypto
     connector_state = fields.TextField(null=True)  # encrypted ConnectorState values
+    last_webhook_at = fields.DatetimeField(null=True)
+    webhook_count = fields.IntField(default=0)
+    webhook_usual_gap = fields.FloatField(null=True)  # seconds, moving average of the gaps between deliveries
+    last_rejected_webhook_at = fields.DatetimeField(null=True)
+    last_rejected_webhook_reason = fields.CharField(max_length=200, null=True)
     api_base_url = fields.CharField(max_length=2048, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -165,3 +176,23 @@ class ImportedOrder(Model):
         table = "imported_order"
         unique_together = (("store", "order_id"),)
         indexes = (("seller_id", "status", "placed_at"),)
+
+
+# One webhook delivery, recorded before it is answered; the platform's delivery id makes replays no-ops.
+class WebhookDelivery(Model):
+    id = fields.UUIDField(primary_key=True)
+    store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField("models.Store", related_name="deliveries")
+    delivery_id = fields.CharField(max_length=255)
+    topic = fields.CharField(max_length=128)
+    status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.RECEIVED)
+    order_reference = fields.CharField(max_length=255, null=True)
+    order = fields.JSONField(null=True)  # the normalized order, when the payload carried it
+    attempts = fields.SmallIntField(default=0)
+    error = fields.TextField(null=True)
+    received_at = fields.DatetimeField()
+    processed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "webhook_delivery"
+        unique_together = (("store", "delivery_id"),)
+        indexes = (("status", "received_at"), ("store_id", "received_at"))

@@ -14,6 +14,7 @@ from .crypto import CredentialsCipher
 from .events import Broker, MemoryBroker
 from .platforms import RetryPolicy
 from .platforms.manager import PlatformRegistry
+from .services.background import Background
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class Runtime:
     session: aiohttp.ClientSession
     broker: Broker = field(default_factory=MemoryBroker)
     jobs: Any = None  # server.services.jobs.JobRunner, set once the runtime exists
+    background: Background = field(default_factory=Background)
 
     def __post_init__(self) -> None:
         self.cipher = CredentialsCipher(self.settings.secret_key)

@@ -27,10 +27,12 @@ from server.platforms import (
     PlatformConnector,
     PlatformLimitExceeded,
     Response,
+    WebhookEvent,
 )
 
 from . import queries
 from .mapping import map_graphql_order, order_gid
+from .webhooks import read_webhook
 
 __all__ = ["DEFAULT_API_VERSION", "ShopifyConnector"]
 
@@ -52,8 +54,9 @@ class ShopifyConnector(PlatformConnector):
         CredentialField("shop_domain", "Shop domain"),
         CredentialField("access_token", "Admin API access token", secret=True),
         CredentialField("api_version", "API version", required=False),
+        CredentialField("webhook_secret", "Webhook signing secret (the app's client secret)", secret=True, required=False),
     )
-    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED})
+    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
 
     @classmethod
     def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
@@ -88,6 +91,10 @@ class ShopifyConnector(PlatformConnector):
         async with aclosing(self._order_pages(search)) as pages:
             async for nodes in pages:
                 yield [map_graphql_order(await self._complete(node)) for node in nodes]
+
+    async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        """An ``orders/create`` delivery carries the whole order (REST shape); other topics carry nothing for us."""
+        return read_webhook(headers, body, self.credentials.get("webhook_secret"))
 
     async def _order_by_name(self, name: str) -> Order | None:
         """Search by name and keep only an exact match: Shopify's search can return near matches.

@@ -15,6 +15,7 @@ from strawberry.types import Info
 from .. import models
 from ..context import Context
 from ..platforms import Capability, PlatformConnector
+from ..services.webhooks import webhook_health
 
 
 @strawberry.enum
@@ -103,6 +104,16 @@ def _platform(info: Info[Context, None], platform_id: str) -> Platform:
     return Platform.from_connector(info.context.runtime.registry.get(platform_id))
 
 
+@strawberry.type(description="How a store's webhooks are doing.")
+class WebhookHealth:
+    last_delivery_at: datetime | None
+    last_rejected_at: datetime | None
+    last_rejected_reason: str | None
+    usual_gap_seconds: int | None = strawberry.field(description="Typical time between deliveries, once known.")
+    quiet: bool = strawberry.field(description="Nothing arrived for much longer than the usual gap.")
+    message: str | None = strawberry.field(description="What to tell the seller when quiet.")
+
+
 @strawberry.type(description="A seller's connected store. Credentials are write-only: never readable back.")
 class Store:
     id: strawberry.ID
@@ -110,10 +121,30 @@ class Store:
     api_base_url: str | None
     created_at: datetime
     platform_id: strawberry.Private[str]
+    row: strawberry.Private[models.Store]
 
     @strawberry.field
     def platform(self, info: Info[Context, None]) -> Platform:
         return _platform(info, self.platform_id)
+
+    @strawberry.field(description="Where the platform should send this store's order webhooks.")
+    def webhook_url(self, info: Info[Context, None]) -> str:
+        base = str(info.context.request.base_url).rstrip("/")
+        if base.startswith("ws"):
+            base = "http" + base.removeprefix("ws")
+        return f"{base}/webhooks/{self.platform_id}/{self.id}"
+
+    @strawberry.field
+    def webhook_health(self) -> WebhookHealth:
+        health = webhook_health(self.row)
+        return WebhookHealth(
+            last_delivery_at=health.last_delivery_at,
+            last_rejected_at=health.last_rejected_at,
+            last_rejected_reason=health.last_rejected_reason,
+            usual_gap_seconds=round(health.usual_gap.total_seconds()) if health.usual_gap else None,
+            quiet=health.quiet,
+            message=health.message,
+        )
 
     @classmethod
     def from_row(cls, row: models.Store) -> Store:
@@ -123,6 +154,7 @@ class Store:
             api_base_url=row.api_base_url,
             created_at=row.created_at,
             platform_id=row.platform,
+            row=row,
         )
 
 

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from ..models import ImportedOrder
 from ..platforms import Buyer, LineItem, Money, Order, PaymentStatus
+
+
+_COLUMNS = (
+    "order_id",
+    "order_number",
+    "payment_status",
+    "placed_at",
+    "buyer_name",
+    "buyer_email",
+    "total_amount",
+    "currency",
+    "line_items",
+    "payload",
+)
 
 
 def _money(m: Money) -> dict[str, str]:
@@ -50,18 +66,29 @@ def line_items(rows: list[dict[str, Any]]) -> tuple[LineItem, ...]:
     )
 
 
+def order_json(order: Order) -> dict[str, Any]:
+    """``order`` as JSON-able columns, for a durable record (a webhook delivery)."""
+    return order_record(order) | {"placed_at": order.placed_at.isoformat(), "total_amount": str(order.total.amount)}
+
+
+def order_from_columns(columns: Mapping[str, Any]) -> Order:
+    """The normalized order kept in ``columns`` (``order_record`` or ``order_json`` form)."""
+    placed_at = columns["placed_at"]
+    return Order(
+        order_id=columns["order_id"],
+        order_number=columns["order_number"],
+        placed_at=datetime.fromisoformat(placed_at) if isinstance(placed_at, str) else placed_at,
+        total=Money(Decimal(str(columns["total_amount"])), columns["currency"]),
+        payment_status=PaymentStatus(columns["payment_status"]),
+        buyer=Buyer(name=columns["buyer_name"], email=columns["buyer_email"]),
+        line_items=line_items(columns["line_items"]),
+        raw=columns["payload"],
+    )
+
+
 def order_of(row: ImportedOrder) -> Order:
     """The normalized order an imported row was made from, for plugin hooks."""
-    return Order(
-        order_id=row.order_id,
-        order_number=row.order_number,
-        placed_at=row.placed_at,
-        total=Money(row.total_amount, row.currency),
-        payment_status=PaymentStatus(row.payment_status),
-        buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
-        line_items=line_items(row.line_items),
-        raw=row.payload,
-    )
+    return order_from_columns({name: getattr(row, name) for name in _COLUMNS})
 
 
 def transaction_record(order: Order) -> dict[str, Any]:

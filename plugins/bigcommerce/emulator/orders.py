@@ -285,7 +285,7 @@ def build_order(spec: OrderSpec, order_id: int, store_hash: str, products: list[
         "store_default_to_transactional_exchange_rate": rate(spec.exchange_rate if multi_currency else Decimal(1)),
         "custom_status": status_name,
         "customer_locale": "en",
-        "external_order_id": spec.external_order_id,
+        "external_order_id": spec.external_order_id or "",
     }
 
 

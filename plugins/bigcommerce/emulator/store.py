@@ -85,6 +85,8 @@ class OrderFilter:
             self.email is None or p["billing_address"]["email"].lower() == self.email.lower(),
             self.cart_id is None or p["cart_id"] == self.cart_id,
             self.payment_method is None or p["payment_method"].lower() == self.payment_method.lower(),
+            self.min_created is None or order.created >= self.min_created,
+            self.max_created is None or order.created <= self.max_created,
             self.min_modified is None or order.modified >= self.min_modified,
             self.max_modified is None or order.modified <= self.max_modified,
             self.channel_id is None or p["channel_id"] == self.channel_id,
@@ -110,6 +112,7 @@ class OrderStore:
 
     def __init__(self) -> None:
         self._by_id: dict[int, StoredOrder] = {}
+        self._max_id = 0
         self._index: list[tuple[int, int]] = []
         self._views: OrderedDict[tuple[OrderFilter, str, bool], list[StoredOrder]] = OrderedDict()
 
@@ -120,6 +123,7 @@ class OrderStore:
         if order.id in self._by_id:
             raise ValueError(f"order {order.id} already exists")
         self._by_id[order.id] = order
+        self._max_id = max(self._max_id, order.id)
         insort(self._index, (order.created, order.id))
         self._views.clear()
 
@@ -132,7 +136,7 @@ class OrderStore:
         self._views.clear()
 
     def max_id(self) -> int:
-        return max(self._by_id, default=0)
+        return self._max_id
 
     def select(self, where: OrderFilter, sort: str = "id", descending: bool = False) -> list[StoredOrder]:
         """The orders ``where`` accepts, sorted; the list is shared with later calls, so don't mutate it."""

@@ -1,0 +1,21 @@
+"""The BigCommerce platform plugin: the Orders V2 REST connector and its demo emulator."""
+
+from __future__ import annotations
+
+from server.platforms import DemoEmulator, PlatformConnector, hookimpl
+
+from .connector import BigCommerceConnector
+
+__all__ = ["BigCommerceConnector"]
+
+
+@hookimpl
+def register_platforms() -> list[type[PlatformConnector]]:
+    return [BigCommerceConnector]
+
+
+@hookimpl
+def register_demo_emulators() -> list[DemoEmulator]:
+    from .emulator import demo_emulator  # not at module level: importing the connector must not load the emulator
+
+    return [demo_emulator()]

@@ -1,0 +1,232 @@
+"""The BigCommerce connector, over the REST Management API's Orders V2.
+
+Requests go to ``https://api.bigcommerce.com/stores/{store_hash}/v2/...`` with
+the ``X-Auth-Token`` header, plus ``X-Auth-Client`` when a client id is given
+(as the official Python SDK sends it; BigCommerce no longer requires it).
+Collections are paged with ``page`` and ``limit``; an empty page is ``204 No
+Content`` with no body. A 429 is retried by ``HttpClient`` after
+``X-Rate-Limit-Time-Reset-Ms`` (the store's quota is shared by every app); a
+429 without that header means platform load and gets the ordinary backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from contextlib import aclosing
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+
+from server.platforms import (
+    Capability,
+    CredentialField,
+    InvalidCredentials,
+    Order,
+    PlatformBadResponse,
+    PlatformConnector,
+    PlatformError,
+    PlatformLimitExceeded,
+    Response,
+)
+
+from .mapping import is_incomplete, map_order, order_id
+
+__all__ = ["API_ORIGIN", "LINE_ITEM_FETCHES", "PAGE_SIZE", "BigCommerceConnector"]
+
+API_ORIGIN = "https://api.bigcommerce.com"
+PAGE_SIZE = 250
+"""``limit`` sent on every collection: the most a V2 page holds."""
+LINE_ITEM_FETCHES = 8
+"""How many orders of one listed page have their products fetched at once."""
+
+# Without ``limit`` a page holds 50 ("by default ... only 50 orders"), so no page
+# is ever cut shorter than that: a shorter page is the last one.
+_DEFAULT_PAGE_SIZE = 50
+# The API's dates have one-second resolution and the reference does not say
+# whether min/max_date_created are inclusive: widen the window by a second.
+_DATE_SLACK = timedelta(seconds=1)
+_ANSWERED = range(200, 500)  # HttpClient already handles 401/403 and retries 429
+_MESSAGE_LIMIT = 200
+
+_HASH = r"(?P<hash>[a-z0-9]{1,40})"
+_STORE_HASH_FORMS = (
+    re.compile(_HASH),
+    re.compile(rf"(?:(?:https?://)?api\.bigcommerce\.com)?/?stores/{_HASH}(?:/v[23])?/?"),
+    re.compile(rf"(?:https?://)?store-{_HASH}\.mybigcommerce\.com(?:/\S*)?"),
+)
+_ORDER_REFERENCE = re.compile(r"#?\s*0*(?P<id>[1-9][0-9]{0,17})")
+
+
+class BigCommerceConnector(PlatformConnector):
+    platform_id = "bigcommerce"
+    display_name = "BigCommerce"
+    order_id_label = "Order ID (218 or #218)"
+    credential_fields = (
+        CredentialField("store_hash", "Store hash"),
+        CredentialField("access_token", "API account access token", secret=True),
+        CredentialField("client_id", "API account client ID", required=False),
+    )
+    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED})
+
+    @classmethod
+    def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
+        """Also reduce the store hash to its bare form.
+
+        Accepted as the control panel shows it: the bare hash, the API path of an
+        API account (``https://api.bigcommerce.com/stores/abc123/v3/``) or the
+        control panel address (``https://store-abc123.mybigcommerce.com/manage``).
+        """
+        cleaned = super().check_credentials(credentials)
+        typed = cleaned["store_hash"].lower()
+        for form in _STORE_HASH_FORMS:
+            if match := form.fullmatch(typed):
+                cleaned["store_hash"] = match["hash"]
+                return cleaned
+        raise InvalidCredentials(
+            "Store hash must be the letters and digits after /stores/ in the API path, such as abc123",
+            field="store_hash",
+        )
+
+    async def fetch_order(self, reference: str) -> Order | None:
+        """Find an order by its id (``218`` or ``#218``); an incomplete checkout is no order."""
+        match = _ORDER_REFERENCE.fullmatch(reference.strip())
+        if match is None:
+            return None
+        wanted = match["id"]
+        response = await self._get(f"/orders/{wanted}")
+        if response.status == 404:
+            return None
+        order = _body(response)
+        if order_id(order) != wanted:
+            raise PlatformBadResponse(f"GET {response.where} answered with another order than {wanted}")
+        if is_incomplete(order):
+            return None
+        return map_order(order, await self._products(wanted))
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        """Page through the window oldest first, with each order's products.
+
+        Pages are offsets into a list that can change while it is read. Sorted by
+        creation, orders placed meanwhile join its end and never shift the pages
+        already read; an order that moves across a page boundary anyway is
+        yielded once.
+        """
+        params = {
+            "min_date_created": _rfc2822(start - _DATE_SLACK),
+            "max_date_created": _rfc2822(end + _DATE_SLACK),
+            "sort": "date_created:asc",
+        }
+        seen: set[str] = set()
+        async with aclosing(self._pages("/orders", params)) as pages:
+            async for page in pages:
+                fresh: dict[str, Mapping[str, Any]] = {}
+                for order in page:
+                    oid = order_id(order)
+                    if oid not in seen and not is_incomplete(order):
+                        fresh[oid] = order
+                seen.update(fresh)
+                yield await self._with_products(fresh)
+
+    async def _with_products(self, orders: Mapping[str, Mapping[str, Any]]) -> list[Order]:
+        """Map ``orders`` (by id), fetching their products ``LINE_ITEM_FETCHES`` at a time."""
+        slots = asyncio.Semaphore(LINE_ITEM_FETCHES)
+
+        async def complete(oid: str, order: Mapping[str, Any]) -> Order:
+            async with slots:
+                products = await self._products(oid)
+            return map_order(order, products)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(complete(oid, order)) for oid, order in orders.items()]
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None  # the first failure, as the core expects one error
+        return [task.result() for task in tasks]
+
+    async def _products(self, oid: str) -> list[Any]:
+        products: list[Any] = []
+        async with aclosing(self._pages(f"/orders/{oid}/products", {})) as pages:
+            async for page in pages:
+                products += page
+        return products
+
+    async def _pages(self, path: str, params: Mapping[str, str]) -> AsyncGenerator[list[Any], None]:
+        """Yield the non-empty pages of the collection at ``path``, in order, until it ends."""
+        previous: list[Any] | None = None
+        page = 1
+        while True:
+            response = await self._get(path, {**params, "limit": str(PAGE_SIZE), "page": str(page)})
+            items = _body(response)
+            if not isinstance(items, list):
+                raise PlatformBadResponse(f"GET {response.where} answered page {page} with JSON that is not a list")
+            if items and items == previous:
+                raise PlatformBadResponse(f"GET {response.where} answered page {page} with page {page - 1} again")
+            if items:
+                yield items
+            if len(items) < _DEFAULT_PAGE_SIZE:
+                return
+            previous = items
+            page += 1
+
+    async def _get(self, path: str, params: Mapping[str, str] | None = None) -> Response:
+        return await self.http.request(
+            "GET",
+            f"{self.api_base_url or API_ORIGIN}/stores/{self.credentials['store_hash']}/v2{path}",
+            headers=self._headers,
+            params=params,
+            ok=_ANSWERED,
+            wait_header=_quota_reset_wait,
+        )
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        headers = {"X-Auth-Token": self.credentials["access_token"], "Accept": "application/json"}
+        if "client_id" in self.credentials:
+            headers["X-Auth-Client"] = self.credentials["client_id"]
+        return headers
+
+
+def _body(response: Response) -> Any:
+    """The JSON of a 200; ``[]`` for 204, BigCommerce's empty collection (no body to parse)."""
+    if response.status == 200:
+        return response.json()
+    if response.status == 204:
+        return []
+    raise _refusal(response)
+
+
+def _refusal(response: Response) -> PlatformError:
+    """The error for a status BigCommerce answered instead of the resource, with its message."""
+    shown = f"GET {response.where} answered HTTP {response.status} ({_error_message(response)})"
+    if response.status == 413:
+        return PlatformLimitExceeded(f"{shown}: the request asked for too many objects")
+    return PlatformBadResponse(shown)
+
+
+def _error_message(response: Response) -> str:
+    """The ``message`` (V2: ``[{"status", "message"}]``) or ``title`` (V3) of an error body."""
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        body = None
+    error = body[0] if isinstance(body, list) and body else body
+    message = next((error[k] for k in ("message", "title") if isinstance(error, dict) and error.get(k)), None)
+    text = " ".join(str(message).split()) if message is not None else "no error message"
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+
+
+def _quota_reset_wait(response: Response) -> float | None:
+    """Seconds until the store's quota refills, from ``X-Rate-Limit-Time-Reset-Ms``; ``None`` to back off."""
+    try:
+        milliseconds = float(response.headers.get("X-Rate-Limit-Time-Reset-Ms", ""))
+    except ValueError:
+        return None
+    return milliseconds / 1000 if 0 <= milliseconds < float("inf") else None
+
+
+def _rfc2822(moment: datetime) -> str:
+    """A filter date as the API writes dates: ``Tue, 05 Mar 2019 21:40:11 +0000`` (UTC, whole seconds)."""
+    return format_datetime(moment.astimezone(UTC).replace(microsecond=0))

@@ -1,0 +1,62 @@
+"""An emulator of BigCommerce's Orders v2 REST API, built from BigCommerce's documentation.
+
+Served under ``/stores/{store_hash}/v2`` (the default origin is https://api.bigcommerce.com):
+
+- ``GET /orders/{id}``: one order (``fees`` included; ``include=consignments.line_items`` with
+  ``consignment_structure=object`` embeds up to 50 line items). Unknown id: 404
+  ``[{"status": 404, "message": "The requested resource was not found."}]``. Archived and
+  Incomplete orders are found here too.
+- ``GET /orders``: ``min_/max_date_created`` and ``min_/max_date_modified`` (RFC 2822 or ISO 8601,
+  both bounds inclusive; without an offset, in the store's time zone), ``min_/max_id``,
+  ``min_/max_total``, ``status_id``, ``is_deleted``, ``customer_id``, ``email``, ``cart_id``,
+  ``payment_method``, ``channel_id``, ``external_order_id``; ``sort=field[:asc|:desc]`` (default id
+  ascending); ``page`` and ``limit`` (default 50, above 250 a 413). Without ``status_id`` Incomplete
+  (status 0) orders are left out; without ``is_deleted=true`` archived ones are. An empty page is
+  ``204 No Content`` with no body. Bad values: 400 with the v2 error array.
+- ``GET /orders/{id}/products``: the line items, paged the same way (default 50, max 250, 204 past the end).
+- ``GET /orders/count``: ``{"statuses": [...], "count": n}``, Incomplete included.
+
+Auth is the ``X-Auth-Token`` header (missing, wrong, or another store's hash: 401 with a v2 error
+array); ``X-Auth-Client`` is accepted and ignored. Answers are JSON only when ``Accept`` asks for
+it, XML otherwise. Every answer carries ``X-Rate-Limit-Time-Window-Ms``, ``-Time-Reset-Ms``,
+``-Requests-Quota`` and ``-Requests-Left``; past the quota (per fixed window) the answer is 429 with
+them. Money is 4-decimal strings, dates RFC 2822 in UTC, as in the documented examples.
+
+Python API for tests::
+
+    emulator = BigCommerceEmulator(
+        store_hash="s7k3m9q2xw", access_token="...", client_id="...",
+        currency="USD",                        # the store's default (and transactional) currency
+        display_currency=None,                 # e.g. "EUR": orders shown in euros, paid in USD
+        quota=150, window=30.0,                # requests per window (seconds)
+        throttle_reset_ms=100,                 # what throttle_next() reports
+        clock=time.monotonic,                  # seconds, drives the quota windows
+        now=lambda: datetime.now(UTC),         # default creation time, modification time of changes
+        timezone="UTC",                        # the store's time zone (also set_timezone(name))
+    )
+    order = emulator.add_order(
+        created_at=datetime(...), lines=[{"name": "Mug", "price": "16.00", "quantity": 2, "sku": "MUG"}],
+        buyer=Buyer(first_name="Ada", last_name="Lovelace", email="ada@example.com", customer_id=7),
+        status_id=11, shipping="7.95", tax_rate="0.0825", discount="0",
+        currency=None, display_currency=None, exchange_rate="1",
+        is_deleted=False, order_id=None, external_order_id=None,
+    )                                          # -> the order as served (order["id"] counts up from 100)
+    emulator.add_random_orders(10_000, start=..., end=..., seed=0)
+    emulator.archive_order(order["id"]); emulator.set_status(order["id"], 4)
+    emulator.seed_order(placed_at)             # PlatformDouble: a paid order and what it must map to
+
+    # faults, queued in call order, each consumed by one API request:
+    emulator.fail_next(503, times=1)           # that status with the v2 error body
+    emulator.throttle_next()                   # 429, Requests-Left 0, Time-Reset-Ms = throttle_reset_ms
+    emulator.garbage_next()                    # 200 with an HTML body
+    emulator.truncate_next()                   # half the body, Content-Length of all of it, connection closed
+    emulator.delay_next(1.5)                   # answer normally after 1.5 s
+    emulator.requests                          # every request: method, path, query, headers (token redacted)
+
+``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
+"""
+
+from .app import BigCommerceEmulator, demo_emulator
+from .orders import Buyer
+
+__all__ = ["BigCommerceEmulator", "Buyer", "demo_emulator"]

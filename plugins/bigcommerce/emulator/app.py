@@ -1,0 +1,407 @@
+"""The emulator's HTTP side: routing, auth, the request quota, fault injection and the Python API."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import random
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from http import HTTPStatus
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from server.platforms import DemoEmulator
+from server.platforms.testing import PlatformDouble, SeededOrder
+
+from . import fake
+from .formats import NOT_FOUND, STATUS_DESCRIPTIONS, STATUSES, error_body, rfc2822
+from .orders import Buyer, LineSpec, OrderSpec, build_order, build_products, consignments
+from .params import MAX_LIMIT, BadParameter, read_filter, read_page, read_sort
+from .ratelimit import RequestQuota
+from .store import OrderStore, StoredOrder
+from .wire import Answer, encode, wants_json
+
+TOKEN_HEADER = "X-Auth-Token"
+_PATH = re.compile(r"^/stores/(?P<hash>[^/]+)/v2/(?P<rest>.*?)/?$")
+_ORDER = re.compile(r"^orders/(?P<id>\d+)(?P<products>/products)?$")
+_UNAUTHORIZED = error_body(401, "You are not authorized to access this resource. Check the X-Auth-Token header.")
+_THROTTLED = error_body(429, "Too many requests. Retry after the time in X-Rate-Limit-Time-Reset-Ms.")
+_GARBAGE = "<html><body><h1>502 Bad Gateway</h1>The server returned an invalid or incomplete response.</body></html>"
+_FIRST_ORDER_ID = 100
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
+    status: int = 0
+    seconds: float = 0.0
+
+
+class BigCommerceEmulator(PlatformDouble):
+    """One BigCommerce store's Orders v2 API; see the package docstring for the API."""
+
+    page_size = MAX_LIMIT
+
+    def __init__(
+        self,
+        *,
+        store_hash: str = "s7k3m9q2xw",
+        access_token: str = "bc_emulator_access_token",
+        client_id: str = "bc_emulator_client_id",
+        currency: str = "USD",
+        display_currency: str | None = None,
+        quota: int = 150,
+        window: float = 30.0,
+        throttle_reset_ms: int = 100,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        timezone: str = "UTC",
+    ) -> None:
+        self.store_hash = store_hash
+        self.currency = currency
+        self.display_currency = display_currency
+        self.now = now
+        self.store_tz = ZoneInfo(timezone)
+        self.requests: list[dict[str, Any]] = []
+        self._token = access_token
+        self._client_id = client_id
+        self._throttle_reset_ms = throttle_reset_ms
+        self._quota = RequestQuota(quota, window, clock)
+        self._faults: deque[_Fault] = deque()
+        self._store = OrderStore()
+        self._next_product_id = 1
+
+    # --- PlatformDouble ------------------------------------------------------------------------
+
+    def credentials(self) -> Mapping[str, str]:
+        return {"store_hash": self.store_hash, "access_token": self._token, "client_id": self._client_id}
+
+    def wrong_credentials(self) -> Mapping[str, str]:
+        return {**self.credentials(), "access_token": self._token[::-1] + "x"}
+
+    def seed_order(self, placed_at: datetime) -> SeededOrder:
+        order = self.add_order(
+            created_at=placed_at,
+            lines=[{"name": "Chemex Coffeemaker 3 Cup", "price": "49.50", "quantity": 2, "sku": "CC3C"}],
+            shipping="7.95",
+            tax_rate="0.0825",
+        )
+        number = str(order["id"])
+        return SeededOrder(
+            order_id=number,
+            order_number=number,
+            references=(number, f"#{number}"),
+            placed_at=placed_at.replace(microsecond=0),
+            total=Decimal(order["total_inc_tax"]),
+            currency=order["default_currency_code"],
+        )
+
+    def set_timezone(self, name: str) -> None:
+        """The store's time zone: date filters without an offset are read in it (responses stay in UTC)."""
+        self.store_tz = ZoneInfo(name)
+
+    # --- orders --------------------------------------------------------------------------------
+
+    def add_order(
+        self,
+        *,
+        created_at: datetime | None = None,
+        lines: list[dict[str, Any]] | None = None,
+        buyer: Buyer | None = None,
+        status_id: int = 11,
+        payment_status: str | None = None,
+        payment_method: str = "Credit Card",
+        shipping: Decimal | str = "0",
+        tax_rate: Decimal | str = "0",
+        discount: Decimal | str = "0",
+        currency: str | None = None,
+        display_currency: str | None = None,
+        exchange_rate: Decimal | str = "1",
+        is_deleted: bool = False,
+        order_id: int | None = None,
+        external_order_id: str | None = None,
+        external_source: str | None = None,
+        order_source: str = "www",
+        customer_message: str = "",
+    ) -> dict[str, Any]:
+        """Add one order and return it as the API serves it (a live record: read, don't mutate).
+
+        ``lines`` items: ``{"name", "price" (ex tax), "quantity", "sku", "product_id", "variant_id",
+        "brand", "options": [(label, value)]}``. ``currency`` is the transactional currency (default:
+        the store's); ``display_currency`` what the shopper saw; ``exchange_rate`` converts the store's
+        currency into whichever other one the order uses. Status 0 is an Incomplete order.
+        """
+        if status_id not in STATUSES:
+            raise ValueError(f"unknown status_id {status_id}; one of {sorted(STATUSES)}")
+        items = lines or [{"name": "Store item", "price": "25.00"}]
+        spec = OrderSpec(
+            created_at=self.now() if created_at is None else created_at,
+            lines=tuple(_line(item) for item in items),
+            buyer=buyer or Buyer(),
+            status_id=status_id,
+            payment_status=payment_status,
+            payment_method=payment_method,
+            shipping=Decimal(str(shipping)),
+            tax_rate=Decimal(str(tax_rate)),
+            discount=Decimal(str(discount)),
+            currency=currency or self.currency,
+            display_currency=display_currency or self.display_currency,
+            store_currency=self.currency,
+            exchange_rate=Decimal(str(exchange_rate)),
+            is_deleted=is_deleted,
+            order_id=order_id,
+            external_order_id=external_order_id,
+            external_source=external_source,
+            order_source=order_source,
+            customer_message=customer_message,
+        )
+        return self._add(spec).payload
+
+    def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[dict[str, Any]]:
+        """Add ``count`` realistic orders created in ``[start, end)``, ids ascending with creation time."""
+        rng = random.Random(seed)
+        times = fake.random_times(rng, count, start, end)
+        return [self._add(self._in_store_currency(fake.random_spec(rng, t, as_of=end))).payload for t in times]
+
+    def _in_store_currency(self, spec: OrderSpec) -> OrderSpec:
+        return replace(
+            spec, currency=self.currency, store_currency=self.currency, display_currency=self.display_currency
+        )
+
+    def archive_order(self, order_id: int) -> None:
+        """Archive an order (``DELETE /v2/orders/{id}``): it leaves the default listing, ``is_deleted`` true."""
+        self._update(order_id, is_deleted=True)
+
+    def set_status(self, order_id: int, status_id: int) -> None:
+        """Move an order to another status (name, ``custom_status`` and ``date_modified`` follow)."""
+        if status_id not in STATUSES:
+            raise ValueError(f"unknown status_id {status_id}")
+        name = STATUSES[status_id][0]
+        self._update(order_id, status_id=status_id, status=name, custom_status=name)
+
+    def _update(self, order_id: int, **fields: Any) -> None:
+        order = self._store.get(order_id)
+        if order is None:
+            raise KeyError(order_id)
+        order.payload.update(fields)
+        modified = max(self.now().replace(microsecond=0), datetime.fromtimestamp(order.created, UTC))
+        order.payload["date_modified"] = rfc2822(modified)
+        order.modified = int(modified.timestamp())
+        self._store.changed(order)
+
+    def _add(self, spec: OrderSpec) -> StoredOrder:
+        order_id = spec.order_id or max(self._store.max_id() + 1, _FIRST_ORDER_ID)
+        products = build_products(spec, order_id, self._next_product_id)
+        payload = build_order(spec, order_id, self.store_hash, products)
+        created = int(spec.created_at.replace(microsecond=0).timestamp())
+        stored = StoredOrder(payload, products, created, created + int(spec.modified_after.total_seconds()))
+        self._store.add(stored)
+        self._next_product_id += len(products)
+        return stored
+
+    # --- fault injection: each fault is consumed by one API request, in the order queued --------
+
+    def fail_next(self, status: int = 503, times: int = 1) -> None:
+        """Answer with HTTP ``status`` and the v2 error body."""
+        self._faults.extend([_Fault("fail", status=status)] * times)
+
+    def throttle_next(self, times: int = 1) -> None:
+        """Answer 429 with the rate-limit headers: nothing left, the window resetting in ``throttle_reset_ms``."""
+        self._faults.extend([_Fault("throttle")] * times)
+
+    def garbage_next(self, times: int = 1) -> None:
+        """Answer 200 with an HTML body instead of JSON."""
+        self._faults.extend([_Fault("garbage")] * times)
+
+    def truncate_next(self, times: int = 1) -> None:
+        """Send half of the real answer, with a Content-Length for all of it, then close the connection."""
+        self._faults.extend([_Fault("truncate")] * times)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """Wait ``seconds`` before answering normally."""
+        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
+
+    # --- HTTP ----------------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        return app
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        headers = {k: ("[redacted]" if k.lower() == TOKEN_HEADER.lower() else v) for k, v in request.headers.items()}
+        self.requests.append(
+            {"method": request.method, "path": request.path, "query": dict(request.query), "headers": headers}
+        )
+        fault = self._faults.popleft() if self._faults else None
+        if fault and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+        elif fault and fault.kind == "fail":
+            reason = HTTPStatus(fault.status).phrase
+            return self._send(request, Answer(fault.status, error_body(fault.status, reason)))
+        elif fault and fault.kind == "garbage":
+            return web.Response(text=_GARBAGE, content_type="text/html", headers=self._quota.headers())
+        elif fault and fault.kind == "throttle":
+            quota = self._quota.headers(reset_ms=self._throttle_reset_ms, left=0)
+            return self._send(request, Answer(429, _THROTTLED), quota)
+        answer = self._answer(request)
+        if fault and fault.kind == "truncate":
+            return await self._truncated(request, answer)
+        return self._send(request, answer)
+
+    def _answer(self, request: web.Request) -> Answer:
+        match = _PATH.match(request.path)
+        if match is None:
+            return Answer(404, NOT_FOUND)
+        token = request.headers.get(TOKEN_HEADER, "").encode()
+        if match["hash"] != self.store_hash or not hmac.compare_digest(token, self._token.encode()):
+            return Answer(401, _UNAUTHORIZED)
+        if not self._quota.take():
+            return Answer(429, _THROTTLED)
+        if request.method != "GET":
+            return Answer(405, error_body(405, "The requested method is not supported by this resource."))
+        rest = match["rest"]
+        try:
+            if rest == "orders":
+                return self._list(request.query)
+            if rest == "orders/count":
+                return self._count(request.query)
+            if order := _ORDER.match(rest):
+                if order["products"]:
+                    return self._products(int(order["id"]), request.query)
+                return self._order(int(order["id"]), request.query)
+        except BadParameter as exc:
+            return Answer(exc.status, error_body(exc.status, str(exc)))
+        return Answer(404, NOT_FOUND)
+
+    def _list(self, query: Mapping[str, str]) -> Answer:
+        where, page, (sort, descending) = read_filter(query, self.store_tz), read_page(query), read_sort(query)
+        orders = self._store.select(where, sort, descending)
+        chunk = orders[page.slice(len(orders))]
+        if not chunk:
+            return Answer(204)
+        if "include" in query:
+            return Answer(body=[self._expanded(o, query, fees=False) for o in chunk], root="orders")
+        return Answer(raw=b"[" + b",".join(o.encoded() for o in chunk) + b"]", root="orders")
+
+    def _order(self, order_id: int, query: Mapping[str, str]) -> Answer:
+        order = self._store.get(order_id)
+        if order is None:
+            return Answer(404, NOT_FOUND)
+        return Answer(body=self._expanded(order, query, fees=True), root="order")
+
+    def _expanded(self, order: StoredOrder, query: Mapping[str, str], *, fees: bool) -> dict[str, Any]:
+        """The order with what ``include`` asks for (``fees``, ``consignments[.line_items]``)."""
+        include = {part.strip() for part in query.get("include", "").split(",")}
+        body = dict(order.payload)
+        if fees or "fees" in include:
+            body["fees"] = []
+        if include & {"consignments", "consignments.line_items"}:
+            products = order.products if "consignments.line_items" in include else []
+            structure = consignments(order.payload, products, self.store_hash)
+            body["consignments"] = structure if query.get("consignment_structure") == "object" else [structure]
+        return body
+
+    def _products(self, order_id: int, query: Mapping[str, str]) -> Answer:
+        order = self._store.get(order_id)
+        if order is None:
+            return Answer(404, NOT_FOUND)
+        chunk = order.products[read_page(query).slice(len(order.products))]
+        return Answer(body=chunk, root="products") if chunk else Answer(204)
+
+    def _count(self, query: Mapping[str, str]) -> Answer:
+        counts = self._store.count_by_status(read_filter(query, self.store_tz))
+        statuses = [
+            {
+                "id": status_id,
+                "name": name,
+                "system_label": name,
+                "custom_label": name,
+                "system_description": STATUS_DESCRIPTIONS[status_id],
+                "count": counts.get(status_id, 0),
+                "sort_order": sort_order,
+            }
+            for status_id, (name, sort_order) in sorted(STATUSES.items(), key=lambda item: item[1][1])
+        ]
+        return Answer(body={"statuses": statuses, "count": sum(counts.values())}, root="orders")
+
+    def _send(self, request: web.Request, answer: Answer, quota: dict[str, str] | None = None) -> web.Response:
+        headers = quota or self._quota.headers()
+        if answer.empty:
+            return web.Response(status=204, headers=headers)
+        body, content_type = encode(answer, wants_json(request.headers.get("Accept", "")))
+        return web.Response(status=answer.status, body=body, content_type=content_type, headers=headers)
+
+    async def _truncated(self, request: web.Request, answer: Answer) -> web.StreamResponse:
+        full = self._send(request, answer)
+        data = full.body if isinstance(full.body, bytes) else b""
+        response = web.StreamResponse(status=full.status, headers=full.headers)
+        response.content_length = len(data)
+        await response.prepare(request)
+        await response.write(data[: len(data) // 2])
+        assert request.transport is not None
+        request.transport.close()
+        return response
+
+
+def _line(item: Mapping[str, Any]) -> LineSpec:
+    return LineSpec(
+        name=item["name"],
+        price=Decimal(str(item["price"])),
+        quantity=int(item.get("quantity", 1)),
+        sku=item.get("sku", ""),
+        product_id=int(item.get("product_id", 0)),
+        variant_id=int(item.get("variant_id", 0)),
+        brand=item.get("brand", ""),
+        options=tuple(item.get("options", ())),
+    )
+
+
+DEMO_STORE_HASH = "demo4bc7x2"
+DEMO_TOKEN = "demo_bc_token_7f3a9c2e51d84b06a1e9c3f2d7b8a405"
+DEMO_CLIENT_ID = "demo_bc_client_4d2e8f1a9b3c"
+
+
+def demo_emulator() -> DemoEmulator:
+    """The BigCommerce store ``order-import demo`` starts: ~40 orders over the 8 hours before ``now``."""
+    credentials = {"store_hash": DEMO_STORE_HASH, "access_token": DEMO_TOKEN, "client_id": DEMO_CLIENT_ID}
+    return DemoEmulator(
+        platform_id="bigcommerce",
+        store_name="Demo BigCommerce store",
+        credentials=credentials,
+        make_app=lambda now, seed: _demo_store(now, seed).app(),
+    )
+
+
+def _demo_store(now: datetime, seed: int) -> BigCommerceEmulator:
+    # The Pro plan's quota (450 per 30 s): the demo shows the product, not the throttle.
+    emulator = BigCommerceEmulator(
+        store_hash=DEMO_STORE_HASH, access_token=DEMO_TOKEN, client_id=DEMO_CLIENT_ID, quota=450, now=lambda: now
+    )
+    rng = random.Random(seed)
+    older = fake.random_times(rng, 3, now - timedelta(days=6), now - timedelta(days=1))
+    recent = fake.random_times(rng, 35, now - timedelta(hours=8), now)
+    specials: dict[int, dict[str, Any]] = {  # recent-order index -> changes: every demo shows the unusual cases
+        3: {"status_id": 0},  # Incomplete: the shopper left at the payment page
+        8: {"status_id": 7},  # Awaiting Payment
+        13: {"status_id": 4},  # Refunded
+        17: {"is_deleted": True},  # archived
+        21: {"status_id": 5},  # Cancelled
+        25: {"currency": "CAD", "exchange_rate": Decimal("1.3600")},  # paid in another currency
+        29: {"display_currency": "EUR", "exchange_rate": Decimal("0.9200")},  # shown in euros, paid in dollars
+        32: {"status_id": 6},  # Declined
+    }
+    for created_at in older:
+        emulator._add(emulator._in_store_currency(fake.random_spec(rng, created_at, as_of=now)))
+    for index, created_at in enumerate(recent):
+        spec = emulator._in_store_currency(fake.random_spec(rng, created_at, as_of=now))
+        emulator._add(replace(spec, **specials.get(index, {})))
+    return emulator

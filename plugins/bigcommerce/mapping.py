@@ -1,0 +1,152 @@
+"""BigCommerce Orders V2 payloads → ``Order``.
+
+An order (``GET /v2/orders/{id}``, or one element of ``GET /v2/orders``) does not
+embed its line items: they come from ``GET /v2/orders/{id}/products`` and are
+mapped together with it. Amounts are decimal strings (the reference also allows
+JSON numbers) in the order's transactional currency, ``default_currency_code``;
+``currency_code`` is only the storefront's display currency. ``date_created`` is
+an RFC 2822 date in UTC. BigCommerce webhooks carry only the order id, so there
+is no webhook payload to map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from server.platforms import Buyer, LineItem, Money, Order, PaymentStatus, PlatformBadResponse
+
+__all__ = ["INCOMPLETE", "is_incomplete", "map_order", "order_id", "payment_status"]
+
+INCOMPLETE = 0
+"""``status_id`` of an abandoned checkout: the shopper reached payment and never finished."""
+
+_PAYMENT_STATUS = {
+    "authorized": PaymentStatus.PENDING,
+    "capture pending": PaymentStatus.PENDING,
+    "held for review": PaymentStatus.PENDING,
+    "pending": PaymentStatus.PENDING,
+    "captured": PaymentStatus.PAID,
+    "paid": PaymentStatus.PAID,
+    "partially refunded": PaymentStatus.PARTIALLY_REFUNDED,
+    "refunded": PaymentStatus.REFUNDED,
+    "void": PaymentStatus.VOIDED,
+    "void pending": PaymentStatus.VOIDED,
+    "declined": PaymentStatus.FAILED,
+}
+
+# Order statuses whose documented meaning says where the payment stands; used when
+# ``payment_status`` is empty (orders made in the control panel or through the API).
+_STATUS_ID_PAYMENT = {
+    1: PaymentStatus.PENDING,  # Pending
+    4: PaymentStatus.REFUNDED,  # Refunded
+    6: PaymentStatus.FAILED,  # Declined
+    7: PaymentStatus.PENDING,  # Awaiting Payment
+    10: PaymentStatus.PAID,  # Completed: "client has paid"
+    11: PaymentStatus.PAID,  # Awaiting Fulfillment: "payment has been confirmed"
+    14: PaymentStatus.PARTIALLY_REFUNDED,  # Partially Refunded
+}
+
+
+def order_id(order: Any) -> str:
+    """The order's ``id`` (the number the merchant sees) as a string."""
+    value = _object(order, "order").get("id")
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return str(value)
+    raise PlatformBadResponse("BigCommerce order field 'id' is not a positive integer")
+
+
+def is_incomplete(order: Mapping[str, Any]) -> bool:
+    status_id = order.get("status_id")
+    return type(status_id) is int and status_id == INCOMPLETE
+
+
+def payment_status(order: Mapping[str, Any]) -> PaymentStatus:
+    """From ``payment_status``, else from what ``status_id`` says about the payment."""
+    value = order.get("payment_status")
+    if isinstance(value, str) and value.strip():
+        return _PAYMENT_STATUS.get(value.strip().lower(), PaymentStatus.UNKNOWN)
+    status_id = order.get("status_id")
+    if type(status_id) is not int:
+        return PaymentStatus.UNKNOWN
+    return _STATUS_ID_PAYMENT.get(status_id, PaymentStatus.UNKNOWN)
+
+
+def map_order(order: Mapping[str, Any], products: Sequence[Any]) -> Order:
+    """Map an order and its ``/products`` list; ``raw`` is the order with that list in place of the link."""
+    order = _object(order, "order")
+    currency = order.get("default_currency_code")
+    if not isinstance(currency, str) or not currency.strip():
+        raise PlatformBadResponse("BigCommerce order field 'default_currency_code' is missing or empty")
+    billing = _object(order.get("billing_address") or {}, "billing_address")
+    number = order_id(order)
+    return Order(
+        order_id=number,
+        order_number=number,
+        placed_at=_time(order, "date_created"),
+        total=_money(order, "total_inc_tax", currency, "order"),
+        payment_status=payment_status(order),
+        buyer=Buyer(name=_join(billing.get("first_name"), billing.get("last_name")), email=_clean(billing.get("email"))),
+        line_items=tuple(_line_item(_object(item, "products[]"), currency) for item in products),
+        raw={**order, "products": list(products)},
+    )
+
+
+def _line_item(item: Mapping[str, Any], currency: str) -> LineItem:
+    """``discounted_total_inc_tax`` is what the shopper paid for the line, after every discount."""
+    total_field = "discounted_total_inc_tax" if item.get("discounted_total_inc_tax") is not None else "total_inc_tax"
+    quantity = item.get("quantity")
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise PlatformBadResponse("BigCommerce order product field 'quantity' is not an integer")
+    return LineItem(
+        name=_text(item, "name", "order product"),
+        sku=_clean(item.get("sku")),
+        quantity=quantity,
+        unit_price=_money(item, "price_inc_tax", currency, "order product"),
+        total=_money(item, total_field, currency, "order product"),
+    )
+
+
+def _money(obj: Mapping[str, Any], field: str, currency: str, what: str) -> Money:
+    value = obj.get(field)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise PlatformBadResponse(f"BigCommerce {what} field {field!r} has no decimal amount")
+    try:
+        return Money(Decimal(str(value).strip()), currency.strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise PlatformBadResponse(f"BigCommerce {what} field {field!r} is not a valid amount in {currency!r}") from exc
+
+
+def _time(obj: Mapping[str, Any], field: str) -> datetime:
+    value = obj.get(field)
+    try:
+        parsed = parsedate_to_datetime(value) if isinstance(value, str) else None
+    except (TypeError, ValueError, IndexError):
+        parsed = None
+    if parsed is None or parsed.utcoffset() is None:
+        raise PlatformBadResponse(f"BigCommerce order field {field!r} is not an RFC 2822 date with a UTC offset")
+    return parsed
+
+
+def _object(value: Any, field: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise PlatformBadResponse(f"BigCommerce field {field!r} is missing or not an object")
+    return value
+
+
+def _text(obj: Mapping[str, Any], field: str, what: str) -> str:
+    value = _clean(obj.get(field))
+    if value is None:
+        raise PlatformBadResponse(f"BigCommerce {what} field {field!r} is missing or empty")
+    return value
+
+
+def _clean(value: Any) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _join(*parts: Any) -> str | None:
+    return " ".join(p for p in map(_clean, parts) if p) or None

@@ -1,0 +1,56 @@
+"""An emulator of eBay's Sell Fulfillment API (orders) and OAuth token endpoint, built from eBay's docs.
+
+Routes, as on ``https://api.ebay.com`` (sandbox ``https://api.sandbox.ebay.com``):
+
+- ``POST /identity/v1/oauth2/token``: ``Authorization: Basic base64(client_id:client_secret)``,
+  form ``grant_type=refresh_token&refresh_token=...&scope=...`` -> ``{"access_token",
+  "expires_in": 7200, "token_type": "User Access Token"}``; a wrong client is 401
+  ``invalid_client``, a wrong refresh token 400 ``invalid_grant``.
+- ``GET /sell/fulfillment/v1/order/{orderId}`` (``Authorization: Bearer <token>``): the
+  ``Order``, by the ``NN-NNNNN-NNNNN`` id or, for a single-line order, the legacy
+  ``ItemID-TransactionID``; unknown: 404, malformed: 400, both errorId 32100.
+- ``GET /sell/fulfillment/v1/order?filter=creationdate:%5Bstart..end%5D&limit=&offset=``:
+  ``{href, total, next?, prev?, limit, offset, orders}``, newest first (as eBay answers),
+  ``limit`` 1-200 (default 50), filters as in ``query``; ``orderIds=a,b`` (at most 50)
+  ignores every other parameter. Only orders whose checkout is complete are served.
+
+A missing, unknown or expired token gets 401 errorId 1001 "Invalid access token"; a
+spent quota 429 errorId 2001 "Too many requests."; other refusals eBay's error envelope.
+
+Python API for tests::
+
+    emulator = EbayEmulator(
+        seller_username="emulated_seller", client_id=..., client_secret=..., refresh_token=...,
+        scopes=DEFAULT_SCOPES, currency="USD",
+        now=lambda: datetime.now(UTC),   # token expiry, "future" and two-year checks, default window
+        token_lifetime=7200, history_years=2, newest_first=True, seed=0,
+    )
+    app = emulator.app()                 # aiohttp web.Application
+    order = emulator.add_order(
+        created_at=datetime(...),        # aware; kept to the millisecond
+        line_items=[{"title": "Mug", "price": "16.00", "quantity": 2, "sku": "MUG-1",
+                     "shipping": "4.95", "sales_tax": "2.32", "variation": {"Color": "Blue"}}],
+        currency="USD", payment_status="PAID", fulfillment_status="NOT_STARTED",
+        cancel_state="NONE_REQUESTED", buyer={"username": ..., "full_name": ..., "email": ...},
+        order_id=None, legacy_order_id=None, sales_record_reference=None,
+        checkout_complete=True,          # False: held back until complete_checkout(order_id)
+    )                                    # -> the order as getOrder serves it
+    emulator.add_random_orders(10_000, start=..., end=..., seed=0)
+    emulator.seed_order(placed_at)       # PlatformDouble: -> SeededOrder
+    emulator.revoke_consent()            # refresh and access tokens stop working
+    emulator.token_requests              # token endpoint hits, refused ones included
+    emulator.requests                    # method, path, query, headers, form; secrets redacted
+
+    # faults, queued in call order, each consumed by one Fulfillment API request:
+    emulator.fail_next(503, times=1, retry_after=None)
+    emulator.throttle_next(times=1)      # 429, errorId 2001
+    emulator.garbage_next()              # 200 with an HTML body
+    emulator.truncate_next()             # half the body, Content-Length of all of it
+    emulator.delay_next(1.5)             # answer normally after 1.5 s
+
+``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
+"""
+
+from .app import EbayEmulator, demo_emulator
+
+__all__ = ["EbayEmulator", "demo_emulator"]

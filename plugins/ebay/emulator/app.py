@@ -1,0 +1,416 @@
+"""The emulator's HTTP side: routes, bearer check, fault injection, request log and the Python API."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import random
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from server.platforms import DemoEmulator
+from server.platforms.testing import PlatformDouble, SeededOrder
+
+from . import fake
+from .auth import DEFAULT_SCOPES, OAuthServer
+from .errors import TOO_MANY_REQUESTS, EbayError, error_for_status, request_error
+from .orders import BuyerSpec, LineSpec, OrderBuilder, OrderSpec, StoredOrder, from_millis, millis
+from .query import DEFAULT_LIMIT, MAX_LIMIT, ListQuery, parse_list_query, parse_order_ids, tax_breakdown
+from .store import OrderStore
+
+TOKEN_PATH = "/identity/v1/oauth2/token"
+ORDERS_PATH = "/sell/fulfillment/v1/order"
+_ORDER_ID = re.compile(r"\d{2}-\d{5}-\d{5}|\d+-\d+|\d+(?:!\d+)?")
+_SECRET_FIELDS = frozenset({"refresh_token", "client_secret", "code", "access_token"})
+_GARBAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
+    status: int = 0
+    seconds: float | None = None
+
+
+class EbayEmulator(PlatformDouble):
+    """One eBay seller's Sell Fulfillment API and OAuth token endpoint; see the package docstring."""
+
+    page_size = MAX_LIMIT
+
+    def __init__(
+        self,
+        *,
+        seller_username: str = "emulated_seller",
+        client_id: str = "EmulSell-OrderImp-PRD-5e6f7a8b9-1c2d3e4f",
+        client_secret: str = "PRD-5e6f7a8b9c0d-1e2f-3a4b-5c6d-7e8f",
+        refresh_token: str = "v^1.1#i^1#p^3#r^1#I^3#f^0#t^Ul4xMF8xOkVNVUxBVE9SX1JFRlJFU0hfVE9LRU4=",
+        scopes: Sequence[str] = DEFAULT_SCOPES,
+        currency: str = "USD",
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        token_lifetime: int = 7200,
+        history_years: int = 2,
+        newest_first: bool = True,
+        seed: int = 0,
+    ) -> None:
+        self.currency = currency
+        self.now = now
+        self.history = timedelta(days=365 * history_years)
+        self.newest_first = newest_first
+        self.requests: list[dict[str, Any]] = []
+        self._oauth = OAuthServer(
+            client_id=client_id,
+            client_secret=client_secret,
+            refresh_token=refresh_token,
+            scopes=frozenset(scopes),
+            now=now,
+            lifetime=token_lifetime,
+        )
+        self._store = OrderStore()
+        self._builder = OrderBuilder(seller=seller_username, seed=seed, now=now)
+        self._rng = random.Random(seed)
+        self._faults: deque[_Fault] = deque()
+
+    @property
+    def token_requests(self) -> int:
+        """How many requests reached the token endpoint (refused ones included)."""
+        return self._oauth.requests
+
+    # --- orders --------------------------------------------------------------------------------
+
+    def add_order(
+        self,
+        *,
+        created_at: datetime,
+        line_items: Sequence[Mapping[str, Any]] | None = None,
+        currency: str | None = None,
+        payment_status: str = "PAID",
+        fulfillment_status: str = "NOT_STARTED",
+        cancel_state: str = "NONE_REQUESTED",
+        buyer: Mapping[str, str] | None = None,
+        note: str | None = None,
+        order_id: str | None = None,
+        legacy_order_id: str | None = None,
+        sales_record_reference: str | None = None,
+        checkout_complete: bool = True,
+    ) -> dict[str, Any]:
+        """Add one order and return it as ``getOrder`` serves it (a copy).
+
+        ``line_items``: dicts with ``title``, ``price`` (per unit) and optional ``quantity``,
+        ``sku``, ``shipping``, ``sales_tax`` (eBay-collected), ``variation`` (aspect name to
+        value), ``listing_id``. ``buyer``: optional ``username``, ``full_name``, ``email``.
+        ``checkout_complete=False`` holds the order back from every endpoint until
+        ``complete_checkout``.
+        """
+        lines = tuple(_line_spec(item) for item in (line_items or [{"title": "Store item", "price": "25.00"}]))
+        spec = OrderSpec(
+            created_at=created_at,
+            lines=lines,
+            buyer=self._buyer(buyer or {}),
+            currency=currency or self.currency,
+            payment_status=payment_status,
+            fulfillment_status=fulfillment_status,
+            cancel_state=cancel_state,
+            note=note,
+            order_id=order_id,
+            legacy_order_id=legacy_order_id,
+            sales_record_reference=sales_record_reference,
+        )
+        return copy.deepcopy(self._add(spec, visible=checkout_complete).payload)
+
+    def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[str]:
+        """Add ``count`` realistic paid orders created in ``[start, end)``; return their ids, oldest first."""
+        rng = random.Random(seed)
+        times = fake.random_times(rng, count, start, end)
+        return [self._add(fake.random_spec(rng, moment, currency=self.currency)).order_id for moment in times]
+
+    def complete_checkout(self, order_id: str) -> dict[str, Any]:
+        """Let a held-back order appear (keeping its ``creationDate``); return it as served."""
+        return copy.deepcopy(self._store.reveal(order_id).payload)
+
+    def revoke_consent(self) -> None:
+        """The seller withdrew the app's access: refresh and access tokens stop working."""
+        self._oauth.revoke()
+
+    def _add(self, spec: OrderSpec, *, visible: bool = True) -> StoredOrder:
+        order = self._builder.build(spec)
+        self._store.add(order, visible=visible)
+        return order
+
+    def _buyer(self, given: Mapping[str, str]) -> BuyerSpec:
+        generated = fake.random_buyer(self._rng)
+        return BuyerSpec(
+            username=given.get("username", generated.username),
+            full_name=given.get("full_name", generated.full_name),
+            email=given.get("email", generated.email),
+            address=generated.address,
+            phone=generated.phone,
+        )
+
+    # --- PlatformDouble ------------------------------------------------------------------------
+
+    def credentials(self) -> dict[str, str]:
+        return {
+            "client_id": self._oauth.client_id,
+            "client_secret": self._oauth.client_secret,
+            "refresh_token": self._oauth.refresh_token,
+        }
+
+    def wrong_credentials(self) -> dict[str, str]:
+        return {**self.credentials(), "client_secret": "PRD-0000000000ff-0000-0000-0000-000000000000"}
+
+    def seed_order(self, placed_at: datetime) -> SeededOrder:
+        title, sku, price, _ = self._rng.choice(fake.CATALOG)
+        line = LineSpec(title=title, price=Decimal(price), sku=sku, shipping=Decimal("5.95"))
+        spec = OrderSpec(created_at=placed_at, lines=(line,), buyer=fake.random_buyer(self._rng), currency=self.currency)
+        order = self._add(spec)
+        return SeededOrder(
+            order_id=order.order_id,
+            order_number=order.order_id,
+            references=(order.order_id, *order.aliases),
+            placed_at=from_millis(order.created),
+            total=order.total,
+            currency=order.currency,
+        )
+
+    # faults: each is consumed by one Fulfillment API request, in the order queued; token requests are exempt
+
+    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
+        """Answer with HTTP ``status`` and eBay's error body for it (and ``Retry-After`` when given)."""
+        self._faults.extend([_Fault("fail", status, retry_after)] * times)
+
+    def throttle_next(self, times: int = 1, *, retry_after: float | None = None) -> None:
+        """Answer 429 with errorId 2001 "Too many requests." (eBay sends no ``Retry-After``; add one if given)."""
+        self._faults.extend([_Fault("throttle", 429, retry_after)] * times)
+
+    def garbage_next(self, times: int = 1) -> None:
+        """Answer 200 with an HTML body."""
+        self._faults.extend([_Fault("garbage")] * times)
+
+    def truncate_next(self, times: int = 1) -> None:
+        """Send half of the real answer with a Content-Length for all of it, then close the connection."""
+        self._faults.extend([_Fault("truncate")] * times)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """Wait ``seconds``, then answer normally."""
+        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
+
+    # --- HTTP ----------------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._record])
+        app.router.add_post(TOKEN_PATH, self._token)
+        app.router.add_get(ORDERS_PATH, self._get_orders)
+        app.router.add_get(ORDERS_PATH + "/{orderId}", self._get_order)
+        return app
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
+        headers = {k: ("[redacted]" if k.lower() == "authorization" else v) for k, v in request.headers.items()}
+        entry: dict[str, Any] = {"method": request.method, "path": request.path, "query": dict(request.query)}
+        entry["headers"] = headers
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            form = await request.post()
+            entry["form"] = {k: ("[redacted]" if k in _SECRET_FIELDS else str(v)) for k, v in form.items()}
+        self.requests.append(entry)
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    async def _token(self, request: web.Request) -> web.Response:
+        form = None
+        if request.content_type == "application/x-www-form-urlencoded":
+            form = {k: str(v) for k, v in (await request.post()).items()}
+        status, body = self._oauth.grant(request.headers.get("Authorization"), form)
+        return web.json_response(body, status=status, headers={"Cache-Control": "no-store"})
+
+    async def _get_orders(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, self._orders_page)
+
+    async def _get_order(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, self._one_order)
+
+    async def _serve(self, request: web.Request, answer: Callable[[web.Request], str]) -> web.StreamResponse:
+        """Apply the next fault, check the bearer token, then answer (eBay's error body on refusal)."""
+        fault = self._faults.popleft() if self._faults else None
+        if fault and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds or 0)
+        elif fault and fault.kind in ("fail", "throttle"):
+            error = TOO_MANY_REQUESTS if fault.kind == "throttle" else error_for_status(fault.status)
+            return _error(error, status=fault.status, retry_after=fault.seconds)
+        elif fault and fault.kind == "garbage":
+            return web.Response(text=_GARBAGE, content_type="text/html")
+        refusal = self._oauth.refusal(request.headers.get("Authorization"))
+        if refusal is not None:
+            response = _error(refusal)
+        else:
+            try:
+                response = _json(answer(request))
+            except EbayError as error:
+                response = _error(error)
+        if fault and fault.kind == "truncate":
+            return await _truncated(request, response)
+        return response
+
+    def _one_order(self, request: web.Request) -> str:
+        reference = request.match_info["orderId"]
+        breakdown = tax_breakdown(request.query.get("fieldGroups"))
+        if not _ORDER_ID.fullmatch(reference):
+            raise request_error(32100, f"Invalid order ID: {reference}")
+        order = self._lookup(reference)
+        if order is None:
+            raise request_error(32100, f"Invalid order ID: {reference}", status=404)
+        return order.json(listing=False, tax_breakdown=breakdown)
+
+    def _orders_page(self, request: web.Request) -> str:
+        params = request.query
+        if "orderIds" in params:  # every other parameter is then ignored
+            found: dict[str, StoredOrder] = {}
+            for reference in parse_order_ids(params["orderIds"]):
+                if (order := self._lookup(reference)) is not None:
+                    found.setdefault(order.order_id, order)
+            head = {"href": _href(request, {"orderIds": params["orderIds"]}), "total": len(found)}
+            head |= {"limit": DEFAULT_LIMIT, "offset": 0}
+            return _envelope(head, found.values(), breakdown=False)
+        breakdown = tax_breakdown(params.get("fieldGroups"))
+        query = parse_list_query(params, _raw_param(request, "filter"), now=self.now(), history=self.history)
+        total, page = self._page(query)
+        kept = {k: params[k] for k in ("filter", "fieldGroups") if k in params}
+        head = {"href": _href(request, kept | {"limit": query.limit, "offset": query.offset}), "total": total}
+        if query.offset + query.limit < total:
+            head["next"] = _href(request, kept | {"limit": query.limit, "offset": query.offset + query.limit})
+        if query.offset > 0:
+            head["prev"] = _href(request, kept | {"limit": query.limit, "offset": max(query.offset - query.limit, 0)})
+        head |= {"limit": query.limit, "offset": query.offset}
+        return _envelope(head, page, breakdown=breakdown)
+
+    def _page(self, query: ListQuery) -> tuple[int, Sequence[StoredOrder]]:
+        """The number of matching orders and the requested page of them, in the listing's order."""
+        i, j = self._store.window(query.start, query.end)
+        if query.statuses is None and query.modified is None:
+            total, offset = j - i, i
+            matches: Sequence[StoredOrder] | None = None
+        else:
+            matches = self._store.select(query.start, query.end, lambda order: _keeps(query, order))
+            total, offset = len(matches), 0
+        if self.newest_first:
+            lo, hi = max(total - query.offset - query.limit, 0), max(total - query.offset, 0)
+        else:
+            lo, hi = min(query.offset, total), min(query.offset + query.limit, total)
+        page = self._store.between(offset + lo, offset + hi) if matches is None else matches[lo:hi]
+        return total, page[::-1] if self.newest_first else page
+
+    def _lookup(self, reference: str) -> StoredOrder | None:
+        """The order ``reference`` names, if it is within the two years eBay serves."""
+        order = self._store.get(reference)
+        if order is None or order.created < millis(self.now() - self.history):
+            return None
+        return order
+
+
+def _keeps(query: ListQuery, order: StoredOrder) -> bool:
+    if query.statuses is not None and order.fulfillment_status not in query.statuses:
+        return False
+    return query.modified is None or query.modified[0] <= order.modified <= query.modified[1]
+
+
+def _line_spec(item: Mapping[str, Any]) -> LineSpec:
+    variation = item.get("variation") or {}
+    return LineSpec(
+        title=item["title"],
+        price=Decimal(str(item["price"])),
+        quantity=int(item.get("quantity", 1)),
+        sku=item.get("sku"),
+        shipping=Decimal(str(item.get("shipping", 0))),
+        sales_tax=Decimal(str(item.get("sales_tax", 0))),
+        variation=tuple(variation.items()),
+        listing_id=item.get("listing_id"),
+    )
+
+
+def _raw_param(request: web.Request, name: str) -> str | None:
+    """A query parameter as it arrived on the wire, before percent-decoding."""
+    for part in request.rel_url.raw_query_string.split("&"):
+        key, _, value = part.partition("=")
+        if key == name:
+            return value
+    return None
+
+
+def _href(request: web.Request, params: Mapping[str, Any]) -> str:
+    """A getOrders URI on this host; ``[ ] { } |`` percent-encoded, ``:`` and ``,`` left as eBay leaves them."""
+    query = "&".join(f"{key}={quote(str(value), safe=':,.-')}" for key, value in params.items())
+    return f"{request.scheme}://{request.host}{ORDERS_PATH}?{query}"
+
+
+def _envelope(head: dict[str, Any], orders: Iterable[StoredOrder], *, breakdown: bool) -> str:
+    """The ``OrderSearchPagedCollection`` JSON, splicing in each order's cached JSON."""
+    encoded = ",".join(order.json(listing=True, tax_breakdown=breakdown) for order in orders)
+    return json.dumps(head, separators=(",", ":"))[:-1] + ',"orders":[' + encoded + "]}"
+
+
+def _json(text: str, *, status: int = 200) -> web.Response:
+    return web.Response(text=text, status=status, content_type="application/json")
+
+
+def _error(error: EbayError, *, status: int | None = None, retry_after: float | None = None) -> web.Response:
+    response = _json(json.dumps(error.body(), separators=(",", ":")), status=status or error.status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = f"{retry_after:g}"
+    return response
+
+
+async def _truncated(request: web.Request, full: web.Response) -> web.StreamResponse:
+    data = bytes(full.body) if isinstance(full.body, bytes | bytearray) else b""
+    response = web.StreamResponse(status=full.status, headers={"Content-Type": "application/json"})
+    response.content_length = len(data)
+    await response.prepare(request)
+    await response.write(data[: len(data) // 2])
+    assert request.transport is not None
+    request.transport.close()
+    return response
+
+
+DEMO_CREDENTIALS = {
+    "client_id": "DemoStor-OrderImp-PRD-8a1b2c3d4-5e6f7a8b",
+    "client_secret": "PRD-8a1b2c3d4e5f-6a7b-4c8d-9e0f-1a2b",
+    "refresh_token": "v^1.1#i^1#p^3#r^1#I^3#f^0#t^Ul4xMF8wOkRFTU9fU1RPUkVfUkVGUkVTSF9UT0tFTg==",
+}
+
+
+def demo_emulator() -> DemoEmulator:
+    """The eBay store ``order-import demo`` starts: ~36 orders over the 8 hours before ``now``."""
+    return DemoEmulator(
+        platform_id="ebay",
+        store_name="Demo eBay store",
+        credentials=DEMO_CREDENTIALS,
+        make_app=lambda now, seed: demo_store(now, seed).app(),
+    )
+
+
+def demo_store(now: datetime, seed: int) -> EbayEmulator:
+    """The demo seller's orders: 36 recent ones (a few in unusual states), 3 older, 2 unfinished checkouts."""
+    emulator = EbayEmulator(seller_username="demo_vintage_finds", seed=seed, **DEMO_CREDENTIALS)
+    rng = random.Random(seed)
+    for moment in fake.random_times(rng, 3, now - timedelta(days=6), now - timedelta(days=1)):
+        emulator._add(replace(fake.random_spec(rng, moment), fulfillment_status="FULFILLED"))
+    specials: dict[int, dict[str, str]] = {  # recent-order index -> what is unusual about it
+        3: {"cancel_state": "CANCELED", "payment_status": "FULLY_REFUNDED"},
+        8: {"cancel_state": "IN_PROGRESS"},
+        12: {"payment_status": "PARTIALLY_REFUNDED", "fulfillment_status": "FULFILLED"},
+        17: {"payment_status": "PENDING"},
+        21: {"fulfillment_status": "IN_PROGRESS"},
+        27: {"fulfillment_status": "FULFILLED"},
+    }
+    unfinished = {14, 31}  # buyers who have not completed checkout: served by no endpoint
+    for index, moment in enumerate(fake.random_times(rng, 38, now - timedelta(hours=8), now)):
+        spec = replace(fake.random_spec(rng, moment), **specials.get(index, {}))
+        emulator._add(spec, visible=index not in unfinished)
+    return emulator

@@ -1,0 +1,347 @@
+"""The emulator's HTTP side and Python API: routing, auth, the rate limit and fault injection."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from http import HTTPStatus
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from server.platforms import DemoEmulator
+from server.platforms.testing import PlatformDouble, SeededOrder
+
+from . import fake
+from .limits import RateLimiter
+from .orders import LineSpec, OrderBuilder, OrderSpec
+from .profile import store_profile
+from .query import MAX_LIMIT, WrongParameter, parse_query
+from .store import OrderStore, StoredOrder
+
+STORE_ID_FIELD = "store_id"
+TOKEN_FIELD = "access_token"
+DEFAULT_STORE_ID = 81_453_027
+DEFAULT_TOKEN = "secret_4nKq8ZfE2wTgR7yVbX1cH9mJ3pLdS6aU"
+REDACTED = "[redacted]"
+_ERRORS = {  # documented errorCode and description per status (docs.ecwid.com "REST API error codes")
+    400: ("WRONG_PARAMETER", "Wrong request parameter."),
+    402: ("NOT_AVAILABLE_ON_CURRENT_PLAN", "Feature not available on current plan"),
+    403: ("INVALID_API_TOKEN", "Invalid access token in the request."),
+    404: ("ORDER_NOT_FOUND", "Order with specified ID was not found."),
+    405: ("METHOD_NOT_ALLOWED", "HTTP request type is not supported for the specified endpoint."),
+    408: ("TIMEOUT", "Request failed due to timeout."),
+    429: (
+        "RATE_LIMITED",
+        "Too many requests, rate limit exceeded. Access token of the app will be temporarily blocked.",
+    ),
+    500: ("INTERNAL_ERROR", "Internal error."),
+}
+_GARBAGE = "<html><body><h1>502 Bad Gateway</h1>The server returned an invalid or incomplete response.</body></html>"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
+    status: int = 0
+    seconds: float | None = None
+
+
+class EcwidEmulator(PlatformDouble):
+    """One Ecwid store's REST API v3 for orders; see the package docstring for the API."""
+
+    page_size = MAX_LIMIT
+
+    def __init__(
+        self,
+        *,
+        store_id: int = DEFAULT_STORE_ID,
+        token: str = DEFAULT_TOKEN,
+        store_name: str = "Demo Ecwid store",
+        currency: str = "USD",
+        order_prefix: str = "",
+        order_suffix: str = "",
+        timezone: str = "UTC",
+        requests_per_minute: int = 600,
+        accept_query_token: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        seed: int = 0,
+    ) -> None:
+        self.store_id = store_id
+        self.store_name = store_name
+        self.currency = currency
+        self.order_prefix = order_prefix
+        self.order_suffix = order_suffix
+        self.timezone = str(ZoneInfo(timezone))
+        self.accept_query_token = accept_query_token
+        self.now = now
+        self.requests: list[dict[str, Any]] = []
+        self._token = token
+        self._limiter = RateLimiter(requests_per_minute, clock)
+        self._faults: deque[_Fault] = deque()
+        self._rng = random.Random(seed)
+        self._store = OrderStore()
+        self._builder = OrderBuilder(
+            store_id=store_id, currency=currency, prefix=order_prefix, suffix=order_suffix, now=now, seed=seed
+        )
+
+    # --- PlatformDouble ------------------------------------------------------------------------
+
+    def credentials(self) -> Mapping[str, str]:
+        return {STORE_ID_FIELD: str(self.store_id), TOKEN_FIELD: self._token}
+
+    def wrong_credentials(self) -> Mapping[str, str]:
+        return {STORE_ID_FIELD: str(self.store_id), TOKEN_FIELD: "secret_" + self._token[7:][::-1] + "x"}
+
+    def seed_order(self, placed_at: datetime) -> SeededOrder:
+        """Add a paid order created at ``placed_at`` (to the second): findable by ``id`` and ``internalId``."""
+        spec = fake.random_spec(self._rng, placed_at, as_of=self.now())
+        spec = replace(spec, payment_status="PAID", fulfillment_status="AWAITING_PROCESSING")
+        order = self._add(spec)
+        return SeededOrder(
+            order_id=str(order.internal_id),
+            order_number=order.order_id,
+            references=tuple(dict.fromkeys((order.order_id, str(order.internal_id), order.uid))),
+            placed_at=datetime.fromtimestamp(order.created, UTC),
+            total=Decimal(str(order.payload["total"])),
+            currency=self.currency,
+        )
+
+    def set_timezone(self, name: str) -> None:
+        """Set the profile's ``formatsAndUnits.timezone``; API times stay UTC (``+0000``) whatever it is."""
+        self.timezone = str(ZoneInfo(name))
+
+    # --- orders --------------------------------------------------------------------------------
+
+    def add_order(
+        self,
+        *,
+        created_at: datetime,
+        total: Decimal | str | None = None,
+        payment_status: str = "PAID",
+        fulfillment_status: str = "AWAITING_PROCESSING",
+        email: str = "",
+        buyer: tuple[str, str] | None = None,
+        lines: list[dict[str, Any]] | None = None,
+        shipping: Decimal | str = "0",
+        tax_rate: Decimal | str = "0",
+        coupon: tuple[str, Decimal | str] | None = None,
+        uid: str | None = None,
+        internal_id: int | None = None,
+        prefix: str | None = None,
+        suffix: str | None = None,
+    ) -> dict[str, Any]:
+        """Add one order and return it as the API serves it (read it, don't mutate it).
+
+        ``lines``: dicts with ``name``, ``price`` and optional ``quantity``, ``sku``,
+        ``digital``, ``options`` (``[(name, value)]``). ``payment_status="INCOMPLETE"`` adds an
+        unfinished order. ``uid``/``prefix``/``suffix`` make a custom order id.
+        """
+        amount = None if total is None else Decimal(str(total))
+        items = lines or [{"name": "Store item", "price": amount if amount is not None else "25.00"}]
+        spec = OrderSpec(
+            created_at=created_at,
+            lines=tuple(
+                LineSpec(
+                    name=item["name"],
+                    price=Decimal(str(item["price"])),
+                    quantity=int(item.get("quantity", 1)),
+                    sku=item.get("sku", ""),
+                    options=tuple(item.get("options", ())),
+                    digital=bool(item.get("digital", False)),
+                )
+                for item in items
+            ),
+            payment_status=payment_status,
+            fulfillment_status=fulfillment_status,
+            email=email,
+            buyer=buyer,
+            registered=buyer is not None,
+            shipping=Decimal(str(shipping)),
+            tax_rate=Decimal(str(tax_rate)),
+            coupon=(coupon[0], Decimal(str(coupon[1]))) if coupon else None,
+            total=amount,
+            uid=uid,
+            internal_id=internal_id,
+            prefix=prefix,
+            suffix=suffix,
+        )
+        return self._add(spec).payload
+
+    def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[dict[str, Any]]:
+        """Add ``count`` realistic orders created in ``[start, end)``: mostly paid, a few refunded or unpaid."""
+        rng = random.Random(seed)
+        return [
+            self._add(fake.random_spec(rng, t, as_of=end)).payload for t in fake.random_times(rng, count, start, end)
+        ]
+
+    def _add(self, spec: OrderSpec) -> StoredOrder:
+        order = self._builder.build(spec)
+        self._store.add(order)
+        return order
+
+    # --- fault injection: each fault is consumed by one API request, in the order queued -------
+
+    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
+        """Answer with HTTP ``status`` and Ecwid's error body (and ``Retry-After`` when given)."""
+        self._faults.extend([_Fault("fail", status=status, seconds=retry_after)] * times)
+
+    def throttle_next(self, times: int = 1, *, retry_after: int = 1) -> None:
+        """Answer 429 RATE_LIMITED with ``Retry-After: retry_after``; the rate-limit count is untouched."""
+        self._faults.extend([_Fault("throttle", status=429, seconds=retry_after)] * times)
+
+    def garbage_next(self, times: int = 1) -> None:
+        """Answer 200 with an HTML body instead of JSON."""
+        self._faults.extend([_Fault("garbage")] * times)
+
+    def truncate_next(self, times: int = 1) -> None:
+        """Send half of the real answer, with a Content-Length for all of it, then close the connection."""
+        self._faults.extend([_Fault("truncate")] * times)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """Wait ``seconds`` before answering normally."""
+        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
+
+    # --- HTTP ----------------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._gate])
+        app.router.add_get("/api/v3/{store_id}/orders", self._search)
+        app.router.add_get("/api/v3/{store_id}/orders/{order_id}", self._order)
+        app.router.add_get("/api/v3/{store_id}/profile", self._profile)
+        return app
+
+    @web.middleware
+    async def _gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Record the request, then apply the next fault, auth and the rate limit before the handler."""
+        self._record(request)
+        fault = self._faults.popleft() if self._faults else None
+        if fault and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds or 0)
+        elif fault and fault.kind in ("fail", "throttle"):
+            return error(fault.status, retry_after=fault.seconds)
+        elif fault and fault.kind == "garbage":
+            return web.Response(text=_GARBAGE, content_type="text/html")
+        token = self._presented_token(request)
+        if not hmac.compare_digest(token.encode(), self._token.encode()):
+            return error(403)
+        if request.match_info.get("store_id", str(self.store_id)) != str(self.store_id):
+            return error(403)  # the token belongs to another store
+        if (wait := self._limiter.admit(token)) is not None:
+            return error(429, retry_after=wait)
+        response = await handler(request)
+        if fault and fault.kind == "truncate" and isinstance(response, web.Response):
+            return await _truncated(request, response)
+        return response
+
+    def _presented_token(self, request: web.Request) -> str:
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return value.strip()
+        return request.query.get("token", "") if self.accept_query_token else ""
+
+    def _record(self, request: web.Request) -> None:
+        headers = {k: (REDACTED if k.lower() == "authorization" else v) for k, v in request.headers.items()}
+        query = {k: (REDACTED if k == "token" else v) for k, v in request.query.items()}
+        self.requests.append({"method": request.method, "path": request.path, "query": query, "headers": headers})
+
+    async def _search(self, request: web.Request) -> web.Response:
+        try:
+            query = parse_query(request.query)
+        except WrongParameter as exc:
+            return error(400, message=str(exc))
+        result = self._store.search(query)
+        head = f'{{"total":{result.total},"count":{len(result.items)},"offset":{query.offset},"limit":{query.limit},'
+        body = b"".join((head.encode(), b'"items":[', b",".join(o.json() for o in result.items), b"]}"))
+        return _json_bytes(body)
+
+    async def _order(self, request: web.Request) -> web.Response:
+        order = self._store.find(request.match_info["order_id"])
+        return error(404) if order is None else _json_bytes(order.json())
+
+    async def _profile(self, request: web.Request) -> web.Response:
+        profile = store_profile(
+            store_id=self.store_id,
+            store_name=self.store_name,
+            currency=self.currency,
+            timezone=self.timezone,
+            prefix=self.order_prefix,
+            suffix=self.order_suffix,
+        )
+        return _json_bytes(json.dumps(profile, ensure_ascii=False).encode())
+
+
+def error(status: int, *, message: str | None = None, retry_after: float | None = None) -> web.Response:
+    """Ecwid's error answer: ``{"errorMessage", "errorCode"}`` with the documented code for ``status``."""
+    phrase = HTTPStatus(status).phrase
+    code, description = _ERRORS.get(status, (phrase.upper().replace(" ", "_"), phrase))
+    body = json.dumps({"errorMessage": message or description, "errorCode": code}).encode()
+    response = _json_bytes(body, status=status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = f"{retry_after:g}"
+    return response
+
+
+def _json_bytes(body: bytes, *, status: int = 200) -> web.Response:
+    return web.Response(body=body, status=status, content_type="application/json", charset="utf-8")
+
+
+async def _truncated(request: web.Request, response: web.Response) -> web.StreamResponse:
+    data = bytes(response.body) if isinstance(response.body, (bytes, bytearray)) else b""
+    stream = web.StreamResponse(status=response.status, headers={"Content-Type": "application/json; charset=utf-8"})
+    stream.content_length = len(data)
+    await stream.prepare(request)
+    await stream.write(data[: len(data) // 2])
+    assert request.transport is not None
+    request.transport.close()
+    return stream
+
+
+DEMO_STORE_ID = 92_741_355
+DEMO_TOKEN = "secret_dEm0q7Rk2vNw8XbT5hLc3GzY9pJa6Fs4"
+
+
+def demo_emulator() -> DemoEmulator:
+    """The Ecwid store ``order-import demo`` starts: ~40 orders, most in the 8 hours before ``now``."""
+    return DemoEmulator(
+        platform_id="ecwid",
+        store_name="Demo Ecwid store",
+        credentials={STORE_ID_FIELD: str(DEMO_STORE_ID), TOKEN_FIELD: DEMO_TOKEN},
+        make_app=lambda now, seed: demo_store(now, seed).app(),
+    )
+
+
+def demo_store(now: datetime, seed: int) -> EcwidEmulator:
+    """The demo's store: 3 older orders, 36 in the last 8 hours, five of them in unusual states."""
+    emulator = EcwidEmulator(store_id=DEMO_STORE_ID, token=DEMO_TOKEN, now=lambda: now, seed=seed)
+    rng = random.Random(seed)
+    older = fake.random_times(rng, 3, now - timedelta(days=6), now - timedelta(days=1))
+    recent = fake.random_times(rng, 36, now - timedelta(hours=8), now)
+    specials = {  # recent-order index -> (payment, fulfillment): every demo shows the unusual cases
+        4: ("REFUNDED", "WILL_NOT_DELIVER"),
+        11: ("AWAITING_PAYMENT", "AWAITING_PROCESSING"),
+        17: ("CANCELLED", "WILL_NOT_DELIVER"),
+        23: ("PARTIALLY_REFUNDED", "SHIPPED"),
+        30: ("INCOMPLETE", "AWAITING_PROCESSING"),  # unfinished: only listed with paymentStatus=INCOMPLETE
+    }
+    for created_at in older:
+        emulator._add(fake.random_spec(rng, created_at, as_of=now))
+    for index, created_at in enumerate(recent):
+        spec = fake.random_spec(rng, created_at, as_of=now)
+        if index in specials:
+            payment, fulfillment = specials[index]
+            spec = replace(spec, payment_status=payment, fulfillment_status=fulfillment)
+        emulator._add(spec)
+    return emulator

@@ -1,0 +1,363 @@
+"""``PayPalEmulator``: the Python API tests drive, and the aiohttp application serving PayPal's API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from server.platforms.testing import PlatformDouble, SeededOrder
+
+from . import fake
+from .auth import TokenService
+from .errors import debug_id, not_found, rest_error
+from .faults import GARBAGE, Fault, FaultQueue, send_truncated
+from .formats import quantize
+from .ids import IdMaker
+from .ledger import Ledger
+from .payloads import Merchant, capture_body, order_body
+from .records import CAPTURE_STATUSES, ORDER_STATUSES, Buyer, Capture, Item, PayPalOrder, Refund, paypal_fee
+from .rows import order_rows
+from .search import MAX_PAGE_SIZE, SearchRefused, answer, parse_request, self_link
+
+TOKEN_LIFETIME = timedelta(seconds=32400)
+_REDACTED = "[redacted]"
+
+Handler = Callable[[web.Request], web.Response]
+
+
+class PayPalEmulator(PlatformDouble):
+    """One PayPal business account's REST API; see the package docstring for the API."""
+
+    page_size = MAX_PAGE_SIZE
+
+    def __init__(
+        self,
+        *,
+        client_id: str = "AfEmu1atorC1ientIdForOrderImportTests-Sandbox-9Qk2",
+        client_secret: str = "EKemu1atorSecretForOrderImportTests-Sandbox-7d3f",
+        merchant_id: str = "XZXSPECPDZHZU",
+        merchant_email: str = "sb-merchant@business.example.com",
+        timezone: str = "UTC",
+        reporting_lag: timedelta | None = None,
+        token_lifetime: timedelta = TOKEN_LIFETIME,
+        transaction_search_enabled: bool = True,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        seed: int = 0,
+    ) -> None:
+        self.client_id, self._secret = client_id, client_secret
+        self.merchant = Merchant(merchant_id=merchant_id, email=merchant_email)
+        self.reporting_lag = reporting_lag
+        self.now = now
+        self.requests: list[dict[str, Any]] = []
+        self._zone = ZoneInfo(timezone)
+        self._rng = random.Random(seed)
+        self._ids = IdMaker(seed)
+        self._orders: dict[str, PayPalOrder] = {}
+        self._by_capture: dict[str, PayPalOrder] = {}
+        self._ledger = Ledger()
+        self._faults = FaultQueue()
+        self._tokens = TokenService(
+            client_id=client_id,
+            secret=client_secret,
+            lifetime=token_lifetime,
+            search_enabled=transaction_search_enabled,
+            now=now,
+            ids=self._ids,
+        )
+
+    @property
+    def token_requests(self) -> int:
+        """How many ``POST /v1/oauth2/token`` requests arrived (a well-behaved client caches its token)."""
+        return self._tokens.requests
+
+    def refreshed_at(self) -> datetime | None:
+        """When reporting data was last refreshed (``now - reporting_lag``); ``None`` when no lag is modelled."""
+        if self.reporting_lag is None:
+            return None
+        return (self.now() - self.reporting_lag).astimezone(UTC).replace(microsecond=0)
+
+    # --- PlatformDouble ----------------------------------------------------------------------
+
+    def credentials(self) -> Mapping[str, str]:
+        return {"client_id": self.client_id, "client_secret": self._secret}
+
+    def wrong_credentials(self) -> Mapping[str, str]:
+        return {"client_id": self.client_id, "client_secret": self._secret[:-6] + "WRONG0"}
+
+    def seed_order(self, placed_at: datetime) -> SeededOrder:
+        """A paid order captured at ``placed_at``; a seller may type its order id or its transaction id."""
+        spec = fake.random_order(self._rng) | {"captured_after": timedelta(0)}
+        order = self.add_order(created_at=placed_at, **spec)
+        assert order.capture is not None
+        return SeededOrder(
+            order_id=order.id,
+            order_number=order.capture.id,
+            references=(order.id, order.capture.id),
+            placed_at=order.created_at,
+            total=order.total,
+            currency=order.currency,
+        )
+
+    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
+        """Answer with HTTP ``status`` and PayPal's error body for it (``Retry-After`` when given)."""
+        self._faults.add(Fault("fail", status=status, seconds=retry_after), times)
+
+    def throttle_next(self, times: int = 1, *, retry_after: float | None = None) -> None:
+        """Answer 429 ``RATE_LIMIT_REACHED``; PayPal documents no ``Retry-After``, add one with ``retry_after``."""
+        self._faults.add(Fault("throttle", status=429, seconds=retry_after), times)
+
+    def garbage_next(self, times: int = 1) -> None:
+        """Answer 200 with an HTML page instead of JSON."""
+        self._faults.add(Fault("garbage"), times)
+
+    def truncate_next(self, times: int = 1) -> None:
+        """Send half of the real answer under a Content-Length for all of it, then close the connection."""
+        self._faults.add(Fault("truncate"), times)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """Wait ``seconds`` before answering normally."""
+        self._faults.add(Fault("delay", seconds=seconds), times)
+
+    def set_timezone(self, name: str) -> None:
+        """The account's time zone: Transaction Search writes every date in it."""
+        self._zone = ZoneInfo(name)
+        self._ledger = Ledger(row for order in self._orders.values() for row in order_rows(order, self._zone))
+
+    # --- orders ------------------------------------------------------------------------------
+
+    def add_order(
+        self,
+        *,
+        created_at: datetime,
+        items: Sequence[Mapping[str, Any]] | None = None,
+        total: Decimal | str | None = None,
+        currency: str = "USD",
+        shipping: Decimal | str = "0",
+        status: str = "COMPLETED",
+        capture_status: str | None = None,
+        captured_after: timedelta = timedelta(0),
+        refund: Decimal | str | None = None,
+        refunded_after: timedelta = timedelta(hours=2),
+        buyer: tuple[str, str] | None = ("John", "Doe"),
+        email: str | None = None,
+        address: tuple[str, str, str, str, str] | None = None,
+        invoice_id: str | None = None,
+        custom_id: str | None = None,
+        description: str | None = None,
+        order_id: str | None = None,
+        capture_id: str | None = None,
+        display_row: bool = False,
+    ) -> PayPalOrder:
+        """Add one checkout order; only a ``COMPLETED`` order has a capture (and so a reporting row).
+
+        ``items`` are ``{"name", "price", "quantity"=1, "sku"=None, "tax"=0 (per unit)}``; without
+        them one item makes up ``total`` (default 25.00). ``capture_status`` defaults to COMPLETED,
+        or (PARTIALLY_)REFUNDED when ``refund`` is given. ``buyer`` is ``(given name, surname)`` or
+        ``None`` for no payer details; ``address`` is ``(street, city, state, country, postal code)``.
+        """
+        if created_at.utcoffset() is None:
+            raise ValueError("created_at must be timezone-aware")
+        if status not in ORDER_STATUSES:
+            raise ValueError(f"unknown order status {status!r}; one of {sorted(ORDER_STATUSES)}")
+        created = created_at.astimezone(UTC).replace(microsecond=0)
+        lines = _items(items, total, currency, Decimal(str(shipping)))
+        oid = self._ids.claim(order_id) if order_id else self._ids.transaction()
+        capture, refunds = None, ()
+        if status == "COMPLETED":
+            amount = quantize(sum((i.unit_price * i.quantity + i.tax * i.quantity for i in lines), Decimal(0))
+                              + Decimal(str(shipping)), currency)  # fmt: skip
+            capture, refunds = self._capture(amount, currency, created + captured_after, capture_status, capture_id,
+                                             refund, refunded_after)  # fmt: skip
+        elif capture_status or refund or capture_id:
+            raise ValueError("only a COMPLETED order has a capture")
+        order = PayPalOrder(
+            id=oid,
+            status=status,
+            intent="CAPTURE",
+            created_at=created,
+            updated_at=capture.created_at if capture else created,
+            currency=currency,
+            items=lines,
+            shipping=Decimal(str(shipping)),
+            buyer=self._buyer(buyer, email, address),
+            capture=capture,
+            refunds=refunds,
+            invoice_id=invoice_id,
+            custom_id=custom_id,
+            description=description,
+            display_row=display_row,
+        )
+        self._orders[oid] = order
+        if capture is not None:
+            self._by_capture[capture.id] = order
+        self._ledger.add(order_rows(order, self._zone))
+        return order
+
+    def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[PayPalOrder]:
+        """``count`` realistic paid orders created in ``[start, end)``, oldest first."""
+        rng = random.Random(seed)
+        return [self.add_order(created_at=t, **fake.random_order(rng)) for t in fake.random_times(rng, count, start, end)]
+
+    def order(self, order_id: str) -> PayPalOrder:
+        return self._orders[order_id]
+
+    def _capture(
+        self,
+        amount: Decimal,
+        currency: str,
+        at: datetime,
+        status: str | None,
+        capture_id: str | None,
+        refund: Decimal | str | None,
+        refunded_after: timedelta,
+    ) -> tuple[Capture, tuple[Refund, ...]]:
+        refunded = quantize(Decimal(str(refund)), currency) if refund is not None else Decimal(0)
+        if not 0 <= refunded <= amount:
+            raise ValueError(f"refund must be between 0 and the total {amount}")
+        default = "REFUNDED" if refunded == amount else "PARTIALLY_REFUNDED" if refunded else "COMPLETED"
+        status = status or default
+        if status not in CAPTURE_STATUSES:
+            raise ValueError(f"unknown capture status {status!r}; one of {sorted(CAPTURE_STATUSES)}")
+        cid = self._ids.claim(capture_id) if capture_id else self._ids.transaction()
+        refunds = (Refund(self._ids.transaction(), refunded, at + refunded_after),) if refunded else ()
+        fee = Decimal(0) if status in ("DECLINED", "FAILED") else paypal_fee(amount, currency)
+        updated = refunds[0].created_at if refunds else at
+        return Capture(cid, status, amount, fee, at, updated), refunds
+
+    def _buyer(
+        self, name: tuple[str, str] | None, email: str | None, address: tuple[str, str, str, str, str] | None
+    ) -> Buyer | None:
+        if name is None:
+            return None
+        given, surname = name
+        where = {}
+        if address is not None:
+            line1, city, state, country, postal = address
+            where = {"line1": line1, "city": city, "state": state, "country_code": country, "postal_code": postal}
+        mail = email or f"{given}.{surname}@example.com".lower()
+        return Buyer(given_name=given, surname=surname, email=mail, payer_id=self._ids.payer(), **where)
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._record])
+        app.router.add_post("/v1/oauth2/token", self._token)
+        app.router.add_get("/v2/checkout/orders/{id}", partial(self._api, self._get_order))
+        app.router.add_get("/v2/payments/captures/{id}", partial(self._api, self._get_capture))
+        app.router.add_get("/v1/reporting/transactions", partial(self._api, self._search))
+        return app
+
+    @web.middleware
+    async def _record(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        form = dict(await request.post()) if request.method == "POST" else {}
+        headers = {k: (_REDACTED if k.lower() == "authorization" else v) for k, v in request.headers.items()}
+        self.requests.append({
+            "method": request.method,
+            "path": request.path,
+            "query": dict(request.query),
+            "headers": headers,
+            "form": {k: (_REDACTED if "secret" in k.lower() else str(v)) for k, v in form.items()},
+        })  # fmt: skip
+        return await handler(request)
+
+    async def _token(self, request: web.Request) -> web.Response:
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        status, body = self._tokens.issue(request.headers.get("Authorization"), form)
+        return _json(status, body)
+
+    async def _api(self, handler: Handler, request: web.Request) -> web.StreamResponse:
+        fault = self._faults.take()
+        if fault is not None:
+            if fault.kind == "delay":
+                await asyncio.sleep(fault.seconds or 0)
+            elif fault.kind in ("fail", "throttle"):
+                response = _json(fault.status, rest_error(fault.status))
+                if fault.seconds is not None:
+                    response.headers["Retry-After"] = f"{fault.seconds:g}"
+                return response
+            elif fault.kind == "garbage":
+                return web.Response(text=GARBAGE, content_type="text/html")
+        refusal = self._tokens.check(request.headers.get("Authorization"))
+        response = _json(*refusal) if refusal else handler(request)
+        if fault is not None and fault.kind == "truncate":
+            return await send_truncated(request, response)
+        return response
+
+    def _get_order(self, request: web.Request) -> web.Response:
+        order = self._orders.get(request.match_info["id"])
+        if order is None:
+            return _json(404, not_found("orders/v2"))
+        return _json(200, order_body(order, origin=_origin(request), merchant=self.merchant))
+
+    def _get_capture(self, request: web.Request) -> web.Response:
+        capture_id = request.match_info["id"]
+        order = self._by_capture.get(capture_id)
+        if order is None:
+            return _json(404, not_found("payments/v2", field="capture_id", value=capture_id))
+        return _json(200, capture_body(order, origin=_origin(request), merchant=self.merchant))
+
+    def _search(self, request: web.Request) -> web.Response:
+        if not self._tokens.search_enabled:
+            detail = {"issue": "PERMISSION_DENIED",
+                      "description": "You do not have permission to access or perform operations on this resource."}  # fmt: skip
+            return _json(403, rest_error(403, api="transaction-search/v1", details=[detail]))
+        now = self.now()
+        try:
+            search = parse_request(request.query, now=now)
+            text = answer(
+                search,
+                self._ledger,
+                refreshed=self.refreshed_at(),
+                now=now,
+                zone=self._zone,
+                account_number=self.merchant.merchant_id,
+                self_link=self_link(_origin(request), request.query, search),
+            )
+        except SearchRefused as refused:
+            return _json(refused.status, refused.body)
+        return web.Response(text=text, content_type="application/json", headers={"Paypal-Debug-Id": debug_id()})
+
+
+def _items(
+    items: Sequence[Mapping[str, Any]] | None, total: Decimal | str | None, currency: str, shipping: Decimal
+) -> tuple[Item, ...]:
+    if items is None:
+        amount = Decimal(str(total)) if total is not None else Decimal("25.00") + shipping
+        return (Item(name="Store purchase", unit_price=quantize(amount - shipping, currency)),)
+    lines = tuple(
+        Item(
+            name=str(i["name"]),
+            unit_price=quantize(Decimal(str(i["price"])), currency),
+            quantity=int(i.get("quantity", 1)),
+            sku=i.get("sku"),
+            tax=quantize(Decimal(str(i.get("tax", 0))), currency),
+        )
+        for i in items
+    )
+    if total is not None:
+        computed = sum((i.unit_price * i.quantity + i.tax * i.quantity for i in lines), Decimal(0)) + shipping
+        if quantize(computed, currency) != quantize(Decimal(str(total)), currency):
+            raise ValueError(f"total {total} does not match the items, tax and shipping ({computed})")
+    return lines
+
+
+def _origin(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"
+
+
+def _json(status: int, body: Mapping[str, Any]) -> web.Response:
+    headers = {"Paypal-Debug-Id": str(body.get("debug_id") or debug_id())}
+    return web.Response(
+        text=json.dumps(body, separators=(",", ":")), status=status, content_type="application/json", headers=headers
+    )

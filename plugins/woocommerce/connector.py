@@ -1,0 +1,359 @@
+"""The WooCommerce connector, over the REST API v3 of the seller's WordPress site.
+
+Requests go to ``{site_url}/wp-json/wc/v3/...``; a store's ``apiBaseUrl``
+replaces the site URL's scheme, host, port and path, and its scheme decides
+the authentication (``auth``). WooCommerce core has no rate limit of its own:
+hosts and firewalls answer 429 or 503, with ``Retry-After`` (honoured by
+``HttpClient``) or WooCommerce's ``RateLimit-Retry-After``.
+
+Time filters are sent as naive UTC with ``dates_are_gmt=true`` (WooCommerce
+5.4+), which compares them with the GMT creation date: without it they are
+compared with the site's local time, and WordPress reads a ``Z`` or an offset
+by converting the value to the site's time zone first.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+import aiohttp
+from yarl import URL
+
+from server.platforms import (
+    Capability,
+    CredentialField,
+    InvalidCredentials,
+    Order,
+    PlatformAuthError,
+    PlatformBadResponse,
+    PlatformConnector,
+    PlatformUnavailable,
+    Response,
+    parse_retry_after,
+)
+
+from .auth import AuthMode, auth_mode, oauth1_query
+from .mapping import is_draft, map_order
+
+__all__ = ["API_PATH", "PAGE_SIZE", "WooCommerceConnector"]
+
+API_PATH = "wp-json/wc/v3"
+PAGE_SIZE = 100
+"""The largest ``per_page`` the API accepts."""
+MAX_RELISTS = 3
+"""How many times a window listing starts over when the result set changes while it pages."""
+
+_ORDER_ID = re.compile(r"[1-9][0-9]{0,18}")
+_HOST = re.compile(r"[a-z0-9.:-]+")
+_KEY_PREFIXES = {"consumer_key": "ck_", "consumer_secret": "cs_"}
+_FLAGS = {"true": True, "yes": True, "1": True, "on": True, "false": False, "no": False, "0": False, "off": False}
+_ANSWERS = (200, 301, 302, 303, 307, 308, 400)
+_NOT_FOUND_CODE = "woocommerce_rest_shop_order_invalid_id"
+_MESSAGE_LIMIT = 200
+
+
+class _Counts(NamedTuple):
+    """What a listing page says about the whole result set (``X-WP-Total``, ``X-WP-TotalPages``)."""
+
+    total: int | None
+    pages: int
+
+
+class WooCommerceConnector(PlatformConnector):
+    platform_id = "woocommerce"
+    display_name = "WooCommerce"
+    order_id_label = "Order number (1001, WC-2024-0001) or order ID"
+    credential_fields = (
+        CredentialField("site_url", "Store URL (the WordPress site address)"),
+        CredentialField("consumer_key", "REST API consumer key (ck_…)", secret=True),
+        CredentialField("consumer_secret", "REST API consumer secret (cs_…)", secret=True),
+        CredentialField(
+            "query_string_auth",
+            "Send the keys in the query string (true/false), for hosts that drop the Authorization header",
+            required=False,
+        ),
+    )
+    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED})
+
+    @classmethod
+    def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
+        """Also normalize the site URL and the flag, and check the keys' documented ``ck_``/``cs_`` prefixes."""
+        cleaned = super().check_credentials(credentials)
+        cleaned["site_url"] = _site_url(cleaned["site_url"])
+        for name, prefix in _KEY_PREFIXES.items():
+            value = cleaned[name]
+            if not value.startswith(prefix) or not value.isascii() or not value.isprintable() or " " in value:
+                label = next(f.label for f in cls.credential_fields if f.name == name)
+                raise InvalidCredentials(
+                    f"{label} must be the value WooCommerce shows under Settings › Advanced › REST API, "
+                    f"starting with {prefix}",
+                    field=name,
+                )
+        if "query_string_auth" in cleaned:
+            flag = _FLAGS.get(cleaned["query_string_auth"].lower())
+            if flag is None:
+                raise InvalidCredentials("Query-string authentication must be true or false", field="query_string_auth")
+            cleaned["query_string_auth"] = "true" if flag else "false"
+        return cleaned
+
+    async def fetch_order(self, reference: str) -> Order | None:
+        """Find an order by its number (``1001``, ``#1001``, ``WC-2024-0001``) or its id.
+
+        A number that a numbering plugin made differs from the id, so an
+        integer is tried as an id, and then as a number unless the order with
+        that id also carries it; an exact number match wins over an id match.
+        Draft orders of the block checkout are never returned.
+        """
+        typed = reference.strip().removeprefix("#").strip()
+        if not typed:
+            return None
+        by_id = await self._order_by_id(typed) if _ORDER_ID.fullmatch(typed) else None
+        if by_id is not None and _number_key(by_id.get("number")) == _number_key(typed):
+            return map_order(by_id)
+        by_number = await self._order_by_number(typed)
+        if by_number is not None:
+            return map_order(by_number)
+        return None if by_id is None else map_order(by_id)
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        """Page through ``GET /orders`` by creation date, oldest first, each order yielded once.
+
+        ``after``/``before`` are exclusive and to the second, so the window is
+        widened by a second on each side and the answers re-checked on
+        ``date_created_gmt``. Pages are numbered: if the result set changes
+        while paging (``X-WP-Total``/``X-WP-TotalPages`` differ from the first
+        page's), orders may have shifted across pages, so the listing starts
+        over, skipping the orders already yielded.
+        """
+        query = {
+            "after": _api_time(start - timedelta(seconds=1)),
+            "before": _api_time(end + timedelta(seconds=1)),
+            "dates_are_gmt": "true",
+            "status": "any",
+            "orderby": "date",
+            "order": "asc",
+            "per_page": str(PAGE_SIZE),
+        }
+        seen: set[str] = set()
+        relists = 0
+        page, first = 1, None
+        while True:
+            response = await self._get("orders", {**query, "page": str(page)}, "Listing orders")
+            payloads = _order_list(response, "Listing orders")
+            counts = _counts(response)
+            fresh: list[Order] = []
+            for order in (map_order(p) for p in payloads if not is_draft(p)):
+                if order.order_id not in seen and start <= order.placed_at <= end:
+                    seen.add(order.order_id)
+                    fresh.append(order)
+            yield fresh
+            if first is not None and counts != first:
+                relists += 1
+                if relists > MAX_RELISTS:
+                    raise PlatformUnavailable(
+                        f"Listing orders: {response.where} kept changing while it was paged; try again later"
+                    )
+                page, first = 1, None
+                continue
+            first = counts
+            if not payloads or page >= counts.pages:
+                return
+            page += 1
+
+    async def _order_by_id(self, order_id: str) -> Mapping[str, Any] | None:
+        """``GET /orders/{id}``, or ``None`` when there is no such (non-draft) order."""
+        response = await self._get(f"orders/{order_id}", {}, f"Fetching order {order_id}")
+        if response.status == 404:
+            if _error_code(response) == _NOT_FOUND_CODE:
+                return None
+            raise _no_api(response, f"Fetching order {order_id}")
+        payload = response.json()
+        if not isinstance(payload, dict):
+            raise PlatformBadResponse(f"Fetching order {order_id}: {response.where} answered without an order object")
+        if str(payload.get("id")) != order_id or is_draft(payload):
+            return None
+        return payload
+
+    async def _order_by_number(self, number: str) -> Mapping[str, Any] | None:
+        """Search orders for ``number`` and keep only an exact, non-draft match (the search also matches ids, names, emails...)."""
+        query = {"search": number, "status": "any", "per_page": str(PAGE_SIZE)}
+        wanted = _number_key(number)
+        page = 1
+        while True:
+            response = await self._get("orders", {**query, "page": str(page)}, "Searching orders by number")
+            payloads = _order_list(response, "Searching orders by number")
+            for payload in payloads:
+                if not is_draft(payload) and _number_key(payload.get("number")) == wanted:
+                    return payload
+            if not payloads or page >= _counts(response).pages:
+                return None
+            page += 1
+
+    async def _get(self, path: str, params: Mapping[str, str], operation: str) -> Response:
+        url = URL(f"{self.api_base_url or self.credentials['site_url']}/{API_PATH}/{path}")
+        mode = auth_mode(url, query_string_auth=self.credentials.get("query_string_auth") == "true")
+        try:
+            response = await self._send(url, params, mode)
+        except PlatformAuthError as exc:
+            if mode is not AuthMode.OAUTH1:
+                hint = "" if mode is AuthMode.QUERY_STRING else (
+                    "; if the keys are right, the host may drop the Authorization header: "
+                    "turn on query-string authentication"
+                )
+                raise PlatformAuthError(f"{operation}: {exc.message}{hint}") from None
+            # HttpClient's retries resend the same signed URL, and WooCommerce refuses a nonce it has seen:
+            # a refusal after a retried fault may be that, so sign afresh once.
+            try:
+                response = await self._send(url, params, mode)
+            except PlatformAuthError as again:
+                raise PlatformAuthError(
+                    f"{operation}: {again.message} (OAuth 1.0a over plain HTTP: also check this server's clock)"
+                ) from None
+        return _checked(response, operation)
+
+    async def _send(self, url: URL, params: Mapping[str, str], mode: AuthMode) -> Response:
+        key, secret = self.credentials["consumer_key"], self.credentials["consumer_secret"]
+        auth = None
+        if mode is AuthMode.BASIC:
+            auth = aiohttp.BasicAuth(key, secret)
+        elif mode is AuthMode.QUERY_STRING:
+            params = {**params, "consumer_key": key, "consumer_secret": secret}
+        else:
+            params = oauth1_query(
+                "GET",
+                url,
+                params,
+                consumer_key=key,
+                consumer_secret=secret,
+                timestamp=int(time.time()),
+                nonce=secrets.token_hex(16),
+            )
+        return await self.http.request(
+            "GET",
+            url,
+            headers={"Accept": "application/json"},
+            params=params,
+            auth=auth,
+            ok=_ANSWERS,
+            wait_header=_rate_limit_wait,
+        )
+
+
+def _checked(response: Response, operation: str) -> Response:
+    """The response if it is an answer (200 or 404); WooCommerce's refusals as exceptions."""
+    if response.status in (200, 404):
+        return response
+    if response.status == 400:
+        raise PlatformBadResponse(f"{operation}: {response.where} answered HTTP 400 ({_error_text(response)})")
+    location = URL(response.headers.get("Location", ""))
+    shown = location.with_user(None).with_query(None).with_fragment(None).human_repr() or "another address"
+    raise PlatformBadResponse(
+        f"{operation}: {response.where} redirected to {shown} (HTTP {response.status}): "
+        "use the address the site redirects to as the store URL"
+    )
+
+
+def _no_api(response: Response, operation: str) -> PlatformBadResponse:
+    return PlatformBadResponse(
+        f"{operation}: {response.where} answered HTTP 404 ({_error_text(response)}): check the store URL, "
+        "that WooCommerce is active and that WordPress uses pretty permalinks"
+    )
+
+
+def _order_list(response: Response, operation: str) -> list[Mapping[str, Any]]:
+    if response.status == 404:
+        raise _no_api(response, operation)
+    payload = response.json()
+    if not isinstance(payload, list) or not all(isinstance(p, dict) for p in payload):
+        raise PlatformBadResponse(f"{operation}: {response.where} answered without a list of orders")
+    return payload
+
+
+def _counts(response: Response) -> _Counts:
+    """``X-WP-Total`` and ``X-WP-TotalPages``, which the API sends with every listing page."""
+    pages = _header_count(response, "X-WP-TotalPages")
+    if pages is None:
+        raise PlatformBadResponse(f"{response.where} answered a listing without the X-WP-TotalPages header")
+    return _Counts(_header_count(response, "X-WP-Total"), pages)
+
+
+def _header_count(response: Response, header: str) -> int | None:
+    value = response.headers.get(header)
+    if value is None:
+        return None
+    if not value.strip().isdigit():
+        raise PlatformBadResponse(f"{response.where} answered a {header} header that is not a number")
+    return int(value)
+
+
+def _rate_limit_wait(response: Response) -> float | None:
+    """WooCommerce's own wait signal (Store API rate limiting), for a 429/503 without ``Retry-After``."""
+    return parse_retry_after(response.headers.get("RateLimit-Retry-After"))
+
+
+def _error_code(response: Response) -> str | None:
+    return _wp_error(response)[0]
+
+
+def _error_text(response: Response) -> str:
+    """``code: message`` of a WordPress REST error body, shortened."""
+    code, message = _wp_error(response)
+    if code is None:
+        return "no WordPress REST error code"
+    text = message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 1] + "…"
+    return f"{code}: {text}" if text else code
+
+
+def _wp_error(response: Response) -> tuple[str | None, str]:
+    """``code`` and ``message`` of a WordPress REST error body (``{"code", "message", "data"}``)."""
+    try:
+        body = response.json()
+    except PlatformBadResponse:
+        return None, ""
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        return None, ""
+    message = body.get("message")
+    return body["code"], " ".join(message.split()) if isinstance(message, str) else ""
+
+
+def _site_url(value: str) -> str:
+    """``https://shop.example.com`` or ``http://example.com/shop``: scheme (https by default), host, port, path."""
+    try:
+        url = URL(value if "://" in value else f"https://{value}")
+        host = url.raw_host or ""
+    except ValueError:
+        url, host = None, ""
+    if (
+        url is None
+        or url.scheme not in ("http", "https")
+        or not _HOST.fullmatch(host)
+        or url.user is not None
+        or url.query_string
+        or url.fragment
+    ):
+        raise InvalidCredentials(
+            "Store URL must be the WordPress site address, such as https://shop.example.com", field="site_url"
+        )
+    segments = [s for s in url.path.split("/") if s]
+    if "wp-json" in segments:  # a pasted API address: keep the site part
+        segments = segments[: segments.index("wp-json")]
+    return str(URL.build(scheme=url.scheme, host=host, port=url.explicit_port, path="/" + "/".join(segments))).rstrip(
+        "/"
+    )
+
+
+def _api_time(moment: datetime) -> str:
+    """Naive UTC to the second, as ``dates_are_gmt=true`` expects (a ``Z`` would be converted to site time)."""
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat()
+
+
+def _number_key(value: Any) -> str:
+    """An order number as sellers type and plugins write it: trimmed, without ``#``, case-insensitive."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return value.strip().removeprefix("#").strip().casefold() if isinstance(value, str) else ""

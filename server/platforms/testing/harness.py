@@ -1,0 +1,240 @@
+"""A platform double served on a loopback port, and a connector driven against it (no pytest).
+
+``serve_double`` starts the double's aiohttp application on 127.0.0.1 and
+yields a ``Harness``: it builds connectors the way the core does (the double's
+credentials, an ``HttpClient`` over a fresh ``aiohttp.ClientSession`` with the
+suite's ``RetryPolicy``, ``api_base_url`` = the double's URL, one
+``ConnectorState`` per set of credentials) and runs their operations. Every
+operation is checked on the way out: a result must be ``Order``s that keep the
+normalized invariants, an error must be a ``ConnectorError`` whose message
+holds no secret. Anything else raises ``AssertionError`` naming the call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+import aiohttp
+from aiohttp import web
+
+from ..contract import ConnectorState, PlatformConnector
+from ..errors import ConnectorError
+from ..http import HttpClient, RetryPolicy
+from ..models import Order
+from .checks import ConformanceWarning, describe, mask, order_problems, secret_problems, secret_values
+from .double import PlatformDouble, SeededOrder
+
+__all__ = ["BuildKwargs", "Harness", "serve_double", "show_call", "summarize"]
+
+T = TypeVar("T")
+BuildKwargs = Callable[..., dict[str, Any]]
+"""``(double, *, credentials, http, api_base_url, state) -> kwargs`` for the connector class."""
+
+OPERATION_TIMEOUT = 120.0
+"""Seconds one operation may take before the kit calls it hung (a paging loop, a lost wake-up)."""
+_SHUTDOWN_SECONDS = 0.25  # requests a test delayed on purpose are cut short rather than awaited
+_LISTED_PROBLEMS = 5
+
+
+def summarize(problems: list[str], limit: int = _LISTED_PROBLEMS) -> str:
+    """The first ``limit`` problems joined, and how many more there are."""
+    shown = "; ".join(problems[:limit])
+    return f"{shown}; and {len(problems) - limit} more" if len(problems) > limit else shown
+
+
+def show_call(operation: str, *args: Any) -> str:
+    """``fetch_order('#1001')`` / ``orders_created(2026-05-01T10:00:00+00:00, ...)``, as messages show calls."""
+    shown = [a.isoformat() if isinstance(a, datetime) else repr(a) for a in args]
+    return f"{operation}({', '.join(shown)})"
+
+
+class Harness:
+    """A running double and the connectors built against it."""
+
+    def __init__(
+        self,
+        *,
+        connector_class: type[PlatformConnector],
+        double: PlatformDouble,
+        url: str,
+        session: aiohttp.ClientSession,
+        policy: RetryPolicy,
+        build_kwargs: BuildKwargs,
+    ) -> None:
+        self.connector_class = connector_class
+        self.double = double
+        self.url = url
+        self.session = session
+        self.policy = policy
+        self._build_kwargs = build_kwargs
+        self._states: dict[tuple[tuple[str, str], ...], ConnectorState] = {}
+        self.seeded: list[SeededOrder] = []
+        self.secrets = secret_values(
+            connector_class.credential_fields, double.credentials(), double.wrong_credentials()
+        )
+
+    def seed(self, times: list[datetime]) -> list[SeededOrder]:
+        """Seed one order per time, in the given order; the double must give each a new ``order_id``."""
+        seeded = [self.double.seed_order(t) for t in times]
+        known = {s.order_id for s in self.seeded}
+        for s in seeded:
+            if not isinstance(s, SeededOrder):
+                raise AssertionError(f"the double's seed_order() returned a {type(s).__name__}, not a SeededOrder")
+            if s.order_id in known:
+                raise AssertionError(f"the double's seed_order() returned order_id {s.order_id!r} twice")
+            known.add(s.order_id)
+            self.seeded.append(s)
+        return seeded
+
+    def connector(
+        self, credentials: Mapping[str, str] | None = None, *, policy: RetryPolicy | None = None
+    ) -> PlatformConnector:
+        """A connector for the double's store: its accepted credentials unless others are given."""
+        if credentials is None:
+            which = "double.credentials()"
+        else:
+            which = "double.wrong_credentials()" if credentials == self.double.wrong_credentials() else "credentials"
+        credentials = dict(self.double.credentials() if credentials is None else credentials)
+        state = self._states.setdefault(tuple(sorted(credentials.items())), ConnectorState())
+        http = HttpClient(self.session, policy or self.policy)
+        kwargs = self._build_kwargs(
+            self.double, credentials=credentials, http=http, api_base_url=self.url, state=state
+        )
+        name = self.connector_class.__name__
+        try:
+            return self.connector_class(**kwargs)
+        except ConnectorError as exc:
+            self.check_error(f"{name}(credentials=...)", exc)
+            raise AssertionError(
+                f"{name} refused {which} when built: {type(exc).__name__}"
+                f"{f' (field {exc.field!r})' if exc.field else ''}: {exc}"
+            ) from exc
+
+    async def fetch(self, connector: PlatformConnector, reference: str) -> Order | None:
+        """``fetch_order(reference)``: ``None`` or a well-formed ``Order``."""
+        call = show_call("fetch_order", reference)
+        order = await self.run(call, connector.fetch_order(reference))
+        if order is not None and (problems := order_problems(order)):
+            raise AssertionError(f"{call} returned {describe(order)}, which breaks the Order invariants: {summarize(problems)}")
+        return order
+
+    async def pages(
+        self, connector: PlatformConnector, start: datetime, end: datetime, *, max_pages: int
+    ) -> list[list[Order]]:
+        """Every page ``orders_created(start, end)`` yields, each a list of well-formed ``Order``s."""
+        call = show_call("orders_created", start, end)
+
+        async def collect() -> tuple[Any, list[Any], bool]:
+            pages: list[Any] = []
+            result = connector.orders_created(start, end)
+            if not hasattr(result, "__anext__"):
+                if asyncio.iscoroutine(result):
+                    result.close()
+                return result, pages, False
+            try:
+                async for page in result:
+                    pages.append(page)
+                    if len(pages) > max_pages:
+                        return result, pages, True
+            finally:
+                if hasattr(result, "aclose"):
+                    await result.aclose()
+            return result, pages, False
+
+        result, pages, looping = await self.run(call, collect())
+        if not hasattr(result, "__anext__"):
+            raise AssertionError(
+                f"{call} returned {type(result).__name__}; it must be an async iterator of pages "
+                "(an `async def` with `yield`)"
+            )
+        if looping:
+            raise AssertionError(
+                f"{call} yielded more than {max_pages} pages for at most {max_pages - 1} orders: is it paging in a loop?"
+            )
+        for number, page in enumerate(pages, 1):
+            if not isinstance(page, list):
+                raise AssertionError(f"{call} yielded a {type(page).__name__} as page {number}; pages must be lists of Order")
+            for position, order in enumerate(page, 1):
+                if problems := order_problems(order):
+                    raise AssertionError(
+                        f"{call} returned {describe(order)} (page {number}, item {position}), which breaks the "
+                        f"Order invariants: {summarize(problems)}"
+                    )
+        return pages
+
+    async def run(self, call: str, operation: Awaitable[T]) -> T:
+        """Await ``operation``: a ``ConnectorError`` passes (once checked for secrets), anything else fails."""
+        try:
+            async with asyncio.timeout(OPERATION_TIMEOUT) as budget:
+                return await operation
+        except ConnectorError as exc:
+            self.check_error(call, exc)
+            raise
+        except TimeoutError as exc:
+            if budget.expired():
+                raise AssertionError(f"{call} did not finish within {OPERATION_TIMEOUT:g}s") from exc
+            raise self._not_a_connector_error(call, exc) from exc
+        except Exception as exc:
+            raise self._not_a_connector_error(call, exc) from exc
+
+    def _not_a_connector_error(self, call: str, exc: BaseException) -> AssertionError:
+        return AssertionError(
+            f"{call} raised {type(exc).__name__}: {mask(str(exc), self.secrets)}; operations may raise only "
+            "server.platforms errors (ConnectorError subclasses), anything else is a bug in the connector"
+        )
+
+    def check_error(self, call: str, exc: ConnectorError) -> None:
+        """Fail if the error's message holds a secret; warn if an exception chained to it does."""
+        text = " ".join(dict.fromkeys([str(exc), str(exc.message)]))
+        if leaked := secret_problems(text, self.secrets):
+            raise AssertionError(
+                f"{call} raised {type(exc).__name__} whose message contains {', '.join(leaked)}: "
+                f"{mask(text, self.secrets)!r}"
+            )
+        seen = {id(exc)}
+        cause = exc.__cause__ or exc.__context__
+        while cause is not None and id(cause) not in seen:
+            seen.add(id(cause))
+            if leaked := secret_problems(f"{cause} {cause!r}", self.secrets):
+                warnings.warn(
+                    ConformanceWarning(
+                        f"{call} raised {type(exc).__name__} chained to {type(cause).__name__} whose message "
+                        f"contains {', '.join(leaked)}; logs print chained exceptions"
+                    ),
+                    stacklevel=2,
+                )
+                return
+            cause = cause.__cause__ or cause.__context__
+
+
+@asynccontextmanager
+async def serve_double(
+    connector_class: type[PlatformConnector],
+    double: PlatformDouble,
+    *,
+    policy: RetryPolicy,
+    build_kwargs: BuildKwargs,
+) -> AsyncIterator[Harness]:
+    """Serve ``double.app()`` on 127.0.0.1 (an ephemeral port) for as long as the block runs."""
+    runner = web.AppRunner(double.app(), access_log=None, shutdown_timeout=_SHUTDOWN_SECONDS)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        async with aiohttp.ClientSession() as session:
+            yield Harness(
+                connector_class=connector_class,
+                double=double,
+                url=url,
+                session=session,
+                policy=policy,
+                build_kwargs=build_kwargs,
+            )
+    finally:
+        await runner.cleanup()

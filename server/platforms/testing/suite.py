@@ -1,0 +1,712 @@
+"""``ConnectorConformanceSuite``: the one test class a platform plugin's tests subclass.
+
+Using it
+--------
+Name the connector and the platform double (an emulator of the platform's API,
+or a small fake, implementing ``PlatformDouble``); nothing else is needed::
+
+    from server.platforms.testing import ConnectorConformanceSuite, PlatformDouble
+
+    from my_plugin import MyConnector
+    from my_plugin.emulator import MyEmulator
+
+
+    class TestMyConnector(ConnectorConformanceSuite):
+        connector_class = MyConnector
+
+        def make_double(self) -> PlatformDouble:
+            return MyEmulator()
+
+The suite is opt-in: its base class is not collected (its name does not start
+with ``Test``), only your subclass is. It needs pytest and pytest-asyncio; each
+async test carries ``@pytest.mark.asyncio`` itself, so it runs whether your
+project uses pytest-asyncio's ``strict`` mode (the default) or ``auto`` mode,
+and it needs no async fixtures. ``make_double`` is called once per test, so
+every test starts from an empty store.
+
+Optional overrides (class attributes and methods of your subclass):
+
+- ``retry_policy``: the ``RetryPolicy`` of the connector's ``HttpClient``.
+  Default: 3 attempts, millisecond backoff, waits capped at 20 ms, a 10 s
+  timeout. Keep ``attempts`` at 3 or more: the retry tests inject
+  ``attempts - 1`` faults and expect success.
+- ``timeout_seconds``: the client timeout of the timeout tests (default 0.3 s;
+  the double holds those answers three times as long).
+- ``timezones``: the store time zones the window test runs in (default UTC,
+  America/Los_Angeles, Asia/Kolkata, Pacific/Chatham).
+- ``connector_kwargs(double, *, credentials, http, api_base_url, state)``:
+  the keyword arguments the connector class is built with; extend it when
+  your connector takes more (call ``super()`` and add to the dict).
+
+How it runs a connector
+-----------------------
+Each test serves ``make_double().app()`` on 127.0.0.1 (aiohttp ``AppRunner``
+and ``TCPSite``) and builds the connector as the core does: the double's
+``credentials()``, an ``HttpClient`` over a fresh ``aiohttp.ClientSession``
+with ``retry_policy``, ``api_base_url`` = the double's URL, and one
+``ConnectorState`` per set of credentials. The connector's requests go to the
+double over real HTTP; the double's fault injection (``fail_next``,
+``throttle_next``, ``garbage_next``, ``truncate_next``, ``delay_next``) is the
+only way the kit provokes errors. Listing windows lie in the recent past
+(ending at least an hour before now), with whole-second order times.
+
+Checked on every call, in every test:
+
+- results are ``Order``s keeping the normalized invariants: ``Money.amount`` a
+  ``Decimal`` with a 3-letter currency, ``placed_at`` aware and in UTC, a
+  non-empty ``raw`` payload, non-empty string ids, ``PaymentStatus`` values,
+  line items whose money is in the order's currency;
+- errors are ``server.platforms`` errors (``ConnectorError``): anything else
+  (``KeyError``, ``ValueError`` from a float given to ``Money``...) is a bug;
+- no error message contains a secret: the value of a credential field marked
+  ``secret``, or one that differs between ``credentials()`` and
+  ``wrong_credentials()``.
+
+The tests, and what gates them
+------------------------------
+A test whose operation the connector's ``capabilities`` do not declare is
+skipped, naming the missing ``Capability``; parametrized tests skip only the
+cases of the undeclared operation. ``[op]`` below is ``fetch_order`` (needs
+``FETCH_ORDER``; it fetches a seeded order by its first reference) or
+``orders_created`` (needs ``LIST_ORDERS_CREATED``; it lists a window holding
+two seeded orders).
+
+``test_declares_its_platform`` (always)
+    ``platform_id`` is a lowercase identifier; ``display_name`` and
+    ``order_id_label`` are non-blank; ``credential_fields`` are
+    ``CredentialField``s with unique names, and every field whose value differs
+    in ``wrong_credentials()`` is marked ``secret``; ``capabilities`` is a
+    non-empty frozenset of ``Capability`` and declares ``LIST_ORDERS_CREATED``
+    exactly when ``orders_created`` is implemented.
+``test_check_credentials_accepts_the_doubles_credentials`` (always)
+    ``check_credentials`` accepts ``credentials()`` and ``wrong_credentials()``
+    (well-formed, only refused by the platform) and keeps every required field.
+``test_check_credentials_names_a_missing_field[field]`` (always, per required field)
+    Without the field, or with it blank, ``check_credentials`` raises
+    ``InvalidCredentials`` whose ``field`` names it, with no secret in the message.
+``test_undeclared_operations_raise_unsupported_operation`` (skipped when all are declared)
+    An operation missing from ``capabilities`` raises ``UnsupportedOperation``.
+``test_fetch_order_finds_every_reference`` (``FETCH_ORDER``)
+    With three orders seeded, every form in each ``SeededOrder.references``
+    finds that order, with its ``order_id``, ``order_number``, total, currency
+    and ``placed_at``; never another order.
+``test_fetch_order_returns_none_for_an_unknown_reference`` (``FETCH_ORDER``)
+    Near misses of each reference form (same shape with other digits, one
+    digit longer) give ``None``, not another order and not an error.
+``test_orders_created_lists_every_order_exactly_once_across_pages`` (``LIST_ORDERS_CREATED``)
+    ``2 * double.page_size + 3`` orders inside a six-hour window (in groups
+    of three sharing a second, so groups straddle page boundaries) and three
+    well outside on each side: every order inside appears exactly once across
+    all pages, each page is a list of ``Order``, each order matches its seed.
+    Orders outside the window may appear (the core re-checks ``placed_at``).
+``test_orders_created_includes_the_window_edges[bounds]`` (``LIST_ORDERS_CREATED``)
+    Orders placed exactly at the start and at the end are included (the
+    window is inclusive), with the bounds on whole seconds and, in a second
+    case, half a second outside the first and last orders.
+``test_orders_created_in_the_store_time_zone[timezone]`` (``LIST_ORDERS_CREATED``)
+    After ``double.set_timezone(timezone)``, a window around the store's local
+    midnight: the orders at its edges and one second either side of midnight
+    are all included.
+``test_wrong_credentials_raise_platform_auth_error[op]``
+    With ``wrong_credentials()`` the operation raises ``PlatformAuthError``
+    (not ``None``, not another error), its message free of secrets.
+``test_transient_fault_is_retried[op-fault]``
+    After the platform's own throttle signal twice (``throttle_next``), HTTP
+    503 twice, a body cut short once, or an answer held past the client
+    timeout once, the operation still succeeds.
+``test_persistent_fault_is_reported[op-fault]``
+    When every attempt fails: HTTP 503 or the throttle signal give
+    ``PlatformUnavailable``; timeouts give ``PlatformUnavailable`` whose message
+    mentions the timeout; a body that is not JSON gives ``PlatformBadResponse``;
+    a body cut short gives ``PlatformUnavailable`` or ``PlatformBadResponse``.
+``test_returned_orders_are_normalized[op]``
+    The invariants above, and the payment status below, on a fetched order
+    and on listed orders.
+
+Soft checks emit ``ConformanceWarning`` instead of failing (see its
+docstring): a seeded order, which is paid, should map to ``PaymentStatus.PAID``;
+credential fields named like secrets (token, secret, password, key) should be
+marked ``secret``; no secret in exceptions chained to an error.
+
+Failures name the call and what went wrong, for example
+``fetch_order('#1001') returned order '5829' (#1002); expected order '5828'
+(#1001, placed ...)`` or ``order '17' (#1017) appeared 2 times, on pages 1 and 2``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import warnings
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ..contract import Capability, ConnectorState, PlatformConnector
+from ..errors import (
+    ConnectorError,
+    InvalidCredentials,
+    PlatformAuthError,
+    PlatformBadResponse,
+    PlatformUnavailable,
+    UnsupportedOperation,
+)
+from ..http import HttpClient, RetryPolicy
+from ..models import CredentialField, Order, PaymentStatus
+from .checks import (
+    ConformanceWarning,
+    describe,
+    mask,
+    secret_problems,
+    secret_values,
+    seeded_problems,
+    unknown_references,
+)
+from .double import PlatformDouble, SeededOrder
+from .harness import Harness, serve_double, show_call, summarize
+
+__all__ = ["ConnectorConformanceSuite"]
+
+_OPERATIONS = {"fetch_order": Capability.FETCH_ORDER, "orders_created": Capability.LIST_ORDERS_CREATED}
+_SECRET_NAMES = re.compile(r"token|secret|password|passwd|(?:^|_)key$|private", re.IGNORECASE)
+_TIMEOUT_WORDS = re.compile(r"time[sd]?[ -]?out", re.IGNORECASE)
+_WINDOW = timedelta(hours=6)
+_WINDOW_AGO = timedelta(hours=2)  # windows end this long before now, so orders after them are in the past too
+_WELL_OUTSIDE = timedelta(hours=1)
+_SECOND = timedelta(seconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    """A fault the double injects before an operation, and what the connector must then do."""
+
+    name: str
+    inject: Callable[[PlatformDouble, int, float], None]  # (double, times, timeout seconds)
+    expected: tuple[type[ConnectorError], ...] = ()  # empty: the operation succeeds
+    every_attempt: bool = False
+    times_out: bool = False
+
+    def describe(self, times: int) -> str:
+        return self.name.replace("-", " ").replace("every attempt", f"all {times} attempts")
+
+
+_TRANSIENT = (
+    _Fault("throttled-twice", lambda d, n, t: d.throttle_next(n)),
+    _Fault("http-503-twice", lambda d, n, t: d.fail_next(503, n)),
+    _Fault("truncated-once", lambda d, n, t: d.truncate_next(1)),
+    _Fault("timeout-once", lambda d, n, t: d.delay_next(3 * t, 1), times_out=True),
+)
+_PERSISTENT = (
+    _Fault("http-503-every-attempt", lambda d, n, t: d.fail_next(503, n), (PlatformUnavailable,), True),
+    _Fault("throttled-every-attempt", lambda d, n, t: d.throttle_next(n), (PlatformUnavailable,), True),
+    _Fault(
+        "timeout-every-attempt", lambda d, n, t: d.delay_next(3 * t, n), (PlatformUnavailable,), True, times_out=True
+    ),
+    _Fault("garbage-every-attempt", lambda d, n, t: d.garbage_next(n), (PlatformBadResponse,), True),
+    _Fault(
+        "truncated-every-attempt",
+        lambda d, n, t: d.truncate_next(n),
+        (PlatformUnavailable, PlatformBadResponse),
+        True,
+    ),
+)
+
+
+def _with_faults(faults: tuple[_Fault, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a test to be parametrized by operation and by each of ``faults``."""
+
+    def mark(test: Callable[..., Any]) -> Callable[..., Any]:
+        test._kit_faults = faults  # type: ignore[attr-defined]
+        return test
+
+    return mark
+
+
+class ConnectorConformanceSuite:
+    """The conformance tests every platform connector passes; subclass it as ``Test<Platform>``.
+
+    Set ``connector_class`` and implement ``make_double``; see the module
+    docstring for the optional overrides and what each test checks.
+    """
+
+    connector_class: ClassVar[type[PlatformConnector]]
+    """The connector under test."""
+
+    retry_policy: ClassVar[RetryPolicy] = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.02, timeout=10.0)
+    """The policy of the connector's ``HttpClient``: few attempts, millisecond backoff."""
+
+    timeout_seconds: ClassVar[float] = 0.3
+    """The client timeout in the timeout tests; the double holds answers three times as long."""
+
+    timezones: ClassVar[tuple[str, ...]] = ("UTC", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Chatham")
+    """Store time zones (IANA names) the time-zone window test runs in."""
+
+    def make_double(self) -> PlatformDouble:
+        """A new double of the platform, with no orders; called once per test."""
+        raise NotImplementedError(f"{type(self).__name__} must implement make_double() returning a PlatformDouble")
+
+    def connector_kwargs(
+        self,
+        double: PlatformDouble,
+        *,
+        credentials: Mapping[str, str],
+        http: HttpClient,
+        api_base_url: str,
+        state: ConnectorState,
+    ) -> dict[str, Any]:
+        """Keyword arguments for ``connector_class``; override to add what your connector also takes."""
+        return {"credentials": credentials, "http": http, "api_base_url": api_base_url, "state": state}
+
+    # --- parametrization (pytest calls this for the class's tests) ------------------------------
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """Parametrize by the subclass's own settings: operations, faults, time zones, credential fields."""
+        declared = getattr(getattr(self, "connector_class", None), "capabilities", frozenset())
+        names = metafunc.fixturenames
+        if "timezone" in names:
+            metafunc.parametrize("timezone", self.timezones)
+        if "operation" in names:
+            faults: tuple[_Fault, ...] | None = getattr(metafunc.function, "_kit_faults", None)
+            params = []
+            for operation, capability in _OPERATIONS.items():
+                marks = [] if capability in declared else [pytest.mark.skip(reason=_undeclared(self, capability))]
+                if faults is None:
+                    params.append(pytest.param(operation, id=operation, marks=marks))
+                else:
+                    params += [pytest.param(operation, f, id=f"{operation}-{f.name}", marks=marks) for f in faults]
+            metafunc.parametrize(["operation"] if faults is None else ["operation", "fault"], params)
+        if "required_field" in names:
+            fields = [f.name for f in getattr(getattr(self, "connector_class", None), "credential_fields", ()) if f.required]
+            metafunc.parametrize("required_field", fields or [pytest.param(None, marks=pytest.mark.skip(reason="no required credential field"))])
+
+    # --- declarations ------------------------------------------------------------------------------
+
+    def test_declares_its_platform(self) -> None:
+        cls = self._connector_class()
+        problems = []
+        platform_id = getattr(cls, "platform_id", None)
+        if not isinstance(platform_id, str) or not platform_id.isidentifier() or platform_id != platform_id.lower():
+            problems.append(f"platform_id is {platform_id!r}; it must be a lowercase identifier such as 'shopify'")
+        for name in ("display_name", "order_id_label"):
+            value = getattr(cls, name, None)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(f"{name} is {value!r}; it must be a non-blank string")
+        fields = getattr(cls, "credential_fields", None)
+        if not isinstance(fields, tuple) or not fields or not all(isinstance(f, CredentialField) for f in fields):
+            problems.append(f"credential_fields is {fields!r}; it must be a non-empty tuple of CredentialField")
+            fields = ()
+        names = [f.name for f in fields]
+        if duplicates := sorted({n for n in names if names.count(n) > 1}):
+            problems.append(f"credential_fields declares {duplicates[0]!r} more than once")
+        double = self.make_double()
+        right, wrong = dict(double.credentials()), dict(double.wrong_credentials())
+        if right == wrong:
+            problems.append("the double's wrong_credentials() equal its credentials(); the kit cannot test refusal")
+        for field in fields:
+            if not field.secret and right.get(field.name) != wrong.get(field.name):
+                problems.append(
+                    f"credential field {field.name!r} holds the secret the double's wrong_credentials() change, "
+                    "but is not marked secret=True"
+                )
+            elif not field.secret and _SECRET_NAMES.search(field.name):
+                warnings.warn(
+                    ConformanceWarning(f"credential field {field.name!r} is named like a secret but not marked secret=True"),
+                    stacklevel=1,
+                )
+        capabilities = getattr(cls, "capabilities", None)
+        if not isinstance(capabilities, frozenset) or not all(isinstance(c, Capability) for c in capabilities):
+            problems.append(f"capabilities is {capabilities!r}; it must be a frozenset of Capability")
+        elif not capabilities:
+            problems.append("capabilities is empty: the connector offers no operation")
+        else:
+            listed = Capability.LIST_ORDERS_CREATED in capabilities
+            implemented = cls.orders_created is not PlatformConnector.orders_created
+            if listed and not implemented:
+                problems.append("capabilities declares LIST_ORDERS_CREATED but orders_created is not implemented")
+            if implemented and not listed:
+                problems.append("orders_created is implemented but capabilities does not declare LIST_ORDERS_CREATED")
+        if problems:
+            raise AssertionError(f"{cls.__name__}: {summarize(problems, limit=10)}")
+
+    def test_check_credentials_accepts_the_doubles_credentials(self) -> None:
+        cls = self._connector_class()
+        double = self.make_double()
+        for which, credentials in (("credentials()", double.credentials()), ("wrong_credentials()", double.wrong_credentials())):
+            call = f"{cls.__name__}.check_credentials(double.{which})"
+            try:
+                cleaned = cls.check_credentials(credentials)
+            except InvalidCredentials as exc:
+                raise AssertionError(f"{call} raised InvalidCredentials (field {exc.field!r}): {exc}") from exc
+            missing = [f.name for f in cls.credential_fields if f.required and not cleaned.get(f.name)]
+            if missing:
+                raise AssertionError(f"{call} returned credentials without the required field {missing[0]!r}")
+
+    def test_check_credentials_names_a_missing_field(self, required_field: str) -> None:
+        cls = self._connector_class()
+        double = self.make_double()
+        credentials = dict(double.credentials())
+        secrets = _secrets(cls, double)
+        absent = {k: v for k, v in credentials.items() if k != required_field}
+        for how, given in (("without", absent), ("with a blank", {**absent, required_field: "  "})):
+            call = f"{cls.__name__}.check_credentials({how} {required_field!r})"
+            try:
+                cls.check_credentials(given)
+            except InvalidCredentials as exc:
+                if exc.field != required_field:
+                    raise AssertionError(
+                        f"{call} raised InvalidCredentials naming field {exc.field!r}; expected {required_field!r}"
+                    ) from exc
+                if leaked := secret_problems(str(exc), secrets):
+                    raise AssertionError(f"{call} raised a message containing {', '.join(leaked)}") from exc
+            except Exception as exc:
+                raise AssertionError(f"{call} raised {type(exc).__name__}: {mask(str(exc), secrets)}; expected InvalidCredentials") from exc
+            else:
+                raise AssertionError(f"{call} accepted the credentials; expected InvalidCredentials(field={required_field!r})")
+
+    @pytest.mark.asyncio
+    async def test_undeclared_operations_raise_unsupported_operation(self) -> None:
+        cls = self._connector_class()
+        undeclared = [op for op, capability in _OPERATIONS.items() if capability not in cls.capabilities]
+        if not undeclared:
+            pytest.skip(f"{cls.__name__} declares every capability")
+        async with self._platform() as h:
+            start, end = _recent_window()
+            connector = h.connector()
+            for operation in undeclared:
+                call = show_call(operation, *(("KIT-1001",) if operation == "fetch_order" else (start, end)))
+                try:
+                    if operation == "fetch_order":
+                        await h.fetch(connector, "KIT-1001")
+                    else:
+                        await h.pages(connector, start, end, max_pages=10)
+                except UnsupportedOperation:
+                    continue
+                except ConnectorError as exc:
+                    raise AssertionError(f"{call} raised {type(exc).__name__}: {exc}; {_undeclared(self, _OPERATIONS[operation])}, so it must raise UnsupportedOperation") from exc
+                raise AssertionError(f"{call} answered; {_undeclared(self, _OPERATIONS[operation])}, so it must raise UnsupportedOperation")
+
+    # --- fetch_order -------------------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_fetch_order_finds_every_reference(self) -> None:
+        self._require(Capability.FETCH_ORDER)
+        async with self._platform() as h:
+            start, end = _recent_window()
+            seeded = h.seed([start + _WINDOW / 4 + n * timedelta(minutes=7) for n in range(3)])
+            connector = h.connector()
+            for expected in seeded:
+                if not expected.references:
+                    raise AssertionError(f"the double's SeededOrder for {describe(expected)} lists no references")
+                for reference in expected.references:
+                    call = show_call("fetch_order", reference)
+                    order = await _succeed(h, call, h.fetch(connector, reference))
+                    if order is None:
+                        raise AssertionError(f"{call} returned None; expected {describe(expected)}")
+                    if order.order_id != expected.order_id:
+                        raise AssertionError(f"{call} returned {describe(order)}; expected {describe(expected)}")
+                    if problems := seeded_problems(order, expected):
+                        raise AssertionError(f"{call} returned {describe(order)} with {summarize(problems)}")
+                    _check_paid(call, order)
+
+    @pytest.mark.asyncio
+    async def test_fetch_order_returns_none_for_an_unknown_reference(self) -> None:
+        self._require(Capability.FETCH_ORDER)
+        async with self._platform() as h:
+            start, end = _recent_window()
+            seeded = h.seed([start + _WINDOW / 4 + n * timedelta(minutes=7) for n in range(3)])
+            taken = [r for s in seeded for r in (*s.references, s.order_id, s.order_number)]
+            connector = h.connector()
+            for reference in dict.fromkeys(u for r in seeded[0].references for u in unknown_references(r, taken)):
+                call = show_call("fetch_order", reference)
+                order = await _succeed(h, call, h.fetch(connector, reference), "None")
+                if order is not None:
+                    raise AssertionError(
+                        f"{call} returned {describe(order)}; the platform has no order {reference!r}, so it must "
+                        "return None (never another order)"
+                    )
+
+    # --- orders_created ----------------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_orders_created_lists_every_order_exactly_once_across_pages(self) -> None:
+        self._require(Capability.LIST_ORDERS_CREATED)
+        async with self._platform() as h:
+            start, end = _recent_window()
+            count = 2 * h.double.page_size + 3
+            if count < 5:
+                raise AssertionError(f"the double's page_size is {h.double.page_size!r}; it must be a positive int")
+            before = [start - _WELL_OUTSIDE - n * timedelta(minutes=10) for n in (2, 1, 0)]
+            after = [end + _WELL_OUTSIDE + n * timedelta(minutes=10) for n in range(3)]
+            h.seed(before)
+            inside = h.seed(_spread(start, end, count))
+            h.seed(after)
+            await self._expect_listed(h, start, end, {}, inside)
+
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize("bounds", ["whole-seconds", "fractional-seconds"])
+    async def test_orders_created_includes_the_window_edges(self, bounds: str) -> None:
+        self._require(Capability.LIST_ORDERS_CREATED)
+        async with self._platform() as h:
+            start, end = _recent_window()
+            h.seed([start - _WELL_OUTSIDE])
+            roles = ["at the window's start", "1s after the start", "mid-window", "1s before the end", "at the window's end"]
+            inside = h.seed([start, start + _SECOND, start + _WINDOW / 2, end - _SECOND, end])
+            h.seed([end + _WELL_OUTSIDE])
+            if bounds == "fractional-seconds":
+                start, end = start - _SECOND / 2, end + _SECOND / 2
+            await self._expect_listed(h, start, end, {s.order_id: r for s, r in zip(inside, roles)}, inside)
+
+    @pytest.mark.asyncio
+    async def test_orders_created_in_the_store_time_zone(self, timezone: str) -> None:
+        self._require(Capability.LIST_ORDERS_CREATED)
+        zone = ZoneInfo(timezone)
+        async with self._platform(timezone=timezone) as h:
+            local = (datetime.now(UTC) - 3 * _WELL_OUTSIDE).astimezone(zone)
+            midnight = datetime(local.year, local.month, local.day, tzinfo=zone).astimezone(UTC)
+            start, end = midnight - 2 * _WELL_OUTSIDE, midnight + _WELL_OUTSIDE
+            h.seed([start - _WELL_OUTSIDE])
+            times = {
+                "at the window's start": start,
+                "1s before the store's midnight": midnight - _SECOND,
+                "at the store's midnight": midnight,
+                "1s after the store's midnight": midnight + _SECOND,
+                "at the window's end": end,
+            }
+            inside = h.seed(list(times.values()))
+            h.seed([end + _WELL_OUTSIDE])
+            roles = {s.order_id: f"{role} in {timezone}" for s, role in zip(inside, times)}
+            await self._expect_listed(h, start, end, roles, inside)
+
+    async def _expect_listed(
+        self, h: Harness, start: datetime, end: datetime, roles: dict[str, str], inside: list[SeededOrder]
+    ) -> None:
+        """List ``[start, end]`` and check that every order of ``inside`` appears exactly once, as seeded."""
+        call = show_call("orders_created", start, end)
+        pages = await _succeed(h, call, h.pages(h.connector(), start, end, max_pages=len(h.seeded) + 10))
+        seen: dict[str, list[int]] = {}
+        returned: dict[str, Order] = {}
+        for number, page in enumerate(pages, 1):
+            for order in page:
+                seen.setdefault(order.order_id, []).append(number)
+                returned.setdefault(order.order_id, order)
+        sizes = f"page sizes {[len(p) for p in pages]}"
+        repeated = [(i, p) for i, p in seen.items() if len(p) > 1]
+        if repeated:
+            order_id, on_pages = repeated[0]
+            where = f"on page {on_pages[0]}" if len(set(on_pages)) == 1 else f"on pages {_and(sorted(set(on_pages)))}"
+            raise AssertionError(
+                f"{call}: {describe(returned[order_id])} appeared {len(on_pages)} times, {where} "
+                f"({len(repeated)} orders repeated; {sizes}); every order must appear exactly once"
+            )
+        missing = [s for s in inside if s.order_id not in returned]
+        if missing:
+            shown = [f"{describe(s)}{' ' + roles[s.order_id] if roles.get(s.order_id) else ''}" for s in missing]
+            raise AssertionError(
+                f"{call} missed {len(missing)} of the {len(inside)} orders inside the window: "
+                f"{summarize(shown, limit=3)} ({len(pages)} pages, {sizes})"
+            )
+        for expected in inside:
+            order = returned[expected.order_id]
+            if problems := seeded_problems(order, expected):
+                raise AssertionError(f"{call} returned {describe(order)} with {summarize(problems)}")
+            _check_paid(call, order)
+
+    # --- credentials refused -----------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_wrong_credentials_raise_platform_auth_error(self, operation: str) -> None:
+        async with self._platform() as h:
+            window, seeded = _small_window(h)
+            connector = h.connector(h.double.wrong_credentials())
+            await self._expect_error(h, connector, operation, seeded, window, (PlatformAuthError,), "with wrong_credentials()")
+
+    # --- faults ------------------------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    @_with_faults(_TRANSIENT)
+    async def test_transient_fault_is_retried(self, operation: str, fault: _Fault) -> None:
+        times = self._fault_times()
+        async with self._platform() as h:
+            window, seeded = _small_window(h)
+            connector = h.connector(policy=self._policy_for(fault))
+            fault.inject(h.double, times, self.timeout_seconds)
+            after = f"after the double's {fault.describe(times)}"
+            await self._expect_success(h, connector, operation, seeded, window, after)
+
+    @pytest.mark.asyncio
+    @_with_faults(_PERSISTENT)
+    async def test_persistent_fault_is_reported(self, operation: str, fault: _Fault) -> None:
+        times = self._policy_for(fault).attempts
+        async with self._platform() as h:
+            window, seeded = _small_window(h)
+            connector = h.connector(policy=self._policy_for(fault))
+            fault.inject(h.double, times, self.timeout_seconds)
+            after = f"after the double's {fault.describe(times)}"
+            error = await self._expect_error(h, connector, operation, seeded, window, fault.expected, after)
+            if fault.times_out and not _TIMEOUT_WORDS.search(str(error)):
+                raise AssertionError(
+                    f"{_call_of(operation, seeded, window)} raised {type(error).__name__} {after} whose message does "
+                    f"not mention the timeout: {str(error)!r}"
+                )
+
+    # --- normalization -----------------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_returned_orders_are_normalized(self, operation: str) -> None:
+        async with self._platform() as h:
+            window, seeded = _small_window(h)
+            await self._expect_success(h, h.connector(), operation, seeded, window, "")
+
+    # --- helpers -----------------------------------------------------------------------------------
+
+    def _connector_class(self) -> type[PlatformConnector]:
+        cls = getattr(self, "connector_class", None)
+        if not (isinstance(cls, type) and issubclass(cls, PlatformConnector)):
+            raise AssertionError(
+                f"{type(self).__name__}.connector_class is {cls!r}; set it to your PlatformConnector subclass"
+            )
+        return cls
+
+    def _require(self, capability: Capability) -> None:
+        if capability not in self._connector_class().capabilities:
+            pytest.skip(_undeclared(self, capability))
+
+    def _fault_times(self) -> int:
+        attempts = self.retry_policy.attempts
+        if attempts < 3:
+            raise AssertionError(f"retry_policy.attempts is {attempts}; the retry tests need 3 or more")
+        return 2
+
+    def _policy_for(self, fault: _Fault) -> RetryPolicy:
+        return replace(self.retry_policy, timeout=self.timeout_seconds) if fault.times_out else self.retry_policy
+
+    @asynccontextmanager
+    async def _platform(self, *, timezone: str | None = None) -> AsyncIterator[Harness]:
+        cls = self._connector_class()
+        double = self.make_double()
+        if not isinstance(double, PlatformDouble):
+            raise AssertionError(f"make_double() returned {type(double).__name__}, not a PlatformDouble")
+        if timezone is not None:
+            double.set_timezone(timezone)
+        async with serve_double(cls, double, policy=self.retry_policy, build_kwargs=self.connector_kwargs) as h:
+            yield h
+
+    async def _expect_success(
+        self,
+        h: Harness,
+        connector: PlatformConnector,
+        operation: str,
+        seeded: list[SeededOrder],
+        window: tuple[datetime, datetime],
+        after: str,
+    ) -> None:
+        call = _call_of(operation, seeded, window)
+        when = f" {after}" if after else ""
+        if operation == "fetch_order":
+            order = await _succeed(h, call, h.fetch(connector, seeded[0].references[0]), when=when)
+            if order is None or order.order_id != seeded[0].order_id:
+                got = "None" if order is None else describe(order)
+                raise AssertionError(f"{call} returned {got}{when}; expected {describe(seeded[0])}")
+            found = [order]
+        else:
+            pages = await _succeed(h, call, h.pages(connector, *window, max_pages=len(h.seeded) + 10), when=when)
+            by_id = {o.order_id: o for page in pages for o in page}
+            if missing := [s for s in seeded if s.order_id not in by_id]:
+                raise AssertionError(
+                    f"{call} missed {describe(missing[0])}{when} (it returned {len(by_id)} orders)"
+                )
+            found = [by_id[s.order_id] for s in seeded]
+        for order, expected in zip(found, seeded):
+            if problems := seeded_problems(order, expected):
+                raise AssertionError(f"{call} returned {describe(order)}{when} with {summarize(problems)}")
+            _check_paid(call, order)
+
+    async def _expect_error(
+        self,
+        h: Harness,
+        connector: PlatformConnector,
+        operation: str,
+        seeded: list[SeededOrder],
+        window: tuple[datetime, datetime],
+        expected: tuple[type[ConnectorError], ...],
+        after: str,
+    ) -> ConnectorError:
+        call = _call_of(operation, seeded, window)
+        wanted = " or ".join(e.__name__ for e in expected)
+        try:
+            if operation == "fetch_order":
+                result: Any = await h.fetch(connector, seeded[0].references[0])
+                got = "None" if result is None else describe(result)
+            else:
+                pages = await h.pages(connector, *window, max_pages=len(h.seeded) + 10)
+                got = f"{sum(map(len, pages))} orders"
+        except expected as exc:
+            return exc
+        except ConnectorError as exc:
+            raise AssertionError(f"{call} raised {type(exc).__name__} {after}: {mask(str(exc), h.secrets)}; expected {wanted}") from exc
+        raise AssertionError(f"{call} returned {got} {after}; expected {wanted}")
+
+
+# --- module helpers ----------------------------------------------------------------------------
+
+
+def _undeclared(suite: Any, capability: Capability) -> str:
+    cls = getattr(suite, "connector_class", None)
+    return f"{getattr(cls, '__name__', 'the connector')} does not declare Capability.{capability.name}"
+
+
+def _secrets(cls: type[PlatformConnector], double: PlatformDouble) -> dict[str, str]:
+    return secret_values(cls.credential_fields, double.credentials(), double.wrong_credentials())
+
+
+def _recent_window() -> tuple[datetime, datetime]:
+    """Six hours ending two hours ago, on whole seconds."""
+    end = datetime.now(UTC).replace(microsecond=0) - _WINDOW_AGO
+    return end - _WINDOW, end
+
+
+def _spread(start: datetime, end: datetime, count: int) -> list[datetime]:
+    """``count`` whole-second times strictly inside ``(start, end)``, ascending, in groups of three per second."""
+    groups = (count + 2) // 3
+    span = int((end - start).total_seconds()) - 2
+    step = max(1, span // groups)
+    return [start + _SECOND + (n // 3) * step * _SECOND for n in range(count)]
+
+
+def _small_window(h: Harness) -> tuple[tuple[datetime, datetime], list[SeededOrder]]:
+    start, end = _recent_window()
+    return (start, end), h.seed([start + _WINDOW / 3, start + 2 * _WINDOW / 3])
+
+
+def _call_of(operation: str, seeded: list[SeededOrder], window: tuple[datetime, datetime]) -> str:
+    return show_call(operation, seeded[0].references[0]) if operation == "fetch_order" else show_call(operation, *window)
+
+
+async def _succeed(h: Harness, call: str, operation: Any, expected: str = "", *, when: str = "") -> Any:
+    """Await an operation that must not raise a ``ConnectorError``."""
+    try:
+        return await operation
+    except ConnectorError as exc:
+        wanted = f"; expected {expected}" if expected else ""
+        raise AssertionError(f"{call} raised {type(exc).__name__}{when}: {mask(str(exc), h.secrets)}{wanted}") from exc
+
+
+def _check_paid(call: str, order: Order) -> None:
+    if order.payment_status is not PaymentStatus.PAID:
+        warnings.warn(
+            ConformanceWarning(
+                f"{call} returned {describe(order)}, a paid order, with payment_status {order.payment_status.name}; "
+                "expected PAID"
+            ),
+            stacklevel=2,
+        )
+
+
+def _and(numbers: list[int]) -> str:
+    shown = [str(n) for n in numbers]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"

@@ -1,0 +1,193 @@
+"""Webhook deliveries: verified, recorded, answered, then put in the Transaction List exactly once.
+
+``receive`` runs while the platform waits (Shopify allows 5 seconds): it
+verifies the signature through the connector, records the delivery durably
+(the platform's delivery id makes a replay a no-op) and returns. ``process``
+then lists the order, fetching it first when the payload was thin. A
+delivery whose processing failed stays FAILED and is retried by the
+sweeper with backoff, so a crash between the answer and the processing
+loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from ..errors import NotFound
+from ..events import pending_channel
+from ..models import DeliveryStatus, ImportedOrder, ImportStatus, Store, Transaction, TransactionSource, WebhookDelivery
+from ..platforms import Capability, ConnectorError, Order, WebhookMalformed, WebhookRejected
+from ..runtime import Runtime
+from .imports import pending_event
+from .paging import parse_id
+from .records import order_from_columns, order_json, transaction_record
+from .stores import open_connector
+from .transactions import record_transaction
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_ATTEMPTS = 8
+GAP_WEIGHT = 0.2
+MIN_HISTORY = 5
+
+
+@dataclass(frozen=True)
+class Receipt:
+    delivery: WebhookDelivery | None  # None: nothing to process (a ping, another kind of event)
+    replay: bool = False
+
+
+async def receive(rt: Runtime, platform: str, store_id: str, headers: dict[str, str], body: bytes) -> Receipt:
+    """Verify and record one delivery. Raises NotFound, WebhookRejected or WebhookMalformed."""
+    key = parse_id(store_id)
+    store = await Store.filter(id=key, platform=platform).first() if key else None
+    if store is None or platform not in rt.registry:
+        raise NotFound("no such store for this platform")
+    connector = await open_connector(rt, store)
+    if Capability.WEBHOOKS not in connector.capabilities:
+        raise NotFound(f"{platform} does not receive webhooks")
+    now = datetime.now(UTC)
+    try:
+        event = await connector.parse_webhook(headers, body)
+    except (WebhookRejected, WebhookMalformed) as exc:
+        await Store.filter(id=store.id).update(
+            last_rejected_webhook_at=now, last_rejected_webhook_reason=exc.message[:200]
+        )
+        raise
+    await _count_delivery(store, now)
+    if event.order is None and event.order_reference is None:
+        return Receipt(delivery=None)
+    fresh = uuid.uuid4()
+    await WebhookDelivery.bulk_create(
+        [
+            WebhookDelivery(
+                id=fresh,
+                store_id=store.id,
+                delivery_id=event.delivery_id[:255],
+                topic=event.topic[:128],
+                order_reference=event.order_reference,
+                order=order_json(event.order) if event.order else None,
+                received_at=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    delivery = await WebhookDelivery.get(store_id=store.id, delivery_id=event.delivery_id[:255])
+    return Receipt(delivery=delivery, replay=delivery.id != fresh)
+
+
+async def process(rt: Runtime, delivery: WebhookDelivery) -> None:
+    """List the delivery's order; on a platform fault leave it FAILED for the sweeper. Never raises."""
+    store = await Store.get(id=delivery.store_id)
+    try:
+        if delivery.order is not None:
+            order: Order | None = order_from_columns(delivery.order)
+        else:
+            connector = await open_connector(rt, store)
+            assert delivery.order_reference is not None
+            order = await connector.fetch_order(delivery.order_reference)
+            if order is None:
+                raise LookupError(f"the platform has no order {delivery.order_reference!r}")
+        await list_order(rt, store, order)
+    except (ConnectorError, LookupError) as exc:
+        message = exc.message if isinstance(exc, ConnectorError) else str(exc)
+        await WebhookDelivery.filter(id=delivery.id).update(
+            status=DeliveryStatus.FAILED, attempts=delivery.attempts + 1, error=message
+        )
+        return
+    except Exception:
+        log.exception("webhook delivery %s failed unexpectedly", delivery.id)
+        await WebhookDelivery.filter(id=delivery.id).update(
+            status=DeliveryStatus.FAILED, attempts=delivery.attempts + 1, error="unexpected error"
+        )
+        return
+    await WebhookDelivery.filter(id=delivery.id).update(
+        status=DeliveryStatus.PROCESSED, attempts=delivery.attempts + 1, error=None, processed_at=datetime.now(UTC)
+    )
+
+
+async def list_order(rt: Runtime, store: Store, order: Order) -> Transaction:
+    """Put ``order`` in the Transaction List (once) and resolve a pending import of it."""
+    now = datetime.now(UTC)
+    async with in_transaction() as conn:
+        transaction = await record_transaction(
+            conn,
+            seller_id=store.seller_id,
+            store_id=store.id,
+            platform=store.platform,
+            source=TransactionSource.WEBHOOK,
+            **transaction_record(order),
+        )
+        resolved = await ImportedOrder.filter(
+            store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING
+        ).using_db(conn).update(status=ImportStatus.ACCEPTED, decided_at=now, transaction_id=transaction.id)
+        row = await ImportedOrder.get(store_id=store.id, order_id=order.order_id).using_db(conn) if resolved else None
+    if row is not None:
+        await rt.broker.publish(pending_channel(store.seller_id), pending_event("REMOVED", row))
+    return transaction
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(3600, 30 * 2**attempts))
+
+
+async def due_for_retry(now: datetime) -> list[WebhookDelivery]:
+    """Deliveries left unprocessed (a crash) or failed, whose backoff has passed."""
+    candidates = await WebhookDelivery.filter(
+        status__in=(DeliveryStatus.RECEIVED, DeliveryStatus.FAILED),
+        attempts__lt=MAX_ATTEMPTS,
+        received_at__lt=now - timedelta(seconds=30),
+    ).order_by("received_at").limit(100)
+    return [d for d in candidates if d.received_at + retry_delay(d.attempts) <= now]
+
+
+async def _count_delivery(store: Store, now: datetime) -> None:
+    """Keep the store's webhook rhythm: the last delivery and a moving average of the gaps."""
+    usual = store.webhook_usual_gap
+    if store.last_webhook_at is not None:
+        gap = max(0.0, (now - store.last_webhook_at).total_seconds())
+        usual = gap if usual is None else (1 - GAP_WEIGHT) * usual + GAP_WEIGHT * gap
+    await Store.filter(id=store.id).update(
+        last_webhook_at=now, webhook_count=store.webhook_count + 1, webhook_usual_gap=usual
+    )
+
+
+@dataclass(frozen=True)
+class Health:
+    last_delivery_at: datetime | None
+    last_rejected_at: datetime | None
+    last_rejected_reason: str | None
+    usual_gap: timedelta | None
+    quiet: bool
+    message: str | None
+
+
+def webhook_health(store: Store, now: datetime | None = None) -> Health:
+    """Whether the store's webhooks have gone quiet for longer than their usual gap.
+
+    A store is quiet when nothing arrived for three times its usual gap (at
+    least an hour). Too little history (under five deliveries) flags nothing.
+    """
+    now = now or datetime.now(UTC)
+    usual = None
+    if store.webhook_count >= MIN_HISTORY and store.webhook_usual_gap is not None:
+        usual = timedelta(seconds=store.webhook_usual_gap)
+    last = store.last_webhook_at
+    message = None
+    if usual is not None and last is not None and now - last > max(3 * usual, timedelta(hours=1)):
+        hours = (now - last).total_seconds() / 3600
+        message = f"No orders received by webhook for {hours:.0f} hours — import missing orders."
+    return Health(
+        last_delivery_at=last,
+        last_rejected_at=store.last_rejected_webhook_at,
+        last_rejected_reason=store.last_rejected_webhook_reason,
+        usual_gap=usual,
+        quiet=message is not None,
+        message=message,
+    )
