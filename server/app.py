@@ -22,6 +22,7 @@ from tortoise import connections
 
 from .context import Context
 from .db import close_database, open_database
+from .events import create_broker
 from .outbound import create_session
 from .platforms.manager import PlatformRegistry, get_plugin_manager
 from .runtime import Runtime
@@ -123,7 +124,9 @@ def create_app(settings: Settings) -> Starlette:
         )
         await open_database(settings.database_url)
         session = create_session(allow_local=settings.allow_local_api)
-        runtime = Runtime(settings=settings, registry=registry, session=session)
+        broker = create_broker(settings.broadcast_url)
+        await broker.start()
+        runtime = Runtime(settings=settings, registry=registry, session=session, broker=broker)
         runtime.jobs = JobRunner(runtime.broker, lease_seconds=settings.job_lease_seconds)
         await runtime.jobs.sweep()
         runtime.jobs.start_sweeper()
@@ -134,6 +137,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             await runtime.background.shutdown()
             await runtime.jobs.shutdown()
+            await broker.close()
             await session.close()
             await close_database()
 

@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _create_token(settings: Settings, seller_name: str) -> str:
-    await open_database(settings.database_url, create=not settings.is_sqlite)
+    await open_database(settings.database_url)
     try:
         return await accounts.create_token(await accounts.get_or_create_seller(seller_name))
     finally:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.executor import MigrationExecutor
 
+MIGRATION_LOCK = 0x6F726465  # any constant shared by every process of this application
 MODELS = "server.models"
 MIGRATIONS = "server.migrations"
 
@@ -29,12 +33,22 @@ async def open_database(database_url: str, *, create: bool = False) -> None:
     EXECUTOR_CACHE.clear()
     config = tortoise_config(database_url)
     await Tortoise.init(config=config, _create_db=create, _enable_global_fallback=True)
-    await migrate(config)
+    async with _migration_lock(config["connections"]["default"]):
+        await MigrationExecutor(Tortoise.get_connection("default"), config["apps"]).migrate()
 
 
-async def migrate(config: dict[str, Any]) -> None:
-    executor = MigrationExecutor(Tortoise.get_connection("default"), config["apps"])
-    await executor.migrate()
+@asynccontextmanager
+async def _migration_lock(database_url: str) -> AsyncIterator[None]:
+    """On PostgreSQL, one process at a time migrates (several servers may start together)."""
+    if database_url.startswith("sqlite://"):
+        yield
+        return
+    connection = await asyncpg.connect("postgresql://" + database_url.split("://", 1)[1])
+    try:
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        yield
+    finally:
+        await connection.close()  # ends the session, which releases the lock
 
 
 async def close_database() -> None:

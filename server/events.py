@@ -1,21 +1,34 @@
-"""Live updates: a small publish/subscribe interface feeding GraphQL subscriptions.
+"""Live updates: publish/subscribe feeding GraphQL subscriptions, within one process or across many.
 
-Services publish only after the database commit. Events are plain JSON-able
-dicts so that a broker between processes can carry them unchanged.
+Services publish only after the database commit. Events are small JSON-able
+dicts. ``ORDER_IMPORT_BROADCAST_URL`` picks the fan-out: ``memory://`` (one
+process), ``redis://...`` (Redis pub/sub) or the PostgreSQL URL (LISTEN/NOTIFY).
+Every process relays what the broker delivers to its own local subscribers, so
+a subscriber connected to one process sees events caused in any other.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
+log = logging.getLogger(__name__)
+
 Event = dict[str, Any]
+PREFIX = "order_import"
 
 
 class Broker(Protocol):
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
     async def publish(self, channel: str, event: Event) -> None: ...
 
     def subscribe(self, channel: str) -> Any:
@@ -29,7 +42,16 @@ class MemoryBroker:
     def __init__(self) -> None:
         self._queues: defaultdict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
 
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
     async def publish(self, channel: str, event: Event) -> None:
+        self.deliver(channel, event)
+
+    def deliver(self, channel: str, event: Event) -> None:
         for queue in tuple(self._queues.get(channel, ())):
             queue.put_nowait(event)
 
@@ -51,6 +73,94 @@ class MemoryBroker:
 async def _drain(queue: asyncio.Queue[Event]) -> AsyncIterator[Event]:
     while True:
         yield await queue.get()
+
+
+class _RelayBroker(MemoryBroker):
+    """A broker between processes: published events go out, and come back to local subscribers."""
+
+    async def publish(self, channel: str, event: Event) -> None:
+        await self.send(json.dumps({"channel": channel, "event": event}))
+
+    async def send(self, message: str) -> None:
+        raise NotImplementedError
+
+    def received(self, message: str | bytes) -> None:
+        try:
+            data = json.loads(message)
+            self.deliver(data["channel"], data["event"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignored a malformed broadcast message")
+
+
+class RedisBroker(_RelayBroker):
+    """Redis pub/sub on one channel; redis-py reconnects the subscription when Redis comes back."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        import redis.asyncio as redis
+
+        self._redis = redis.from_url(url)
+        self._reader: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(PREFIX)
+        self._reader = asyncio.create_task(self._read(pubsub), name="broadcast-redis")
+
+    async def _read(self, pubsub: Any) -> None:
+        try:
+            async for message in pubsub.listen():
+                self.received(message["data"])
+        finally:
+            await pubsub.aclose()
+
+    async def send(self, message: str) -> None:
+        await self._redis.publish(PREFIX, message)
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+        await self._redis.aclose()
+
+
+class PostgresBroker(_RelayBroker):
+    """PostgreSQL LISTEN/NOTIFY: one listening connection, notifications sent with ``pg_notify``."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._url = "postgresql://" + url.split("://", 1)[1]
+        self._listener: Any = None
+        self._sender: Any = None
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        import asyncpg
+
+        self._listener = await asyncpg.connect(self._url)
+        await self._listener.add_listener(PREFIX, lambda _conn, _pid, _channel, payload: self.received(payload))
+        self._sender = await asyncpg.connect(self._url)
+
+    async def send(self, message: str) -> None:
+        async with self._lock:
+            await self._sender.execute("SELECT pg_notify($1, $2)", PREFIX, message)
+
+    async def close(self) -> None:
+        for connection in (self._listener, self._sender):
+            if connection is not None:
+                await connection.close()
+
+
+def create_broker(url: str) -> Broker:
+    scheme = url.split("://", 1)[0]
+    if scheme == "memory":
+        return MemoryBroker()
+    if scheme in ("redis", "rediss"):
+        return RedisBroker(url)
+    if scheme in ("postgres", "postgresql"):
+        return PostgresBroker(url)
+    raise ValueError(f"ORDER_IMPORT_BROADCAST_URL must be memory://, redis:// or postgres://, not {scheme}://")
 
 
 def pending_channel(seller_id: object) -> str:

@@ -11,7 +11,7 @@ import aiohttp
 import pluggy
 
 from .crypto import CredentialsCipher
-from .events import Broker, MemoryBroker
+from .events import Broker
 from .platforms import RetryPolicy
 from .platforms.manager import PlatformRegistry
 from .services.background import Background
@@ -25,7 +25,7 @@ class Runtime:
     settings: Settings
     registry: PlatformRegistry
     session: aiohttp.ClientSession
-    broker: Broker = field(default_factory=MemoryBroker)
+    broker: Broker
     jobs: Any = None  # server.services.jobs.JobRunner, set once the runtime exists
     background: Background = field(default_factory=Background)
 

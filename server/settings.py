@@ -48,6 +48,9 @@ class Settings:
             raise SettingsError(
                 f"ORDER_IMPORT_DATABASE_URL must start with sqlite:// or postgres://, not {scheme}://"
             )
+        broadcast_url = env.get("ORDER_IMPORT_BROADCAST_URL") or cls.broadcast_url
+        if broadcast_url.split("://", 1)[0] not in ("memory", "redis", "rediss", "postgres", "postgresql"):
+            raise SettingsError("ORDER_IMPORT_BROADCAST_URL must be memory://, redis://HOST:PORT or a postgres:// URL")
         secret_key = env.get("ORDER_IMPORT_SECRET_KEY", "")
         if not secret_key:
             if scheme != "sqlite":
@@ -58,7 +61,7 @@ class Settings:
             secret_key=secret_key,
             allow_local_api=env.get("ORDER_IMPORT_ALLOW_LOCAL_API", "") == "1",
             cors_origins=tuple(o.strip() for o in env.get("ORDER_IMPORT_CORS_ORIGINS", "").split(",") if o.strip()),
-            broadcast_url=env.get("ORDER_IMPORT_BROADCAST_URL") or cls.broadcast_url,
+            broadcast_url=broadcast_url,
         )
 
 

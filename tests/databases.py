@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from typing import NoReturn
 
 import asyncpg
 import pytest
@@ -27,14 +28,29 @@ def test_database_url() -> str:
     return f"{POSTGRES_SERVER}/{_DATABASE}" if on_postgres() else "sqlite://:memory:"
 
 
+def unavailable(message: str) -> NoReturn:
+    """A missing service fails the run in CI and skips the test elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + "; CI requires it", pytrace=False)
+    pytest.skip(message)
+
+
+async def require_service(name: str, url: str) -> None:
+    """Skip (or, in CI, fail) unless the service at ``url`` answers."""
+    host, _, port = url.split("://", 1)[1].split("/", 1)[0].rpartition("@")[2].partition(":")
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 3)
+    except (OSError, TimeoutError) as exc:
+        unavailable(f"{name} at {url} is unreachable ({type(exc).__name__})")
+    writer.close()
+    await writer.wait_closed()
+
+
 async def _admin() -> asyncpg.Connection:
     try:
         return await asyncpg.connect(f"{POSTGRES_SERVER}/postgres", timeout=3)
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        message = f"PostgreSQL at {POSTGRES_SERVER} is unreachable ({type(exc).__name__})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; CI requires it", pytrace=False)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL at {POSTGRES_SERVER} is unreachable ({type(exc).__name__})")
 
 
 async def prepare_database(url: str) -> None:

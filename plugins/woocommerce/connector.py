@@ -53,7 +53,10 @@ _HOST = re.compile(r"[a-z0-9.:-]+")
 _KEY_PREFIXES = {"consumer_key": "ck_", "consumer_secret": "cs_"}
 _FLAGS = {"true": True, "yes": True, "1": True, "on": True, "false": False, "no": False, "0": False, "off": False}
 _ANSWERS = (200, 301, 302, 303, 307, 308, 400)
-_NOT_FOUND_CODE = "woocommerce_rest_shop_order_invalid_id"
+_NO_ROUTE_CODE = "rest_no_route"
+_HEADER_HINT = (
+    "; if the keys are right, the host may drop the Authorization header: turn on query-string authentication"
+)
 _MESSAGE_LIMIT = 200
 
 
@@ -113,12 +116,9 @@ class WooCommerceConnector(PlatformConnector):
         if not typed:
             return None
         by_id = await self._order_by_id(typed) if _ORDER_ID.fullmatch(typed) else None
-        if by_id is not None and _number_key(by_id.get("number")) == _number_key(typed):
-            return map_order(by_id)
-        by_number = await self._order_by_number(typed)
-        if by_number is not None:
-            return map_order(by_number)
-        return None if by_id is None else map_order(by_id)
+        if by_id is not None and _number_key(by_id.order_number) == _number_key(typed):
+            return by_id
+        return await self._order_by_number(typed) or by_id
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
         """Page through ``GET /orders`` by creation date, oldest first, each order yielded once.
@@ -165,22 +165,28 @@ class WooCommerceConnector(PlatformConnector):
                 return
             page += 1
 
-    async def _order_by_id(self, order_id: str) -> Mapping[str, Any] | None:
-        """``GET /orders/{id}``, or ``None`` when there is no such (non-draft) order."""
+    async def _order_by_id(self, order_id: str) -> Order | None:
+        """``GET /orders/{id}``, or ``None`` when there is no such (non-draft) order.
+
+        WooCommerce answers a missing order with a 404 whose error code is
+        ``woocommerce_rest_shop_order_invalid_id``; a 404 without an error code
+        or with ``rest_no_route`` means the API itself is not there.
+        """
         response = await self._get(f"orders/{order_id}", {}, f"Fetching order {order_id}")
         if response.status == 404:
-            if _error_code(response) == _NOT_FOUND_CODE:
+            if _wp_error(response)[0] not in (None, _NO_ROUTE_CODE):
                 return None
             raise _no_api(response, f"Fetching order {order_id}")
         payload = response.json()
         if not isinstance(payload, dict):
             raise PlatformBadResponse(f"Fetching order {order_id}: {response.where} answered without an order object")
-        if str(payload.get("id")) != order_id or is_draft(payload):
+        if is_draft(payload):
             return None
-        return payload
+        found = map_order(payload)
+        return found if found.order_id == order_id else None
 
-    async def _order_by_number(self, number: str) -> Mapping[str, Any] | None:
-        """Search orders for ``number`` and keep only an exact, non-draft match (the search also matches ids, names, emails...)."""
+    async def _order_by_number(self, number: str) -> Order | None:
+        """Search orders for ``number``; keep only an exact, non-draft match (the search also matches ids, emails...)."""
         query = {"search": number, "status": "any", "per_page": str(PAGE_SIZE)}
         wanted = _number_key(number)
         page = 1
@@ -189,7 +195,7 @@ class WooCommerceConnector(PlatformConnector):
             payloads = _order_list(response, "Searching orders by number")
             for payload in payloads:
                 if not is_draft(payload) and _number_key(payload.get("number")) == wanted:
-                    return payload
+                    return map_order(payload)
             if not payloads or page >= _counts(response).pages:
                 return None
             page += 1
@@ -201,10 +207,7 @@ class WooCommerceConnector(PlatformConnector):
             response = await self._send(url, params, mode)
         except PlatformAuthError as exc:
             if mode is not AuthMode.OAUTH1:
-                hint = "" if mode is AuthMode.QUERY_STRING else (
-                    "; if the keys are right, the host may drop the Authorization header: "
-                    "turn on query-string authentication"
-                )
+                hint = _HEADER_HINT if mode is AuthMode.BASIC else ""
                 raise PlatformAuthError(f"{operation}: {exc.message}{hint}") from None
             # HttpClient's retries resend the same signed URL, and WooCommerce refuses a nonce it has seen:
             # a refusal after a retried fault may be that, so sign afresh once.
@@ -218,9 +221,9 @@ class WooCommerceConnector(PlatformConnector):
 
     async def _send(self, url: URL, params: Mapping[str, str], mode: AuthMode) -> Response:
         key, secret = self.credentials["consumer_key"], self.credentials["consumer_secret"]
-        auth = None
+        headers = {"Accept": "application/json"}
         if mode is AuthMode.BASIC:
-            auth = aiohttp.BasicAuth(key, secret)
+            headers["Authorization"] = aiohttp.encode_basic_auth(key, secret)
         elif mode is AuthMode.QUERY_STRING:
             params = {**params, "consumer_key": key, "consumer_secret": secret}
         else:
@@ -236,9 +239,8 @@ class WooCommerceConnector(PlatformConnector):
         return await self.http.request(
             "GET",
             url,
-            headers={"Accept": "application/json"},
+            headers=headers,
             params=params,
-            auth=auth,
             ok=_ANSWERS,
             wait_header=_rate_limit_wait,
         )
@@ -296,10 +298,6 @@ def _rate_limit_wait(response: Response) -> float | None:
     return parse_retry_after(response.headers.get("RateLimit-Retry-After"))
 
 
-def _error_code(response: Response) -> str | None:
-    return _wp_error(response)[0]
-
-
 def _error_text(response: Response) -> str:
     """``code: message`` of a WordPress REST error body, shortened."""
     code, message = _wp_error(response)
@@ -342,9 +340,8 @@ def _site_url(value: str) -> str:
     segments = [s for s in url.path.split("/") if s]
     if "wp-json" in segments:  # a pasted API address: keep the site part
         segments = segments[: segments.index("wp-json")]
-    return str(URL.build(scheme=url.scheme, host=host, port=url.explicit_port, path="/" + "/".join(segments))).rstrip(
-        "/"
-    )
+    site = URL.build(scheme=url.scheme, host=host, port=url.explicit_port, path="/" + "/".join(segments))
+    return str(site).rstrip("/")
 
 
 def _api_time(moment: datetime) -> str:

@@ -100,7 +100,6 @@ class PlatformRegistry:
         providers: dict[str, Provider] = getattr(pm, "providers", {})
         self._classes: dict[str, type[PlatformConnector]] = {}
         self._providers: dict[str, Provider] = {}
-        self._emulators: dict[str, DemoEmulator] = {}
         for impl in pm.hook.register_platforms.get_hookimpls():
             origin = providers.get(impl.plugin_name, Provider(impl.plugin_name, None))
             for cls in _listed(impl.function(), origin, "register_platforms"):
@@ -112,13 +111,6 @@ class PlatformRegistry:
                     )
                 self._classes[cls.platform_id] = cls
                 self._providers[cls.platform_id] = origin
-        for impl in pm.hook.register_demo_emulators.get_hookimpls():
-            origin = providers.get(impl.plugin_name, Provider(impl.plugin_name, None))
-            for emulator in _listed(impl.function(), origin, "register_demo_emulators"):
-                # Only the plugin that provides a platform may emulate it.
-                if self._providers.get(emulator.platform_id) == origin:
-                    self._emulators[emulator.platform_id] = emulator
-
     def get(self, platform_id: str) -> type[PlatformConnector]:
         try:
             return self._classes[platform_id]
@@ -135,5 +127,14 @@ class PlatformRegistry:
         return self._providers[platform_id]
 
     def emulators(self) -> list[DemoEmulator]:
-        return [self._emulators[p] for p in sorted(self._emulators) if p in self._classes]
+        """The demo emulators, asked for only when wanted: serving never imports emulator code."""
+        providers: dict[str, Provider] = getattr(self.pm, "providers", {})
+        found: dict[str, DemoEmulator] = {}
+        for impl in self.pm.hook.register_demo_emulators.get_hookimpls():
+            origin = providers.get(impl.plugin_name, Provider(impl.plugin_name, None))
+            for emulator in _listed(impl.function(), origin, "register_demo_emulators"):
+                # Only the plugin that provides a platform may emulate it.
+                if self._providers.get(emulator.platform_id) == origin:
+                    found[emulator.platform_id] = emulator
+        return [found[p] for p in sorted(found)]
 

@@ -90,7 +90,10 @@ class BigCommerceEmulator(PlatformDouble):
     def seed_order(self, placed_at: datetime) -> SeededOrder:
         order = self.add_order(
             created_at=placed_at,
-            lines=[{"name": "Chemex Coffeemaker 3 Cup", "price": "49.50", "quantity": 2, "sku": "CC3C"}],
+            lines=[
+                {"name": "Chemex Coffeemaker 3 Cup", "price": "49.50", "quantity": 2, "sku": "CC3C", "product_id": 88}
+            ],
+            buyer=Buyer(phone="555-0100", customer_id=11),
             shipping="7.95",
             tax_rate="0.0825",
         )

@@ -101,17 +101,17 @@ def random_spec(rng: random.Random, created_at: datetime, *, as_of: datetime) ->
 
 def _random_line(rng: random.Random) -> LineSpec:
     name, brand, sku, price, product_id, label, values = rng.choice(CATALOG)
+    quantity = rng.choice((1, 1, 1, 2, 3))
     if not values:
-        return LineSpec(name, Decimal(price), rng.choice((1, 1, 1, 2, 3)), sku, product_id, product_id, brand)
+        return LineSpec(name, Decimal(price), quantity, sku=sku, product_id=product_id, brand=brand)
     index = rng.randrange(len(values))
-    value = values[index]
     return LineSpec(
         name=name,
         price=Decimal(price),
-        quantity=rng.choice((1, 1, 1, 2, 3)),
-        sku=f"{sku}-{value[:3].upper()}",
+        quantity=quantity,
+        sku=f"{sku}-{values[index][:3].upper()}",
         product_id=product_id,
         variant_id=product_id * 10 + index,
         brand=brand,
-        options=((label, value),),
+        options=((label, values[index]),),
     )

@@ -22,6 +22,7 @@ LAST_NAMES = (
     "Abara", "Berg", "Castillo", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito", "Jensen",
     "Kowalski", "Li", "Moreau", "Nakamura", "Okafor", "Patel", "Rossi", "Schmidt", "Tanaka", "Walsh",
 )  # fmt: skip
+AREA_CODES = ("217", "512", "503", "614", "813", "303", "919", "608")
 STREETS = ("Maple Ave", "Oak St", "Cedar Ln", "Pine Rd", "Elm Ct", "Birch Way", "Willow Dr", "Harbor Blvd")
 CITIES = (
     ("Springfield", "IL", "62704"), ("Austin", "TX", "78701"), ("Portland", "OR", "97205"),
@@ -60,7 +61,7 @@ def random_buyer(rng: random.Random) -> BuyerSpec:
         full_name=f"{first} {last}",
         email=f"{rng.getrandbits(80):020x}@members.ebay.com",
         address=Address(f"{rng.randrange(10, 9999)} {rng.choice(STREETS)}", city, state, postal),
-        phone=f"555010{rng.randrange(10, 100)}0" if rng.random() < 0.7 else None,
+        phone=f"{rng.choice(AREA_CODES)}55501{rng.randrange(100):02d}" if rng.random() < 0.7 else None,
     )
 
 

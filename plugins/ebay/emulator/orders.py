@@ -115,13 +115,12 @@ class StoredOrder:
         return self._json[key]
 
     def document(self, *, listing: bool, tax_breakdown: bool) -> dict[str, Any]:
-        if not listing and not tax_breakdown:
-            return self.payload
-        doc = copy.deepcopy(self.payload)
-        if listing:
-            doc["cancelStatus"]["cancelRequests"] = []
+        doc = self.payload
         if tax_breakdown:
+            doc = copy.deepcopy(doc)
             _add_tax_breakdown(doc)
+        if listing and doc["cancelStatus"]["cancelRequests"]:
+            doc = {**doc, "cancelStatus": {**doc["cancelStatus"], "cancelRequests": []}}
         return doc
 
 
@@ -136,8 +135,7 @@ def from_millis(value: int) -> datetime:
 
 def timestamp(moment: datetime) -> str:
     """``2015-08-04T19:09:02.768Z``."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
 
 
 def money_value(value: Decimal) -> str:

@@ -231,16 +231,16 @@ class EcwidEmulator(PlatformDouble):
         if fault and fault.kind == "delay":
             await asyncio.sleep(fault.seconds or 0)
         elif fault and fault.kind in ("fail", "throttle"):
-            return error(fault.status, retry_after=fault.seconds)
+            return _error(fault.status, retry_after=fault.seconds)
         elif fault and fault.kind == "garbage":
             return web.Response(text=_GARBAGE, content_type="text/html")
         token = self._presented_token(request)
         if not hmac.compare_digest(token.encode(), self._token.encode()):
-            return error(403)
+            return _error(403)
         if request.match_info.get("store_id", str(self.store_id)) != str(self.store_id):
-            return error(403)  # the token belongs to another store
+            return _error(403)  # the token belongs to another store
         if (wait := self._limiter.admit(token)) is not None:
-            return error(429, retry_after=wait)
+            return _error(429, retry_after=wait)
         response = await handler(request)
         if fault and fault.kind == "truncate" and isinstance(response, web.Response):
             return await _truncated(request, response)
@@ -261,15 +261,15 @@ class EcwidEmulator(PlatformDouble):
         try:
             query = parse_query(request.query)
         except WrongParameter as exc:
-            return error(400, message=str(exc))
+            return _error(400, message=str(exc))
         result = self._store.search(query)
         head = f'{{"total":{result.total},"count":{len(result.items)},"offset":{query.offset},"limit":{query.limit},'
-        body = b"".join((head.encode(), b'"items":[', b",".join(o.json() for o in result.items), b"]}"))
+        body = b"".join((head.encode(), b'"items":[', b",".join(o.body for o in result.items), b"]}"))
         return _json_bytes(body)
 
     async def _order(self, request: web.Request) -> web.Response:
         order = self._store.find(request.match_info["order_id"])
-        return error(404) if order is None else _json_bytes(order.json())
+        return _error(404) if order is None else _json_bytes(order.body)
 
     async def _profile(self, request: web.Request) -> web.Response:
         profile = store_profile(
@@ -283,7 +283,7 @@ class EcwidEmulator(PlatformDouble):
         return _json_bytes(json.dumps(profile, ensure_ascii=False).encode())
 
 
-def error(status: int, *, message: str | None = None, retry_after: float | None = None) -> web.Response:
+def _error(status: int, *, message: str | None = None, retry_after: float | None = None) -> web.Response:
     """Ecwid's error answer: ``{"errorMessage", "errorCode"}`` with the documented code for ``status``."""
     phrase = HTTPStatus(status).phrase
     code, description = _ERRORS.get(status, (phrase.upper().replace(" ", "_"), phrase))

@@ -3,7 +3,7 @@
 Orders are kept newest first (``createTimestamp`` descending, then ``internalId``
 descending). Each payment-status selection gets a cached view with its creation times,
 so a ``createdFrom``/``createdTo`` window is two bisects and a page is a slice; each
-order's JSON is encoded once, so a page body is a join.
+order's JSON is encoded when it is added, so a page body is a join.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .query import UNFINISHED, OrderQuery
 
 @dataclass(slots=True)
 class StoredOrder:
-    """An order as served (``payload``) plus the keys lookups and filters use."""
+    """An order as served (``payload``, encoded once as ``body``) plus the keys lookups and filters use."""
 
     payload: dict[str, Any]
     order_id: str
@@ -30,16 +30,14 @@ class StoredOrder:
     payment_status: str
     fulfillment_status: str
     email: str
-    _json: bytes | None = field(default=None, repr=False)
+    body: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.body = json.dumps(self.payload, separators=(",", ":"), ensure_ascii=False).encode()
 
     @property
     def sort_key(self) -> tuple[int, int]:
         return (-self.created, -self.internal_id)
-
-    def json(self) -> bytes:
-        if self._json is None:
-            self._json = json.dumps(self.payload, separators=(",", ":"), ensure_ascii=False).encode()
-        return self._json
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +64,6 @@ class OrderStore:
         self._by_internal: dict[str, StoredOrder] = {}
         self._by_uid: dict[str, StoredOrder] = {}
         self._views: dict[frozenset[str] | None, _View] = {}
-
-    def __len__(self) -> int:
-        return len(self._orders)
 
     def add(self, order: StoredOrder) -> None:
         internal = str(order.internal_id)

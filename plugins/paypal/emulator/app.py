@@ -24,7 +24,17 @@ from .formats import quantize
 from .ids import IdMaker
 from .ledger import Ledger
 from .payloads import Merchant, capture_body, order_body
-from .records import CAPTURE_STATUSES, ORDER_STATUSES, Buyer, Capture, Item, PayPalOrder, Refund, paypal_fee
+from .records import (
+    CAPTURE_STATUSES,
+    ORDER_STATUSES,
+    Buyer,
+    Capture,
+    Item,
+    PayPalOrder,
+    Refund,
+    order_total,
+    paypal_fee,
+)
 from .rows import order_rows
 from .search import MAX_PAGE_SIZE, SearchRefused, answer, parse_request, self_link
 
@@ -169,12 +179,12 @@ class PayPalEmulator(PlatformDouble):
         if status not in ORDER_STATUSES:
             raise ValueError(f"unknown order status {status!r}; one of {sorted(ORDER_STATUSES)}")
         created = created_at.astimezone(UTC).replace(microsecond=0)
-        lines = _items(items, total, currency, Decimal(str(shipping)))
+        freight = quantize(Decimal(str(shipping)), currency)
+        lines = _items(items, total, currency, freight)
         oid = self._ids.claim(order_id) if order_id else self._ids.transaction()
         capture, refunds = None, ()
         if status == "COMPLETED":
-            amount = quantize(sum((i.unit_price * i.quantity + i.tax * i.quantity for i in lines), Decimal(0))
-                              + Decimal(str(shipping)), currency)  # fmt: skip
+            amount = order_total(lines, freight, currency)
             capture, refunds = self._capture(amount, currency, created + captured_after, capture_status, capture_id,
                                              refund, refunded_after)  # fmt: skip
         elif capture_status or refund or capture_id:
@@ -187,7 +197,7 @@ class PayPalEmulator(PlatformDouble):
             updated_at=capture.created_at if capture else created,
             currency=currency,
             items=lines,
-            shipping=Decimal(str(shipping)),
+            shipping=freight,
             buyer=self._buyer(buyer, email, address),
             capture=capture,
             refunds=refunds,
@@ -206,9 +216,6 @@ class PayPalEmulator(PlatformDouble):
         """``count`` realistic paid orders created in ``[start, end)``, oldest first."""
         rng = random.Random(seed)
         return [self.add_order(created_at=t, **fake.random_order(rng)) for t in fake.random_times(rng, count, start, end)]
-
-    def order(self, order_id: str) -> PayPalOrder:
-        return self._orders[order_id]
 
     def _capture(
         self,
@@ -345,10 +352,8 @@ def _items(
         )
         for i in items
     )
-    if total is not None:
-        computed = sum((i.unit_price * i.quantity + i.tax * i.quantity for i in lines), Decimal(0)) + shipping
-        if quantize(computed, currency) != quantize(Decimal(str(total)), currency):
-            raise ValueError(f"total {total} does not match the items, tax and shipping ({computed})")
+    if total is not None and order_total(lines, shipping, currency) != quantize(Decimal(str(total)), currency):
+        raise ValueError(f"total {total} does not match the items, tax and shipping")
     return lines
 
 

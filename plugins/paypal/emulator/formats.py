@@ -11,15 +11,19 @@ ZERO_DECIMAL_CURRENCIES = frozenset({"HUF", "JPY", "TWD"})
 """Currencies PayPal takes without decimals (its currency-codes reference)."""
 
 
+_UNIT, _CENT = Decimal(1), Decimal("0.01")
+
+
 def quantize(amount: Decimal, currency: str) -> Decimal:
     """``amount`` rounded to the currency's PayPal precision."""
-    exponent = Decimal(1) if currency in ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
-    return amount.quantize(exponent, rounding=ROUND_HALF_UP)
+    return amount.quantize(_UNIT if currency in ZERO_DECIMAL_CURRENCIES else _CENT, rounding=ROUND_HALF_UP)
 
 
 def money(amount: Decimal, currency: str) -> dict[str, Any]:
-    """PayPal's Money object: ``{"currency_code": "USD", "value": "100.00"}`` (value always a string)."""
-    return {"currency_code": currency, "value": format(quantize(amount, currency), "f")}
+    """PayPal's Money object: ``{"currency_code": "USD", "value": "100.00"}`` (value always a string).
+
+    ``amount`` must already be at the currency's precision (see ``quantize``)."""
+    return {"currency_code": currency, "value": f"{amount:.0f}" if currency in ZERO_DECIMAL_CURRENCIES else f"{amount:.2f}"}
 
 
 def zulu(moment: datetime) -> str:

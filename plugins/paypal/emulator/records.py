@@ -22,6 +22,11 @@ def paypal_fee(gross: Decimal, currency: str) -> Decimal:
     return quantize(gross * _FEE_RATE + Decimal(_FIXED_FEE.get(currency, "0.49")), currency)
 
 
+def order_total(items: tuple[Item, ...], shipping: Decimal, currency: str) -> Decimal:
+    """What the buyer pays: items, their tax, and shipping."""
+    return quantize(sum((i.unit_price * i.quantity + i.tax * i.quantity for i in items), Decimal(0)) + shipping, currency)
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """One line of a purchase unit; ``tax`` is per unit."""
@@ -101,4 +106,4 @@ class PayPalOrder:
 
     @property
     def total(self) -> Decimal:
-        return quantize(self.item_total + self.tax_total + self.shipping, self.currency)
+        return order_total(self.items, self.shipping, self.currency)

@@ -3,18 +3,21 @@
 A captured order yields its capture as a ``T0006`` (PayPal Checkout APIs) row;
 each refund is a ``T1107`` row with its own id pointing back at the capture
 (``paypal_reference_id``); ``display_row`` adds a non-balance-affecting
-``T9800`` (display only) row that shares the capture's transaction id.
+``T9800`` (display only) row that shares the capture's transaction id. A row's
+JSON is built the first time it is served, then reused as text.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from functools import partial
 from typing import Any
 
 from .formats import money, report_time
-from .records import Buyer, Capture, PayPalOrder
+from .records import Buyer, Capture, PayPalOrder, Refund
 
 SECTIONS = (
     "transaction_info",
@@ -30,10 +33,12 @@ SECTIONS = (
 _STATUS_CODES = {"COMPLETED": "S", "PARTIALLY_REFUNDED": "S", "PENDING": "P", "DECLINED": "D", "FAILED": "D",
                  "REFUNDED": "V"}  # fmt: skip
 
+Sections = dict[str, dict[str, Any]]
+
 
 @dataclass(slots=True)
 class Row:
-    """One reporting row; ``at`` is its initiation time in epoch seconds."""
+    """One reporting row: what searching needs, and how to build its sections; ``at`` is epoch seconds."""
 
     at: int
     transaction_id: str
@@ -41,14 +46,15 @@ class Row:
     status: str
     currency: str
     balance_affecting: bool
-    sections: dict[str, dict[str, Any]]
+    build: Callable[[], Sections]
     _encoded: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def encoded(self, fields: tuple[str, ...]) -> str:
-        """The row's JSON with only ``fields``, encoded once per field set."""
+        """The row's JSON with only ``fields``, encoded once per field set (only the text is kept)."""
         text = self._encoded.get(fields)
         if text is None:
-            text = self._encoded[fields] = json.dumps({f: self.sections[f] for f in fields}, separators=(",", ":"))
+            sections = self.build()
+            text = self._encoded[fields] = json.dumps({f: sections[f] for f in fields}, separators=(",", ":"))
         return text
 
 
@@ -57,40 +63,22 @@ def order_rows(order: PayPalOrder, zone: tzinfo) -> list[Row]:
     capture = order.capture
     if capture is None:
         return []
-    payer = _payer_info(order.buyer)
-    capture_row = _capture_row(order, capture, payer, zone)
-    rows = [capture_row]
-    for refund in order.refunds:
-        info = {
-            **_counterparty(order),
-            "transaction_id": refund.id,
-            "paypal_reference_id": capture.id,
-            "paypal_reference_id_type": "TXN",
-            "transaction_event_code": "T1107",
-            "transaction_initiation_date": report_time(refund.created_at, zone),
-            "transaction_updated_date": report_time(refund.created_at, zone),
-            "transaction_amount": money(-refund.amount, order.currency),
-            "transaction_status": "S",
-            **({"invoice_id": order.invoice_id} if order.invoice_id else {}),
-            "protection_eligibility": "01",
-        }
-        rows.append(_row(refund.created_at.timestamp(), info, payer, {}, {}, order, balance_affecting=True))
+    at = int(capture.created_at.timestamp())
+    status = _STATUS_CODES[capture.status]
+    rows = [Row(at, capture.id, "T0006", status, order.currency, True, partial(_capture_sections, order, zone))]
+    rows += [
+        Row(int(r.created_at.timestamp()), r.id, "T1107", "S", order.currency, True,
+            partial(_refund_sections, order, r, zone))  # fmt: skip
+        for r in order.refunds
+    ]
     if order.display_row:
-        sections = capture_row.sections
-        info = {k: v for k, v in sections["transaction_info"].items() if k != "fee_amount"}
-        info |= {"transaction_event_code": "T9800", "transaction_status": "S"}
-        rows.append(
-            _row(capture.created_at.timestamp(), info, payer, sections["shipping_info"], sections["cart_info"], order,
-                 balance_affecting=False)  # fmt: skip
-        )
+        rows.append(Row(at, capture.id, "T9800", "S", order.currency, False, partial(_display_sections, order, zone)))
     return rows
 
 
-def _counterparty(order: PayPalOrder) -> dict[str, str]:
-    return {"paypal_account_id": order.buyer.payer_id} if order.buyer else {}
-
-
-def _capture_row(order: PayPalOrder, capture: Capture, payer: dict[str, Any], zone: tzinfo) -> Row:
+def _capture_sections(order: PayPalOrder, zone: tzinfo) -> Sections:
+    capture = order.capture
+    assert capture is not None
     cur = order.currency
     info: dict[str, Any] = {
         **_counterparty(order),
@@ -120,17 +108,44 @@ def _capture_row(order: PayPalOrder, capture: Capture, payer: dict[str, Any], zo
         address = {"line1": b.line1, "city": b.city, "state": b.state, "country_code": b.country_code,
                    "postal_code": b.postal_code}  # fmt: skip
         shipping = {"name": f"{b.given_name}, {b.surname}", "address": address}
-    items = [_item_detail(order, i) for i in range(len(order.items))]
-    return _row(capture.created_at.timestamp(), info, payer, shipping, {"item_details": items}, order,
-                balance_affecting=True)  # fmt: skip
+    cart = {"item_details": [_item_detail(order, i) for i in range(len(order.items))]}
+    return _sections(info, _payer_info(order.buyer), shipping, cart)
+
+
+def _refund_sections(order: PayPalOrder, refund: Refund, zone: tzinfo) -> Sections:
+    capture = order.capture
+    assert capture is not None
+    info = {
+        **_counterparty(order),
+        "transaction_id": refund.id,
+        "paypal_reference_id": capture.id,
+        "paypal_reference_id_type": "TXN",
+        "transaction_event_code": "T1107",
+        "transaction_initiation_date": report_time(refund.created_at, zone),
+        "transaction_updated_date": report_time(refund.created_at, zone),
+        "transaction_amount": money(-refund.amount, order.currency),
+        "transaction_status": "S",
+        **({"invoice_id": order.invoice_id} if order.invoice_id else {}),
+        "protection_eligibility": "01",
+    }
+    return _sections(info, _payer_info(order.buyer), {}, {})
+
+
+def _display_sections(order: PayPalOrder, zone: tzinfo) -> Sections:
+    sections = _capture_sections(order, zone)
+    info = {k: v for k, v in sections["transaction_info"].items() if k != "fee_amount"}
+    sections["transaction_info"] = info | {"transaction_event_code": "T9800", "transaction_status": "S"}
+    return sections
+
+
+def _counterparty(order: PayPalOrder) -> dict[str, str]:
+    return {"paypal_account_id": order.buyer.payer_id} if order.buyer else {}
 
 
 def _item_detail(order: PayPalOrder, index: int) -> dict[str, Any]:
     item, cur = order.items[index], order.currency
     amount = item.unit_price * item.quantity
-    detail: dict[str, Any] = {}
-    if item.sku:
-        detail["item_code"] = item.sku
+    detail: dict[str, Any] = {"item_code": item.sku} if item.sku else {}
     detail |= {
         "item_name": item.name,
         "item_quantity": str(item.quantity),
@@ -158,17 +173,8 @@ def _payer_info(buyer: Buyer | None) -> dict[str, Any]:
     }
 
 
-def _row(
-    at: float,
-    info: dict[str, Any],
-    payer: dict[str, Any],
-    shipping: dict[str, Any],
-    cart: dict[str, Any],
-    order: PayPalOrder,
-    *,
-    balance_affecting: bool,
-) -> Row:
-    sections = {
+def _sections(info: dict[str, Any], payer: dict[str, Any], shipping: dict[str, Any], cart: dict[str, Any]) -> Sections:
+    return {
         "transaction_info": info,
         "payer_info": payer,
         "shipping_info": shipping,
@@ -177,12 +183,3 @@ def _row(
         "auction_info": {},
         "incentive_info": {},
     }
-    return Row(
-        at=int(at),
-        transaction_id=info["transaction_id"],
-        event_code=info["transaction_event_code"],
-        status=info["transaction_status"],
-        currency=order.currency,
-        balance_affecting=balance_affecting,
-        sections=sections,
-    )

@@ -37,7 +37,7 @@ BuildKwargs = Callable[..., dict[str, Any]]
 
 OPERATION_TIMEOUT = 120.0
 """Seconds one operation may take before the kit calls it hung (a paging loop, a lost wake-up)."""
-_SHUTDOWN_SECONDS = 0.25  # requests a test delayed on purpose are cut short rather than awaited
+_SHUTDOWN_SECONDS = 0.1  # requests a test delayed on purpose are cut short rather than awaited
 _LISTED_PROBLEMS = 5
 
 
@@ -109,7 +109,8 @@ class Harness:
         try:
             return self.connector_class(**kwargs)
         except ConnectorError as exc:
-            self.check_error(f"{name}(credentials=...)", exc)
+            if leak := self.leak(f"{name}(credentials=...)", exc):
+                raise AssertionError(leak) from None
             raise AssertionError(
                 f"{name} refused {which} when built: {type(exc).__name__}"
                 f"{f' (field {exc.field!r})' if exc.field else ''}: {exc}"
@@ -119,8 +120,8 @@ class Harness:
         """``fetch_order(reference)``: ``None`` or a well-formed ``Order``."""
         call = show_call("fetch_order", reference)
         order = await self.run(call, connector.fetch_order(reference))
-        if order is not None and (problems := order_problems(order)):
-            raise AssertionError(f"{call} returned {describe(order)}, which breaks the Order invariants: {summarize(problems)}")
+        if order is not None:
+            _check_order(call, order, "")
         return order
 
     async def pages(
@@ -160,11 +161,7 @@ class Harness:
             if not isinstance(page, list):
                 raise AssertionError(f"{call} yielded a {type(page).__name__} as page {number}; pages must be lists of Order")
             for position, order in enumerate(page, 1):
-                if problems := order_problems(order):
-                    raise AssertionError(
-                        f"{call} returned {describe(order)} (page {number}, item {position}), which breaks the "
-                        f"Order invariants: {summarize(problems)}"
-                    )
+                _check_order(call, order, f" (page {number}, item {position})")
         return pages
 
     async def run(self, call: str, operation: Awaitable[T]) -> T:
@@ -173,7 +170,9 @@ class Harness:
             async with asyncio.timeout(OPERATION_TIMEOUT) as budget:
                 return await operation
         except ConnectorError as exc:
-            self.check_error(call, exc)
+            if leak := self.leak(call, exc):
+                # from None, and raised here: a traceback showing the error would print the secret
+                raise AssertionError(leak) from None
             raise
         except TimeoutError as exc:
             if budget.expired():
@@ -188,11 +187,11 @@ class Harness:
             "server.platforms errors (ConnectorError subclasses), anything else is a bug in the connector"
         )
 
-    def check_error(self, call: str, exc: ConnectorError) -> None:
-        """Fail if the error's message holds a secret; warn if an exception chained to it does."""
+    def leak(self, call: str, exc: ConnectorError) -> str | None:
+        """What is wrong when the error's message holds a secret; warn if an exception chained to it does."""
         text = " ".join(dict.fromkeys([str(exc), str(exc.message)]))
         if leaked := secret_problems(text, self.secrets):
-            raise AssertionError(
+            return (
                 f"{call} raised {type(exc).__name__} whose message contains {', '.join(leaked)}: "
                 f"{mask(text, self.secrets)!r}"
             )
@@ -208,8 +207,19 @@ class Harness:
                     ),
                     stacklevel=2,
                 )
-                return
+                break
             cause = cause.__cause__ or cause.__context__
+        return None
+
+
+def _check_order(call: str, order: Any, where: str) -> None:
+    if not isinstance(order, Order):
+        raise AssertionError(
+            f"{call} returned a {type(order).__name__}{where} instead of a server.platforms.Order: "
+            f"{repr(order)[:120]}"
+        )
+    if problems := order_problems(order):
+        raise AssertionError(f"{call} returned {describe(order)}{where}, which breaks the Order invariants: {summarize(problems)}")
 
 
 @asynccontextmanager

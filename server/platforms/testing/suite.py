@@ -186,33 +186,51 @@ class _Fault:
     """A fault the double injects before an operation, and what the connector must then do."""
 
     name: str
-    inject: Callable[[PlatformDouble, int, float], None]  # (double, times, timeout seconds)
+    what: str  # how messages name it; "{n}" is the number of faulty answers
+    inject: Callable[[PlatformDouble, int, float], None]  # (double, n, the client timeout in seconds)
     expected: tuple[type[ConnectorError], ...] = ()  # empty: the operation succeeds
-    every_attempt: bool = False
     times_out: bool = False
 
-    def describe(self, times: int) -> str:
-        return self.name.replace("-", " ").replace("every attempt", f"all {times} attempts")
+    def describe(self, n: int) -> str:
+        return self.what.format(n=n)
 
 
 _TRANSIENT = (
-    _Fault("throttled-twice", lambda d, n, t: d.throttle_next(n)),
-    _Fault("http-503-twice", lambda d, n, t: d.fail_next(503, n)),
-    _Fault("truncated-once", lambda d, n, t: d.truncate_next(1)),
-    _Fault("timeout-once", lambda d, n, t: d.delay_next(3 * t, 1), times_out=True),
+    _Fault("throttled-twice", "throttle signal on {n} requests", lambda d, n, t: d.throttle_next(n)),
+    _Fault("http-503-twice", "HTTP 503 on {n} requests", lambda d, n, t: d.fail_next(503, n)),
+    _Fault("truncated-once", "body cut short once", lambda d, n, t: d.truncate_next(1)),
+    _Fault(
+        "timeout-once", "answer held past the client timeout once", lambda d, n, t: d.delay_next(3 * t, 1), times_out=True
+    ),
 )
 _PERSISTENT = (
-    _Fault("http-503-every-attempt", lambda d, n, t: d.fail_next(503, n), (PlatformUnavailable,), True),
-    _Fault("throttled-every-attempt", lambda d, n, t: d.throttle_next(n), (PlatformUnavailable,), True),
     _Fault(
-        "timeout-every-attempt", lambda d, n, t: d.delay_next(3 * t, n), (PlatformUnavailable,), True, times_out=True
+        "http-503-every-attempt", "HTTP 503 on all {n} attempts", lambda d, n, t: d.fail_next(503, n), (PlatformUnavailable,)
     ),
-    _Fault("garbage-every-attempt", lambda d, n, t: d.garbage_next(n), (PlatformBadResponse,), True),
+    _Fault(
+        "throttled-every-attempt",
+        "throttle signal on all {n} attempts",
+        lambda d, n, t: d.throttle_next(n),
+        (PlatformUnavailable,),
+    ),
+    _Fault(
+        "timeout-every-attempt",
+        "answers held past the client timeout on all {n} attempts",
+        lambda d, n, t: d.delay_next(3 * t, n),
+        (PlatformUnavailable,),
+        times_out=True,
+    ),
+    _Fault(
+        "garbage-every-attempt",
+        "non-JSON body on all {n} attempts",
+        lambda d, n, t: d.garbage_next(n),
+        (PlatformBadResponse,),
+    ),
     _Fault(
         "truncated-every-attempt",
+        "bodies cut short on all {n} attempts",
         lambda d, n, t: d.truncate_next(n),
         (PlatformUnavailable, PlatformBadResponse),
-        True,
     ),
 )
 
@@ -362,7 +380,10 @@ class ConnectorConformanceSuite:
                         f"{call} raised InvalidCredentials naming field {exc.field!r}; expected {required_field!r}"
                     ) from exc
                 if leaked := secret_problems(str(exc), secrets):
-                    raise AssertionError(f"{call} raised a message containing {', '.join(leaked)}") from exc
+                    raise AssertionError(
+                        f"{call} raised InvalidCredentials whose message contains {', '.join(leaked)}: "
+                        f"{mask(str(exc), secrets)!r}"
+                    ) from None
             except Exception as exc:
                 raise AssertionError(f"{call} raised {type(exc).__name__}: {mask(str(exc), secrets)}; expected InvalidCredentials") from exc
             else:
@@ -501,14 +522,14 @@ class ConnectorConformanceSuite:
             where = f"on page {on_pages[0]}" if len(set(on_pages)) == 1 else f"on pages {_and(sorted(set(on_pages)))}"
             raise AssertionError(
                 f"{call}: {describe(returned[order_id])} appeared {len(on_pages)} times, {where} "
-                f"({len(repeated)} orders repeated; {sizes}); every order must appear exactly once"
+                f"({_count(len(repeated), 'order')} repeated; {sizes}); every order must appear exactly once"
             )
         missing = [s for s in inside if s.order_id not in returned]
         if missing:
             shown = [f"{describe(s)}{' ' + roles[s.order_id] if roles.get(s.order_id) else ''}" for s in missing]
             raise AssertionError(
                 f"{call} missed {len(missing)} of the {len(inside)} orders inside the window: "
-                f"{summarize(shown, limit=3)} ({len(pages)} pages, {sizes})"
+                f"{summarize(shown, limit=3)} ({_count(len(pages), 'page')}, {sizes})"
             )
         for expected in inside:
             order = returned[expected.order_id]
@@ -705,6 +726,10 @@ def _check_paid(call: str, order: Order) -> None:
             ),
             stacklevel=2,
         )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _and(numbers: list[int]) -> str:

@@ -185,7 +185,6 @@ def window_orders(emulator: EcwidEmulator) -> list[str]:
         ({"createdFrom": TS0 + 3600, "createdTo": TS0}, []),
     ],
 )
-@pytest.mark.usefixtures("window_orders")
 async def test_created_bounds_are_inclusive_to_the_second(
     client: TestClient[Any, Any], window_orders: list[str], params: dict[str, Any], expected: list[int]
 ) -> None:
@@ -281,7 +280,6 @@ async def test_order_has_the_shape_of_the_real_sample(client: TestClient[Any, An
     seeded = emulator.seed_order(T0)
     body = await get(client, f"/orders/{seeded.order_number}")
     sample = json.loads((SAMPLES / "ecwid" / "order.json").read_text())
-    sample["items"][0].pop("files")  # the sample's product is digital; ours may not be
     assert shape_differences(sample, body) == []
 
 

@@ -1,0 +1,58 @@
+"""An emulator of PayPal's REST API for orders, built from PayPal's documentation and samples.
+
+Paths are PayPal's (the product reaches them through ``apiBaseUrl`` in place of
+``https://api-m.paypal.com``):
+
+- ``POST /v1/oauth2/token``: HTTP Basic ``client_id:secret`` and form ``grant_type=client_credentials``
+  give ``{scope, access_token, token_type: "Bearer", app_id, expires_in: 32400, nonce}``; the same token
+  comes back (with its remaining ``expires_in``) until it expires. Wrong client: 401
+  ``{"error": "invalid_client", "error_description": "Client Authentication failed"}``.
+- Every other path needs ``Authorization: Bearer <token>``: none, 401 ``AUTHENTICATION_FAILURE``;
+  unknown or expired, 401 ``{"error": "invalid_token", "error_description": "Access Token not found in cache"}``.
+- ``GET /v2/checkout/orders/{id}``: the Orders v2 order (``purchase_units[].payments.captures[]``);
+  unknown id, 404 ``RESOURCE_NOT_FOUND`` / ``INVALID_RESOURCE_ID``.
+- ``GET /v2/payments/captures/{id}``: the capture, its order at ``supplementary_data.related_ids.order_id``.
+- ``GET /v1/reporting/transactions``: Transaction Search (see ``search``): rows are transactions, not
+  orders; with ``reporting_lag`` set, rows appear only that long after they happened.
+- Throttling is 429 ``{"name": "RATE_LIMIT_REACHED", ...}``, only when injected (PayPal publishes no limits).
+
+Python API for tests::
+
+    emulator = PayPalEmulator(
+        client_id="...", client_secret="...",      # defaults work; credentials() returns them
+        merchant_id="XZXSPECPDZHZU", merchant_email="sb-merchant@business.example.com",
+        timezone="UTC",                            # the account's zone: Transaction Search dates use it
+        reporting_lag=None,                        # timedelta: rows hidden until now - lag; None: no lag at all
+        token_lifetime=timedelta(seconds=32400), transaction_search_enabled=True,
+        now=lambda: datetime.now(UTC), seed=0,     # clock (token expiry, lag); ids and seeded orders
+    )
+    app = emulator.app()                           # aiohttp web.Application
+    order = emulator.add_order(
+        created_at=datetime(...),                  # aware; kept to the second
+        items=[{"name": "Mug", "price": "16.00", "quantity": 2, "sku": "MUG-1", "tax": "1.28"}],
+        total=None, currency="USD", shipping="0",  # total: check against items, or the only item's price
+        status="COMPLETED",                        # an Orders v2 status; only COMPLETED has a capture
+        capture_status=None, captured_after=timedelta(0),
+        refund=None, refunded_after=timedelta(hours=2),   # a refund adds a T1107 row with its own id
+        buyer=("John", "Doe"), email=None, address=None,  # buyer=None: no payer details
+        invoice_id=None, custom_id=None, description=None, order_id=None, capture_id=None,
+        display_row=False,                         # also a non-balance-affecting row with the capture's id
+    )                                              # -> PayPalOrder: .id, .capture.id, .total, ...
+    emulator.add_random_orders(10_000, start=..., end=..., seed=0)
+    emulator.seed_order(placed_at)                 # -> SeededOrder(order_id=order id, order_number=capture id)
+    emulator.set_timezone("America/Los_Angeles")
+
+    # faults, queued in call order, each consumed by one API request (token requests are exempt):
+    emulator.fail_next(503, times=1, retry_after=None)  # PayPal's error body for the status
+    emulator.throttle_next(times=1, retry_after=None)   # 429 RATE_LIMIT_REACHED
+    emulator.garbage_next(); emulator.truncate_next(); emulator.delay_next(1.5)
+    emulator.requests           # every request: method, path, query, headers and form, secrets redacted
+    emulator.token_requests     # how many token requests arrived
+
+``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
+"""
+
+from .app import PayPalEmulator
+from .demo import demo_emulator
+
+__all__ = ["PayPalEmulator", "demo_emulator"]

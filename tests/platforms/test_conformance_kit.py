@@ -1,0 +1,595 @@
+"""The conformance kit against a tiny made-up platform: it passes a correct connector and fails broken ones readably.
+
+"Tinyshop" is a small REST API served by ``TinyDouble`` (a ``PlatformDouble``);
+``TinyConnector`` implements it correctly, and each subclass below breaks it in
+one way partners do. Each test writes a partner's test module into a temporary
+project and runs pytest on it in-process (``pytester``), in pytest-asyncio's
+default strict mode, then checks which kit tests failed and what they said.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp import web
+
+from server.platforms import (
+    Capability,
+    CredentialField,
+    LineItem,
+    Money,
+    Order,
+    PaymentStatus,
+    PlatformAuthError,
+    PlatformBadResponse,
+    PlatformConnector,
+    PlatformUnavailable,
+    Response,
+)
+from server.platforms.testing import ConnectorConformanceSuite, PlatformDouble, SeededOrder
+
+pytest_plugins = ["pytester"]
+
+# ---------------------------------------------------------------------------
+# Tinyshop: the platform double
+
+
+class TinyDouble(PlatformDouble):
+    """Tinyshop's API: ``GET /api/orders/lookup?ref=`` and ``GET /api/orders?created_min&created_max&page``.
+
+    ``Authorization: Bearer <api_key>``; times in the store's time zone with
+    their offset; window bounds inclusive; four orders a page.
+    """
+
+    page_size = 4
+
+    def __init__(self) -> None:
+        self.api_key = "tiny-secret-key-0001"
+        self.zone = ZoneInfo("UTC")
+        self.orders: list[dict[str, Any]] = []
+        self.faults: deque[tuple[str, int, float]] = deque()
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/api/orders/lookup", self._lookup)
+        app.router.add_get("/api/orders", self._list)
+        return app
+
+    def credentials(self) -> Mapping[str, str]:
+        return {"store": "corner-shop", "api_key": self.api_key}
+
+    def wrong_credentials(self) -> Mapping[str, str]:
+        return {"store": "corner-shop", "api_key": "tiny-wrong-key-9999"}
+
+    def set_timezone(self, name: str) -> None:
+        self.zone = ZoneInfo(name)
+
+    def seed_order(self, placed_at: datetime) -> SeededOrder:
+        n = 1001 + len(self.orders)
+        order = {
+            "id": str(7_000_000 + 37 * n),
+            "number": f"#{n}",
+            "created": placed_at.astimezone(UTC).replace(microsecond=0),
+            "total": f"{10 + n % 40}.50",
+            "currency": "EUR",
+        }
+        self.orders.append(order)
+        self.orders.sort(key=lambda o: (o["created"], o["id"]))
+        return SeededOrder(
+            order_id=order["id"],
+            order_number=order["number"],
+            references=(order["number"], str(n), order["id"]),
+            placed_at=order["created"],
+            total=Decimal(order["total"]),
+            currency="EUR",
+        )
+
+    def fail_next(self, status: int = 503, times: int = 1) -> None:
+        self.faults.extend([("fail", status, 0.0)] * times)
+
+    def throttle_next(self, times: int = 1) -> None:
+        self.faults.extend([("fail", 429, 0.0)] * times)
+
+    def garbage_next(self, times: int = 1) -> None:
+        self.faults.extend([("garbage", 200, 0.0)] * times)
+
+    def truncate_next(self, times: int = 1) -> None:
+        self.faults.extend([("truncate", 200, 0.0)] * times)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        self.faults.extend([("delay", 200, seconds)] * times)
+
+    def _payload(self, order: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": order["id"],
+            "number": order["number"],
+            "created_at": order["created"].astimezone(self.zone).isoformat(),
+            "status": "paid",
+            "total": order["total"],
+            "currency": order["currency"],
+            "lines": [{"name": "Teapot", "qty": 1, "price": order["total"], "currency": order["currency"]}],
+        }
+
+    async def _lookup(self, request: web.Request) -> web.StreamResponse:
+        ref = request.query.get("ref", "")
+        found = [o for o in self.orders if ref in (o["id"], o["number"], o["number"].lstrip("#"))]
+        return await self._answer(request, {"order": self._payload(found[0])} if found else None)
+
+    async def _list(self, request: web.Request) -> web.StreamResponse:
+        try:
+            low, high = (datetime.fromisoformat(request.query[k]) for k in ("created_min", "created_max"))
+            page = int(request.query.get("page", "1"))
+        except (KeyError, ValueError):
+            return web.json_response({"error": "created_min and created_max need ISO times with offsets"}, status=400)
+        if low.utcoffset() is None or high.utcoffset() is None or page < 1:
+            return web.json_response({"error": "created_min and created_max need ISO times with offsets"}, status=400)
+        matching = [o for o in self.orders if low <= o["created"] <= high]
+        chunk = matching[(page - 1) * self.page_size : page * self.page_size]
+        more = page * self.page_size < len(matching)
+        return await self._answer(request, {"orders": [self._payload(o) for o in chunk], "has_more": more})
+
+    async def _answer(self, request: web.Request, body: dict[str, Any] | None) -> web.StreamResponse:
+        kind, status, seconds = self.faults.popleft() if self.faults else ("", 0, 0.0)
+        if kind == "fail":
+            headers = {"Retry-After": "0"} if status == 429 else {}
+            return web.json_response({"error": "try again later"}, status=status, headers=headers)
+        if kind == "garbage":
+            return web.Response(text="<html>Bad gateway</html>", content_type="text/html")
+        await asyncio.sleep(seconds)
+        if request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            return web.json_response({"error": "unauthorized"}, status=401)
+        if body is None:
+            return web.json_response({"error": "not found"}, status=404)
+        if kind == "truncate":
+            data = json.dumps(body).encode()
+            response = web.StreamResponse(headers={"Content-Type": "application/json"})
+            response.content_length = len(data)
+            await response.prepare(request)
+            await response.write(data[: len(data) // 2])
+            assert request.transport is not None
+            request.transport.close()
+            return response
+        return web.json_response(body)
+
+
+# ---------------------------------------------------------------------------
+# The correct connector, and connectors broken the ways partners break them
+
+
+class TinyConnector(PlatformConnector):
+    platform_id = "tinyshop"
+    display_name = "Tinyshop"
+    order_id_label = "Order number (#1001) or id"
+    credential_fields = (CredentialField("store", "Store"), CredentialField("api_key", "API key", secret=True))
+    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED})
+
+    async def fetch_order(self, reference: str) -> Order | None:
+        response = await self.get("/api/orders/lookup", {"ref": reference})
+        return None if response.status == 404 else self.order(self.body(response)["order"])
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        page = 1
+        while True:
+            body = self.body(await self.get("/api/orders", {**self.window(start, end), "page": str(page)}))
+            yield [self.order(raw) for raw in body["orders"]]
+            if not body["has_more"]:
+                return
+            page += 1
+
+    async def get(self, path: str, params: dict[str, str]) -> Response:
+        headers = {"Authorization": f"Bearer {self.credentials['api_key']}"}
+        return await self.http.request("GET", f"{self.api_base_url}{path}", headers=headers, params=params)
+
+    def window(self, start: datetime, end: datetime) -> dict[str, str]:
+        return {"created_min": start.isoformat(), "created_max": end.isoformat()}
+
+    def body(self, response: Response) -> dict[str, Any]:
+        body = response.json()
+        if response.status != 200 or not isinstance(body, dict):
+            raise PlatformBadResponse(f"{response.where} answered HTTP {response.status}")
+        return body
+
+    def order(self, raw: dict[str, Any]) -> Order:
+        currency = raw["currency"]
+        return Order(
+            order_id=raw["id"],
+            order_number=raw["number"],
+            placed_at=self.placed_at(raw["created_at"]),
+            total=self.money(raw["total"], currency),
+            payment_status=PaymentStatus.PAID if raw["status"] == "paid" else PaymentStatus.UNKNOWN,
+            line_items=tuple(
+                LineItem(line["name"], line["qty"], self.money(line["price"], line["currency"]), self.money(line["price"], line["currency"]))
+                for line in raw["lines"]
+            ),
+            raw=raw,
+        )
+
+    def placed_at(self, text: str) -> datetime:
+        return datetime.fromisoformat(text)
+
+    def money(self, amount: str, currency: str) -> Money:
+        return Money(Decimal(amount), currency)
+
+
+class DropsLastOfPage(TinyConnector):
+    """Slices each full page one short."""
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        async for page in super().orders_created(start, end):
+            yield page[:-1] if len(page) == TinyDouble.page_size else page
+
+
+class RepeatsPageBoundary(TinyConnector):
+    """Starts each page again from the previous page's last order."""
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        last: list[Order] = []
+        async for page in super().orders_created(start, end):
+            yield last + page
+            last = page[-1:]
+
+
+class ExclusiveEnd(TinyConnector):
+    """Treats the window's end as exclusive."""
+
+    def window(self, start: datetime, end: datetime) -> dict[str, str]:
+        return {"created_min": start.isoformat(), "created_max": (end - timedelta(seconds=1)).isoformat()}
+
+
+class ReadsLocalTimeAsUtc(TinyConnector):
+    """Drops the store's UTC offset from order times."""
+
+    def placed_at(self, text: str) -> datetime:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+class FloatMoney(TinyConnector):
+    def money(self, amount: str, currency: str) -> Money:
+        return Money(float(amount), currency)  # type: ignore[arg-type]
+
+
+class NaiveTimes(TinyConnector):
+    def placed_at(self, text: str) -> datetime:
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+
+
+class LinesInAnotherCurrency(TinyConnector):
+    def order(self, raw: dict[str, Any]) -> Order:
+        return super().order({**raw, "lines": [{**line, "currency": "USD"} for line in raw["lines"]]})
+
+
+class ReturnsPayloads(TinyConnector):
+    """Yields the platform's dicts instead of mapping them."""
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        async for page in super().orders_created(start, end):
+            yield [dict(order.raw) for order in page]  # type: ignore[misc]
+
+
+class AnotherOrderWhenUnknown(TinyConnector):
+    """Falls back to the most recent order when the lookup finds nothing."""
+
+    async def fetch_order(self, reference: str) -> Order | None:
+        if (order := await super().fetch_order(reference)) is not None:
+            return order
+        now = datetime.now(UTC)
+        async for page in self.orders_created(now - timedelta(days=2), now):
+            if page:
+                return page[-1]
+        return None
+
+
+class LeaksSecret(TinyConnector):
+    async def get(self, path: str, params: dict[str, str]) -> Response:
+        try:
+            return await super().get(path, params)
+        except PlatformAuthError:
+            raise PlatformAuthError(f"Tinyshop refused API key {self.credentials['api_key']}") from None
+
+
+class RefusalIsNotFound(TinyConnector):
+    """Reads the platform's refusal as "no such order" and as an empty listing."""
+
+    async def fetch_order(self, reference: str) -> Order | None:
+        try:
+            return await super().fetch_order(reference)
+        except PlatformAuthError:
+            return None
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        try:
+            async for page in super().orders_created(start, end):
+                yield page
+        except PlatformAuthError:
+            return
+
+
+class SwallowsOutages(TinyConnector):
+    """Answers "nothing found" when the platform is down."""
+
+    async def fetch_order(self, reference: str) -> Order | None:
+        try:
+            return await super().fetch_order(reference)
+        except PlatformUnavailable:
+            return None
+
+
+class UnmarkedSecret(TinyConnector):
+    credential_fields = (CredentialField("store", "Store"), CredentialField("api_key", "API key"))
+
+
+class UnknownPaymentStatus(TinyConnector):
+    def order(self, raw: dict[str, Any]) -> Order:
+        return super().order({**raw, "status": "settled"})
+
+
+class FetchOnly(TinyConnector):
+    capabilities = frozenset({Capability.FETCH_ORDER})
+    orders_created = PlatformConnector.orders_created  # type: ignore[assignment]
+
+
+# ---------------------------------------------------------------------------
+# Running the kit as a partner does
+
+
+def _partner_module(*connectors: str) -> str:
+    """A partner's test module: one suite subclass per connector, named ``Test<Connector>``."""
+    lines = [
+        "from server.platforms.testing import ConnectorConformanceSuite",
+        "from tests.platforms import test_conformance_kit as tiny",
+    ]
+    for name in connectors:
+        lines += [
+            "",
+            "",
+            f"class Test{name}(ConnectorConformanceSuite):",
+            f"    connector_class = tiny.{name}",
+            "    timezones = ('UTC', 'Asia/Kolkata')",
+            "    timeout_seconds = 0.15",
+            "",
+            "    def make_double(self):",
+            "        return tiny.TinyDouble()",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+Results = dict[str, tuple[str, str]]
+"""``{"Test<Connector>::<test id>": (outcome, failure text)}``"""
+
+
+def _run(pytester: pytest.Pytester, *connectors: str, args: tuple[str, ...] = (), warnings: str = "error") -> Results:
+    """Run the kit against ``connectors`` in a partner's project, in process."""
+    # pytest-asyncio in its default strict mode: the kit marks its own async tests.
+    pytester.makeini(f"[pytest]\nasyncio_default_fixture_loop_scope = function\nfilterwarnings = {warnings}\n")
+    pytester.makepyfile(test_partner=_partner_module(*connectors))
+    recorder = pytester.inline_run("-p", "no:cacheprovider", *args)
+    results: Results = {}
+    for report in recorder.getreports("pytest_runtest_logreport"):
+        key = report.nodeid.split("::", 1)[1]
+        if report.outcome != "passed" and results.get(key, ("passed",))[0] == "passed":
+            results[key] = (report.outcome, report.longreprtext)
+        else:
+            results.setdefault(key, ("passed", ""))
+    assert results, "the partner module ran no tests"
+    return results
+
+
+def _outcomes(results: Results, cls: str, outcome: str) -> dict[str, str]:
+    """``{test id: text}`` of the tests of ``Test<cls>`` with ``outcome``."""
+    prefix = f"Test{cls}::"
+    return {k.removeprefix(prefix): t for k, (o, t) in results.items() if k.startswith(prefix) and o == outcome}
+
+
+def test_a_correct_connector_passes_every_test(pytester: pytest.Pytester) -> None:
+    results = _run(pytester, "TinyConnector")
+    assert _outcomes(results, "TinyConnector", "failed") == {}
+    assert list(_outcomes(results, "TinyConnector", "skipped")) == ["test_undeclared_operations_raise_unsupported_operation"]
+    assert len(_outcomes(results, "TinyConnector", "passed")) == 33  # with two time zones
+
+
+EDGES = "test_orders_created_includes_the_window_edges"
+IN_ZONE = "test_orders_created_in_the_store_time_zone"
+EXACTLY_ONCE = "test_orders_created_lists_every_order_exactly_once_across_pages"
+BY_REFERENCE = "test_fetch_order_finds_every_reference"
+UNKNOWN = "test_fetch_order_returns_none_for_an_unknown_reference"
+AUTH = "test_wrong_credentials_raise_platform_auth_error"
+NORMALIZED = "test_returned_orders_are_normalized"
+PERSISTENT = "test_persistent_fault_is_reported"
+TRANSIENT = "test_transient_fault_is_retried"
+
+BROKEN: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    # connector: (the kit tests run against it, {test id that must fail: what its message must say})
+    "DropsLastOfPage": (
+        (EXACTLY_ONCE, EDGES, IN_ZONE, BY_REFERENCE),
+        {
+            EXACTLY_ONCE: "missed 2 of the 11 orders inside the window: order '7037259' (#1007, placed",
+            f"{EDGES}[whole-seconds]": "1s before the end (2 pages, page sizes [3, 1])",
+            f"{EDGES}[fractional-seconds]": "missed 1 of the 5 orders inside the window",
+            f"{IN_ZONE}[UTC]": "1s after the store's midnight in UTC",
+            f"{IN_ZONE}[Asia/Kolkata]": "1s after the store's midnight in Asia/Kolkata",
+        },
+    ),
+    "RepeatsPageBoundary": (
+        (EXACTLY_ONCE, EDGES),
+        {
+            EXACTLY_ONCE: (
+                "order '7037259' (#1007) appeared 2 times, on pages 1 and 2 (2 orders repeated; "
+                "page sizes [4, 5, 4]); every order must appear exactly once"
+            ),
+            f"{EDGES}[whole-seconds]": "appeared 2 times, on pages 1 and 2 (1 order repeated; page sizes [4, 2])",
+            f"{EDGES}[fractional-seconds]": "appeared 2 times, on pages 1 and 2",
+        },
+    ),
+    "ExclusiveEnd": (
+        (EXACTLY_ONCE, EDGES, IN_ZONE),
+        {
+            f"{EDGES}[whole-seconds]": "missed 1 of the 5 orders inside the window: order '7037222' (#1006, placed",
+            f"{EDGES}[fractional-seconds]": ") at the window's end (1 page, page sizes [4])",
+            f"{IN_ZONE}[UTC]": "at the window's end in UTC",
+            f"{IN_ZONE}[Asia/Kolkata]": "at the window's end in Asia/Kolkata",
+        },
+    ),
+    "ReadsLocalTimeAsUtc": (
+        (IN_ZONE,),
+        {f"{IN_ZONE}[Asia/Kolkata]": "returned order '7037074' (#1002) with placed_at"},
+    ),
+    "FloatMoney": (
+        (BY_REFERENCE,),
+        {
+            BY_REFERENCE: (
+                "fetch_order('#1001') raised ValueError: Money.amount must be a finite Decimal, got 11.5; "
+                "operations may raise only server.platforms errors (ConnectorError subclasses)"
+            )
+        },
+    ),
+    "NaiveTimes": (
+        (NORMALIZED,),
+        {
+            f"{NORMALIZED}[fetch_order]": "raised ValueError: Order.placed_at must be timezone-aware",
+            f"{NORMALIZED}[orders_created]": "raised ValueError: Order.placed_at must be timezone-aware",
+        },
+    ),
+    "LinesInAnotherCurrency": (
+        (NORMALIZED,),
+        {
+            f"{NORMALIZED}[fetch_order]": (
+                "fetch_order('#1001') returned order '7037037' (#1001), which breaks the Order invariants: "
+                "line item 1 unit_price is in USD, the order's total in EUR"
+            ),
+            f"{NORMALIZED}[orders_created]": "(page 1, item 1), which breaks the Order invariants: line item 1",
+        },
+    ),
+    "ReturnsPayloads": (
+        (NORMALIZED,),
+        {f"{NORMALIZED}[orders_created]": "returned a dict (page 1, item 1) instead of a server.platforms.Order"},
+    ),
+    "AnotherOrderWhenUnknown": (
+        (UNKNOWN, BY_REFERENCE),
+        {
+            UNKNOWN: (
+                "fetch_order('#9999') returned order '7037111' (#1003); the platform has no order '#9999', "
+                "so it must return None (never another order)"
+            )
+        },
+    ),
+    "LeaksSecret": (
+        (AUTH,),
+        {
+            f"{AUTH}[fetch_order]": (
+                "fetch_order('#1001') raised PlatformAuthError whose message contains the value of secret "
+                "credential 'api_key': 'Tinyshop refused API key <api_key>'"
+            ),
+            f"{AUTH}[orders_created]": "raised PlatformAuthError whose message contains the value of secret",
+        },
+    ),
+    "RefusalIsNotFound": (
+        (AUTH,),
+        {
+            f"{AUTH}[fetch_order]": "fetch_order('#1001') returned None with wrong_credentials(); expected PlatformAuthError",
+            f"{AUTH}[orders_created]": "returned 0 orders with wrong_credentials(); expected PlatformAuthError",
+        },
+    ),
+    "SwallowsOutages": (
+        (PERSISTENT, TRANSIENT),
+        {
+            f"{PERSISTENT}[fetch_order-http-503-every-attempt]": (
+                "fetch_order('#1001') returned None after the double's HTTP 503 on all 3 attempts; "
+                "expected PlatformUnavailable"
+            ),
+            f"{PERSISTENT}[fetch_order-throttled-every-attempt]": "after the double's throttle signal on all 3 attempts",
+            f"{PERSISTENT}[fetch_order-truncated-every-attempt]": "expected PlatformUnavailable or PlatformBadResponse",
+            f"{PERSISTENT}[fetch_order-timeout-every-attempt]": (
+                "returned None after the double's answers held past the client timeout on all 3 attempts"
+            ),
+        },
+    ),
+    "UnmarkedSecret": (
+        ("test_declares_its_platform", AUTH),
+        {
+            "test_declares_its_platform": (
+                "UnmarkedSecret: credential field 'api_key' holds the secret the double's wrong_credentials() "
+                "change, but is not marked secret=True"
+            )
+        },
+    ),
+}
+
+
+def test_broken_connectors_fail_the_tests_they_break_with_readable_messages(pytester: pytest.Pytester) -> None:
+    selection = " or ".join(f"(Test{cls} and ({' or '.join(tests)}))" for cls, (tests, _) in BROKEN.items())
+    results = _run(pytester, *BROKEN, args=("-k", selection))
+    wrong = []
+    for cls, (_, expected) in BROKEN.items():
+        failed = _outcomes(results, cls, "failed")
+        if sorted(failed) != sorted(expected):
+            wrong.append(f"{cls}: failed {sorted(failed)}, expected {sorted(expected)}")
+        for test, message in expected.items():
+            if test in failed and message not in " ".join(failed[test].split()):
+                wrong.append(f"{cls}::{test} does not say {message!r}:\n{failed[test]}")
+    assert wrong == []
+
+
+def test_a_secret_in_a_failure_is_masked_everywhere_in_the_report(pytester: pytest.Pytester) -> None:
+    results = _run(pytester, "LeaksSecret", args=("-k", AUTH))
+    failed = _outcomes(results, "LeaksSecret", "failed")
+    assert len(failed) == 2
+    assert not any(TinyDouble().wrong_credentials()["api_key"] in text for text in failed.values())
+
+
+def test_undeclared_capabilities_skip_their_tests_and_must_be_unsupported(pytester: pytest.Pytester) -> None:
+    results = _run(pytester, "FetchOnly", args=("-k", "not timeout"))
+    skipped = _outcomes(results, "FetchOnly", "skipped")
+    assert _outcomes(results, "FetchOnly", "failed") == {}
+    assert "test_undeclared_operations_raise_unsupported_operation" in _outcomes(results, "FetchOnly", "passed")
+    assert sorted(skipped) == [
+        f"{IN_ZONE}[Asia/Kolkata]",
+        f"{IN_ZONE}[UTC]",
+        f"{EDGES}[fractional-seconds]",
+        f"{EDGES}[whole-seconds]",
+        EXACTLY_ONCE,
+        f"{PERSISTENT}[orders_created-garbage-every-attempt]",
+        f"{PERSISTENT}[orders_created-http-503-every-attempt]",
+        f"{PERSISTENT}[orders_created-throttled-every-attempt]",
+        f"{PERSISTENT}[orders_created-truncated-every-attempt]",
+        f"{NORMALIZED}[orders_created]",
+        f"{TRANSIENT}[orders_created-http-503-twice]",
+        f"{TRANSIENT}[orders_created-throttled-twice]",
+        f"{TRANSIENT}[orders_created-truncated-once]",
+        f"{AUTH}[orders_created]",
+    ]
+    assert all("FetchOnly does not declare Capability.LIST_ORDERS_CREATED" in text for text in skipped.values())
+
+
+def test_soft_checks_warn_and_fail_once_escalated(pytester: pytest.Pytester) -> None:
+    warning = (
+        "ConformanceWarning: fetch_order('#1001') returned order '7037037' (#1001), a paid order, "
+        "with payment_status UNKNOWN; expected PAID"
+    )
+    results = _run(pytester, "UnknownPaymentStatus", args=("-k", BY_REFERENCE), warnings="default")
+    assert _outcomes(results, "UnknownPaymentStatus", "passed") == {BY_REFERENCE: ""}
+    escalate = ("-W", "error::server.platforms.testing.ConformanceWarning")
+    results = _run(pytester, "UnknownPaymentStatus", args=("-k", BY_REFERENCE, *escalate), warnings="default")
+    assert warning in _outcomes(results, "UnknownPaymentStatus", "failed")[BY_REFERENCE]
+
+
+def test_a_suite_without_its_connector_says_what_to_set(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(
+        test_partner="""
+        from server.platforms.testing import ConnectorConformanceSuite
+
+        class TestForgotten(ConnectorConformanceSuite):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-k", "declares")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*TestForgotten.connector_class is None; set it to your PlatformConnector subclass*"])

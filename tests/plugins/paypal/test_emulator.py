@@ -1,0 +1,665 @@
+"""The PayPal emulator behaves like PayPal's documentation and real samples say."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from plugins.paypal.emulator import PayPalEmulator, demo_emulator
+from plugins.paypal.emulator import search as search_module
+from plugins.paypal.emulator.demo import DEMO_REPORTING_LAG, demo_account
+from server.platforms.testing import PlatformDouble
+from tests.conftest import SAMPLES
+
+T0 = datetime(2026, 3, 2, 12, 0, 0, tzinfo=UTC)
+TOKEN = "/v1/oauth2/token"
+SEARCH = "/v1/reporting/transactions"
+SAMPLE_ORDER = json.loads((SAMPLES / "paypal" / "order.json").read_text())
+SAMPLE_CAPTURED = json.loads((SAMPLES / "paypal" / "order-captured.json").read_text())
+SAMPLE_PAGE = json.loads((SAMPLES / "paypal" / "transactions-page.json").read_text())
+SAMPLE_CAPTURE = json.loads((SAMPLES / "paypal" / "webhook-payment-capture-completed-sdk-example.json").read_text())[
+    "resource"
+]
+REPORT_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$")
+Client = TestClient[Any, Any]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0 + timedelta(days=1)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def emulator(clock: Clock) -> PayPalEmulator:
+    return PayPalEmulator(now=clock)
+
+
+@pytest.fixture
+async def client(emulator: PayPalEmulator) -> AsyncIterator[Client]:
+    async with TestClient(TestServer(emulator.app())) as test_client:
+        yield test_client
+
+
+async def request_token(client: Client, client_id: str, secret: str, **form: str) -> aiohttp.ClientResponse:
+    data = form or {"grant_type": "client_credentials"}
+    return await client.post(TOKEN, data=data, auth=aiohttp.BasicAuth(client_id, secret))
+
+
+@pytest.fixture
+async def auth(client: Client, emulator: PayPalEmulator) -> dict[str, str]:
+    creds = emulator.credentials()
+    response = await request_token(client, creds["client_id"], creds["client_secret"])
+    assert response.status == 200
+    return {"Authorization": f"Bearer {(await response.json())['access_token']}"}
+
+
+async def get(client: Client, path: str, headers: dict[str, str], **params: str) -> tuple[int, Any]:
+    response = await client.get(path, params=params, headers=headers)
+    return response.status, await response.json()
+
+
+async def search(client: Client, auth: dict[str, str], start: datetime, end: datetime, **params: str) -> Any:
+    status, body = await get(client, SEARCH, auth, start_date=_z(start), end_date=_z(end), **params)
+    assert status == 200, body
+    return body
+
+
+def _z(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def ids(body: dict[str, Any]) -> list[str]:
+    return [row["transaction_info"]["transaction_id"] for row in body["transaction_details"]]
+
+
+def assert_same_shape(sample: Any, ours: Any, path: str = "$") -> None:
+    """Where both have a key, the values have the same JSON type (recursively)."""
+    if isinstance(sample, dict):
+        assert isinstance(ours, dict), path
+        for key in sample.keys() & ours.keys():
+            assert_same_shape(sample[key], ours[key], f"{path}.{key}")
+    elif isinstance(sample, list):
+        assert isinstance(ours, list), path
+        for item in ours if sample else []:
+            assert_same_shape(sample[0], item, f"{path}[]")
+    else:
+        assert type(ours) is type(sample), f"{path}: {type(ours).__name__} != {type(sample).__name__}"
+
+
+# --- OAuth ---------------------------------------------------------------------------------------
+
+
+async def test_token_has_paypals_shape_and_is_reused_until_it_expires(
+    client: Client, emulator: PayPalEmulator, clock: Clock
+) -> None:
+    creds = emulator.credentials()
+    first = await (await request_token(client, creds["client_id"], creds["client_secret"])).json()
+    assert set(first) == {"scope", "access_token", "token_type", "app_id", "expires_in", "nonce"}
+    assert first["token_type"] == "Bearer" and first["expires_in"] == 32400
+    assert "https://uri.paypal.com/services/reporting/search/read" in first["scope"].split()
+    clock.now += timedelta(seconds=400)
+    again = await (await request_token(client, creds["client_id"], creds["client_secret"])).json()
+    assert again["access_token"] == first["access_token"] and again["expires_in"] == 32000
+    clock.now += timedelta(seconds=32000)
+    renewed = await (await request_token(client, creds["client_id"], creds["client_secret"])).json()
+    assert renewed["access_token"] != first["access_token"] and renewed["expires_in"] == 32400
+    assert emulator.token_requests == 3
+
+
+@pytest.mark.parametrize("which", ["secret", "client_id"])
+async def test_wrong_client_credentials_are_401_invalid_client(
+    client: Client, emulator: PayPalEmulator, which: str
+) -> None:
+    creds = dict(emulator.credentials())
+    if which == "secret":
+        creds = dict(emulator.wrong_credentials())
+    else:
+        creds["client_id"] = "AnotherApp"
+    response = await request_token(client, creds["client_id"], creds["client_secret"])
+    assert response.status == 401
+    assert await response.json() == {"error": "invalid_client", "error_description": "Client Authentication failed"}
+    no_header = await client.post(TOKEN, data={"grant_type": "client_credentials"})
+    assert no_header.status == 401
+
+
+@pytest.mark.parametrize(
+    ("form", "description"),
+    [({"scope": "x"}, "Grant Type is NULL"), ({"grant_type": "password"}, "unsupported grant_type")],
+)
+async def test_token_needs_the_client_credentials_grant(
+    client: Client, emulator: PayPalEmulator, form: dict[str, str], description: str
+) -> None:
+    creds = emulator.credentials()
+    response = await request_token(client, creds["client_id"], creds["client_secret"], **form)
+    assert response.status == 400
+    assert await response.json() == {"error": "unsupported_grant_type", "error_description": description}
+
+
+async def test_api_without_authorization_is_401_authentication_failure(client: Client) -> None:
+    for headers in ({}, {"Authorization": "Basic abc"}):
+        status, body = await get(client, "/v2/checkout/orders/5O190127TN364715T", headers)
+        assert status == 401
+        assert body["name"] == "AUTHENTICATION_FAILURE"
+        assert body["message"].startswith("Authentication failed")
+        assert body["links"] == [{"href": "https://developer.paypal.com/docs/api/overview/#error", "rel": "information_link"}]
+
+
+async def test_unknown_or_expired_token_is_401_invalid_token(
+    client: Client, auth: dict[str, str], clock: Clock
+) -> None:
+    expected = {"error": "invalid_token", "error_description": "Access Token not found in cache"}
+    assert await get(client, SEARCH, {"Authorization": "Bearer A21AAnotatoken"}) == (401, expected)
+    clock.now += timedelta(seconds=32400)
+    assert await get(client, "/v2/checkout/orders/X", auth) == (401, expected)
+
+
+async def test_requests_are_recorded_with_secrets_redacted(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    await get(client, SEARCH, auth, start_date="2026-03-01T00:00:00Z", end_date="2026-03-02T00:00:00Z")
+    token_request, search_request = emulator.requests
+    assert token_request["method"] == "POST" and token_request["path"] == TOKEN
+    assert token_request["form"] == {"grant_type": "client_credentials"}
+    assert search_request["query"] == {"start_date": "2026-03-01T00:00:00Z", "end_date": "2026-03-02T00:00:00Z"}
+    assert token_request["headers"]["Authorization"] == search_request["headers"]["Authorization"] == "[redacted]"
+    recorded = json.dumps(emulator.requests)
+    assert emulator.credentials()["client_secret"] not in recorded
+    assert auth["Authorization"].split()[1] not in recorded
+
+
+# --- Orders v2 and Payments v2 -------------------------------------------------------------------
+
+
+async def test_order_has_the_shape_of_paypals_samples(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    order = emulator.add_order(created_at=T0, items=[{"name": "Mug", "price": "16.00", "quantity": 2, "tax": "1.28"}],
+                               shipping="6.95", invoice_id="INV-1001", captured_after=timedelta(minutes=2))  # fmt: skip
+    status, body = await get(client, f"/v2/checkout/orders/{order.id}", auth)
+    assert status == 200
+    assert body["id"] == order.id and body["status"] == "COMPLETED" and body["intent"] == "CAPTURE"
+    assert body["create_time"] == "2026-03-02T12:00:00Z" and body["update_time"] == "2026-03-02T12:02:00Z"
+    assert set(SAMPLE_ORDER) - {"payment_source"} <= set(body) and set(SAMPLE_CAPTURED) <= set(body)
+    assert_same_shape(SAMPLE_ORDER, body)
+    assert_same_shape(SAMPLE_CAPTURED, body)
+    [unit] = body["purchase_units"]
+    assert unit["amount"]["value"] == "41.51" and unit["amount"]["currency_code"] == "USD"
+    assert unit["amount"]["breakdown"] == {
+        "item_total": {"currency_code": "USD", "value": "32.00"},
+        "shipping": {"currency_code": "USD", "value": "6.95"},
+        "tax_total": {"currency_code": "USD", "value": "2.56"},
+    }
+    assert unit["items"][0]["quantity"] == "2" and unit["invoice_id"] == "INV-1001"
+    [capture] = unit["payments"]["captures"]
+    assert set(SAMPLE_CAPTURED["purchase_units"][0]["payments"]["captures"][0]) <= set(capture)
+    assert capture["id"] == order.capture.id and capture["amount"] == {"currency_code": "USD", "value": "41.51"}
+    fee = Decimal(capture["seller_receivable_breakdown"]["paypal_fee"]["value"])
+    assert Decimal(capture["seller_receivable_breakdown"]["net_amount"]["value"]) == Decimal("41.51") - fee
+    assert body["links"][0]["href"].endswith(f"/v2/checkout/orders/{order.id}")
+
+
+async def test_unknown_order_is_404_resource_not_found(client: Client, emulator: PayPalEmulator, auth: dict[str, str]) -> None:
+    order = emulator.add_order(created_at=T0)
+    for reference in ("5O190127TN364715T", order.capture.id):  # a capture id is not an order id
+        status, body = await get(client, f"/v2/checkout/orders/{reference}", auth)
+        assert status == 404
+        assert body["name"] == "RESOURCE_NOT_FOUND" and body["message"] == "The specified resource does not exist."
+        assert [d["issue"] for d in body["details"]] == ["INVALID_RESOURCE_ID"]
+        assert body["debug_id"] and body["links"][0]["rel"] == "information_link"
+
+
+async def test_capture_names_its_order(client: Client, emulator: PayPalEmulator, auth: dict[str, str]) -> None:
+    order = emulator.add_order(created_at=T0, total="21.12")
+    status, body = await get(client, f"/v2/payments/captures/{order.capture.id}", auth)
+    assert status == 200
+    assert body["supplementary_data"] == {"related_ids": {"order_id": order.id}}
+    assert set(SAMPLE_CAPTURE) - {"processor_response"} <= set(body)
+    assert_same_shape(SAMPLE_CAPTURE, body)
+    assert [link["rel"] for link in body["links"]] == ["self", "refund", "up"]
+    status, body = await get(client, "/v2/payments/captures/9XF14200T8003681K", auth)
+    assert status == 404
+    assert body["details"][0] | {} == {
+        "field": "capture_id",
+        "value": "9XF14200T8003681K",
+        "location": "path",
+        "issue": "INVALID_RESOURCE_ID",
+        "description": "Specified resource ID does not exist. Please check the resource ID and try again.",
+    }
+    status, _ = await get(client, f"/v2/payments/captures/{order.id}", auth)
+    assert status == 404
+
+
+@pytest.mark.parametrize("status", ["CREATED", "APPROVED", "PAYER_ACTION_REQUIRED", "VOIDED"])
+async def test_unfinished_orders_have_no_capture_and_no_transaction(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str], status: str
+) -> None:
+    order = emulator.add_order(created_at=T0, status=status)
+    _, body = await get(client, f"/v2/checkout/orders/{order.id}", auth)
+    assert body["status"] == status and "payments" not in body["purchase_units"][0]
+    assert ("payer" in body) is (status == "APPROVED")
+    rels = [link["rel"] for link in body["links"]]
+    assert {"CREATED": "approve", "APPROVED": "capture", "PAYER_ACTION_REQUIRED": "payer-action"}.get(status, "self") in rels
+    page = await search(client, auth, T0 - timedelta(hours=1), T0 + timedelta(hours=1))
+    assert page["transaction_details"] == [] and page["total_items"] == 0 and page["total_pages"] == 0
+
+
+async def test_a_refund_is_its_own_transaction_pointing_at_the_capture(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    order = emulator.add_order(created_at=T0, total="100.00", refund="100.00", refunded_after=timedelta(hours=1))
+    [refund] = order.refunds
+    _, body = await get(client, f"/v2/checkout/orders/{order.id}", auth)
+    payments = body["purchase_units"][0]["payments"]
+    assert payments["captures"][0]["status"] == "REFUNDED"
+    assert payments["refunds"][0]["id"] == refund.id and payments["refunds"][0]["amount"]["value"] == "100.00"
+    page = await search(client, auth, T0, T0 + timedelta(hours=2), fields="all")
+    capture_row, refund_row = (row["transaction_info"] for row in page["transaction_details"])
+    assert capture_row["transaction_id"] == order.capture.id and capture_row["transaction_status"] == "V"
+    assert refund_row["transaction_id"] == refund.id and refund_row["transaction_event_code"] == "T1107"
+    assert refund_row["paypal_reference_id"] == order.capture.id and refund_row["paypal_reference_id_type"] == "TXN"
+    assert refund_row["transaction_amount"] == {"currency_code": "USD", "value": "-100.00"}
+
+
+async def test_zero_decimal_currencies_have_no_decimals(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    order = emulator.add_order(created_at=T0, currency="JPY", items=[{"name": "Tea", "price": 2400, "quantity": 2}])
+    _, body = await get(client, f"/v2/checkout/orders/{order.id}", auth)
+    assert body["purchase_units"][0]["amount"]["value"] == "4800"
+    page = await search(client, auth, T0, T0, fields="all")
+    info = page["transaction_details"][0]["transaction_info"]
+    assert info["transaction_amount"] == {"currency_code": "JPY", "value": "4800"}
+    assert re.fullmatch(r"-\d+", info["fee_amount"]["value"])
+
+
+# --- Transaction Search --------------------------------------------------------------------------
+
+
+async def test_transactions_page_has_the_shape_of_paypals_sample(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    order = emulator.add_order(
+        created_at=T0, items=[{"name": "Radio", "price": "50.00", "quantity": 2, "sku": "ItemCode-1", "tax": "10.00"}],
+        shipping="30.00", invoice_id="Invoice-005", custom_id="Thank you", description="Bill for your purchase",
+    )  # fmt: skip
+    body = await search(client, auth, T0 - timedelta(days=1), T0 + timedelta(days=1), fields="all")
+    assert set(SAMPLE_PAGE) <= set(body) <= set(SAMPLE_PAGE) | {"start_date", "end_date"}
+    assert_same_shape(SAMPLE_PAGE, body)
+    [row] = body["transaction_details"]
+    assert set(row) == set(SAMPLE_PAGE["transaction_details"][0])
+    info = row["transaction_info"]
+    assert info["transaction_id"] == order.capture.id and info["transaction_event_code"] == "T0006"
+    assert info["transaction_initiation_date"] == "2026-03-02T12:00:00+0000"
+    assert info["transaction_amount"] == {"currency_code": "USD", "value": "150.00"}
+    assert Decimal(info["fee_amount"]["value"]) < 0
+    assert info["invoice_id"] == "Invoice-005" and info["custom_field"] == "Thank you"
+    [item] = row["cart_info"]["item_details"]
+    assert item == {
+        "item_code": "ItemCode-1",
+        "item_name": "Radio",
+        "item_quantity": "2",
+        "item_unit_price": {"currency_code": "USD", "value": "50.00"},
+        "item_amount": {"currency_code": "USD", "value": "100.00"},
+        "tax_amounts": [{"tax_amount": {"currency_code": "USD", "value": "20.00"}}],
+        "total_item_amount": {"currency_code": "USD", "value": "120.00"},
+        "invoice_number": "Invoice-005",
+    }
+    for key in ("start_date", "end_date", "last_refreshed_datetime"):
+        assert REPORT_DATE.match(body[key]), body[key]
+    assert (body["page"], body["total_items"], body["total_pages"]) == (1, 1, 1)
+    assert body["account_number"] == emulator.merchant.merchant_id
+    [link] = body["links"]
+    assert link["rel"] == "self" and link["href"].endswith("&fields=all&page_size=100&page=1")
+
+
+async def test_fields_default_to_transaction_info(client: Client, emulator: PayPalEmulator, auth: dict[str, str]) -> None:
+    emulator.add_order(created_at=T0)
+    [row] = (await search(client, auth, T0, T0))["transaction_details"]
+    assert set(row) == {"transaction_info"}
+    [row] = (await search(client, auth, T0, T0, fields="transaction_info,payer_info"))["transaction_details"]
+    assert set(row) == {"transaction_info", "payer_info"}
+
+
+async def test_both_dates_are_inclusive_to_the_second(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    start, end = T0, T0 + timedelta(hours=1)
+    inside = [emulator.add_order(created_at=t).capture.id for t in (start, end)]
+    for t in (start - timedelta(seconds=1), end + timedelta(seconds=1)):
+        emulator.add_order(created_at=t)
+    assert ids(await search(client, auth, start, end)) == inside
+    _, body = await get(client, SEARCH, auth, start_date="2026-03-02T12:00:00.5Z", end_date=_z(end))
+    assert ids(body) == inside[1:]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-03-02T12:00:00Z", "2026-03-02T13:00:00Z"),
+        ("2026-03-02T12:00:00+00:00", "2026-03-02T13:00:00.000+00:00"),
+        ("2026-03-02T04:00:00-0800", "2026-03-02T18:30:00+0530"),
+        ("2026-03-02t12:00:00z", "2026-03-02T13:00:00.123456789Z"),
+    ],
+)
+async def test_rfc3339_dates_with_any_offset_are_accepted(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str], start: str, end: str
+) -> None:
+    order = emulator.add_order(created_at=T0)
+    status, body = await get(client, SEARCH, auth, start_date=start, end_date=end)
+    assert status == 200 and ids(body) == [order.capture.id]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "issue"),
+    [
+        ("end_date=2026-03-02T13:00:00Z", "start_date", "MISSING_REQUIRED_PARAMETER"),
+        ("start_date=2026-03-02T12:00Z&end_date=2026-03-02T13:00:00Z", "start_date", "INVALID_PARAMETER_SYNTAX"),
+        ("start_date=2026-03-02&end_date=2026-03-02T13:00:00Z", "start_date", "INVALID_PARAMETER_SYNTAX"),
+        ("start_date=2026-03-02T12:00:00&end_date=2026-03-02T13:00:00Z", "start_date", "INVALID_PARAMETER_SYNTAX"),
+        # an unencoded "+" is a space once the query string is decoded
+        ("start_date=2026-03-02T12:00:00+00:00&end_date=2026-03-02T13:00:00Z", "start_date", "INVALID_PARAMETER_SYNTAX"),
+        ("start_date=2026-03-02T12:00:00Z&end_date=2026-03-02T11:00:00Z", "end_date", "INVALID_PARAMETER_VALUE"),
+        ("start_date=2026-01-01T00:00:00Z&end_date=2026-02-01T00:00:01Z", "end_date", "INVALID_PARAMETER_VALUE"),
+        ("start_date=2023-01-01T00:00:00Z&end_date=2023-01-02T00:00:00Z", "start_date", "INVALID_PARAMETER_VALUE"),
+        ("start_date=2026-03-02T12:00:00Z&end_date=2026-03-02T13:00:00Z&page_size=501", "page_size",
+         "INVALID_PARAMETER_VALUE"),
+        ("start_date=2026-03-02T12:00:00Z&end_date=2026-03-02T13:00:00Z&page_size=0", "page_size",
+         "INVALID_PARAMETER_VALUE"),
+        ("start_date=2026-03-02T12:00:00Z&end_date=2026-03-02T13:00:00Z&page=0", "page", "INVALID_PARAMETER_VALUE"),
+    ],
+)  # fmt: skip
+async def test_unusable_queries_are_400_invalid_request(
+    client: Client, auth: dict[str, str], query: str, field: str, issue: str
+) -> None:
+    response = await client.get(f"{SEARCH}?{query}", headers=auth)
+    assert response.status == 400
+    body = await response.json()
+    assert body["name"] == "INVALID_REQUEST"
+    assert body["message"] == "Request is not well-formed, syntactically incorrect, or violates schema."
+    [detail] = body["details"]
+    assert (detail["field"], detail["location"], detail["issue"]) == (field, "query", issue)
+
+
+async def test_a_range_of_exactly_31_days_is_allowed(client: Client, auth: dict[str, str]) -> None:
+    body = await search(client, auth, T0 - timedelta(days=31), T0)
+    assert body["total_items"] == 0
+
+
+async def test_pages_hold_at_most_500_and_cover_every_transaction_once(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    assert emulator.page_size == search_module.MAX_PAGE_SIZE == 500
+    orders = emulator.add_random_orders(1003, start=T0, end=T0 + timedelta(hours=6), seed=3)
+    seen: list[str] = []
+    page, pages = 1, None
+    while pages is None or page <= pages:
+        body = await search(client, auth, T0, T0 + timedelta(hours=6), page_size="500", page=str(page))
+        assert body["page"] == page and body["total_items"] == 1003
+        pages = body["total_pages"]
+        assert len(body["transaction_details"]) == (500 if page < 3 else 3)
+        seen += ids(body)
+        page += 1
+    assert pages == 3
+    assert seen == [o.capture.id for o in sorted(orders, key=lambda o: o.capture.created_at)]
+    beyond = await search(client, auth, T0, T0 + timedelta(hours=6), page_size="500", page="4")
+    assert beyond["transaction_details"] == [] and beyond["total_pages"] == 3
+    default = await search(client, auth, T0, T0 + timedelta(hours=6))
+    assert len(default["transaction_details"]) == 100 and default["total_pages"] == 11
+
+
+async def test_more_than_10000_results_is_resultset_too_large(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert search_module.MAX_RESULTS == 10_000
+    monkeypatch.setattr(search_module, "MAX_RESULTS", 5)
+    emulator.add_random_orders(6, start=T0, end=T0 + timedelta(hours=1))
+    status, body = await get(client, SEARCH, auth, start_date=_z(T0), end_date=_z(T0 + timedelta(hours=1)))
+    assert status == 400
+    assert body["name"] == "RESULTSET_TOO_LARGE"
+    assert body["message"] == "Result set size is greater than the maximum limit. Change the filter criteria and try again."
+    assert (body["total_items"], body["maximum_items"]) == (6, 5)
+    assert len(ids(await search(client, auth, T0, T0 + timedelta(minutes=30)))) <= 5
+
+
+async def test_filters_and_rows_that_share_a_transaction_id(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    twin = emulator.add_order(created_at=T0, display_row=True)
+    pending = emulator.add_order(created_at=T0 + timedelta(minutes=1), capture_status="PENDING")
+    refunded = emulator.add_order(created_at=T0 + timedelta(minutes=2), refund="5.00", refunded_after=timedelta(0))
+    window = (T0, T0 + timedelta(hours=1))
+    assert ids(await search(client, auth, *window)) == [twin.capture.id, pending.capture.id, refunded.capture.id,
+                                                        refunded.refunds[0].id]  # fmt: skip
+    every = await search(client, auth, *window, balance_affecting_records_only="N")
+    assert ids(every).count(twin.capture.id) == 2
+    codes = {row["transaction_info"]["transaction_event_code"] for row in every["transaction_details"]}
+    assert codes == {"T0006", "T9800", "T1107"}
+    by_id = await search(client, auth, *window, transaction_id=twin.capture.id, balance_affecting_records_only="N")
+    assert ids(by_id) == [twin.capture.id, twin.capture.id]
+    assert ids(await search(client, auth, *window, transaction_status="P")) == [pending.capture.id]
+    assert ids(await search(client, auth, *window, transaction_type="T1107")) == [refunded.refunds[0].id]
+    assert ids(await search(client, auth, *window, transaction_currency="EUR")) == []
+
+
+async def test_reporting_lags_and_says_when_it_was_refreshed(clock: Clock) -> None:
+    emulator = PayPalEmulator(now=clock, reporting_lag=timedelta(hours=3))
+    old = emulator.add_order(created_at=clock.now - timedelta(hours=4))
+    recent = emulator.add_order(created_at=clock.now - timedelta(hours=1))
+    async with TestClient(TestServer(emulator.app())) as client:
+        creds = emulator.credentials()
+        token = await (await request_token(client, creds["client_id"], creds["client_secret"])).json()
+        auth = {"Authorization": f"Bearer {token['access_token']}"}
+        body = await search(client, auth, clock.now - timedelta(hours=6), clock.now)
+        assert ids(body) == [old.capture.id]
+        assert body["last_refreshed_datetime"] == body["end_date"] == "2026-03-03T09:00:00+0000"
+        status, refused = await get(client, SEARCH, auth, start_date=_z(clock.now - timedelta(hours=2)),
+                                    end_date=_z(clock.now))  # fmt: skip
+        assert status == 400
+        assert refused == {"name": "INVALID_REQUEST", "message": "Data for the given start date is not available.",
+                           "debug_id": refused["debug_id"], "details": [], "links": []}  # fmt: skip
+        status, order = await get(client, f"/v2/checkout/orders/{recent.id}", auth)
+        assert status == 200 and order["status"] == "COMPLETED"  # the Orders API does not lag
+        clock.now += timedelta(hours=2)
+        assert ids(await search(client, auth, clock.now - timedelta(hours=6), clock.now)) == [old.capture.id,
+                                                                                              recent.capture.id]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("America/Los_Angeles", "2026-03-02T04:00:00-0800"),
+        ("Asia/Kolkata", "2026-03-02T17:30:00+0530"),
+        ("Pacific/Chatham", "2026-03-03T01:45:00+1345"),
+    ],
+)
+async def test_dates_are_in_the_account_time_zone(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str], zone: str, shown: str
+) -> None:
+    order = emulator.add_order(created_at=T0)
+    emulator.set_timezone(zone)
+    body = await search(client, auth, T0, T0)
+    assert ids(body) == [order.capture.id]
+    assert body["transaction_details"][0]["transaction_info"]["transaction_initiation_date"] == shown
+    assert body["start_date"] == shown
+    _, fetched = await get(client, f"/v2/checkout/orders/{order.id}", auth)
+    assert fetched["create_time"] == "2026-03-02T12:00:00Z"
+
+
+async def test_transaction_search_must_be_enabled_for_the_app(clock: Clock) -> None:
+    emulator = PayPalEmulator(now=clock, transaction_search_enabled=False)
+    async with TestClient(TestServer(emulator.app())) as client:
+        creds = emulator.credentials()
+        token = await (await request_token(client, creds["client_id"], creds["client_secret"])).json()
+        assert "https://uri.paypal.com/services/reporting/search/read" not in token["scope"]
+        auth = {"Authorization": f"Bearer {token['access_token']}"}
+        status, body = await get(client, SEARCH, auth, start_date=_z(T0), end_date=_z(T0))
+    assert status == 403
+    assert body["name"] == "NOT_AUTHORIZED" and body["details"][0]["issue"] == "PERMISSION_DENIED"
+
+
+# --- faults --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "name"), [(503, "SERVICE_UNAVAILABLE"), (500, "INTERNAL_SERVER_ERROR"), (502, "BAD_GATEWAY")]
+)
+async def test_fail_next_answers_paypals_error_then_recovers(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str], status: int, name: str
+) -> None:
+    order = emulator.add_order(created_at=T0)
+    emulator.fail_next(status, times=2, retry_after=1.5)
+    creds = emulator.credentials()
+    assert (await request_token(client, creds["client_id"], creds["client_secret"])).status == 200  # exempt
+    for _ in range(2):
+        response = await client.get(f"/v2/checkout/orders/{order.id}", headers=auth)
+        assert response.status == status and response.headers["Retry-After"] == "1.5"
+        assert (await response.json())["name"] == name
+    assert (await get(client, f"/v2/checkout/orders/{order.id}", auth))[0] == 200
+
+
+async def test_throttle_next_is_429_rate_limit_reached(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    emulator.throttle_next()
+    emulator.throttle_next(retry_after=2)
+    response = await client.get(SEARCH, params={"start_date": _z(T0), "end_date": _z(T0)}, headers=auth)
+    assert response.status == 429 and "Retry-After" not in response.headers
+    body = await response.json()
+    assert body["name"] == "RATE_LIMIT_REACHED" and body["message"] == "Too many requests. Blocked due to rate limiting."
+    response = await client.get(SEARCH, params={"start_date": _z(T0), "end_date": _z(T0)}, headers=auth)
+    assert response.status == 429 and response.headers["Retry-After"] == "2"
+    await search(client, auth, T0, T0)
+
+
+async def test_faults_are_consumed_in_queue_order(client: Client, emulator: PayPalEmulator, auth: dict[str, str]) -> None:
+    emulator.fail_next(503)
+    emulator.throttle_next()
+    statuses = [(await client.get("/v2/checkout/orders/X", headers=auth)).status for _ in range(3)]
+    assert statuses == [503, 429, 404]
+
+
+async def test_garbage_next_is_a_200_that_is_not_json(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    emulator.garbage_next()
+    response = await client.get("/v2/checkout/orders/X", headers=auth)
+    assert response.status == 200
+    with pytest.raises(ValueError):
+        json.loads(await response.text())
+
+
+async def test_truncate_next_cuts_the_body_short(client: Client, emulator: PayPalEmulator, auth: dict[str, str]) -> None:
+    emulator.add_order(created_at=T0)
+    emulator.truncate_next()
+    response = await client.get(SEARCH, params={"start_date": _z(T0), "end_date": _z(T0)}, headers=auth)
+    with pytest.raises(aiohttp.ClientPayloadError):
+        await response.read()
+    assert (await search(client, auth, T0, T0))["total_items"] == 1
+
+
+async def test_delay_next_answers_late(client: Client, emulator: PayPalEmulator, auth: dict[str, str]) -> None:
+    emulator.delay_next(0.2)
+    started = time.monotonic()
+    status, _ = await get(client, "/v2/checkout/orders/X", auth)
+    assert time.monotonic() - started >= 0.2 and status == 404
+
+
+# --- PlatformDouble and the Python API -----------------------------------------------------------
+
+
+async def test_seeded_order_is_found_by_every_reference(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    assert isinstance(emulator, PlatformDouble)
+    seeded = emulator.seed_order(T0.replace(microsecond=250_000))
+    assert seeded.placed_at == T0 and seeded.currency == "USD"
+    order_ref, capture_ref = seeded.references
+    assert order_ref == seeded.order_id and capture_ref == seeded.order_number != seeded.order_id
+    _, order = await get(client, f"/v2/checkout/orders/{order_ref}", auth)
+    assert Decimal(order["purchase_units"][0]["amount"]["value"]) == seeded.total
+    assert datetime.fromisoformat(order["create_time"]) == seeded.placed_at
+    _, capture = await get(client, f"/v2/payments/captures/{capture_ref}", auth)
+    assert capture["supplementary_data"]["related_ids"]["order_id"] == seeded.order_id
+    assert ids(await search(client, auth, T0, T0, transaction_id=capture_ref)) == [capture_ref]
+
+
+async def test_wrong_credentials_are_refused_and_right_ones_accepted(client: Client, emulator: PayPalEmulator) -> None:
+    wrong, right = emulator.wrong_credentials(), emulator.credentials()
+    assert set(wrong) == set(right) == {"client_id", "client_secret"} and wrong != right
+    assert (await request_token(client, wrong["client_id"], wrong["client_secret"])).status == 401
+    assert (await request_token(client, right["client_id"], right["client_secret"])).status == 200
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"created_at": T0.replace(tzinfo=None)}, "timezone-aware"),
+        ({"created_at": T0, "status": "PAID"}, "unknown order status"),
+        ({"created_at": T0, "capture_status": "SETTLED"}, "unknown capture status"),
+        ({"created_at": T0, "status": "APPROVED", "refund": "1.00"}, "only a COMPLETED order"),
+        ({"created_at": T0, "total": "10.00", "refund": "10.01"}, "refund must be"),
+        ({"created_at": T0, "total": "9.00", "items": [{"name": "A", "price": "8.00"}]}, "does not match"),
+    ],
+)
+def test_add_order_refuses_inconsistent_orders(emulator: PayPalEmulator, kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        emulator.add_order(**kwargs)
+
+
+def test_custom_ids_must_be_unique(emulator: PayPalEmulator) -> None:
+    order = emulator.add_order(created_at=T0, order_id="5O190127TN364715T", capture_id="3C679366HH908993F")
+    assert (order.id, order.capture.id) == ("5O190127TN364715T", "3C679366HH908993F")
+    with pytest.raises(ValueError, match="already used"):
+        emulator.add_order(created_at=T0, order_id="3C679366HH908993F")
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+def test_demo_account_is_the_same_for_a_seed() -> None:
+    first, second = demo_account(T0, 7), demo_account(T0, 7)
+    assert [o.id for o in first._orders.values()] == [o.id for o in second._orders.values()]
+    assert [o.id for o in demo_account(T0, 8)._orders.values()] != [o.id for o in first._orders.values()]
+
+
+async def test_demo_store_has_recent_realistic_orders_behind_a_reporting_lag() -> None:
+    demo = demo_emulator()
+    assert (demo.platform_id, demo.store_name) == ("paypal", "Demo PayPal store")
+    assert set(demo.credentials) == {"client_id", "client_secret"}
+    async with TestClient(TestServer(demo.make_app(T0, 1))) as client:
+        token = await (await request_token(client, demo.credentials["client_id"], demo.credentials["client_secret"])).json()
+        auth = {"Authorization": f"Bearer {token['access_token']}"}
+        body = await search(client, auth, T0 - timedelta(days=7), T0 - DEMO_REPORTING_LAG,
+                            balance_affecting_records_only="N", fields="all")  # fmt: skip
+        assert body["last_refreshed_datetime"].endswith("-0800")  # the account is in Los Angeles
+        rows = [row["transaction_info"] for row in body["transaction_details"]]
+        codes = [row["transaction_event_code"] for row in rows]
+        assert {"T0006", "T1107", "T9800"} <= set(codes)
+        assert {row["transaction_status"] for row in rows} >= {"S", "P", "V"}
+        assert {row["transaction_amount"]["currency_code"] for row in rows} >= {"USD"}
+        status, _ = await get(client, SEARCH, auth, start_date=_z(T0 - timedelta(hours=1)), end_date=_z(T0))
+        assert status == 400  # the last hour is not in the reports yet
+    account = demo_account(T0, 1)
+    orders = list(account._orders.values())
+    recent = [o for o in orders if T0 - timedelta(hours=8) <= o.created_at <= T0]
+    assert 30 <= len(recent) <= 40 and len(orders) - len(recent) >= 3
+    assert {"COMPLETED", "PAYER_ACTION_REQUIRED", "APPROVED", "VOIDED"} <= {o.status for o in orders}
+    assert {"USD", "EUR", "JPY"} <= {o.currency for o in orders}
+    assert sum(o.capture is not None and o.capture.created_at > T0 - DEMO_REPORTING_LAG for o in orders) >= 5

@@ -1,0 +1,124 @@
+"""Two `order-import serve` processes on one PostgreSQL and one Redis: a subscriber on one sees every
+event caused by mutations on the other, exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+import asyncpg
+import pytest
+
+from plugins.shopify.emulator import ShopifyEmulator
+from tests.conftest import CONNECT_STORE
+from tests.databases import POSTGRES_SERVER, require_service
+from tests.graphql.queries import ACCEPT, IMPORT_ORDERS, PENDING, PENDING_EVENTS
+from tests.services.test_broadcast import REDIS_URL
+from tests.support import Server, serve_app
+
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    name = f"oi_processes_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@asynccontextmanager
+async def serve(env: dict[str, str]) -> AsyncIterator[str]:
+    port = _free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "server.cli", "serve", "--port", str(port),
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(300):
+                try:
+                    async with session.get(f"{url}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                if process.returncode is not None:
+                    raise AssertionError((await process.stderr.read()).decode())
+                await asyncio.sleep(0.05)
+        yield url
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGINT)
+        stderr = (await asyncio.wait_for(process.communicate(), 15))[1].decode()
+        assert "Traceback" not in stderr, stderr
+
+
+async def test_events_cross_processes_exactly_once():
+    await require_service("PostgreSQL", POSTGRES_SERVER)
+    await require_service("Redis", REDIS_URL)
+    shopify = ShopifyEmulator(shop_domain="multi.myshopify.com", access_token="shpat_multi", bucket_size=1e9, restore_rate=1e9)
+    now = datetime.now(UTC)
+    for minutes in (5, 15, 25):
+        shopify.add_order(created_at=now - timedelta(minutes=minutes))
+    async with postgres_database() as database, serve_app(shopify.app()) as shopify_url:
+        env = os.environ | {
+            "ORDER_IMPORT_DATABASE_URL": database,
+            "ORDER_IMPORT_SECRET_KEY": "multi-process-secret",
+            "ORDER_IMPORT_BROADCAST_URL": REDIS_URL,
+            "ORDER_IMPORT_ALLOW_LOCAL_API": "1",
+        }
+        token = subprocess.run(
+            [sys.executable, "-m", "server.cli", "token", "create", "--seller", "alice"],
+            env=env, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        async with serve(env) as first_url, serve(env) as second_url, aiohttp.ClientSession() as session:
+            first = Server(url=first_url, runtime=None, session=session)  # type: ignore[arg-type]
+            second = Server(url=second_url, runtime=None, session=session)  # type: ignore[arg-type]
+            connected = await second.execute(
+                CONNECT_STORE,
+                {
+                    "platform": "shopify",
+                    "name": "Multi",
+                    "credentials": {"shop_domain": "multi.myshopify.com", "access_token": "shpat_multi"},
+                    "apiBaseUrl": shopify_url,
+                },
+                token=token,
+            )
+            store = connected["connectStore"]["store"]["id"]
+            async with first.websocket(token) as ws:
+                await ws.acknowledged()
+                await ws.subscribe(PENDING_EVENTS)
+                await asyncio.sleep(0.2)  # the subscription is registered with Redis by then
+
+                job = (await second.execute(IMPORT_ORDERS, {"platform": "shopify", "store": store, "hours": 1}, token=token))
+                added = [(await ws.next())["pendingImports"] for _ in range(3)]
+                rows = (await second.execute(PENDING, {}, token=token))["pendingImports"]["edges"]
+                await second.execute(ACCEPT, {"id": rows[0]["node"]["id"]}, token=token)
+                removed = (await ws.next())["pendingImports"]
+                nothing_more = await ws.nothing_within(0.5)
+
+    assert job["importOrders"]["job"]["imported"] == 3
+    assert sorted(e["order"]["orderNumber"] for e in added) == ["#1001", "#1002", "#1003"]
+    assert {e["change"] for e in added} == {"ADDED"}
+    assert (removed["change"], removed["order"]["id"]) == ("REMOVED", rows[0]["node"]["id"])
+    assert nothing_more
