@@ -54,7 +54,7 @@ _MESSAGE_LIMIT = 200
 _HASH = r"(?P<hash>[a-z0-9]{1,40})"
 _STORE_HASH_FORMS = (
     re.compile(_HASH),
-    re.compile(rf"(?:(?:https?://)?api\.bigcommerce\.com)?/?stores/{_HASH}(?:/v[23])?/?"),
+    re.compile(rf"(?:(?:https?://)?api\.bigcommerce\.com/|/)?stores/{_HASH}(?:/v[23])?/?"),
     re.compile(rf"(?:https?://)?store-{_HASH}\.mybigcommerce\.com(?:/\S*)?"),
 )
 _ORDER_REFERENCE = re.compile(r"#?\s*0*(?P<id>[1-9][0-9]{0,17})")
@@ -107,17 +107,19 @@ class BigCommerceConnector(PlatformConnector):
         return map_order(order, await self._products(wanted))
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
-        """Page through the window oldest first, with each order's products.
+        """Page through the window by ascending id, with each order's products.
 
-        Pages are offsets into a list that can change while it is read. Sorted by
-        creation, orders placed meanwhile join its end and never shift the pages
-        already read; an order that moves across a page boundary anyway is
-        yielded once.
+        Pages are offsets into a list that can change while it is read, so the
+        sort must be total and put new orders last: ``id`` is unique and given
+        at creation, while ``date_created`` has one-second resolution and no
+        documented order among orders of the same second, which could swap
+        across a page boundary between two requests. An order pushed onto the
+        next page anyway (one inserted before it) is yielded once.
         """
         params = {
             "min_date_created": _rfc2822(start - _DATE_SLACK),
             "max_date_created": _rfc2822(end + _DATE_SLACK),
-            "sort": "date_created:asc",
+            "sort": "id:asc",
         }
         seen: set[str] = set()
         async with aclosing(self._pages("/orders", params)) as pages:
@@ -219,7 +221,13 @@ def _error_message(response: Response) -> str:
 
 
 def _quota_reset_wait(response: Response) -> float | None:
-    """Seconds until the store's quota refills, from ``X-Rate-Limit-Time-Reset-Ms``; ``None`` to back off."""
+    """Seconds until the store's quota refills, from a 429's ``X-Rate-Limit-Time-Reset-Ms``; ``None`` to back off.
+
+    BigCommerce sends the rate-limit headers on every answer: on a 5xx they say
+    nothing about when to retry.
+    """
+    if response.status != 429:
+        return None
     try:
         milliseconds = float(response.headers.get("X-Rate-Limit-Time-Reset-Ms", ""))
     except ValueError:

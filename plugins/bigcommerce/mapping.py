@@ -89,7 +89,10 @@ def map_order(order: Mapping[str, Any], products: Sequence[Any]) -> Order:
         placed_at=_time(order, "date_created"),
         total=_money(order, "total_inc_tax", currency, "order"),
         payment_status=payment_status(order),
-        buyer=Buyer(name=_join(billing.get("first_name"), billing.get("last_name")), email=_clean(billing.get("email"))),
+        buyer=Buyer(
+            name=_join(billing.get("first_name"), billing.get("last_name")),
+            email=_clean(billing.get("email")),
+        ),
         line_items=tuple(_line_item(_object(item, "products[]"), currency) for item in products),
         raw={**order, "products": list(products)},
     )

@@ -146,7 +146,9 @@ def _money(amount: Any, currency: Any, field: str) -> Money:
     try:
         return Money(value, currency)
     except ValueError as exc:
-        raise PlatformBadResponse(f"WooCommerce order field 'currency' is not an ISO 4217 code (for {field!r})") from exc
+        raise PlatformBadResponse(
+            f"WooCommerce order field 'currency' is not an ISO 4217 code (for {field!r})"
+        ) from exc
 
 
 def _decimal(value: Any, field: str) -> Decimal:

@@ -95,7 +95,9 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store) -> None:
         else:
             assert job.window_start is not None and job.window_end is not None
             overlap = timedelta(seconds=rt.settings.window_overlap_seconds)
-            pages = connector.orders_created(job.window_start - overlap, job.window_end + overlap)
+            # Nothing can have been created after now; some platforms refuse a bound in the future.
+            ask_until = min(job.window_end + overlap, datetime.now(UTC))
+            pages = connector.orders_created(job.window_start - overlap, ask_until)
             async for page in pages:
                 inside = [o for o in page if job.window_start <= o.placed_at <= job.window_end]
                 await _store_page(rt, job, store, inside, progress, restore=False)

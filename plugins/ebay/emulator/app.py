@@ -170,7 +170,9 @@ class EbayEmulator(PlatformDouble):
     def seed_order(self, placed_at: datetime) -> SeededOrder:
         title, sku, price, _ = self._rng.choice(fake.CATALOG)
         line = LineSpec(title=title, price=Decimal(price), sku=sku, shipping=Decimal("5.95"))
-        spec = OrderSpec(created_at=placed_at, lines=(line,), buyer=fake.random_buyer(self._rng), currency=self.currency)
+        spec = OrderSpec(
+            created_at=placed_at, lines=(line,), buyer=fake.random_buyer(self._rng), currency=self.currency
+        )
         order = self._add(spec)
         return SeededOrder(
             order_id=order.order_id,
@@ -291,21 +293,25 @@ class EbayEmulator(PlatformDouble):
         head |= {"limit": query.limit, "offset": query.offset}
         return _envelope(head, page, breakdown=breakdown)
 
-    def _page(self, query: ListQuery) -> tuple[int, Sequence[StoredOrder]]:
+    def _page(self, query: ListQuery) -> tuple[int, list[StoredOrder]]:
         """The number of matching orders and the requested page of them, in the listing's order."""
-        i, j = self._store.window(query.start, query.end)
-        if query.statuses is None and query.modified is None:
-            total, offset = j - i, i
-            matches: Sequence[StoredOrder] | None = None
+        if query.statuses is None and query.modified is None:  # the common case: two bisects and a slice
+            first, stop = self._store.window(query.start, query.end)
+            total = stop - first
+
+            def pick(lo: int, hi: int) -> list[StoredOrder]:
+                return self._store.between(first + lo, first + hi)
+
         else:
             matches = self._store.select(query.start, query.end, lambda order: _keeps(query, order))
-            total, offset = len(matches), 0
+            total = len(matches)
+
+            def pick(lo: int, hi: int) -> list[StoredOrder]:
+                return matches[lo:hi]
+
         if self.newest_first:
-            lo, hi = max(total - query.offset - query.limit, 0), max(total - query.offset, 0)
-        else:
-            lo, hi = min(query.offset, total), min(query.offset + query.limit, total)
-        page = self._store.between(offset + lo, offset + hi) if matches is None else matches[lo:hi]
-        return total, page[::-1] if self.newest_first else page
+            return total, pick(max(total - query.offset - query.limit, 0), max(total - query.offset, 0))[::-1]
+        return total, pick(min(query.offset, total), min(query.offset + query.limit, total))
 
     def _lookup(self, reference: str) -> StoredOrder | None:
         """The order ``reference`` names, if it is within the two years eBay serves."""
@@ -397,20 +403,29 @@ def demo_emulator() -> DemoEmulator:
 
 def demo_store(now: datetime, seed: int) -> EbayEmulator:
     """The demo seller's orders: 36 recent ones (a few in unusual states), 3 older, 2 unfinished checkouts."""
-    emulator = EbayEmulator(seller_username="demo_vintage_finds", seed=seed, **DEMO_CREDENTIALS)
+    emulator = EbayEmulator(
+        seller_username="demo_vintage_finds",
+        client_id=DEMO_CREDENTIALS["client_id"],
+        client_secret=DEMO_CREDENTIALS["client_secret"],
+        refresh_token=DEMO_CREDENTIALS["refresh_token"],
+        seed=seed,
+    )
     rng = random.Random(seed)
     for moment in fake.random_times(rng, 3, now - timedelta(days=6), now - timedelta(days=1)):
         emulator._add(replace(fake.random_spec(rng, moment), fulfillment_status="FULFILLED"))
-    specials: dict[int, dict[str, str]] = {  # recent-order index -> what is unusual about it
-        3: {"cancel_state": "CANCELED", "payment_status": "FULLY_REFUNDED"},
-        8: {"cancel_state": "IN_PROGRESS"},
-        12: {"payment_status": "PARTIALLY_REFUNDED", "fulfillment_status": "FULFILLED"},
-        17: {"payment_status": "PENDING"},
-        21: {"fulfillment_status": "IN_PROGRESS"},
-        27: {"fulfillment_status": "FULFILLED"},
+    specials = {  # recent-order index -> (payment status, fulfillment status, cancel state)
+        3: ("FULLY_REFUNDED", "NOT_STARTED", "CANCELED"),
+        8: ("PAID", "NOT_STARTED", "IN_PROGRESS"),
+        12: ("PARTIALLY_REFUNDED", "FULFILLED", "NONE_REQUESTED"),
+        17: ("PENDING", "NOT_STARTED", "NONE_REQUESTED"),
+        21: ("PAID", "IN_PROGRESS", "NONE_REQUESTED"),
+        27: ("PAID", "FULFILLED", "NONE_REQUESTED"),
     }
     unfinished = {14, 31}  # buyers who have not completed checkout: served by no endpoint
     for index, moment in enumerate(fake.random_times(rng, 38, now - timedelta(hours=8), now)):
-        spec = replace(fake.random_spec(rng, moment), **specials.get(index, {}))
+        spec = fake.random_spec(rng, moment)
+        if index in specials:
+            payment, fulfillment, cancel = specials[index]
+            spec = replace(spec, payment_status=payment, fulfillment_status=fulfillment, cancel_state=cancel)
         emulator._add(spec, visible=index not in unfinished)
     return emulator

@@ -28,9 +28,17 @@ DEFAULT_SCOPES = (SCOPE_ROOT, FULFILLMENT_SCOPE, FULFILLMENT_READONLY_SCOPE)
 TOKEN_PREFIX = "v^1.1#i^1#r^0#p^3#I^3#f^0#t^"
 
 _INVALID_CLIENT = (401, "invalid_client", "client authentication failed")
-_INVALID_GRANT = (400, "invalid_grant", "the provided authorization refresh token is invalid or was issued to another client")
+_INVALID_GRANT = (
+    400,
+    "invalid_grant",
+    "the provided authorization refresh token is invalid or was issued to another client",
+)
 _INVALID_REQUEST = (400, "invalid_request", "request is missing a required parameter or malformed.")
-_UNSUPPORTED_GRANT = (400, "unsupported_grant_type", "grant type in request is not supported by the authorization server")
+_UNSUPPORTED_GRANT = (
+    400,
+    "unsupported_grant_type",
+    "grant type in request is not supported by the authorization server",
+)
 _INVALID_SCOPE = (
     400,
     "invalid_scope",
@@ -56,6 +64,7 @@ class OAuthServer:
     lifetime: int = 7200
     requests: int = 0
     """Token requests received, refused ones included."""
+    revoked: bool = False
     _tokens: dict[str, _Token] = field(default_factory=dict)
 
     def grant(self, authorization: str | None, form: Mapping[str, str] | None) -> tuple[int, dict[str, Any]]:
@@ -69,7 +78,7 @@ class OAuthServer:
             return _oauth_error(_UNSUPPORTED_GRANT if form.get("grant_type") else _INVALID_REQUEST)
         if not form.get("refresh_token"):
             return _oauth_error(_INVALID_REQUEST)
-        if not _same(form["refresh_token"], self.refresh_token):
+        if self.revoked or not _same(form["refresh_token"], self.refresh_token):
             return _oauth_error(_INVALID_GRANT)
         requested = frozenset(form.get("scope", "").split()) or self.scopes
         if not requested <= self.scopes:
@@ -90,7 +99,7 @@ class OAuthServer:
 
     def revoke(self) -> None:
         """The seller withdrew consent: the refresh token and every access token stop working."""
-        self.refresh_token = secrets.token_hex(16)
+        self.revoked = True
         self._tokens.clear()
 
     def _client_ok(self, authorization: str | None) -> bool:
@@ -111,4 +120,3 @@ def _same(given: str, expected: str) -> bool:
 def _oauth_error(error: tuple[int, str, str]) -> tuple[int, dict[str, Any]]:
     status, code, description = error
     return status, {"error": code, "error_description": description}
-

@@ -109,9 +109,10 @@ class StoredOrder:
 
     def json(self, *, listing: bool, tax_breakdown: bool) -> str:
         """The order's JSON: ``listing`` empties ``cancelRequests`` as getOrders does."""
-        key = (listing, tax_breakdown)
+        key = (listing and bool(self.payload["cancelStatus"]["cancelRequests"]), tax_breakdown)
         if key not in self._json:
-            self._json[key] = json.dumps(self.document(listing=listing, tax_breakdown=tax_breakdown), separators=(",", ":"))
+            document = self.document(listing=key[0], tax_breakdown=tax_breakdown)
+            self._json[key] = json.dumps(document, separators=(",", ":"))
         return self._json[key]
 
     def document(self, *, listing: bool, tax_breakdown: bool) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def millis(moment: datetime) -> int:
 
 
 def from_millis(value: int) -> datetime:
-    return datetime.fromtimestamp(value / 1000, UTC)
+    return _EPOCH + timedelta(milliseconds=value)
 
 
 def timestamp(moment: datetime) -> str:
@@ -167,7 +168,7 @@ class OrderBuilder:
         record = spec.sales_record_reference or str(self._next_record)
         self._next_record += 1
         modified = max(created, min(created + spec.modified_after, self.now()))
-        lines = [self._line(line, spec, created) for line in spec.lines]
+        lines = [self._line(index, spec, created) for index in range(len(spec.lines))]
         payload = self._payload(spec, order_id, record, created, modified, lines)
         aliases = [spec.legacy_order_id] if spec.legacy_order_id else []
         if len(lines) == 1:  # an ItemID-TransactionID pair names a single-line order
@@ -197,12 +198,13 @@ class OrderBuilder:
             self._listings[line.title] = str(self._rng.randrange(110_000_000_000, 400_000_000_000))
         return self._listings[line.title]
 
-    def _line(self, line: LineSpec, spec: OrderSpec, created: datetime) -> dict[str, Any]:
+    def _line(self, index: int, spec: OrderSpec, created: datetime) -> dict[str, Any]:
+        line = spec.lines[index]
         self._next_line += self._rng.randrange(100, 50_000)
         cost = line.price * line.quantity
         status = spec.fulfillment_status
         if status == "IN_PROGRESS" and len(spec.lines) > 1:
-            status = "FULFILLED" if line is spec.lines[0] else "NOT_STARTED"
+            status = "FULFILLED" if index == 0 else "NOT_STARTED"
         item: dict[str, Any] = {"lineItemId": str(self._next_line), "legacyItemId": self._listing_id(line)}
         if line.variation:
             item["legacyVariationId"] = str(self._rng.randrange(400_000_000_000, 700_000_000_000))
@@ -223,13 +225,19 @@ class OrderBuilder:
         }
         if line.sales_tax:
             item["ebayCollectAndRemitTaxes"] = [
-                {"taxType": "STATE_SALES_TAX", "amount": amount(line.sales_tax, spec.currency), "collectionMethod": "NET"}
+                {
+                    "taxType": "STATE_SALES_TAX",
+                    "amount": amount(line.sales_tax, spec.currency),
+                    "collectionMethod": "NET",
+                }
             ]
         if line.variation:
             item["variationAspects"] = [{"name": name, "value": value} for name, value in line.variation]
         item["properties"] = {"buyerProtection": True}
-        if spec.payment_status in ("PARTIALLY_REFUNDED", "FULLY_REFUNDED") and line is spec.lines[0]:
-            refunded = cost if spec.payment_status == "FULLY_REFUNDED" else (cost / 2)
+        refunded = cost if spec.payment_status == "FULLY_REFUNDED" else Decimal(0)
+        if spec.payment_status == "PARTIALLY_REFUNDED" and index == 0:
+            refunded = cost / 2
+        if refunded:
             item["refunds"] = [
                 {"refundDate": timestamp(created + timedelta(days=1)), "amount": amount(refunded, spec.currency)}
             ]
@@ -320,7 +328,10 @@ class OrderBuilder:
         self, spec: OrderSpec, created: datetime, payout: Decimal, lines: list[dict[str, Any]]
     ) -> dict[str, Any]:
         currency = spec.currency
-        payment: dict[str, Any] = {"paymentMethod": "EBAY", "paymentReferenceId": f"{self._rng.randrange(420000, 421000)}_S"}
+        payment: dict[str, Any] = {
+            "paymentMethod": "EBAY",
+            "paymentReferenceId": f"{self._rng.randrange(420000, 421000)}_S",
+        }
         if spec.payment_status in ("PENDING", "FAILED"):
             payment |= {"amount": amount(payout, currency), "paymentStatus": spec.payment_status}
         else:
@@ -328,6 +339,8 @@ class OrderBuilder:
             payment |= {"paymentDate": timestamp(paid_at), "amount": amount(payout, currency), "paymentStatus": "PAID"}
         refunds = []
         refunded = sum((Decimal(r["amount"]["value"]) for line in lines for r in line.get("refunds", ())), Decimal(0))
+        if spec.payment_status == "FULLY_REFUNDED":
+            refunded = payout
         if refunded:
             refunded = min(refunded, payout)
             refunds.append(
@@ -380,7 +393,9 @@ def _delivery_window(created: datetime, *, ship_by: bool = True) -> dict[str, st
         "maxEstimatedDeliveryDate": timestamp(day + timedelta(days=5)),
     }
     if ship_by:
-        window["shipByDate"] = timestamp(created.replace(hour=23, minute=59, second=59, microsecond=0) + timedelta(days=1))
+        window["shipByDate"] = timestamp(
+            created.replace(hour=23, minute=59, second=59, microsecond=0) + timedelta(days=1)
+        )
     return window
 
 

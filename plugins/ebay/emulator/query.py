@@ -60,7 +60,9 @@ def parse_list_query(
         start, end = _range("creationdate", criteria["creationdate"], now)
         modified = None
     else:
-        modified = _range("lastmodifieddate", criteria["lastmodifieddate"], now) if "lastmodifieddate" in criteria else None
+        modified = (
+            _range("lastmodifieddate", criteria["lastmodifieddate"], now) if "lastmodifieddate" in criteria else None
+        )
         start, end = millis(now - (history if modified else DEFAULT_WINDOW)), millis(now)
     if start < millis(now - history):
         raise request_error(
@@ -141,4 +143,3 @@ def _offset(value: str | None) -> int:
     if not _NUMBER.fullmatch(value):
         raise request_error(31000, f"Invalid offset: {value}")
     return int(value)
-

@@ -9,7 +9,7 @@ not complete are held apart and served by no endpoint until revealed.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from .orders import StoredOrder
 
@@ -49,7 +49,7 @@ class OrderStore:
         keys = self._index_keys()
         return bisect_left(keys, (start, -1)), bisect_left(keys, (end + 1, -1))
 
-    def between(self, i: int, j: int) -> Sequence[StoredOrder]:
+    def between(self, i: int, j: int) -> list[StoredOrder]:
         """Orders at positions ``[i, j)``, oldest first."""
         self._index_keys()
         return self._sorted[i:j]

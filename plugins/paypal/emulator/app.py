@@ -81,7 +81,7 @@ class PayPalEmulator(PlatformDouble):
             lifetime=token_lifetime,
             search_enabled=transaction_search_enabled,
             now=now,
-            ids=self._ids,
+            ids=IdMaker(seed + 1),  # tokens draw from their own sequence: order ids do not depend on logins
         )
 
     @property
@@ -182,11 +182,13 @@ class PayPalEmulator(PlatformDouble):
         freight = quantize(Decimal(str(shipping)), currency)
         lines = _items(items, total, currency, freight)
         oid = self._ids.claim(order_id) if order_id else self._ids.transaction()
-        capture, refunds = None, ()
+        capture: Capture | None = None
+        refunds: tuple[Refund, ...] = ()
         if status == "COMPLETED":
             amount = order_total(lines, freight, currency)
-            capture, refunds = self._capture(amount, currency, created + captured_after, capture_status, capture_id,
-                                             refund, refunded_after)  # fmt: skip
+            capture, refunds = self._capture(
+                amount, currency, created + captured_after, capture_status, capture_id, refund, refunded_after
+            )
         elif capture_status or refund or capture_id:
             raise ValueError("only a COMPLETED order has a capture")
         order = PayPalOrder(
@@ -215,7 +217,9 @@ class PayPalEmulator(PlatformDouble):
     def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[PayPalOrder]:
         """``count`` realistic paid orders created in ``[start, end)``, oldest first."""
         rng = random.Random(seed)
-        return [self.add_order(created_at=t, **fake.random_order(rng)) for t in fake.random_times(rng, count, start, end)]
+        return [
+            self.add_order(created_at=t, **fake.random_order(rng)) for t in fake.random_times(rng, count, start, end)
+        ]
 
     def _capture(
         self,
@@ -269,13 +273,15 @@ class PayPalEmulator(PlatformDouble):
     ) -> web.StreamResponse:
         form = dict(await request.post()) if request.method == "POST" else {}
         headers = {k: (_REDACTED if k.lower() == "authorization" else v) for k, v in request.headers.items()}
-        self.requests.append({
-            "method": request.method,
-            "path": request.path,
-            "query": dict(request.query),
-            "headers": headers,
-            "form": {k: (_REDACTED if "secret" in k.lower() else str(v)) for k, v in form.items()},
-        })  # fmt: skip
+        self.requests.append(
+            {
+                "method": request.method,
+                "path": request.path,
+                "query": dict(request.query),
+                "headers": headers,
+                "form": {k: (_REDACTED if "secret" in k.lower() else str(v)) for k, v in form.items()},
+            }
+        )
         return await handler(request)
 
     async def _token(self, request: web.Request) -> web.Response:
@@ -316,8 +322,10 @@ class PayPalEmulator(PlatformDouble):
 
     def _search(self, request: web.Request) -> web.Response:
         if not self._tokens.search_enabled:
-            detail = {"issue": "PERMISSION_DENIED",
-                      "description": "You do not have permission to access or perform operations on this resource."}  # fmt: skip
+            detail = {
+                "issue": "PERMISSION_DENIED",
+                "description": "You do not have permission to access or perform operations on this resource.",
+            }
             return _json(403, rest_error(403, api="transaction-search/v1", details=[detail]))
         now = self.now()
         try:

@@ -23,6 +23,7 @@ DEMO_REPORTING_LAG = timedelta(hours=2, minutes=50)
 
 
 def demo_emulator() -> DemoEmulator:
+    """What ``order-import demo`` starts for PayPal (the account is ``demo_account``)."""
     return DemoEmulator(
         platform_id="paypal",
         store_name="Demo PayPal store",
@@ -58,14 +59,17 @@ def _special(index: int, spec: dict[str, Any], rng: random.Random) -> dict[str, 
     total = sum((i["price"] * i["quantity"] + i["tax"] * i["quantity"] for i in spec["items"]), spec["shipping"])
     specials: dict[int, dict[str, Any]] = {
         2: {"status": "PAYER_ACTION_REQUIRED"},
-        6: {"refund": total, "refunded_after": timedelta(minutes=rng.randrange(20, 90))},
+        5: {"refund": total, "refunded_after": timedelta(minutes=rng.randrange(20, 90))},
+        9: {"display_row": True},
         11: {"capture_status": "PENDING"},
         15: {"status": "APPROVED"},
         19: {"currency": "EUR", "invoice_id": f"INV-{rng.randrange(10_000, 99_999)}"},
-        23: {"display_row": True},
-        27: {"refund": (total / 2).quantize(Decimal("0.01")), "refunded_after": timedelta(minutes=15)},
+        24: {"refund": (total / 2).quantize(Decimal("0.01")), "refunded_after": timedelta(minutes=15)},
         30: {"status": "VOIDED"},
-        33: {"currency": "JPY", "items": [{"name": "Matcha Tin", "price": 2400, "quantity": 2, "sku": "MTCH-10"}],
-             "shipping": 600},  # fmt: skip
+        33: {
+            "currency": "JPY",
+            "items": [{"name": "Matcha Tin", "price": 2400, "quantity": 2, "sku": "MTCH-10"}],
+            "shipping": 600,
+        },
     }
     return specials.get(index, {})

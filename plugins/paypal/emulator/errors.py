@@ -9,12 +9,18 @@ from typing import Any
 
 STATUS_ERRORS: dict[int, tuple[str, str]] = {
     400: ("INVALID_REQUEST", "Request is not well-formed, syntactically incorrect, or violates schema."),
-    401: ("AUTHENTICATION_FAILURE", "Authentication failed due to invalid authentication credentials or a missing Authorization header."),  # noqa: E501
+    401: (
+        "AUTHENTICATION_FAILURE",
+        "Authentication failed due to invalid authentication credentials or a missing Authorization header.",
+    ),
     403: ("NOT_AUTHORIZED", "Authorization failed due to insufficient permissions."),
     404: ("RESOURCE_NOT_FOUND", "The specified resource does not exist."),
     409: ("RESOURCE_CONFLICT", "The server has detected a conflict while processing this request."),
     415: ("UNSUPPORTED_MEDIA_TYPE", "The server does not support the request payload's media type."),
-    422: ("UNPROCESSABLE_ENTITY", "The requested action could not be performed, semantically incorrect, or failed business validation."),  # noqa: E501
+    422: (
+        "UNPROCESSABLE_ENTITY",
+        "The requested action could not be performed, semantically incorrect, or failed business validation.",
+    ),
     429: ("RATE_LIMIT_REACHED", "Too many requests. Blocked due to rate limiting."),
     500: ("INTERNAL_SERVER_ERROR", "An internal server error occurred."),
     503: ("SERVICE_UNAVAILABLE", "Service Unavailable."),

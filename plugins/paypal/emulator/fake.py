@@ -11,10 +11,54 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-FIRST_NAMES = ("Amara", "Ben", "Chloé", "Diego", "Elif", "Farah", "Gustav", "Hana", "Ivan", "Jun", "Kavya", "Liam",
-               "Maya", "Noah", "Olu", "Priya", "Quinn", "Rosa", "Sami", "Tomás", "Uma", "Wen", "Yusuf", "Zoe")  # fmt: skip
-LAST_NAMES = ("Abara", "Berg", "Castillo", "Dubois", "Eriksen", "Fischer", "García", "Haddad", "Ito", "Jensen",
-              "Kowalski", "Li", "Moreau", "Nakamura", "Okafor", "Patel", "Rossi", "Schmidt", "Tanaka", "Walsh")  # fmt: skip
+FIRST_NAMES = (
+    "Amara",
+    "Ben",
+    "Chloé",
+    "Diego",
+    "Elif",
+    "Farah",
+    "Gustav",
+    "Hana",
+    "Ivan",
+    "Jun",
+    "Kavya",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olu",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tomás",
+    "Uma",
+    "Wen",
+    "Yusuf",
+    "Zoe",
+)
+LAST_NAMES = (
+    "Abara",
+    "Berg",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Li",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Walsh",
+)
 _DOMAINS = ("example.com", "example.net", "example.org")
 # (city, state, country, postal code)
 PLACES = (
@@ -54,11 +98,18 @@ def random_order(rng: random.Random) -> dict[str, Any]:
     given, surname = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     local = unicodedata.normalize("NFKD", f"{given}.{surname}").encode("ascii", "ignore").decode().lower()
     city, state, country, postal = rng.choice(PLACES)
-    items = []
+    items: list[dict[str, Any]] = []
     for name, sku, price in rng.sample(CATALOG, rng.choice((1, 1, 1, 2, 2, 3))):
         unit = Decimal(price)
-        items.append({"name": name, "price": unit, "quantity": rng.choice((1, 1, 1, 2, 3)), "sku": sku,
-                      "tax": (unit * _TAX_RATE).quantize(Decimal("0.01"))})  # fmt: skip
+        items.append(
+            {
+                "name": name,
+                "price": unit,
+                "quantity": rng.choice((1, 1, 1, 2, 3)),
+                "sku": sku,
+                "tax": (unit * _TAX_RATE).quantize(Decimal("0.01")),
+            }
+        )
     subtotal = sum((i["price"] * i["quantity"] for i in items), Decimal(0))
     return {
         "items": items,

@@ -23,6 +23,8 @@ class Fault:
 
 
 class FaultQueue:
+    """Faults in the order they were queued."""
+
     def __init__(self) -> None:
         self._queue: deque[Fault] = deque()
 
@@ -31,9 +33,6 @@ class FaultQueue:
 
     def take(self) -> Fault | None:
         return self._queue.popleft() if self._queue else None
-
-    def __len__(self) -> int:
-        return len(self._queue)
 
 
 async def send_truncated(request: web.Request, response: web.Response) -> web.StreamResponse:

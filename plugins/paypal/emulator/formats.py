@@ -23,7 +23,10 @@ def money(amount: Decimal, currency: str) -> dict[str, Any]:
     """PayPal's Money object: ``{"currency_code": "USD", "value": "100.00"}`` (value always a string).
 
     ``amount`` must already be at the currency's precision (see ``quantize``)."""
-    return {"currency_code": currency, "value": f"{amount:.0f}" if currency in ZERO_DECIMAL_CURRENCIES else f"{amount:.2f}"}
+    return {
+        "currency_code": currency,
+        "value": f"{amount:.0f}" if currency in ZERO_DECIMAL_CURRENCIES else f"{amount:.2f}",
+    }
 
 
 def zulu(moment: datetime) -> str:

@@ -94,7 +94,10 @@ def _capture(order: PayPalOrder, capture: Capture, origin: str) -> dict[str, Any
         body["invoice_id"] = order.invoice_id
     if order.custom_id:
         body["custom_id"] = order.custom_id
-    body["seller_protection"] = {"status": "ELIGIBLE", "dispute_categories": ["ITEM_NOT_RECEIVED", "UNAUTHORIZED_TRANSACTION"]}
+    body["seller_protection"] = {
+        "status": "ELIGIBLE",
+        "dispute_categories": ["ITEM_NOT_RECEIVED", "UNAUTHORIZED_TRANSACTION"],
+    }
     body["final_capture"] = True
     body["disbursement_mode"] = "INSTANT"
     body["seller_receivable_breakdown"] = {
@@ -161,8 +164,12 @@ def _order_links(order: PayPalOrder, origin: str) -> list[dict[str, str]]:
     href = f"{origin}/v2/checkout/orders/{order.id}"
     checkout = f"https://www.paypal.com/checkoutnow?token={order.id}"
     if order.status == "CREATED":
-        return [_link(href, "self"), _link(checkout, "approve"), _link(href, "update", "PATCH"),
-                _link(f"{href}/capture", "capture", "POST")]  # fmt: skip
+        return [
+            _link(href, "self"),
+            _link(checkout, "approve"),
+            _link(href, "update", "PATCH"),
+            _link(f"{href}/capture", "capture", "POST"),
+        ]
     if order.status == "PAYER_ACTION_REQUIRED":
         return [_link(checkout, "payer-action"), _link(href, "self")]
     if order.status == "APPROVED":

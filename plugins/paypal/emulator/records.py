@@ -24,7 +24,9 @@ def paypal_fee(gross: Decimal, currency: str) -> Decimal:
 
 def order_total(items: tuple[Item, ...], shipping: Decimal, currency: str) -> Decimal:
     """What the buyer pays: items, their tax, and shipping."""
-    return quantize(sum((i.unit_price * i.quantity + i.tax * i.quantity for i in items), Decimal(0)) + shipping, currency)
+    return quantize(
+        sum((i.unit_price * i.quantity + i.tax * i.quantity for i in items), Decimal(0)) + shipping, currency
+    )
 
 
 @dataclass(frozen=True, slots=True)

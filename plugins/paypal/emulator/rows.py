@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from .formats import money, report_time
-from .records import Buyer, Capture, PayPalOrder, Refund
+from .records import Buyer, PayPalOrder, Refund
 
 SECTIONS = (
     "transaction_info",
@@ -30,8 +30,14 @@ SECTIONS = (
 )
 """Every ``fields`` section, in the order PayPal lists them in a row."""
 
-_STATUS_CODES = {"COMPLETED": "S", "PARTIALLY_REFUNDED": "S", "PENDING": "P", "DECLINED": "D", "FAILED": "D",
-                 "REFUNDED": "V"}  # fmt: skip
+_STATUS_CODES = {
+    "COMPLETED": "S",
+    "PARTIALLY_REFUNDED": "S",
+    "PENDING": "P",
+    "DECLINED": "D",
+    "FAILED": "D",
+    "REFUNDED": "V",
+}
 
 Sections = dict[str, dict[str, Any]]
 
@@ -67,8 +73,15 @@ def order_rows(order: PayPalOrder, zone: tzinfo) -> list[Row]:
     status = _STATUS_CODES[capture.status]
     rows = [Row(at, capture.id, "T0006", status, order.currency, True, partial(_capture_sections, order, zone))]
     rows += [
-        Row(int(r.created_at.timestamp()), r.id, "T1107", "S", order.currency, True,
-            partial(_refund_sections, order, r, zone))  # fmt: skip
+        Row(
+            int(r.created_at.timestamp()),
+            r.id,
+            "T1107",
+            "S",
+            order.currency,
+            True,
+            partial(_refund_sections, order, r, zone),
+        )
         for r in order.refunds
     ]
     if order.display_row:
@@ -105,8 +118,13 @@ def _capture_sections(order: PayPalOrder, zone: tzinfo) -> Sections:
     shipping: dict[str, Any] = {}
     if order.buyer is not None:
         b = order.buyer
-        address = {"line1": b.line1, "city": b.city, "state": b.state, "country_code": b.country_code,
-                   "postal_code": b.postal_code}  # fmt: skip
+        address = {
+            "line1": b.line1,
+            "city": b.city,
+            "state": b.state,
+            "country_code": b.country_code,
+            "postal_code": b.postal_code,
+        }
         shipping = {"name": f"{b.given_name}, {b.surname}", "address": address}
     cart = {"item_details": [_item_detail(order, i) for i in range(len(order.items))]}
     return _sections(info, _payer_info(order.buyer), shipping, cart)
@@ -168,7 +186,11 @@ def _payer_info(buyer: Buyer | None) -> dict[str, Any]:
         "email_address": buyer.email,
         "address_status": "Y",
         "payer_status": "Y",
-        "payer_name": {"given_name": buyer.given_name, "surname": buyer.surname, "alternate_full_name": buyer.full_name},
+        "payer_name": {
+            "given_name": buyer.given_name,
+            "surname": buyer.surname,
+            "alternate_full_name": buyer.full_name,
+        },
         "country_code": buyer.country_code,
     }
 

@@ -68,15 +68,13 @@ def parse_request(query: Mapping[str, str], *, now: datetime) -> SearchRequest:
     start = _date(query, "start_date")
     end = _date(query, "end_date")
     if end < start:
-        raise SearchRefused(400, invalid_query("end_date", query["end_date"], "INVALID_PARAMETER_VALUE",
-                                               "End date should be greater than start date."))  # fmt: skip
+        raise _refused("end_date", query["end_date"], "End date should be greater than start date.")
     if end - start > MAX_RANGE:
-        raise SearchRefused(400, invalid_query("end_date", query["end_date"], "INVALID_PARAMETER_VALUE",
-                                               "Date range is greater than 31 days."))  # fmt: skip
+        raise _refused("end_date", query["end_date"], "Date range is greater than 31 days.")
     if start < now - HISTORY:
-        raise SearchRefused(400, invalid_query("start_date", query["start_date"], "INVALID_PARAMETER_VALUE",
-                                               "Start date is older than 3 years."))  # fmt: skip
+        raise _refused("start_date", query["start_date"], "Start date is older than 3 years.")
     requested = {f.strip() for f in query.get("fields", "transaction_info").split(",")}
+    # transaction_info is always there: it is what makes a row a transaction
     fields = SECTIONS if "all" in requested else tuple(f for f in SECTIONS if f in requested or f == SECTIONS[0])
     return SearchRequest(
         start=start,
@@ -147,10 +145,14 @@ def self_link(origin: str, query: Mapping[str, str], request: SearchRequest) -> 
 def _date(query: Mapping[str, str], name: str) -> datetime:
     value = query.get(name)
     if not value:
-        raise SearchRefused(400, invalid_query(name, None, "MISSING_REQUIRED_PARAMETER", "A required field is missing."))
+        raise _refused(name, None, "A required field is missing.", issue="MISSING_REQUIRED_PARAMETER")
     if not _DATE.match(value):
-        raise SearchRefused(400, invalid_query(name, value, "INVALID_PARAMETER_SYNTAX",
-                                               "The value of a field does not conform to the expected format."))  # fmt: skip
+        raise _refused(
+            name,
+            value,
+            "The value of a field does not conform to the expected format.",
+            issue="INVALID_PARAMETER_SYNTAX",
+        )
     return datetime.fromisoformat(value.upper())
 
 
@@ -159,6 +161,11 @@ def _integer(query: Mapping[str, str], name: str, default: int, low: int, high: 
     if value is None:
         return default
     if not value.isdigit() or not low <= int(value) <= high:
-        raise SearchRefused(400, invalid_query(name, value, "INVALID_PARAMETER_VALUE",
-                                               f"The value must be between {low} and {high}."))  # fmt: skip
+        raise _refused(name, value, f"The value must be between {low} and {high}.")
     return int(value)
+
+
+def _refused(
+    field: str, value: str | None, description: str, *, issue: str = "INVALID_PARAMETER_VALUE"
+) -> SearchRefused:
+    return SearchRefused(400, invalid_query(field, value, issue, description))

@@ -91,7 +91,8 @@ def random_times(rng: random.Random, count: int, start: datetime, end: datetime)
 
 
 def _digits(rng: random.Random, pattern: str) -> str:
-    return "".join(str(rng.randrange(10)) if c == "#" else c for c in pattern)
+    digits = iter(rng.choices("0123456789", k=pattern.count("#")))
+    return "".join(next(digits) if c == "#" else c for c in pattern)
 
 
 def _buyer(rng: random.Random) -> tuple[Address, TaxRate | None]:
@@ -123,7 +124,9 @@ def _line(rng: random.Random) -> LineSpec:
     return LineSpec(f"{name} - {label}", Decimal(price), quantity, f"{sku}-{value}", product_id, variation_id, ((key, value),))
 
 
-def random_spec(rng: random.Random, created_at: datetime, *, status: str | None = None) -> OrderSpec:
+def random_spec(
+    rng: random.Random, created_at: datetime, *, status: str | None = None, currency: str = "USD"
+) -> OrderSpec:
     """One plausible checkout order placed at ``created_at``; ``status`` defaults to a realistic mix."""
     billing, tax = _buyer(rng)
     lines = tuple(_line(rng) for _ in range(rng.choice((1, 1, 1, 2, 2, 3))))
@@ -135,6 +138,7 @@ def random_spec(rng: random.Random, created_at: datetime, *, status: str | None 
         created_at=created_at,
         lines=lines,
         status=chosen,
+        currency=currency,
         billing=billing,
         customer_id=0 if rng.random() < 0.35 else rng.randrange(2, 400),
         shipping=Decimal(0) if free else Decimal("10.00"),

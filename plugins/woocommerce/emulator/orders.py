@@ -144,7 +144,7 @@ def _epoch(moment: datetime) -> int:
 
 
 def _format(epoch: int, zone: tzinfo) -> str:
-    return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%dT%H:%M:%S")
+    return datetime.fromtimestamp(epoch, zone).isoformat()[:19]
 
 
 def render(order: StoredOrder, zone: tzinfo, origin: str) -> dict[str, Any]:
@@ -180,7 +180,7 @@ class OrderBuilder:
         return {"id": self._meta_id, "key": key, "value": value}
 
     def _token(self, length: int, alphabet: str = _ALNUM) -> str:
-        return "".join(self._rng.choice(alphabet) for _ in range(length))
+        return "".join(self._rng.choices(alphabet, k=length))
 
     def build(self, spec: OrderSpec, order_id: int, number: str) -> StoredOrder:
         rate = spec.tax.rate if spec.tax else Decimal(0)

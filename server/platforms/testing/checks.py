@@ -123,15 +123,13 @@ def seeded_problems(order: Order, seeded: SeededOrder) -> list[str]:
         problems.append(f"order_number {order.order_number!r}, expected {seeded.order_number!r}")
     if isinstance(order.total, Money) and (order.total.amount, order.total.currency) != (seeded.total, seeded.currency):
         problems.append(f"total {order.total.amount} {order.total.currency}, expected {seeded.total} {seeded.currency}")
-    if isinstance(order.placed_at, datetime) and order.placed_at.utcoffset() is not None:
-        if order.placed_at != seeded.placed_at:
-            problems.append(f"placed_at {order.placed_at.isoformat()}, expected {seeded.placed_at.isoformat()}")
+    aware = isinstance(order.placed_at, datetime) and order.placed_at.utcoffset() is not None
+    if aware and order.placed_at != seeded.placed_at:
+        problems.append(f"placed_at {order.placed_at.isoformat()}, expected {seeded.placed_at.isoformat()}")
     return problems
 
 
-def secret_values(
-    fields: Iterable[CredentialField], *credential_sets: Mapping[str, str]
-) -> dict[str, str]:
+def secret_values(fields: Iterable[CredentialField], *credential_sets: Mapping[str, str]) -> dict[str, str]:
     """``{value: field name}`` of every secret in the credential sets.
 
     A value is secret when its field is marked ``secret``, or when it differs

@@ -102,9 +102,7 @@ class Harness:
         credentials = dict(self.double.credentials() if credentials is None else credentials)
         state = self._states.setdefault(tuple(sorted(credentials.items())), ConnectorState())
         http = HttpClient(self.session, policy or self.policy)
-        kwargs = self._build_kwargs(
-            self.double, credentials=credentials, http=http, api_base_url=self.url, state=state
-        )
+        kwargs = self._build_kwargs(self.double, credentials=credentials, http=http, api_base_url=self.url, state=state)
         name = self.connector_class.__name__
         try:
             return self.connector_class(**kwargs)
@@ -155,11 +153,14 @@ class Harness:
             )
         if looping:
             raise AssertionError(
-                f"{call} yielded more than {max_pages} pages for at most {max_pages - 1} orders: is it paging in a loop?"
+                f"{call} yielded more than {max_pages} pages for the {len(self.seeded)} orders the double holds: "
+                "is it paging in a loop?"
             )
         for number, page in enumerate(pages, 1):
             if not isinstance(page, list):
-                raise AssertionError(f"{call} yielded a {type(page).__name__} as page {number}; pages must be lists of Order")
+                raise AssertionError(
+                    f"{call} yielded a {type(page).__name__} as page {number}; pages must be lists of Order"
+                )
             for position, order in enumerate(page, 1):
                 _check_order(call, order, f" (page {number}, item {position})")
         return pages
@@ -215,11 +216,12 @@ class Harness:
 def _check_order(call: str, order: Any, where: str) -> None:
     if not isinstance(order, Order):
         raise AssertionError(
-            f"{call} returned a {type(order).__name__}{where} instead of a server.platforms.Order: "
-            f"{repr(order)[:120]}"
+            f"{call} returned a {type(order).__name__}{where} instead of a server.platforms.Order: {repr(order)[:120]}"
         )
     if problems := order_problems(order):
-        raise AssertionError(f"{call} returned {describe(order)}{where}, which breaks the Order invariants: {summarize(problems)}")
+        raise AssertionError(
+            f"{call} returned {describe(order)}{where}, which breaks the Order invariants: {summarize(problems)}"
+        )
 
 
 @asynccontextmanager

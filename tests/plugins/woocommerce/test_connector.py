@@ -127,7 +127,10 @@ async def test_fetch_by_id_whose_number_is_the_same(store: Store, woo: WooCommer
 
     assert found is not None and (found.order_id, found.order_number) == ("727", "727")
     assert [c.path for c in store.calls] == ["/wp-json/wc/v3/orders/727"]
-    assert store.calls[0].kwargs["headers"]["Authorization"] == "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
+    assert (
+        store.calls[0].kwargs["headers"]["Authorization"]
+        == "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
+    )
     assert store.calls[0].query == {}
 
 
@@ -141,9 +144,7 @@ async def test_fetch_by_plugin_number_searches_and_keeps_the_exact_match(
     found = await woo.fetch_order(typed)
 
     assert found is not None and (found.order_id, found.order_number) == ("903", "WC-2024-0001")
-    assert store.queries() == [
-        {"search": typed.removeprefix("#"), "status": "any", "per_page": "100", "page": "1"}
-    ]
+    assert store.queries() == [{"search": typed.removeprefix("#"), "status": "any", "per_page": "100", "page": "1"}]
 
 
 async def test_fetch_by_number_that_is_another_orders_id_prefers_the_number(
@@ -248,15 +249,20 @@ WINDOW_QUERY = {
 }
 
 
-async def listed(woo: WooCommerceConnector, start: datetime = WINDOW_START, end: datetime = WINDOW_END) -> list[list[str]]:
+async def listed(
+    woo: WooCommerceConnector, start: datetime = WINDOW_START, end: datetime = WINDOW_END
+) -> list[list[str]]:
     return [[o.order_id for o in page] async for page in woo.orders_created(start, end)]
 
 
 async def test_window_listing_pages_through_every_order_once(store: Store, woo: WooCommerceConnector) -> None:
     first = [order(n, created=f"2024-05-01T11:{n % 60:02d}:00") for n in range(1, 101)]
     store.answer("orders", first, headers=page_headers(102, 2))
-    store.answer("orders", [order(101, created="2024-05-01T15:00:00"), order(102, created="2024-05-01T16:00:00")],
-                 headers=page_headers(102, 2))
+    store.answer(
+        "orders",
+        [order(101, created="2024-05-01T15:00:00"), order(102, created="2024-05-01T16:00:00")],
+        headers=page_headers(102, 2),
+    )
 
     pages = await listed(woo)
 
@@ -280,8 +286,11 @@ async def test_window_listing_rechecks_times_and_skips_drafts(store: Store, woo:
 
 
 async def test_inclusive_bounds_at_whole_seconds(store: Store, woo: WooCommerceConnector) -> None:
-    store.answer("orders", [order(1, created="2024-05-01T10:00:00"), order(2, created="2024-05-01T11:00:00")],
-                 headers=page_headers(2, 1))
+    store.answer(
+        "orders",
+        [order(1, created="2024-05-01T10:00:00"), order(2, created="2024-05-01T11:00:00")],
+        headers=page_headers(2, 1),
+    )
     start, end = datetime(2024, 5, 1, 10, tzinfo=UTC), datetime(2024, 5, 1, 11, tzinfo=UTC)
 
     assert await listed(woo, start, end) == [["1", "2"]]
@@ -484,11 +493,18 @@ async def test_server_error_then_success(store: Store, woo: WooCommerceConnector
     assert len(store.calls) == 2
 
 
-NO_ROUTE = {"code": "rest_no_route", "message": "No route was found matching the URL and request method", "data": {"status": 404}}
+NO_ROUTE = {
+    "code": "rest_no_route",
+    "message": "No route was found matching the URL and request method",
+    "data": {"status": 404},
+}
 ERROR_CASES = [
     pytest.param({"status": 502, "repeat": True}, PlatformUnavailable, "HTTP 502", id="5xx-forever"),
     pytest.param(
-        {"status": 401, "payload": {"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot view this resource."}},
+        {
+            "status": 401,
+            "payload": {"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot view this resource."},
+        },
         PlatformAuthError,
         "401.*query-string authentication",
         id="401",
@@ -506,7 +522,10 @@ ERROR_CASES = [
         id="400",
     ),
     pytest.param(
-        {"status": 301, "headers": {"Location": "https://www.shop.example.com/wp-json/wc/v3/orders/727?consumer_key=x"}},
+        {
+            "status": 301,
+            "headers": {"Location": "https://www.shop.example.com/wp-json/wc/v3/orders/727?consumer_key=x"},
+        },
         PlatformBadResponse,
         r"redirected to https://www\.shop\.example\.com/wp-json/wc/v3/orders/727 \(HTTP 301\)",
         id="redirect",

@@ -68,7 +68,11 @@ def test_webhook_body_is_the_rest_resource() -> None:
     """An ``order.created`` delivery is the REST order resource, sent as the raw JSON body."""
     body = json.dumps(sample("order.json")).encode()
     order = map_order(json.loads(body))
-    assert (order.order_id, order.total, order.placed_at) == ("727", usd("29.35"), datetime(2017, 3, 22, 19, 28, 2, tzinfo=UTC))
+    assert (order.order_id, order.total, order.placed_at) == (
+        "727",
+        usd("29.35"),
+        datetime(2017, 3, 22, 19, 28, 2, tzinfo=UTC),
+    )
 
 
 def _order(**changes: Any) -> dict[str, Any]:
