@@ -1,0 +1,65 @@
+"""An emulator of WooCommerce's REST API v3 orders endpoints, built from WooCommerce's documentation and code.
+
+``GET /wp-json/wc/v3/orders/{id}`` and ``GET /wp-json/wc/v3/orders`` (a bare JSON
+array with ``X-WP-Total``, ``X-WP-TotalPages`` and a ``Link`` header whose
+``prev``/``next`` URLs are built the way ``add_query_arg`` builds them). The
+site URL is whatever origin the request reached (the product's ``apiBaseUrl``).
+
+Authentication is ``WC_REST_Authentication``'s: with ``tls`` (the site "is
+HTTPS", e.g. behind a TLS-terminating proxy) the key pair is accepted as HTTP
+Basic or as ``consumer_key``/``consumer_secret`` query parameters; on every
+scheme one-legged OAuth 1.0a (HMAC-SHA1/SHA256, 15-minute timestamps, nonces
+never reused) in the query or an ``Authorization: OAuth`` header.
+``strip_authorization_header`` plays a host that drops that header. Failures
+answer 401 ``woocommerce_rest_authentication_error`` (or ``..._missing_parameter``);
+a request without usable credentials is anonymous and gets 401
+``woocommerce_rest_cannot_view``.
+
+Listing follows ``WC_REST_Orders_Controller``: ``page``, ``per_page`` (1-100,
+default 10), ``offset``, ``order`` (default desc), ``orderby`` (default date),
+``status`` (default ``any``: all but trash, and with ``drafts_in_any`` the block
+checkout's ``checkout-draft`` orders too), ``search`` (an id, or text in the
+addresses, email, phone, item names, and a numbering plugin's number when
+``number_searchable``), ``include``/``exclude``, ``after``/``before`` (exclusive)
+with ``dates_are_gmt`` as ``WP_Date_Query`` reads them (see ``dates``). Bad
+parameters answer 400 ``rest_invalid_param``; an unknown id 404
+``woocommerce_rest_shop_order_invalid_id``. Core WooCommerce has no rate limit.
+
+Python API for tests::
+
+    emulator = WooCommerceEmulator(
+        site_url="https://shop.example.com", consumer_key="ck_...", consumer_secret="cs_...",
+        currency="USD", timezone="UTC",        # the site's time zone; set_timezone() changes it
+        tls=False,                             # True: accept Basic and query keys (HTTPS site)
+        strip_authorization_header=False,      # True: the host drops the Authorization header
+        number_format=None,                    # e.g. "WC-{year}-{seq:04d}": a sequential-numbering plugin
+        number_searchable=True,                # whether that plugin's numbers match ?search=
+        drafts_in_any=True,                    # checkout-draft listed under status=any (WooCommerce < 2026)
+        now=lambda: datetime.now(UTC),         # OAuth timestamp checks
+        first_id=1000, seed=0,                 # post ids start here and skip like WordPress's
+    )
+    app = emulator.app()
+    order = emulator.add_order(created_at=..., status="processing", total="42.50", number=None,
+                               line_items=[{"name": "Beanie", "price": "18.00", "quantity": 2}],
+                               billing={"first_name": "Ada", "email": "ada@example.com"},
+                               currency="EUR", shipping="10.00", refunded="0", paid=None)
+    emulator.add_spec(OrderSpec(...))          # every field of an order under control
+    emulator.add_random_orders(10_000, start=..., end=..., seed=0)
+    emulator.seed_order(placed_at)             # PlatformDouble: a paid order and every reference to it
+
+    # faults, queued in call order, one consumed by each request:
+    emulator.fail_next(503, times=1, retry_after=None)  # wp_die JSON (503: maintenance mode)
+    emulator.throttle_next(times=1, retry_after=1)      # 429 + Retry-After from the host's WAF
+    emulator.garbage_next()                             # 200, PHP notices ahead of the JSON
+    emulator.truncate_next()                            # half the body, then the connection closed
+    emulator.delay_next(1.5)                            # answer normally after 1.5 s
+    emulator.requests                                   # method, path, query, headers; secrets redacted
+
+``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
+"""
+
+from .app import WooCommerceEmulator
+from .demo import demo_emulator
+from .orders import Address, LineSpec, OrderSpec, TaxRate
+
+__all__ = ["Address", "LineSpec", "OrderSpec", "TaxRate", "WooCommerceEmulator", "demo_emulator"]

@@ -1,0 +1,342 @@
+"""The emulator: routing, WordPress's REST answers, fault injection and the Python API for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import re
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from server.platforms.testing import PlatformDouble, SeededOrder
+
+from . import fake
+from .auth import ApiKey, AuthRequest, Authenticator
+from .dates import bound_epoch
+from .errors import WPError, no_route
+from .orders import Address, LineSpec, OrderBuilder, OrderSpec, StoredOrder, render
+from .params import ORDER_STATUSES, ListQuery, parse_list_query
+from .php import QueryValue, build_query, parse_query, urlencode
+from .response import SECRET_HEADERS, SECRET_PARAMS, dumps, garbage, json_response, maintenance, throttled, truncated
+from .store import OrderStore, View
+
+__all__ = ["WooCommerceEmulator"]
+
+_ORDERS = re.compile(r"/wc/v3/orders", re.IGNORECASE)
+_ORDER = re.compile(r"/wc/v3/orders/(\d+)", re.IGNORECASE)
+_NOT_FOUND = "<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Oops! That page can’t be found.</h1></body></html>"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
+    status: int = 0
+    seconds: float | None = None
+
+
+class WooCommerceEmulator(PlatformDouble):
+    """One WooCommerce site's REST API v3 orders endpoints; see the package docstring."""
+
+    page_size = 100
+
+    def __init__(
+        self,
+        *,
+        site_url: str = "https://shop.example.com",
+        consumer_key: str = "ck_0b5f2e3c7a9d41e68f2c5b7a9e1d3f5a7c9e1b3d",
+        consumer_secret: str = "cs_4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f",
+        currency: str = "USD",
+        timezone: str = "UTC",
+        tls: bool = False,
+        strip_authorization_header: bool = False,
+        number_format: str | None = None,
+        number_searchable: bool = True,
+        drafts_in_any: bool = True,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        first_id: int = 1000,
+        seed: int = 0,
+    ) -> None:
+        self.site_url = site_url.rstrip("/")
+        self.currency = currency
+        self.tls = tls
+        self.strip_authorization_header = strip_authorization_header
+        self.number_format = number_format
+        self.number_searchable = number_searchable
+        self.drafts_in_any = drafts_in_any
+        self.now = now
+        self.requests: list[dict[str, Any]] = []
+        self._key = ApiKey(consumer_key, consumer_secret)
+        self._auth = Authenticator(self._key, tls=tls, now=now)
+        self._zone = ZoneInfo(timezone)
+        self._store = OrderStore()
+        self._ids = random.Random(seed)
+        self._last_id = first_id - 1
+        self._sequence = 0
+        self._builder = OrderBuilder(self._next_post_id, seed)
+        self._rng = random.Random(seed)
+        self._faults: deque[_Fault] = deque()
+        self._encoded: dict[str, dict[int, bytes]] = {}
+
+    # --- PlatformDouble ----------------------------------------------------------------------
+
+    def credentials(self) -> Mapping[str, str]:
+        return {"site_url": self.site_url, "consumer_key": self._key.consumer_key, "consumer_secret": self._key.consumer_secret}
+
+    def wrong_credentials(self) -> Mapping[str, str]:
+        secret = self._key.consumer_secret
+        wrong = secret[:-4] + ("0000" if not secret.endswith("0000") else "1111")
+        return {**self.credentials(), "consumer_secret": wrong}
+
+    def seed_order(self, placed_at: datetime) -> SeededOrder:
+        spec = fake.random_spec(self._rng, placed_at, status="processing", currency=self.currency)
+        order = self._add(spec)
+        forms = [order.number, f"#{order.number}"] if self._number_findable(order) else []
+        references = tuple(dict.fromkeys([*forms, str(order.id)]))
+        return SeededOrder(
+            order_id=str(order.id),
+            order_number=order.number,
+            references=references,
+            placed_at=datetime.fromtimestamp(order.created, UTC),
+            total=order.total,
+            currency=order.currency,
+        )
+
+    def set_timezone(self, name: str) -> None:
+        """The site's time zone setting (IANA): ``date_*`` fields and naive date filters follow it."""
+        self._zone = ZoneInfo(name)
+        self._encoded.clear()
+
+    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
+        """Answer with ``status`` and WordPress's ``wp_die`` JSON (503: maintenance mode), nothing run."""
+        self._faults.extend([_Fault("fail", status=status, seconds=retry_after)] * times)
+
+    def throttle_next(self, times: int = 1, *, retry_after: float = 1) -> None:
+        """Answer 429 with ``Retry-After``, as a host or WAF in front of WordPress does (core has no limit)."""
+        self._faults.extend([_Fault("throttle", seconds=retry_after)] * times)
+
+    def garbage_next(self, times: int = 1) -> None:
+        """Answer 200 with PHP notices printed before the JSON, a classic WordPress breakage."""
+        self._faults.extend([_Fault("garbage")] * times)
+
+    def truncate_next(self, times: int = 1) -> None:
+        """Send half of the answer with a Content-Length for all of it, then close the connection."""
+        self._faults.extend([_Fault("truncate")] * times)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """Wait ``seconds``, then answer normally."""
+        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
+
+    # --- orders ------------------------------------------------------------------------------
+
+    def add_order(
+        self,
+        *,
+        created_at: datetime,
+        status: str = "processing",
+        total: Decimal | str | None = None,
+        line_items: Sequence[Mapping[str, Any]] | None = None,
+        currency: str | None = None,
+        number: str | None = None,
+        billing: Mapping[str, str] | None = None,
+        customer_id: int = 0,
+        payment_method: tuple[str, str] = ("stripe", "Credit Card (Stripe)"),
+        paid: bool | None = None,
+        shipping: Decimal | str = "0",
+        refunded: Decimal | str = "0",
+        created_via: str | None = None,
+    ) -> dict[str, Any]:
+        """Add one order and return it as the API serves it (links under ``site_url``).
+
+        ``line_items`` are dicts with ``name``, ``price`` and optionally ``quantity``,
+        ``sku``, ``product_id``, ``variation_id``; without them one line costs ``total``
+        (default 25.00). ``status`` is any order status, ``checkout-draft`` or ``trash``.
+        """
+        if status not in (*ORDER_STATUSES, "trash"):
+            raise ValueError(f"unknown order status {status!r}")
+        draft = status == "checkout-draft"
+        lines = tuple(
+            LineSpec(
+                name=item["name"],
+                price=Decimal(str(item["price"])),
+                quantity=int(item.get("quantity", 1)),
+                sku=item.get("sku", ""),
+                product_id=int(item.get("product_id", 0)),
+                variation_id=int(item.get("variation_id", 0)),
+            )
+            for item in line_items or [{"name": "Store item", "price": total if total is not None else "25.00"}]
+        )
+        default_buyer = {} if draft else {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
+        spec = OrderSpec(
+            created_at=created_at,
+            lines=lines,
+            status=status,
+            currency=currency or self.currency,
+            billing=Address(**(default_buyer if billing is None else billing)),
+            customer_id=customer_id,
+            shipping=Decimal(str(shipping)),
+            shipping_method=None if not Decimal(str(shipping)) else ("Flat rate", "flat_rate:1"),
+            payment=("", "") if draft else payment_method,
+            paid=paid,
+            refunded=Decimal(str(refunded)),
+            number=number,
+            created_via=created_via or ("store-api" if draft else "checkout"),
+        )
+        return self.add_spec(spec)
+
+    def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[int]:
+        """Add ``count`` realistic orders created in ``[start, end)``; return their ids, oldest first."""
+        rng = random.Random(seed)
+        times = fake.random_times(rng, count, start, end)
+        return [self._add(fake.random_spec(rng, t, currency=self.currency)).id for t in times]
+
+    def _add(self, spec: OrderSpec) -> StoredOrder:
+        order_id = self._next_post_id()
+        self._sequence += 1
+        number = spec.number or self._number(order_id, spec.created_at)
+        order = self._builder.build(spec, order_id, number)
+        self._store.add(order)
+        return order
+
+    def add_spec(self, spec: OrderSpec) -> dict[str, Any]:
+        """Add an order from a full ``OrderSpec`` (every field under the test's control); return it as served."""
+        return render(self._add(spec), self._zone, self.site_url)
+
+    def _next_post_id(self) -> int:
+        """WordPress post ids are shared with products, pages and refunds, so order ids have gaps."""
+        self._last_id += self._ids.choice((1, 1, 1, 2, 3, 7))
+        return self._last_id
+
+    def _number(self, order_id: int, created_at: datetime) -> str:
+        if self.number_format is None:
+            return str(order_id)
+        return self.number_format.format(seq=self._sequence, id=order_id, year=created_at.year)
+
+    def _number_findable(self, order: StoredOrder) -> bool:
+        return order.number == str(order.id) or self.number_searchable
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._record, self._inject])
+        app.router.add_route("*", "/{tail:.*}", self._serve)
+        return app
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        query = {k: ("[redacted]" if k in SECRET_PARAMS else v) for k, v in request.query.items()}
+        headers = {k: ("[redacted]" if k.lower() in SECRET_HEADERS else v) for k, v in request.headers.items()}
+        self.requests.append({"method": request.method, "path": request.path, "query": query, "headers": headers})
+        return await handler(request)
+
+    @web.middleware
+    async def _inject(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        fault = self._faults.popleft() if self._faults else None
+        if fault is None:
+            return await handler(request)
+        if fault.kind == "fail":
+            return maintenance(fault.status, fault.seconds)
+        if fault.kind == "throttle":
+            return throttled(fault.seconds or 1)
+        if fault.kind == "delay":
+            await asyncio.sleep(fault.seconds or 0)
+            return await handler(request)
+        response = await handler(request)
+        assert isinstance(response, web.Response) and isinstance(response.body, bytes)
+        return garbage(response.body) if fault.kind == "garbage" else await truncated(request, response)
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
+        if request.path != "/wp-json" and not request.path.startswith("/wp-json/"):
+            return web.Response(status=404, text=_NOT_FOUND, content_type="text/html")
+        origin = f"{request.scheme}://{request.host}"
+        query = parse_query(request.rel_url.raw_query_string)
+        authorization = "" if self.strip_authorization_header else request.headers.get("Authorization", "")
+        route = request.path[len("/wp-json") :].rstrip("/")
+        try:
+            user = self._auth.authenticate(
+                AuthRequest(request.method, f"{origin}{request.rel_url.raw_path}", query, authorization)
+            )
+            if request.method not in ("GET", "HEAD"):
+                raise no_route()
+            if _ORDERS.fullmatch(route):
+                return self._list(query, user, origin)
+            if match := _ORDER.fullmatch(route):
+                return self._get(int(match[1]), user, origin)
+            raise no_route()
+        except WPError as error:
+            return json_response(error.body(), origin, status=error.status)
+
+    def _get(self, order_id: int, user: bool, origin: str) -> web.Response:
+        if not user:
+            raise WPError(401, "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource.")
+        order = self._store.get(order_id)
+        if order is None:
+            raise WPError(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
+        return json_response(self._encode(order, origin), origin)
+
+    def _list(self, query: dict[str, QueryValue], user: bool, origin: str) -> web.Response:
+        params = parse_list_query(query)
+        if not user:
+            raise WPError(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+        orders = self._store.select(self._view(params))
+        start = params.offset or (params.page - 1) * params.per_page
+        page = orders[start : start + params.per_page]
+        pages = math.ceil(len(orders) / params.per_page)
+        links = []
+        if params.page > 1:
+            links.append(f'<{_page_link(origin, query, min(params.page - 1, pages))}>; rel="prev"')
+        if pages > params.page:
+            links.append(f'<{_page_link(origin, query, params.page + 1)}>; rel="next"')
+        body = b"[" + b",".join(self._encode(order, origin) for order in page) + b"]"
+        headers = {"X-WP-Total": str(len(orders)), "X-WP-TotalPages": str(pages)}
+        if links:
+            headers["Link"] = ", ".join(links)
+        return json_response(body, origin, headers=headers)
+
+    def _view(self, params: ListQuery) -> View:
+        def epoch(bound: Any) -> int | None:
+            return None if bound is None else bound_epoch(bound, gmt_column=params.dates_are_gmt, site_zone=self._zone)
+
+        hidden = {"trash"} if self.drafts_in_any else {"trash", "checkout-draft"}
+        return View(
+            statuses=frozenset() if "any" in params.statuses else frozenset(params.statuses),
+            hidden=frozenset(hidden),
+            search=params.search,
+            include=params.include,
+            exclude=params.exclude,
+            after=epoch(params.after),
+            before=epoch(params.before),
+            orderby=params.orderby,
+            descending=params.order == "desc",
+            number_searchable=self.number_searchable,
+        )
+
+    def _encode(self, order: StoredOrder, origin: str) -> bytes:
+        cache = self._encoded.setdefault(origin, {})
+        encoded = cache.get(order.id)
+        if encoded is None:
+            encoded = cache[order.id] = dumps(render(order, self._zone, origin))
+        return encoded
+
+
+def _page_link(origin: str, query: dict[str, QueryValue], page: int) -> str:
+    """``add_query_arg('page', n, add_query_arg($request->get_query_params(), rest_url(...)))``.
+
+    The first call joins the decoded values unencoded; the second parses that
+    string again (a ``+`` in a value becomes a space) and encodes every value.
+    """
+    reparsed = parse_query(build_query(query))
+    encoded: dict[str, QueryValue] = {
+        key: [urlencode(item) for item in value] if isinstance(value, list) else urlencode(value)
+        for key, value in reparsed.items()
+    }
+    encoded["page"] = str(page)
+    return f"{origin}/wp-json/wc/v3/orders?{build_query(encoded)}"
