@@ -116,9 +116,6 @@ class OrderStore:
         self._index: list[tuple[int, int]] = []
         self._views: OrderedDict[tuple[OrderFilter, str, bool], list[StoredOrder]] = OrderedDict()
 
-    def __len__(self) -> int:
-        return len(self._by_id)
-
     def add(self, order: StoredOrder) -> None:
         if order.id in self._by_id:
             raise ValueError(f"order {order.id} already exists")
