@@ -41,6 +41,7 @@ Python API for tests::
         currency=None, display_currency=None, exchange_rate="1",
         is_deleted=False, order_id=None, external_order_id=None,
     )                                          # -> the order as served (order["id"] counts up from 100)
+    emulator.add_spec(OrderSpec(...))         # an order exactly as specified (Buyer, LineSpec, currencies...)
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.archive_order(order["id"]); emulator.set_status(order["id"], 4)
     emulator.seed_order(placed_at)             # PlatformDouble: a paid order and what it must map to
@@ -56,7 +57,8 @@ Python API for tests::
 ``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
 """
 
-from .app import BigCommerceEmulator, demo_emulator
-from .orders import Buyer
+from .app import BigCommerceEmulator
+from .demo import demo_emulator
+from .orders import Buyer, LineSpec, OrderSpec
 
-__all__ = ["BigCommerceEmulator", "Buyer", "demo_emulator"]
+__all__ = ["BigCommerceEmulator", "Buyer", "LineSpec", "OrderSpec", "demo_emulator"]

@@ -9,8 +9,8 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
@@ -18,12 +18,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from server.platforms import DemoEmulator
 from server.platforms.testing import PlatformDouble, SeededOrder
 
 from . import fake
 from .formats import NOT_FOUND, STATUS_DESCRIPTIONS, STATUSES, error_body, rfc2822
-from .orders import Buyer, LineSpec, OrderSpec, build_order, build_products, consignments
+from .orders import PAYMENT_STATUS, Buyer, LineSpec, OrderSpec, build_order, build_products, consignments
 from .params import MAX_LIMIT, BadParameter, read_filter, read_page, read_sort
 from .ratelimit import RequestQuota
 from .store import OrderStore, StoredOrder
@@ -166,29 +165,40 @@ class BigCommerceEmulator(PlatformDouble):
             order_source=order_source,
             customer_message=customer_message,
         )
-        return self._add(spec).payload
+        return self.add_spec(spec)
+
+    def add_spec(self, spec: OrderSpec) -> dict[str, Any]:
+        """Add the order ``spec`` describes, as it is (``add_order`` fills one in from the store's defaults)."""
+        order_id = spec.order_id or max(self._store.max_id() + 1, _FIRST_ORDER_ID)
+        products = build_products(spec, order_id, self._next_product_id)
+        payload = build_order(spec, order_id, self.store_hash, products)
+        created = int(spec.created_at.replace(microsecond=0).timestamp())
+        stored = StoredOrder(payload, products, created, created + int(spec.modified_after.total_seconds()))
+        self._store.add(stored)
+        self._next_product_id += len(products)
+        return payload
 
     def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[dict[str, Any]]:
         """Add ``count`` realistic orders created in ``[start, end)``, ids ascending with creation time."""
         rng = random.Random(seed)
-        times = fake.random_times(rng, count, start, end)
-        return [self._add(self._in_store_currency(fake.random_spec(rng, t, as_of=end))).payload for t in times]
-
-    def _in_store_currency(self, spec: OrderSpec) -> OrderSpec:
-        return replace(
-            spec, currency=self.currency, store_currency=self.currency, display_currency=self.display_currency
-        )
+        return [
+            self.add_spec(
+                fake.random_spec(rng, t, as_of=end, currency=self.currency, display_currency=self.display_currency)
+            )
+            for t in fake.random_times(rng, count, start, end)
+        ]
 
     def archive_order(self, order_id: int) -> None:
         """Archive an order (``DELETE /v2/orders/{id}``): it leaves the default listing, ``is_deleted`` true."""
         self._update(order_id, is_deleted=True)
 
     def set_status(self, order_id: int, status_id: int) -> None:
-        """Move an order to another status (name, ``custom_status`` and ``date_modified`` follow)."""
+        """Move an order to another status (name, ``custom_status``, ``payment_status`` and ``date_modified`` follow)."""
         if status_id not in STATUSES:
             raise ValueError(f"unknown status_id {status_id}")
         name = STATUSES[status_id][0]
-        self._update(order_id, status_id=status_id, status=name, custom_status=name)
+        payment = PAYMENT_STATUS[status_id]
+        self._update(order_id, status_id=status_id, status=name, custom_status=name, payment_status=payment)
 
     def _update(self, order_id: int, **fields: Any) -> None:
         order = self._store.get(order_id)
@@ -199,16 +209,6 @@ class BigCommerceEmulator(PlatformDouble):
         order.payload["date_modified"] = rfc2822(modified)
         order.modified = int(modified.timestamp())
         self._store.changed(order)
-
-    def _add(self, spec: OrderSpec) -> StoredOrder:
-        order_id = spec.order_id or max(self._store.max_id() + 1, _FIRST_ORDER_ID)
-        products = build_products(spec, order_id, self._next_product_id)
-        payload = build_order(spec, order_id, self.store_hash, products)
-        created = int(spec.created_at.replace(microsecond=0).timestamp())
-        stored = StoredOrder(payload, products, created, created + int(spec.modified_after.total_seconds()))
-        self._store.add(stored)
-        self._next_product_id += len(products)
-        return stored
 
     # --- fault injection: each fault is consumed by one API request, in the order queued --------
 
@@ -366,45 +366,3 @@ def _line(item: Mapping[str, Any]) -> LineSpec:
         brand=item.get("brand", ""),
         options=tuple(item.get("options", ())),
     )
-
-
-DEMO_STORE_HASH = "demo4bc7x2"
-DEMO_TOKEN = "demo_bc_token_7f3a9c2e51d84b06a1e9c3f2d7b8a405"
-DEMO_CLIENT_ID = "demo_bc_client_4d2e8f1a9b3c"
-
-
-def demo_emulator() -> DemoEmulator:
-    """The BigCommerce store ``order-import demo`` starts: ~40 orders over the 8 hours before ``now``."""
-    credentials = {"store_hash": DEMO_STORE_HASH, "access_token": DEMO_TOKEN, "client_id": DEMO_CLIENT_ID}
-    return DemoEmulator(
-        platform_id="bigcommerce",
-        store_name="Demo BigCommerce store",
-        credentials=credentials,
-        make_app=lambda now, seed: _demo_store(now, seed).app(),
-    )
-
-
-def _demo_store(now: datetime, seed: int) -> BigCommerceEmulator:
-    # The Pro plan's quota (450 per 30 s): the demo shows the product, not the throttle.
-    emulator = BigCommerceEmulator(
-        store_hash=DEMO_STORE_HASH, access_token=DEMO_TOKEN, client_id=DEMO_CLIENT_ID, quota=450, now=lambda: now
-    )
-    rng = random.Random(seed)
-    older = fake.random_times(rng, 3, now - timedelta(days=6), now - timedelta(days=1))
-    recent = fake.random_times(rng, 35, now - timedelta(hours=8), now)
-    specials: dict[int, dict[str, Any]] = {  # recent-order index -> changes: every demo shows the unusual cases
-        3: {"status_id": 0},  # Incomplete: the shopper left at the payment page
-        8: {"status_id": 7},  # Awaiting Payment
-        13: {"status_id": 4},  # Refunded
-        17: {"is_deleted": True},  # archived
-        21: {"status_id": 5},  # Cancelled
-        25: {"currency": "CAD", "exchange_rate": Decimal("1.3600")},  # paid in another currency
-        29: {"display_currency": "EUR", "exchange_rate": Decimal("0.9200")},  # shown in euros, paid in dollars
-        32: {"status_id": 6},  # Declined
-    }
-    for created_at in older:
-        emulator._add(emulator._in_store_currency(fake.random_spec(rng, created_at, as_of=now)))
-    for index, created_at in enumerate(recent):
-        spec = emulator._in_store_currency(fake.random_spec(rng, created_at, as_of=now))
-        emulator._add(replace(spec, **specials.get(index, {})))
-    return emulator

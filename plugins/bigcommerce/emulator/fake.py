@@ -61,8 +61,15 @@ def random_times(rng: random.Random, count: int, start: datetime, end: datetime)
     return sorted((start + timedelta(seconds=rng.randrange(span))).replace(microsecond=0) for _ in range(count))
 
 
-def random_spec(rng: random.Random, created_at: datetime, *, as_of: datetime) -> OrderSpec:
-    """One plausible storefront order placed at ``created_at``, its state as seen at ``as_of``."""
+def random_spec(
+    rng: random.Random,
+    created_at: datetime,
+    *,
+    as_of: datetime,
+    currency: str = "USD",
+    display_currency: str | None = None,
+) -> OrderSpec:
+    """One plausible storefront order placed at ``created_at`` in a ``currency`` store, as seen at ``as_of``."""
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     local = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore").decode().lower()
     city, state, zip_code, country, iso2 = rng.choice(_PLACES)
@@ -95,6 +102,9 @@ def random_spec(rng: random.Random, created_at: datetime, *, as_of: datetime) ->
         tax_rate=_TAX_RATE,
         discount=Decimal(5) if rng.random() < 0.1 else Decimal(0),
         customer_message=rng.choice(_MESSAGES) if rng.random() < 0.1 else "",
+        currency=currency,
+        display_currency=display_currency,
+        store_currency=currency,
         modified_after=timedelta(minutes=rng.randrange(0, 120)),
     )
 

@@ -40,6 +40,12 @@ Python API for tests::
     emulator.delay_next(1.5)        # answer normally after 1.5 s
     emulator.requests               # every request: method, path, headers (token redacted), json
 
+``ShopifyEmulator`` is the conformance kit's ``PlatformDouble`` for Shopify: ``page_size`` (250,
+the most ``first`` allows), ``credentials()`` / ``wrong_credentials()`` (the shop domain with the
+right or a refused token), ``seed_order(placed_at)`` (a paid two-line order with a customer; its
+references are the name with and without "#", the numeric id and the gid) and
+``set_timezone(name)`` (the shop's ``ianaTimezone``).
+
 ``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
 """
 

@@ -28,8 +28,8 @@ Optional overrides (class attributes and methods of your subclass):
 
 - ``retry_policy``: the ``RetryPolicy`` of the connector's ``HttpClient``.
   Default: 3 attempts, millisecond backoff, waits capped at 20 ms, a 10 s
-  timeout. Keep ``attempts`` at 3 or more: the retry tests inject
-  ``attempts - 1`` faults and expect success.
+  timeout. Keep ``attempts`` at 3 or more: the retry tests inject two
+  faults and expect success.
 - ``timeout_seconds``: the client timeout of the timeout tests (default 0.3 s;
   the double holds those answers three times as long).
 - ``timezones``: the store time zones the window test runs in (default UTC,
