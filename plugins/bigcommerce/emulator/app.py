@@ -193,7 +193,7 @@ class BigCommerceEmulator(PlatformDouble):
         self._update(order_id, is_deleted=True)
 
     def set_status(self, order_id: int, status_id: int) -> None:
-        """Move an order to another status (name, ``custom_status``, ``payment_status`` and ``date_modified`` follow)."""
+        """Move an order to another status; its name, payment status and ``date_modified`` follow."""
         if status_id not in STATUSES:
             raise ValueError(f"unknown status_id {status_id}")
         name = STATUSES[status_id][0]
@@ -308,8 +308,8 @@ class BigCommerceEmulator(PlatformDouble):
         if fees or "fees" in include:
             body["fees"] = []
         if include & {"consignments", "consignments.line_items"}:
-            products = order.products if "consignments.line_items" in include else []
-            structure = consignments(order.payload, products, self.store_hash)
+            embed = "consignments.line_items" in include
+            structure = consignments(order.payload, order.products, self.store_hash, embed=embed)
             body["consignments"] = structure if query.get("consignment_structure") == "object" else [structure]
         return body
 

@@ -289,17 +289,21 @@ def build_order(spec: OrderSpec, order_id: int, store_hash: str, products: list[
     }
 
 
-def consignments(order: dict[str, Any], products: list[dict[str, Any]], store_hash: str) -> dict[str, Any]:
-    """``include=consignments.line_items`` with ``consignment_structure=object``: one shipping consignment.
+def consignments(
+    order: dict[str, Any], products: list[dict[str, Any]], store_hash: str, *, embed: bool
+) -> dict[str, Any]:
+    """``include=consignments`` with ``consignment_structure=object``: one shipping consignment.
 
-    At most 50 line items are embedded; past that the consignment carries ``__warning__``.
+    Its line items are links, or with ``embed`` (``consignments.line_items``) the records themselves:
+    at most 50, and past that the consignment carries ``__warning__``.
     """
     order_id = order["id"]
+    links = [_link(store_hash, f"/orders/{order_id}/products/{p['id']}") for p in products]
     shipping: dict[str, Any] = {
         "id": order_id,
         **order["billing_address"],
         "shipping_method": "Flat Rate",
-        "line_items": products[:50],
+        "line_items": products[:50] if embed else links,
         "items_total": order["items_total"],
         "items_shipped": order["items_shipped"],
         "base_cost": float(order["base_shipping_cost"]),
@@ -316,7 +320,7 @@ def consignments(order: dict[str, Any], products: list[dict[str, Any]], store_ha
         "shipping_zone_name": order["billing_address"]["country"],
         "shipping_quotes": _link(store_hash, f"/orders/{order_id}/consignments/shipping/{order_id}/shipping_quotes"),
     }
-    if len(products) > 50:
+    if embed and len(products) > 50:
         shipping["__warning__"] = {
             "message": "Not all line items of this consignment are returned with this response, only 50 are "
             "included. Please use the `/v2/orders/{order_id}/products` endpoint to fetch all line items."

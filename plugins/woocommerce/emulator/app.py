@@ -8,7 +8,7 @@ import random
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,11 +19,11 @@ from aiohttp import web
 from server.platforms.testing import PlatformDouble, SeededOrder
 
 from . import fake
-from .auth import ApiKey, AuthRequest, Authenticator
+from .auth import ApiKey, Authenticator, AuthRequest
 from .dates import bound_epoch
 from .errors import WPError, no_route
 from .orders import Address, LineSpec, OrderBuilder, OrderSpec, StoredOrder, render
-from .params import ORDER_STATUSES, ListQuery, parse_list_query
+from .params import ORDER_STATUSES, DateBound, ListQuery, parse_list_query
 from .php import QueryValue, build_query, parse_query, urlencode
 from .response import SECRET_HEADERS, SECRET_PARAMS, dumps, garbage, json_response, maintenance, throttled, truncated
 from .store import OrderStore, View
@@ -32,7 +32,10 @@ __all__ = ["WooCommerceEmulator"]
 
 _ORDERS = re.compile(r"/wc/v3/orders", re.IGNORECASE)
 _ORDER = re.compile(r"/wc/v3/orders/(\d+)", re.IGNORECASE)
-_NOT_FOUND = "<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Oops! That page can’t be found.</h1></body></html>"
+_NOT_FOUND = (
+    "<!DOCTYPE html><html><head><title>Page not found</title></head>"
+    "<body><h1>Oops! That page can’t be found.</h1></body></html>"
+)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -89,7 +92,11 @@ class WooCommerceEmulator(PlatformDouble):
     # --- PlatformDouble ----------------------------------------------------------------------
 
     def credentials(self) -> Mapping[str, str]:
-        return {"site_url": self.site_url, "consumer_key": self._key.consumer_key, "consumer_secret": self._key.consumer_secret}
+        return {
+            "site_url": self.site_url,
+            "consumer_key": self._key.consumer_key,
+            "consumer_secret": self._key.consumer_secret,
+        }
 
     def wrong_credentials(self) -> Mapping[str, str]:
         secret = self._key.consumer_secret
@@ -192,6 +199,10 @@ class WooCommerceEmulator(PlatformDouble):
         )
         return self.add_spec(spec)
 
+    def add_spec(self, spec: OrderSpec) -> dict[str, Any]:
+        """Add an order from a full ``OrderSpec`` (every field under the test's control); return it as served."""
+        return render(self._add(spec), self._zone, self.site_url)
+
     def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[int]:
         """Add ``count`` realistic orders created in ``[start, end)``; return their ids, oldest first."""
         rng = random.Random(seed)
@@ -205,10 +216,6 @@ class WooCommerceEmulator(PlatformDouble):
         order = self._builder.build(spec, order_id, number)
         self._store.add(order)
         return order
-
-    def add_spec(self, spec: OrderSpec) -> dict[str, Any]:
-        """Add an order from a full ``OrderSpec`` (every field under the test's control); return it as served."""
-        return render(self._add(spec), self._zone, self.site_url)
 
     def _next_post_id(self) -> int:
         """WordPress post ids are shared with products, pages and refunds, so order ids have gaps."""
@@ -302,12 +309,12 @@ class WooCommerceEmulator(PlatformDouble):
         return json_response(body, origin, headers=headers)
 
     def _view(self, params: ListQuery) -> View:
-        def epoch(bound: Any) -> int | None:
+        def epoch(bound: DateBound | None) -> int | None:
             return None if bound is None else bound_epoch(bound, gmt_column=params.dates_are_gmt, site_zone=self._zone)
 
         hidden = {"trash"} if self.drafts_in_any else {"trash", "checkout-draft"}
         return View(
-            statuses=frozenset() if "any" in params.statuses else frozenset(params.statuses),
+            statuses=None if "any" in params.statuses else frozenset(params.statuses),
             hidden=frozenset(hidden),
             search=params.search,
             include=params.include,

@@ -111,7 +111,9 @@ class Authenticator:
         for name in sorted(params, key=str.encode):
             value = params[name]
             if isinstance(value, list):
-                pieces += [rawurlencode(f"{rawurlencode(name)}%5B{i}%5D={rawurlencode(v)}") for i, v in enumerate(value)]
+                pieces += [
+                    rawurlencode(f"{rawurlencode(name)}%5B{i}%5D={rawurlencode(v)}") for i, v in enumerate(value)
+                ]
             else:
                 pieces.append(rawurlencode(f"{rawurlencode(name)}={rawurlencode(value)}"))
         base = f"{request.method.upper()}&{rawurlencode(request.url)}&{'%26'.join(pieces)}"

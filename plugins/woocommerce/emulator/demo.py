@@ -28,7 +28,11 @@ _UNUSUAL = {  # recent-order index -> status: every demo shows the states a sell
 
 def demo_emulator() -> DemoEmulator:
     """~36 orders over the 8 hours before ``now`` (plus older ones, a checkout draft and a trashed order)."""
-    credentials = {"site_url": DEMO_SITE_URL, "consumer_key": DEMO_CONSUMER_KEY, "consumer_secret": DEMO_CONSUMER_SECRET}
+    credentials = {
+        "site_url": DEMO_SITE_URL,
+        "consumer_key": DEMO_CONSUMER_KEY,
+        "consumer_secret": DEMO_CONSUMER_SECRET,
+    }
     return DemoEmulator(
         platform_id="woocommerce",
         store_name="Demo WooCommerce store",

@@ -13,13 +13,13 @@ from decimal import Decimal
 
 from .orders import Address, LineSpec, OrderSpec, TaxRate
 
-__all__ = ["PAYMENTS", "draft_spec", "random_spec", "random_times"]
+__all__ = ["draft_spec", "random_spec", "random_times"]
 
-FIRST_NAMES = (
+_FIRST_NAMES = (
     "Aiko", "Bruno", "Camila", "Dmitri", "Esra", "Felix", "Grace", "Hugo", "Isabela", "Jonas", "Keira", "Luca",
     "Mei", "Nadia", "Oscar", "Paula", "Rafael", "Sofia", "Theo", "Valentina", "Wanjiru", "Yara", "Zane",
 )  # fmt: skip
-LAST_NAMES = (
+_LAST_NAMES = (
     "Almeida", "Becker", "Chen", "Dlamini", "Evans", "Ferreira", "Gallagher", "Hoffmann", "Iyer", "Johansson",
     "Kim", "Lopez", "Mbeki", "Novak", "O'Brien", "Petrov", "Russo", "Silva", "Thompson", "Weber",
 )  # fmt: skip
@@ -40,7 +40,7 @@ _PLACES = (
 )
 
 # (name, sku, unit price, product id, variations: (label, variation id, attribute key, attribute value))
-CATALOG: tuple[tuple[str, str, str, int, tuple[tuple[str, int, str, str], ...]], ...] = (
+_CATALOG: tuple[tuple[str, str, str, int, tuple[tuple[str, int, str, str], ...]], ...] = (
     ("Hoodie with Logo", "woo-hoodie-with-logo", "45.00", 35, ()),
     (
         "V-Neck T-Shirt",
@@ -67,7 +67,7 @@ CATALOG: tuple[tuple[str, str, str, int, tuple[tuple[str, int, str, str], ...]],
         (("Blue, No", 31, "pa_color", "blue"), ("Green, Yes", 32, "pa_color", "green")),
     ),
 )
-PAYMENTS = (
+_PAYMENTS = (
     ("stripe", "Credit Card (Stripe)"),
     ("ppcp-gateway", "PayPal"),
     ("bacs", "Direct bank transfer"),
@@ -76,8 +76,10 @@ PAYMENTS = (
 _STATUSES = {"processing": 55, "completed": 22, "on-hold": 7, "pending": 5, "cancelled": 4, "refunded": 3, "failed": 4}
 _AGENTS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 "
-    "Mobile/15E148 Safari/604.1",
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/18.1 Mobile/15E148 Safari/604.1"
+    ),
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.7; rv:133.0) Gecko/20100101 Firefox/133.0",
 )
 _NOTES = ("Please leave the parcel with the neighbour.", "Gift, no prices on the packing slip please.")
@@ -96,7 +98,7 @@ def _digits(rng: random.Random, pattern: str) -> str:
 
 
 def _buyer(rng: random.Random) -> tuple[Address, TaxRate | None]:
-    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
     local = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore").decode().lower()
     country, state, city, postcode, tax = rng.choice(_PLACES)
     address = Address(
@@ -116,12 +118,14 @@ def _buyer(rng: random.Random) -> tuple[Address, TaxRate | None]:
 
 
 def _line(rng: random.Random) -> LineSpec:
-    name, sku, price, product_id, variations = rng.choice(CATALOG)
+    name, sku, price, product_id, variations = rng.choice(_CATALOG)
     quantity = rng.choice((1, 1, 1, 2, 3))
     if not variations:
         return LineSpec(name, Decimal(price), quantity, sku, product_id)
     label, variation_id, key, value = rng.choice(variations)
-    return LineSpec(f"{name} - {label}", Decimal(price), quantity, f"{sku}-{value}", product_id, variation_id, ((key, value),))
+    return LineSpec(
+        f"{name} - {label}", Decimal(price), quantity, f"{sku}-{value}", product_id, variation_id, ((key, value),)
+    )
 
 
 def random_spec(
@@ -133,7 +137,9 @@ def random_spec(
     subtotal = sum((line.price * line.quantity for line in lines), Decimal(0))
     free = subtotal >= _FREE_SHIPPING_FROM
     chosen = status or rng.choices(list(_STATUSES), list(_STATUSES.values()))[0]
-    payment = PAYMENTS[2] if chosen == "on-hold" else rng.choice(PAYMENTS[:2] if chosen != "processing" else PAYMENTS)
+    payment = (
+        _PAYMENTS[2] if chosen == "on-hold" else rng.choice(_PAYMENTS[:2] if chosen != "processing" else _PAYMENTS)
+    )
     return OrderSpec(
         created_at=created_at,
         lines=lines,

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-__all__ = ["Address", "LineSpec", "OrderBuilder", "OrderSpec", "StoredOrder", "TaxRate", "money", "render"]
+__all__ = ["Address", "LineSpec", "OrderBuilder", "OrderSpec", "StoredOrder", "TaxRate", "render"]
 
 CENT = Decimal("0.01")
 WC_VERSION = "9.4.3"

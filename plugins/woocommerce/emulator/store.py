@@ -25,11 +25,12 @@ _MAX_ID = 2**63
 class View:
     """One listing query, with everything a page of it depends on but the page itself.
 
-    ``statuses`` empty means WordPress's ``any``: every status but ``hidden``.
-    Bounds are exclusive, as ``WP_Date_Query`` compares without ``inclusive``.
+    ``statuses`` ``None`` is WordPress's ``any``: every status but ``hidden`` (an
+    empty set, from ``status=``, lists nothing). Bounds are exclusive, as
+    ``WP_Date_Query`` compares without ``inclusive``.
     """
 
-    statuses: frozenset[str]
+    statuses: frozenset[str] | None
     hidden: frozenset[str]
     search: str
     include: tuple[int, ...]
@@ -48,9 +49,6 @@ class OrderStore:
         self._sorted: list[StoredOrder] = []
         self._views: OrderedDict[View, list[StoredOrder]] = OrderedDict()
 
-    def __len__(self) -> int:
-        return len(self._sorted)
-
     def add(self, order: StoredOrder) -> None:
         key = (order.created, order.id)
         index = bisect_right(self._keys, key)
@@ -61,10 +59,6 @@ class OrderStore:
 
     def get(self, order_id: int) -> StoredOrder | None:
         return self._by_id.get(order_id)
-
-    def orders(self) -> list[StoredOrder]:
-        """Every order, oldest first."""
-        return list(self._sorted)
 
     def select(self, view: View) -> list[StoredOrder]:
         """The orders ``view`` lists, in its order; cached until the next ``add``."""
@@ -90,10 +84,8 @@ class OrderStore:
 
 
 def _matches(order: StoredOrder, view: View) -> bool:
-    if view.statuses:
-        if order.status not in view.statuses:
-            return False
-    elif order.status in view.hidden:
+    listed = order.status not in view.hidden if view.statuses is None else order.status in view.statuses
+    if not listed:
         return False
     if view.include and order.id not in view.include:
         return False

@@ -430,6 +430,10 @@ async def test_consignments_embed_at_most_50_line_items(
     assert listed["consignments"]["shipping"][0]["line_items"][0]["name"] == "Item 0"
     legacy = await get_json(client, f"/orders/{order_id}", include="consignments.line_items")
     assert isinstance(legacy["consignments"], list)
+    linked = await get_json(client, f"/orders/{order_id}", include="consignments", consignment_structure="object")
+    links = linked["consignments"]["shipping"][0]["line_items"]
+    products = await get_json(client, f"/orders/{order_id}/products", limit=250)
+    assert [link["resource"] for link in links] == [f"/orders/{order_id}/products/{p['id']}" for p in products]
 
 
 # --- rate limits ---------------------------------------------------------------------------------

@@ -31,7 +31,9 @@ SECRET = "cs_2222222222222222222222222222222222222222"
 Client = TestClient[Any, Any]
 
 
-def oauth(method: str, url: str, params: Mapping[str, str], *, secret: str = SECRET, **overrides: str) -> dict[str, str]:
+def oauth(
+    method: str, url: str, params: Mapping[str, str], *, secret: str = SECRET, **overrides: str
+) -> dict[str, str]:
     """RFC 5849 one-legged signing as WooCommerce's docs describe it, written independently of the emulator."""
     signed = {
         **params,
@@ -132,7 +134,9 @@ def basic(key: str = KEY, secret: str = SECRET) -> dict[str, str]:
     [({}, {}), (basic(), {}), ({}, {"consumer_key": KEY, "consumer_secret": SECRET})],
     ids=["no credentials", "basic over http", "query keys over http"],
 )
-async def test_over_http_only_oauth_authenticates(client: Client, headers: dict[str, str], params: dict[str, str]) -> None:
+async def test_over_http_only_oauth_authenticates(
+    client: Client, headers: dict[str, str], params: dict[str, str]
+) -> None:
     listing = await client.get(ORDERS, headers=headers, params=params)
     assert await error_of(listing) == (401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
     one = await client.get(f"{ORDERS}/1234", headers=headers, params=params)
@@ -142,12 +146,32 @@ async def test_over_http_only_oauth_authenticates(client: Client, headers: dict[
 @pytest.mark.parametrize(
     ("overrides", "code", "message"),
     [
-        ({"secret": "cs_wrong"}, "woocommerce_rest_authentication_error", "Invalid signature - provided signature does not match."),
+        (
+            {"secret": "cs_wrong"},
+            "woocommerce_rest_authentication_error",
+            "Invalid signature - provided signature does not match.",
+        ),
         ({"oauth_consumer_key": "ck_unknown"}, "woocommerce_rest_authentication_error", "Consumer key is invalid."),
-        ({"oauth_timestamp": str(int(NOW.timestamp()) - 901)}, "woocommerce_rest_authentication_error", "Invalid timestamp."),
-        ({"oauth_timestamp": str(int(NOW.timestamp()) + 901)}, "woocommerce_rest_authentication_error", "Invalid timestamp."),
-        ({"oauth_signature_method": "PLAINTEXT"}, "woocommerce_rest_authentication_error", "Invalid signature - signature method is invalid."),
-        ({"oauth_nonce": ""}, "woocommerce_rest_authentication_missing_parameter", "Missing OAuth parameter oauth_nonce"),
+        (
+            {"oauth_timestamp": str(int(NOW.timestamp()) - 901)},
+            "woocommerce_rest_authentication_error",
+            "Invalid timestamp.",
+        ),
+        (
+            {"oauth_timestamp": str(int(NOW.timestamp()) + 901)},
+            "woocommerce_rest_authentication_error",
+            "Invalid timestamp.",
+        ),
+        (
+            {"oauth_signature_method": "PLAINTEXT"},
+            "woocommerce_rest_authentication_error",
+            "Invalid signature - signature method is invalid.",
+        ),
+        (
+            {"oauth_nonce": ""},
+            "woocommerce_rest_authentication_missing_parameter",
+            "Missing OAuth parameter oauth_nonce",
+        ),
     ],
 )
 async def test_oauth_refusals_are_401_with_woocommerces_body(
@@ -172,7 +196,11 @@ async def test_a_nonce_is_refused_the_second_time(api: Api) -> None:
     signed = oauth("GET", api.url(ORDERS), {})
     assert (await api.client.get(ORDERS, params=signed)).status == 200
     replay = await api.client.get(ORDERS, params=signed)
-    assert await error_of(replay) == (401, "woocommerce_rest_authentication_error", "Invalid nonce - nonce has already been used.")
+    assert await error_of(replay) == (
+        401,
+        "woocommerce_rest_authentication_error",
+        "Invalid nonce - nonce has already been used.",
+    )
 
 
 async def test_the_signature_covers_every_query_parameter(api: Api) -> None:
@@ -226,7 +254,14 @@ async def test_authentication_errors_come_before_routing_and_validation_before_p
 def new_york() -> tuple[WooCommerceEmulator, dict[str, int]]:
     """A site in New York with orders around the 15:00-16:00 UTC (10:00-11:00 local) hour."""
     emulator = make_emulator(timezone="America/New_York")
-    offsets = {"before": -1, "start": 0, "middle": 1800, "end": 3600, "after": 3601, "five_hours_early": -5 * 3600 + 1800}
+    offsets = {
+        "before": -1,
+        "start": 0,
+        "middle": 1800,
+        "end": 3600,
+        "after": 3601,
+        "five_hours_early": -5 * 3600 + 1800,
+    }
     ids = {name: emulator.add_order(created_at=T0 + timedelta(seconds=s))["id"] for name, s in offsets.items()}
     return emulator, ids
 
@@ -236,7 +271,10 @@ def new_york() -> tuple[WooCommerceEmulator, dict[str, int]]:
     [
         # naive UTC with dates_are_gmt: compared with date_created_gmt, both bounds exclusive
         ({"after": "2026-03-01T15:00:00", "before": "2026-03-01T16:00:00", "dates_are_gmt": "true"}, ["middle"]),
-        ({"after": "2026-03-01T14:59:59", "before": "2026-03-01T16:00:01", "dates_are_gmt": "true"}, ["start", "middle", "end"]),
+        (
+            {"after": "2026-03-01T14:59:59", "before": "2026-03-01T16:00:01", "dates_are_gmt": "true"},
+            ["start", "middle", "end"],
+        ),
         # site-local naive time without it
         ({"after": "2026-03-01T09:59:59", "before": "2026-03-01T11:00:01"}, ["start", "middle", "end"]),
         # an offset or Z without it: converted to site time, exact
@@ -244,7 +282,10 @@ def new_york() -> tuple[WooCommerceEmulator, dict[str, int]]:
         ({"after": "2026-03-01T09:59:59-05:00", "before": "2026-03-01T11:00:01-05:00"}, ["start", "middle", "end"]),
         ({"after": "2026-03-01T16:59:59+02", "before": "2026-03-01 18:00:01+02:00"}, ["start", "middle", "end"]),
         # the trap: Z *and* dates_are_gmt shifts the window by the site's offset (five hours early here)
-        ({"after": "2026-03-01T14:59:59Z", "before": "2026-03-01T16:00:01Z", "dates_are_gmt": "1"}, ["five_hours_early"]),
+        (
+            {"after": "2026-03-01T14:59:59Z", "before": "2026-03-01T16:00:01Z", "dates_are_gmt": "1"},
+            ["five_hours_early"],
+        ),
         # and naive UTC without dates_are_gmt is read as New York time, five hours late
         ({"after": "2026-03-01T14:59:59", "before": "2026-03-01T16:00:01"}, []),
         # fractions are cut to the second before comparing
@@ -308,8 +349,21 @@ async def test_an_unencoded_plus_in_an_offset_arrives_as_a_space(api: Api) -> No
 
 @pytest.fixture
 def statuses(emulator: WooCommerceEmulator) -> dict[str, int]:
-    names = ("processing", "completed", "on-hold", "pending", "cancelled", "refunded", "failed", "checkout-draft", "trash")
-    return {status: emulator.add_order(created_at=T0 + timedelta(minutes=i), status=status)["id"] for i, status in enumerate(names)}
+    names = (
+        "processing",
+        "completed",
+        "on-hold",
+        "pending",
+        "cancelled",
+        "refunded",
+        "failed",
+        "checkout-draft",
+        "trash",
+    )
+    return {
+        status: emulator.add_order(created_at=T0 + timedelta(minutes=i), status=status)["id"]
+        for i, status in enumerate(names)
+    }
 
 
 async def test_status_any_hides_trash_but_lists_checkout_drafts(api: Api, statuses: dict[str, int]) -> None:
@@ -331,7 +385,9 @@ async def test_newer_woocommerce_leaves_drafts_out_of_any() -> None:
 
 
 async def test_status_array_form_and_unknown_status(api: Api, statuses: dict[str, int]) -> None:
-    response = await api.client.get(ORDERS, params=_signed_with_array(api.url(ORDERS), "status", ["failed", "refunded"]))
+    response = await api.client.get(
+        ORDERS, params=_signed_with_array(api.url(ORDERS), "status", ["failed", "refunded"])
+    )
     assert sorted(order["status"] for order in await response.json()) == ["failed", "refunded"]
     bad = await api.get(status="shipped")
     body = await bad.json()
@@ -354,7 +410,9 @@ async def test_search_matches_id_email_name_and_items(api: Api, emulator: WooCom
         billing={"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "postcode": "94103"},
         line_items=[{"name": "Analytical Engine Mug", "price": "12.00"}],
     )
-    grace = emulator.add_order(created_at=T0, billing={"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.org"})
+    grace = emulator.add_order(
+        created_at=T0, billing={"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.org"}
+    )
     assert await api.ids(search=str(grace["id"])) == [grace["id"]]
     assert await api.ids(search="LOVELACE") == [ada["id"]]
     assert await api.ids(search="example.org") == [grace["id"]]
@@ -411,7 +469,13 @@ async def test_following_the_next_link_keeps_the_filters(api: Api, emulator: Woo
     next_url = urlsplit(links(first)["next"])
     assert next_url.path == ORDERS and next_url.netloc == urlsplit(api.url("/")).netloc
     kept = {k: v for k, v in parse_qsl(next_url.query) if not k.startswith("oauth_")}
-    assert kept == {"per_page": "20", "after": "2026-03-01T14:00:00Z", "before": "2026-03-01T17:00:00Z", "order": "asc", "page": "2"}
+    assert kept == {
+        "per_page": "20",
+        "after": "2026-03-01T14:00:00Z",
+        "before": "2026-03-01T17:00:00Z",
+        "order": "asc",
+        "page": "2",
+    }
     second = await api.json(**kept)
     assert len(await first.json()) + len(second) == 30
 
@@ -425,7 +489,9 @@ async def test_a_next_link_turns_an_offset_plus_into_a_space(api: Api, emulator:
     assert followed.status == 400
 
 
-async def test_single_page_link_is_the_api_root_and_out_of_range_pages_are_empty(api: Api, emulator: WooCommerceEmulator) -> None:
+async def test_single_page_link_is_the_api_root_and_out_of_range_pages_are_empty(
+    api: Api, emulator: WooCommerceEmulator
+) -> None:
     emulator.add_random_orders(3, start=T0, end=T0 + timedelta(hours=1))
     only = await api.get()
     assert links(only) == {"https://api.w.org/": api.url("/wp-json/")}
@@ -445,14 +511,26 @@ async def test_default_page_size_and_offset(api: Api, emulator: WooCommerceEmula
 @pytest.mark.parametrize(
     ("params", "name", "code", "message"),
     [
-        ({"per_page": "101"}, "per_page", "rest_out_of_bounds", "per_page must be between 1 (inclusive) and 100 (inclusive)"),
-        ({"per_page": "0"}, "per_page", "rest_out_of_bounds", "per_page must be between 1 (inclusive) and 100 (inclusive)"),
+        (
+            {"per_page": "101"},
+            "per_page",
+            "rest_out_of_bounds",
+            "per_page must be between 1 (inclusive) and 100 (inclusive)",
+        ),
+        (
+            {"per_page": "0"},
+            "per_page",
+            "rest_out_of_bounds",
+            "per_page must be between 1 (inclusive) and 100 (inclusive)",
+        ),
         ({"per_page": "ten"}, "per_page", "rest_invalid_type", "per_page is not of type integer."),
         ({"page": "0"}, "page", "rest_out_of_bounds", "page must be greater than or equal to 1"),
         ({"dates_are_gmt": "yes"}, "dates_are_gmt", "rest_invalid_type", "dates_are_gmt is not of type boolean."),
     ],
 )
-async def test_page_size_and_other_bounds_are_400(api: Api, params: dict[str, str], name: str, code: str, message: str) -> None:
+async def test_page_size_and_other_bounds_are_400(
+    api: Api, params: dict[str, str], name: str, code: str, message: str
+) -> None:
     response = await api.get(**params)
     body = await response.json()
     assert response.status == 400 and body["code"] == "rest_invalid_param"
@@ -471,7 +549,9 @@ async def test_every_bad_parameter_is_named_at_once(api: Api) -> None:
 
 async def test_one_order_by_id_and_the_documented_404s(api: Api, emulator: WooCommerceEmulator) -> None:
     order = emulator.add_order(created_at=T0, refunded="5.00")
-    assert (await api.json(f"{ORDERS}/{order['id']}")) == json.loads(json.dumps(order).replace(emulator.site_url, api.url("").rstrip("/")))
+    assert (await api.json(f"{ORDERS}/{order['id']}")) == json.loads(
+        json.dumps(order).replace(emulator.site_url, api.url("").rstrip("/"))
+    )
     missing = await api.get(f"{ORDERS}/999999")
     assert await error_of(missing) == (404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
     refund = await api.get(f"{ORDERS}/{order['refunds'][0]['id']}")
@@ -544,7 +624,12 @@ async def test_fail_next_answers_wp_die_json_then_recovers(
     for _ in range(2):
         response = await api.get()
         assert response.status == status and response.headers["Retry-After"] == "30"
-        assert await response.json() == {"code": code, "message": message, "data": {"status": status}, "additional_errors": []}
+        assert await response.json() == {
+            "code": code,
+            "message": message,
+            "data": {"status": status},
+            "additional_errors": [],
+        }
     assert (await api.get()).status == 200
 
 
@@ -558,7 +643,9 @@ async def test_garbage_next_is_a_200_with_php_notices_before_the_json(api: Api, 
     assert (await api.get()).status == 200
 
 
-async def test_truncate_next_cuts_the_body_and_a_resent_oauth_url_is_a_replay(api: Api, emulator: WooCommerceEmulator) -> None:
+async def test_truncate_next_cuts_the_body_and_a_resent_oauth_url_is_a_replay(
+    api: Api, emulator: WooCommerceEmulator
+) -> None:
     emulator.add_order(created_at=T0)
     emulator.truncate_next()
     signed = oauth("GET", api.url(ORDERS), {})
@@ -639,7 +726,15 @@ async def test_payloads_have_the_real_samples_shape(api: Api, emulator: WooComme
                 if not actual[key][0]["taxes"]:
                     actual[key][0]["taxes"] = expected[key][0]["taxes"]
         assert actual == expected
-        money_keys = ("discount_total", "discount_tax", "shipping_total", "shipping_tax", "cart_tax", "total", "total_tax")
+        money_keys = (
+            "discount_total",
+            "discount_tax",
+            "shipping_total",
+            "shipping_tax",
+            "cart_tax",
+            "total",
+            "total_tax",
+        )
         assert all(re.fullmatch(r"\d+\.\d{2}", order[key]) for key in money_keys)
         for key in ("date_created", "date_created_gmt", "date_modified", "date_modified_gmt"):
             assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", order[key])
@@ -658,7 +753,11 @@ async def test_json_is_encoded_like_wp_json_encode(api: Api, emulator: WooCommer
 
 
 async def test_line_price_is_a_number_integer_when_exact(api: Api, emulator: WooCommerceEmulator) -> None:
-    lines = [{"name": "Cap", "price": "16.00", "quantity": 2}, {"name": "Pennant", "price": "11.05"}, {"name": "Tee", "price": "10", "quantity": 3}]
+    lines: list[dict[str, Any]] = [
+        {"name": "Cap", "price": "16.00", "quantity": 2},
+        {"name": "Pennant", "price": "11.05"},
+        {"name": "Tee", "price": "10", "quantity": 3},
+    ]
     order = emulator.add_order(created_at=T0, line_items=lines, shipping="10.00")
     served = await api.json(f"{ORDERS}/{order['id']}")
     assert [line["price"] for line in served["line_items"]] == [16, 11.05, 10]
@@ -672,13 +771,21 @@ async def test_platform_double_methods(api: Api, emulator: WooCommerceEmulator) 
     assert isinstance(emulator, PlatformDouble) and emulator.page_size == 100
     assert set(emulator.credentials()) == {"site_url", "consumer_key", "consumer_secret"}
     wrong = emulator.wrong_credentials()
-    assert wrong["consumer_key"] == KEY and wrong["consumer_secret"] != SECRET and len(wrong["consumer_secret"]) == len(SECRET)
+    assert (
+        wrong["consumer_key"] == KEY
+        and wrong["consumer_secret"] != SECRET
+        and len(wrong["consumer_secret"]) == len(SECRET)
+    )
     refused = await api.client.get(ORDERS, params=oauth("GET", api.url(ORDERS), {}, secret=wrong["consumer_secret"]))
     assert refused.status == 401
     seeded = emulator.seed_order(T0 + timedelta(seconds=12, microseconds=345))
     assert isinstance(seeded, SeededOrder) and seeded.placed_at == T0 + timedelta(seconds=12)
     served = await api.json(f"{ORDERS}/{seeded.order_id}")
-    assert (served["number"], served["status"], served["currency"]) == (seeded.order_number, "processing", seeded.currency)
+    assert (served["number"], served["status"], served["currency"]) == (
+        seeded.order_number,
+        "processing",
+        seeded.currency,
+    )
     assert Decimal(served["total"]) == seeded.total and served["date_paid_gmt"] is not None
     assert datetime.fromisoformat(served["date_created_gmt"]).replace(tzinfo=UTC) == seeded.placed_at
 
@@ -728,7 +835,16 @@ async def test_demo_store_has_recent_realistic_orders() -> None:
     assert 30 <= sum(now - timedelta(hours=8) <= c <= now for c in created) <= 40
     assert any(c < now - timedelta(hours=8) for c in created)
     listed = {o["status"] for o in orders}
-    assert {"processing", "completed", "on-hold", "pending", "failed", "cancelled", "refunded", "checkout-draft"} <= listed
+    assert {
+        "processing",
+        "completed",
+        "on-hold",
+        "pending",
+        "failed",
+        "cancelled",
+        "refunded",
+        "checkout-draft",
+    } <= listed
     assert "trash" not in listed
     assert orders[0]["date_created"] != orders[0]["date_created_gmt"]  # a New York site, not UTC
     assert [_without_links(o) for o in await demo_orders(now, 7)] == [_without_links(o) for o in orders]

@@ -1,0 +1,163 @@
+"""Ecwid REST API v3 payloads (orders, store profile) → ``server.platforms`` types.
+
+Ecwid orders carry no currency: amounts are JSON numbers in the store's
+currency, read once from the profile (``formatsAndUnits.currency``). Numbers
+become ``Decimal`` through their shortest decimal text, never through binary
+float arithmetic. An order has a numeric ``internalId`` (the stable key) and a
+string ``id`` with the store's prefix and suffix (``SALE-G01ZG``), which is
+what sellers and buyers see; ``orderNumber``/``vendorOrderNumber`` are the
+older names of the same two values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from server.platforms import Buyer, LineItem, Money, Order, PaymentStatus, PlatformBadResponse
+
+__all__ = ["UNFINISHED", "is_unfinished", "map_order", "order_keys", "payment_status", "store_currency"]
+
+UNFINISHED = "INCOMPLETE"
+"""The payment status of an unfinished order: a checkout left at the payment step, not yet an order."""
+
+_PAYMENT_STATUS = {
+    "PAID": PaymentStatus.PAID,
+    "AWAITING_PAYMENT": PaymentStatus.PENDING,
+    UNFINISHED: PaymentStatus.PENDING,
+    "PARTIALLY_REFUNDED": PaymentStatus.PARTIALLY_REFUNDED,
+    "REFUNDED": PaymentStatus.REFUNDED,
+    "CANCELLED": PaymentStatus.VOIDED,
+}
+_CREATE_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
+
+
+def payment_status(value: object) -> PaymentStatus:
+    """``paymentStatus``; the store's custom statuses (``CUSTOM_PAYMENT_STATUS_1``...) are ``UNKNOWN``."""
+    return _PAYMENT_STATUS.get(value, PaymentStatus.UNKNOWN) if isinstance(value, str) else PaymentStatus.UNKNOWN
+
+
+def is_unfinished(payload: Mapping[str, Any]) -> bool:
+    return payload.get("paymentStatus") == UNFINISHED
+
+
+def order_keys(payload: Mapping[str, Any]) -> set[str]:
+    """Every spelling of the order's identity a seller may type, case-folded."""
+    values = (payload.get(field) for field in ("id", "vendorOrderNumber", "internalId", "orderNumber"))
+    return {str(v).strip().casefold() for v in values if isinstance(v, str | int) and not isinstance(v, bool)} - {""}
+
+
+def store_currency(profile: Any) -> str:
+    """``formatsAndUnits.currency`` of a ``GET /profile`` answer, as an ISO-4217 code."""
+    units = _object(_object(profile, "profile").get("formatsAndUnits"), "formatsAndUnits")
+    currency = units.get("currency")
+    if not isinstance(currency, str) or len(currency.strip()) != 3 or not currency.strip().isalpha():
+        raise PlatformBadResponse("Ecwid profile field 'formatsAndUnits.currency' is not an ISO-4217 code")
+    return currency.strip().upper()
+
+
+def map_order(payload: Any, currency: str) -> Order:
+    """Map one order of ``GET /orders/{id}`` or of a ``GET /orders`` page, in the store's ``currency``."""
+    order = _object(payload, "order")
+    items = order.get("items", [])
+    if not isinstance(items, list):
+        raise PlatformBadResponse("Ecwid order field 'items' is not a list")
+    billing = _optional_object(order, "billingPerson")
+    shipping = _optional_object(order, "shippingPerson")
+    return Order(
+        order_id=_order_id(order),
+        order_number=_order_number(order),
+        placed_at=_placed_at(order),
+        total=_money(order, "total", currency),
+        payment_status=payment_status(order.get("paymentStatus")),
+        buyer=Buyer(name=_person_name(billing) or _person_name(shipping), email=_clean(order.get("email"))),
+        line_items=tuple(_line_item(_object(item, "items[]"), currency) for item in items),
+        raw=order,
+    )
+
+
+def _line_item(item: Mapping[str, Any], currency: str) -> LineItem:
+    """``price`` is the unit price with option modifiers and before discounts; the line is price × quantity."""
+    quantity = item.get("quantity")
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise PlatformBadResponse("Ecwid order field 'items[].quantity' is not an integer")
+    unit_price = _money(item, "price", currency, where="items[].")
+    return LineItem(
+        name=_text(item, "name", where="items[]."),
+        sku=_clean(item.get("sku")),
+        quantity=quantity,
+        unit_price=unit_price,
+        total=Money(unit_price.amount * quantity, currency),
+    )
+
+
+def _order_id(order: Mapping[str, Any]) -> str:
+    for field in ("internalId", "orderNumber"):
+        value = order.get(field)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return str(value)
+    raise PlatformBadResponse("Ecwid order has no positive integer 'internalId' (or 'orderNumber')")
+
+
+def _order_number(order: Mapping[str, Any]) -> str:
+    for field in ("id", "vendorOrderNumber"):
+        if value := _clean(order.get(field)):
+            return value
+    return _order_id(order)
+
+
+def _placed_at(order: Mapping[str, Any]) -> datetime:
+    """``createTimestamp`` (unix seconds), else ``createDate`` (``2024-09-04 07:22:09 +0000``, not ISO 8601)."""
+    stamp = order.get("createTimestamp")
+    if isinstance(stamp, int) and not isinstance(stamp, bool):
+        try:
+            return datetime.fromtimestamp(stamp, UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
+    text = order.get("createDate")
+    if isinstance(text, str):
+        try:
+            return datetime.strptime(text.strip(), _CREATE_DATE_FORMAT)
+        except ValueError:
+            pass
+    raise PlatformBadResponse("Ecwid order has neither a unix 'createTimestamp' nor a 'createDate' with an offset")
+
+
+def _money(obj: Mapping[str, Any], field: str, currency: str, *, where: str = "") -> Money:
+    """A JSON number (or numeric text) as an exact ``Decimal``: ``Decimal(str(x))``, never float arithmetic."""
+    value = obj.get(field)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PlatformBadResponse(f"Ecwid order field '{where}{field}' is not a number")
+    try:
+        return Money(Decimal(str(value).strip()), currency)
+    except (InvalidOperation, ValueError):
+        raise PlatformBadResponse(f"Ecwid order field '{where}{field}' is not a finite amount") from None
+
+
+def _person_name(person: Mapping[str, Any]) -> str | None:
+    parts = (_clean(person.get("firstName")), _clean(person.get("lastName")))
+    return _clean(person.get("name")) or " ".join(p for p in parts if p) or None
+
+
+def _object(value: Any, field: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise PlatformBadResponse(f"Ecwid field '{field}' is missing or not an object")
+    return value
+
+
+def _optional_object(obj: Mapping[str, Any], field: str) -> Mapping[str, Any]:
+    value = obj.get(field)
+    return {} if value is None else _object(value, field)
+
+
+def _text(obj: Mapping[str, Any], field: str, *, where: str = "") -> str:
+    value = _clean(obj.get(field))
+    if value is None:
+        raise PlatformBadResponse(f"Ecwid order field '{where}{field}' is missing or empty")
+    return value
+
+
+def _clean(value: Any) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
