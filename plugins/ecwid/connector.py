@@ -14,9 +14,8 @@ Ecwid leaves them out of searches, and this connector never returns them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncIterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -48,7 +47,6 @@ MAX_PASSES = 3
 """How many times a window listing pages through the results before giving up on a result set that keeps changing."""
 RATE_LIMIT_WAIT = 10.0
 """Seconds to wait after a 429 without ``Retry-After`` (the default of Ecwid's own Java client)."""
-CURRENCY_STATE = "currency"
 
 _ANSWERS = (200, 400, 402, 405, 408, 409, 422)
 _ORDER_NOT_FOUND = "ORDER_NOT_FOUND"
@@ -56,6 +54,7 @@ _STORE_NOT_FOUND = "STORE_NOT_FOUND"
 _TIMEOUT_WAIT = 1.0
 _TOKEN_HINT = "use the store's secret_ access token, with the read_orders scope"
 _MESSAGE_LIMIT = 200
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class EcwidConnector(PlatformConnector):
@@ -109,26 +108,27 @@ class EcwidConnector(PlatformConnector):
         time zone) widened by a second on each side, since Ecwid does not say
         whether they are inclusive. Ecwid documents no sort order for this
         search, so offset pages may shift while orders change: a pass whose
-        distinct orders fall short of the last page's ``total`` is repeated,
-        yielding only orders not yet seen.
+        ``total`` changes between pages, or whose distinct orders fall short
+        of it, is started over, yielding only orders not yet seen.
         """
         lower, upper = _unix_seconds(start, round_up=True) - 1, _unix_seconds(end) + 1
         query = {"createdFrom": str(lower), "createdTo": str(upper), "limit": str(PAGE_SIZE)}
         seen: set[str] = set()
         for _ in range(MAX_PASSES):
             listed: set[str] = set()
-            offset, total = 0, 0
+            offset, first_total = 0, None
             while True:
                 items, total = await self._orders_page({**query, "offset": str(offset)})
-                orders = [map_order(item, await self._currency()) for item in items] if items else []
+                orders = [map_order(item, await self._currency()) for item in items]
                 listed.update(o.order_id for o in orders)
                 fresh = [o for o in orders if o.order_id not in seen and not is_unfinished(o.raw)]
                 seen.update(o.order_id for o in fresh)
                 yield fresh
+                first_total = total if first_total is None else first_total
                 offset += len(items)
-                if not items or offset >= total:
+                if total != first_total or not items or offset >= total:
                     break
-            if len(listed) >= total:
+            if total == first_total and len(listed) >= total:
                 return
         raise PlatformUnavailable(
             f"Listing orders: the results kept changing over {MAX_PASSES} passes through the pages; try again later"
@@ -167,14 +167,14 @@ class EcwidConnector(PlatformConnector):
 
     async def _currency(self) -> str:
         """The store's currency, from the connector state or else from ``GET /profile`` (then kept)."""
-        if cached := self.state.get(CURRENCY_STATE):
+        if cached := self.state.get("currency"):
             return cached
         operation = "Reading the store currency"
         response = await self._get("profile", None, operation)
         if response.status == 404:
             self._raise(response, operation)
         currency = store_currency(response.json())
-        await self.state.set(**{CURRENCY_STATE: currency})
+        await self.state.set(currency=currency)
         return currency
 
     async def _get(self, path: str, params: Mapping[str, str] | None, operation: str) -> Response:
@@ -229,5 +229,6 @@ def _timeout_wait(response: Response) -> float | None:
 
 
 def _unix_seconds(moment: datetime, *, round_up: bool = False) -> int:
-    seconds = (moment.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()
-    return math.ceil(seconds) if round_up else math.floor(seconds)
+    """Whole unix seconds of an aware time, rounded down (or up), computed without floats."""
+    seconds, rest = divmod(moment - _EPOCH, timedelta(seconds=1))
+    return seconds + 1 if round_up and rest else seconds

@@ -52,11 +52,11 @@ def demo_store(now: datetime, seed: int) -> WooCommerceEmulator:
     )
     rng = random.Random(seed)
     for created_at in fake.random_times(rng, 4, now - timedelta(days=6), now - timedelta(days=1)):
-        emulator.add_spec(fake.random_spec(rng, created_at, status="completed"))
+        emulator.add_spec(fake.random_spec(rng, created_at, status="completed", as_of=now))
     recent = fake.random_times(rng, 34, now - timedelta(hours=8), now - timedelta(minutes=2))
     for index, created_at in enumerate(recent):
-        emulator.add_spec(fake.random_spec(rng, created_at, status=_UNUSUAL.get(index, "processing")))
+        emulator.add_spec(fake.random_spec(rng, created_at, status=_UNUSUAL.get(index, "processing"), as_of=now))
     emulator.add_spec(fake.draft_spec(rng, now - timedelta(minutes=40)))
-    trashed = fake.random_spec(rng, now - timedelta(hours=5), status="trash")
+    trashed = fake.random_spec(rng, now - timedelta(hours=5), status="trash", as_of=now)
     emulator.add_spec(replace(trashed, paid=True))
     return emulator

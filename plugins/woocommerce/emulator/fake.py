@@ -67,12 +67,9 @@ _CATALOG: tuple[tuple[str, str, str, int, tuple[tuple[str, int, str, str], ...]]
         (("Blue, No", 31, "pa_color", "blue"), ("Green, Yes", 32, "pa_color", "green")),
     ),
 )
-_PAYMENTS = (
-    ("stripe", "Credit Card (Stripe)"),
-    ("ppcp-gateway", "PayPal"),
-    ("bacs", "Direct bank transfer"),
-    ("cod", "Cash on delivery"),
-)
+_ONLINE_PAYMENTS = (("stripe", "Credit Card (Stripe)"), ("ppcp-gateway", "PayPal"))
+_BANK_TRANSFER = ("bacs", "Direct bank transfer")
+_CASH_ON_DELIVERY = ("cod", "Cash on delivery")
 _STATUSES = {"processing": 55, "completed": 22, "on-hold": 7, "pending": 5, "cancelled": 4, "refunded": 3, "failed": 4}
 _AGENTS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
@@ -129,17 +126,27 @@ def _line(rng: random.Random) -> LineSpec:
 
 
 def random_spec(
-    rng: random.Random, created_at: datetime, *, status: str | None = None, currency: str = "USD"
+    rng: random.Random,
+    created_at: datetime,
+    *,
+    status: str | None = None,
+    currency: str = "USD",
+    as_of: datetime | None = None,
 ) -> OrderSpec:
-    """One plausible checkout order placed at ``created_at``; ``status`` defaults to a realistic mix."""
+    """One plausible checkout order placed at ``created_at``; ``status`` defaults to a realistic mix.
+
+    Later changes (payment, completion) happen before ``as_of`` when it is given.
+    """
     billing, tax = _buyer(rng)
     lines = tuple(_line(rng) for _ in range(rng.choice((1, 1, 1, 2, 2, 3))))
     subtotal = sum((line.price * line.quantity for line in lines), Decimal(0))
     free = subtotal >= _FREE_SHIPPING_FROM
     chosen = status or rng.choices(list(_STATUSES), list(_STATUSES.values()))[0]
-    payment = (
-        _PAYMENTS[2] if chosen == "on-hold" else rng.choice(_PAYMENTS[:2] if chosen != "processing" else _PAYMENTS)
-    )
+    if chosen == "on-hold":
+        payment = _BANK_TRANSFER
+    else:
+        payment = rng.choice((*_ONLINE_PAYMENTS, _CASH_ON_DELIVERY) if chosen == "processing" else _ONLINE_PAYMENTS)
+    room = int((as_of - created_at).total_seconds()) if as_of else 5 * 3600
     return OrderSpec(
         created_at=created_at,
         lines=lines,
@@ -154,8 +161,8 @@ def random_spec(
         refunded=Decimal("10.00") if chosen == "completed" and rng.random() < 0.1 else Decimal(0),
         customer_note=rng.choice(_NOTES) if rng.random() < 0.1 else "",
         client=(f"203.0.113.{rng.randrange(1, 255)}", rng.choice(_AGENTS)),
-        updated_after=timedelta(seconds=rng.randrange(5, 600)),
-        completed_after=timedelta(minutes=rng.randrange(30, 300)),
+        updated_after=timedelta(seconds=rng.randrange(5, max(6, min(600, room)))),
+        completed_after=timedelta(seconds=rng.randrange(60, max(61, room))),
     )
 
 

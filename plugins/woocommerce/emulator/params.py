@@ -17,7 +17,7 @@ from typing import Any
 from .errors import invalid_params
 from .php import QueryValue, absint, is_numeric
 
-__all__ = ["ORDER_STATUSES", "DateBound", "ListQuery", "parse_date", "parse_list_query"]
+__all__ = ["ORDER_STATUSES", "DateBound", "ListQuery", "parse_list_query"]
 
 ORDER_STATUSES = ("pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed", "checkout-draft")
 _STATUS_ENUM = ("any", "trash", *ORDER_STATUSES)
@@ -30,7 +30,10 @@ _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 @dataclass(frozen=True, slots=True)
 class DateBound:
-    """An ``after``/``before`` value: the wall time it names, and its offset from UTC if it has one."""
+    """An ``after``/``before`` value: the wall time it names and its UTC offset, if it has one.
+
+    Fractions of a second are dropped: WordPress compares to the second.
+    """
 
     wall: datetime
     offset_minutes: int | None
@@ -52,7 +55,7 @@ class ListQuery:
     exclude: tuple[int, ...] = ()
 
 
-def parse_date(text: str) -> DateBound | None:
+def _parse_date(text: str) -> DateBound | None:
     """``rest_parse_date``'s RFC 3339 subset (``Z`` or ``±HH[:MM]``, a space or ``T``), or ``None``."""
     match = _DATE.match(text)
     if match is None:
@@ -115,7 +118,7 @@ class _Reader:
         text = self.string(name)
         if text is None:
             return None
-        bound = parse_date(text)
+        bound = _parse_date(text)
         if bound is None:
             self.problems[name] = _problem("rest_invalid_date", "Invalid date.")
         return bound

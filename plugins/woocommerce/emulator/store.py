@@ -3,12 +3,14 @@
 Date bounds reach the store already turned into epoch seconds (``dates``
 decides how WordPress reads them), so an ``after``/``before`` window is two
 ``bisect`` calls on the index. Each distinct query's result is computed once
-and kept until the next order arrives; a page is then a slice.
+and kept until the next order arrives; a page is then a slice. Sorting is by
+creation time then id (``orderby=date``, and ``title``/``slug``, whose post
+titles are dates too), id, modification time then id, or the ``include`` order.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -52,7 +54,7 @@ class OrderStore:
     def add(self, order: StoredOrder) -> None:
         key = (order.created, order.id)
         index = bisect_right(self._keys, key)
-        insort(self._keys, key)
+        self._keys.insert(index, key)
         self._sorted.insert(index, order)
         self._by_id[order.id] = order
         self._views.clear()
@@ -72,10 +74,10 @@ class OrderStore:
             matches.sort(key=lambda order: order.id)
         elif view.orderby == "modified":
             matches.sort(key=lambda order: (order.modified, order.id))
-        elif view.orderby == "include" and view.include:
+        if view.orderby == "include" and view.include:  # FIELD(ID, ...): the given order, whatever ``order`` says
             position = {order_id: i for i, order_id in enumerate(view.include)}
             matches.sort(key=lambda order: position[order.id])
-        if view.descending:
+        elif view.descending:
             matches.reverse()
         self._views[view] = matches
         if len(self._views) > _CACHE_SIZE:

@@ -442,6 +442,12 @@ async def test_order_and_orderby(api: Api, emulator: WooCommerceEmulator) -> Non
     assert (await response.json())["data"]["params"] == {"order": "order is not one of asc and desc."}
 
 
+async def test_include_exclude_and_orderby_include(api: Api, emulator: WooCommerceEmulator) -> None:
+    first, second, third = emulator.add_random_orders(3, start=T0, end=T0 + timedelta(hours=1))
+    assert await api.ids(include=f"{third},{first}", orderby="include") == [third, first]
+    assert await api.ids(exclude=str(second), order="asc") == [first, third]
+
+
 # --- pagination ------------------------------------------------------------------------------
 
 
@@ -847,6 +853,7 @@ async def test_demo_store_has_recent_realistic_orders() -> None:
     } <= listed
     assert "trash" not in listed
     assert orders[0]["date_created"] != orders[0]["date_created_gmt"]  # a New York site, not UTC
+    assert all(datetime.fromisoformat(o["date_modified_gmt"]).replace(tzinfo=UTC) <= now for o in orders)
     assert [_without_links(o) for o in await demo_orders(now, 7)] == [_without_links(o) for o in orders]
     assert [o["id"] for o in await demo_orders(now, 8)] != [o["id"] for o in orders]
 
