@@ -65,7 +65,10 @@ class EcwidConnector(PlatformConnector):
         CredentialField("store_id", "Store ID (the number at the bottom of the Ecwid admin)"),
         CredentialField("access_token", "Secret access token (secret_…) of a custom app", secret=True),
         CredentialField(
-            "client_secret", "App client secret, to verify webhooks (not the secret_ token)", secret=True, required=False
+            "client_secret",
+            "App client secret, to verify webhooks (not the secret_ token)",
+            secret=True,
+            required=False,
         ),
     )
     capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
@@ -212,10 +215,13 @@ class EcwidConnector(PlatformConnector):
             return None, ""
         if not isinstance(body, dict):
             return None, ""
-        code = body.get("errorCode") if isinstance(body.get("errorCode"), str) else None
-        message = body.get("errorMessage")
-        text = " ".join(message.split()).replace(self.credentials["access_token"], "***") if isinstance(message, str) else ""
-        return code, text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+        code, message = body.get("errorCode"), body.get("errorMessage")
+        text = " ".join(message.split()) if isinstance(message, str) else ""
+        text = text.replace(self.credentials["access_token"], "***")
+        return (
+            code if isinstance(code, str) else None,
+            text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…",
+        )
 
 
 def _rate_wait(response: Response) -> float | None:

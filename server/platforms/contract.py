@@ -137,7 +137,7 @@ class PlatformConnector(ABC):
         Pages are yielded as they arrive so the core can store each before the
         next is fetched. Returning orders just outside the range is harmless:
         the core re-checks ``placed_at``. Every order in the range must appear,
-        across all pages, at least once.
+        across all pages, exactly once, even when orders arrive during the listing.
         """
         raise UnsupportedOperation(f"{self.platform_id} cannot list orders by creation time")
 

@@ -47,12 +47,12 @@ def test_search_orders_sample() -> None:
     [order] = [map_order(item, "USD") for item in page["items"]]
     assert (order.order_id, order.order_number) == ("492512057", "EBJFT")
     assert order.placed_at == datetime(2024, 5, 1, 5, 26, 28, tzinfo=UTC)
-    assert order.total == Money(Decimal("600"), "USD")
+    assert order.total == Money(Decimal(600), "USD")
     assert order.payment_status is PaymentStatus.PAID
     assert order.buyer == Buyer(name=None, email=None)  # "email": "" and no billingPerson
     [item] = order.line_items
     assert (item.name, item.sku, item.quantity) == ("Pizza", "000001", 1)
-    assert item.unit_price == item.total == Money(Decimal("500"), "USD")
+    assert item.unit_price == item.total == Money(Decimal(500), "USD")
 
 
 def test_amounts_are_the_exact_decimal_of_the_json_number() -> None:
