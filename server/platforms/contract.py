@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from aiohttp import web
 
@@ -23,7 +23,7 @@ from .http import HttpClient
 from .models import CredentialField, Order
 from .webhooks import WebhookEvent
 
-__all__ = ["Capability", "ConnectorState", "DemoEmulator", "PlatformConnector"]
+__all__ = ["Capability", "ConnectorState", "DemoDouble", "DemoEmulator", "PlatformConnector"]
 
 SaveState = Callable[[dict[str, str]], Awaitable[None]]
 
@@ -163,17 +163,30 @@ class PlatformConnector(ABC):
         return None
 
 
+class DemoDouble(Protocol):
+    """What the demo needs of an emulator: the app serving the platform's API.
+
+    An emulator that can also produce the platform's signed order webhooks
+    implements ``order_webhooks() -> list[tuple[dict[str, str], bytes]]``
+    (headers and raw body of each order's creation delivery, oldest first,
+    signed with the demo credentials); the demo then delivers some of them to
+    the server and "loses" the rest, which an import recovers.
+    """
+
+    def app(self) -> web.Application: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DemoEmulator:
     """A local stand-in for a platform's API, started by ``order-import demo``.
 
-    ``make_app(now, seed)`` returns an aiohttp application serving the
-    platform's documented API with realistic orders created over the eight
-    hours before ``now``. The store is reached with ``credentials`` and the
-    emulator's URL as ``apiBaseUrl``.
+    ``make_double(now, seed)`` returns an emulator serving the platform's
+    documented API with realistic orders created over the eight hours before
+    ``now``, the same for the same seed. The store is reached with
+    ``credentials`` and the emulator's URL as ``apiBaseUrl``.
     """
 
     platform_id: str
     store_name: str
     credentials: Mapping[str, str]
-    make_app: Callable[[datetime, int], web.Application]
+    make_double: Callable[[datetime, int], DemoDouble]

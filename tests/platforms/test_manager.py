@@ -60,11 +60,16 @@ def registry(*plugins: Any) -> PlatformRegistry:
     return PlatformRegistry(get_plugin_manager(load_entry_points=False, plugins=plugins))
 
 
-def emulator(platform_id: str) -> DemoEmulator:
-    def make_app(now: datetime, seed: int) -> web.Application:
+class _Double:
+    def __init__(self, now: datetime, seed: int) -> None:
+        self.now, self.seed = now, seed
+
+    def app(self) -> web.Application:
         return web.Application()
 
-    return DemoEmulator(platform_id, f"{platform_id} demo", {"api_key": "k"}, make_app)
+
+def emulator(platform_id: str) -> DemoEmulator:
+    return DemoEmulator(platform_id, f"{platform_id} demo", {"api_key": "k"}, _Double)
 
 
 def test_platforms_are_found_and_sorted_by_id() -> None:

@@ -37,7 +37,7 @@ def demo_emulator() -> DemoEmulator:
         platform_id="bigcommerce",
         store_name="Demo BigCommerce store",
         credentials=credentials,
-        make_app=lambda now, seed: demo_store(now, seed).app(),
+        make_double=demo_store,
     )
 
 

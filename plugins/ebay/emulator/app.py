@@ -397,7 +397,7 @@ def demo_emulator() -> DemoEmulator:
         platform_id="ebay",
         store_name="Demo eBay store",
         credentials=DEMO_CREDENTIALS,
-        make_app=lambda now, seed: demo_store(now, seed).app(),
+        make_double=demo_store,
     )
 
 

@@ -319,7 +319,7 @@ def demo_emulator() -> DemoEmulator:
         platform_id="ecwid",
         store_name="Demo Ecwid store",
         credentials={STORE_ID_FIELD: str(DEMO_STORE_ID), TOKEN_FIELD: DEMO_TOKEN},
-        make_app=lambda now, seed: demo_store(now, seed).app(),
+        make_double=demo_store,
     )
 
 

@@ -28,7 +28,7 @@ def demo_emulator() -> DemoEmulator:
         platform_id="paypal",
         store_name="Demo PayPal store",
         credentials=dict(DEMO_CREDENTIALS),
-        make_app=lambda now, seed: demo_account(now, seed).app(),
+        make_double=demo_account,
     )
 
 

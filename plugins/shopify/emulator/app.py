@@ -385,7 +385,7 @@ def demo_emulator() -> DemoEmulator:
         platform_id="shopify",
         store_name="Demo Shopify store",
         credentials=credentials,
-        make_app=lambda now, seed: _demo_store(now, seed).app(),
+        make_double=_demo_store,
     )
 
 

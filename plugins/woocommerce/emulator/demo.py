@@ -37,7 +37,7 @@ def demo_emulator() -> DemoEmulator:
         platform_id="woocommerce",
         store_name="Demo WooCommerce store",
         credentials=credentials,
-        make_app=lambda now, seed: demo_store(now, seed).app(),
+        make_double=demo_store,
     )
 
 

@@ -547,7 +547,7 @@ async def test_demo_store_has_recent_realistic_orders_in_unusual_states() -> Non
     base = f"/stores/{demo.credentials['store_hash']}/v2/orders"
 
     async def everything(seed: int) -> list[dict[str, Any]]:
-        async with TestClient(TestServer(demo.make_app(now, seed))) as client:
+        async with TestClient(TestServer(demo.make_double(now, seed).app())) as client:
             orders = []
             for extra in ({}, {"status_id": "0"}, {"is_deleted": "true"}):
                 response = await client.get(base, params={"limit": "250", **extra}, headers=headers)

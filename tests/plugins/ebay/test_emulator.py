@@ -679,7 +679,7 @@ async def test_demo_store_has_recent_realistic_orders() -> None:
     assert (demo.platform_id, demo.store_name) == ("ebay", "Demo eBay store")
     assert set(demo.credentials) == {"client_id", "client_secret", "refresh_token"}
     now = datetime.now(UTC)
-    async with TestClient(TestServer(demo.make_app(now, 1))) as client:
+    async with TestClient(TestServer(demo.make_double(now, 1).app())) as client:
         token = (await (await request_token(client, dict(demo.credentials))).json())["access_token"]
         _, body = await get(client, token, ORDERS, limit="200")
     orders = body["orders"]
@@ -697,7 +697,7 @@ async def test_demo_store_is_deterministic_per_seed() -> None:
     now = datetime.now(UTC)
 
     async def ids(seed: int) -> list[str]:
-        async with TestClient(TestServer(demo.make_app(now, seed))) as client:
+        async with TestClient(TestServer(demo.make_double(now, seed).app())) as client:
             token = (await (await request_token(client, dict(demo.credentials))).json())["access_token"]
             return [o["orderId"] for o in (await get(client, token, ORDERS, limit="200"))[1]["orders"]]
 

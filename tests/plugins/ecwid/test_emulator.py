@@ -465,7 +465,7 @@ async def test_demo_store_has_recent_realistic_orders() -> None:
     path = f"/api/v3/{demo.credentials['store_id']}/orders"
     bodies = []
     for _ in range(2):
-        async with TestClient(TestServer(demo.make_app(now, 1))) as client:
+        async with TestClient(TestServer(demo.make_double(now, 1).app())) as client:
             listed = await (await client.get(path, headers=headers)).json()
             unfinished = await (await client.get(path, params={"paymentStatus": "INCOMPLETE"}, headers=headers)).json()
         bodies.append(listed)

@@ -698,7 +698,7 @@ async def test_demo_store_has_recent_realistic_orders_behind_a_reporting_lag() -
     demo = demo_emulator()
     assert (demo.platform_id, demo.store_name) == ("paypal", "Demo PayPal store")
     assert set(demo.credentials) == {"client_id", "client_secret"}
-    async with TestClient(TestServer(demo.make_app(T0, 1))) as client:
+    async with TestClient(TestServer(demo.make_double(T0, 1).app())) as client:
         token = await (
             await request_token(client, demo.credentials["client_id"], demo.credentials["client_secret"])
         ).json()

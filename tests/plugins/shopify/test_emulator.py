@@ -476,7 +476,7 @@ async def test_demo_store_has_recent_realistic_orders() -> None:
     now = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
     query = """{ orders(first: 100, sortKey: CREATED_AT) { nodes {
         name createdAt cancelledAt displayFinancialStatus customer { displayName } } } }"""
-    async with TestClient(TestServer(demo.make_app(now, 1))) as client:
+    async with TestClient(TestServer(demo.make_double(now, 1).app())) as client:
         response = await client.post(
             URL, json={"query": query}, headers={"X-Shopify-Access-Token": demo.credentials["access_token"]}
         )

@@ -813,7 +813,7 @@ async def test_requests_are_recorded_with_secrets_redacted(
 
 async def demo_orders(now: datetime, seed: int) -> list[dict[str, Any]]:
     demo = demo_emulator()
-    async with TestClient(TestServer(demo.make_app(now, seed))) as client:
+    async with TestClient(TestServer(demo.make_double(now, seed).app())) as client:
         params = oauth(
             "GET",
             str(client.make_url(ORDERS)),
