@@ -1,9 +1,11 @@
 """``order-import demo``: the server, local platform emulators, a demo seller and stores.
 
 Each installed plugin's emulator serves realistic orders created over the last
-eight hours. About half of them are put in the Transaction List as if their
-webhooks had arrived; the rest are the "missing" orders a seller recovers with
-an import.
+eight hours. About half of them reach the Transaction List the normal way: the
+emulator delivers the platform's signed webhook to the server. The others are
+"lost", as webhooks are, and are the missing orders a seller recovers with an
+import. For a platform whose emulator produces no webhooks, the delivered half
+is written to the Transaction List directly.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import aiohttp
 import uvicorn
 from aiohttp import web
 from tortoise.transactions import in_transaction
 
 from .app import create_app
-from .models import TransactionSource
+from .models import DeliveryStatus, Store, TransactionSource, WebhookDelivery
+from .platforms import DemoDouble
 from .runtime import Runtime
 from .services import accounts, stores
 from .services.records import transaction_record
@@ -26,43 +30,72 @@ from .services.transactions import record_transaction
 from .settings import Settings
 
 DEMO_SELLER = "demo"
+DELIVERED_SHARE = 0.5
 
 
-async def _start_emulator(app: web.Application, host: str) -> tuple[web.AppRunner, str]:
+async def _serve(app: web.Application, host: str) -> tuple[web.AppRunner, str]:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return runner, f"http://{host}:{port}"
+    await web.TCPSite(runner, host, 0).start()
+    return runner, f"http://{host}:{runner.addresses[0][1]}"
 
 
-async def seed(runtime: Runtime, emulator_urls: dict[str, str], *, now: datetime, seed: int) -> str:
-    """Create the demo seller, its stores and Transaction List; return the seller's token."""
+async def _deliver_webhooks(double: DemoDouble, webhook_url: str, rng: random.Random) -> bool:
+    """POST a share of the emulator's signed order webhooks; False when it produces none."""
+    deliveries = getattr(double, "order_webhooks", lambda: [])()
+    if not deliveries:
+        return False
+    async with aiohttp.ClientSession() as session:
+        for headers, body in deliveries:
+            if rng.random() < DELIVERED_SHARE:
+                async with session.post(webhook_url, data=body, headers=headers) as response:
+                    response.raise_for_status()
+    return True
+
+
+async def _list_directly(runtime: Runtime, store: Store, now: datetime, rng: random.Random) -> None:
+    connector = await stores.open_connector(runtime, store)
+    async for page in connector.orders_created(now - timedelta(hours=8), now):
+        async with in_transaction() as conn:
+            for order in page:
+                if rng.random() < DELIVERED_SHARE:
+                    await record_transaction(
+                        conn,
+                        seller_id=store.seller_id,
+                        store_id=store.id,
+                        platform=store.platform,
+                        source=TransactionSource.WEBHOOK,
+                        **transaction_record(order),
+                    )
+
+
+async def _processed() -> None:
+    while await WebhookDelivery.filter(status=DeliveryStatus.RECEIVED).exists():
+        await asyncio.sleep(0.05)
+
+
+async def seed(
+    runtime: Runtime, server_url: str, host: str, runners: list[web.AppRunner], *, now: datetime, seed: int
+) -> str:
+    """Start the emulators (adding them to ``runners``), the demo seller, its stores and webhooks; return a token."""
     seller = await accounts.get_or_create_seller(DEMO_SELLER)
     rng = random.Random(seed)
     for emulator in runtime.registry.emulators():
+        double = emulator.make_double(now, seed)
+        runner, url = await _serve(double.app(), host)
+        runners.append(runner)
         store = await stores.connect_store(
             runtime,
             seller,
             platform=emulator.platform_id,
             name=emulator.store_name,
             credentials=dict(emulator.credentials),
-            api_base_url=emulator_urls[emulator.platform_id],
+            api_base_url=url,
         )
-        connector = await stores.open_connector(runtime, store)
-        async for page in connector.orders_created(now - timedelta(hours=8), now):
-            delivered = [order for order in page if rng.random() < 0.5]
-            async with in_transaction() as conn:
-                for order in delivered:
-                    await record_transaction(
-                        conn,
-                        seller_id=seller.id,
-                        store_id=store.id,
-                        platform=store.platform,
-                        source=TransactionSource.WEBHOOK,
-                        **transaction_record(order),
-                    )
+        webhook_url = f"{server_url}/webhooks/{store.platform}/{store.id}"
+        if not await _deliver_webhooks(double, webhook_url, rng):
+            await _list_directly(runtime, store, now, rng)
+    await asyncio.wait_for(_processed(), timeout=60)
     return await accounts.create_token(seller)
 
 
@@ -76,16 +109,12 @@ async def run_demo(settings: Settings, *, host: str, port: int) -> None:
             await serving  # start-up failed: raise its error
             return
         await asyncio.sleep(0.05)
-    runtime: Runtime = app.state.runtime
-    now = datetime.now(UTC)
-    runners, urls = [], {}
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    server_url = f"http://{host}:{bound}"
+    runners: list[web.AppRunner] = []
     try:
-        for emulator in runtime.registry.emulators():
-            runner, urls[emulator.platform_id] = await _start_emulator(emulator.make_app(now, 7), host)
-            runners.append(runner)
-        token = await seed(runtime, urls, now=now, seed=7)
-        bound = server.servers[0].sockets[0].getsockname()[1]
-        print(f"GraphQL: http://{host}:{bound}/graphql", flush=True)
+        token = await seed(app.state.runtime, server_url, host, runners, now=datetime.now(UTC), seed=7)
+        print(f"GraphQL: {server_url}/graphql", flush=True)
         print(f"Token: {token}", flush=True)
         await serving
     finally:

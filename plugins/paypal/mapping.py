@@ -17,7 +17,10 @@ from typing import Any
 
 from server.platforms import Buyer, LineItem, Money, Order, PaymentStatus, PlatformBadResponse
 
-__all__ = ["capture_order_id", "map_order", "payment_status"]
+__all__ = ["ORDER_ID", "capture_order_id", "map_order", "payment_status"]
+
+ORDER_ID = re.compile(r"[A-Za-z0-9]{1,36}")
+"""What an Orders v2 id (17 characters) or a transaction id (17 to 19) can look like, safe in a URL path."""
 
 _QUANTITY = re.compile(r"[0-9]{1,10}")
 _ORDER_LINK = re.compile(r"/v2/checkout/orders/(?P<id>[A-Za-z0-9]+)$")
@@ -50,7 +53,7 @@ def map_order(payload: Mapping[str, Any]) -> Order:
     return Order(
         order_id=order_id,
         order_number=order_id,
-        placed_at=_placed_at(order, units),
+        placed_at=_placed_at(order),
         total=_total(units),
         payment_status=payment_status(order),
         buyer=_buyer(order),
@@ -89,21 +92,22 @@ def capture_order_id(capture: Mapping[str, Any]) -> str | None:
     ``None`` for a capture made without Orders v2 (a v1 Payments sale, a legacy checkout).
     """
     related = _optional_object(_optional_object(capture, "supplementary_data"), "related_ids")
-    if order_id := _clean(related.get("order_id")):
-        return order_id
-    for link in _optional_list(capture, "links"):
-        if isinstance(link, Mapping) and link.get("rel") == "up" and isinstance(link.get("href"), str):
-            if match := _ORDER_LINK.search(link["href"]):
-                return match["id"]
-    return None
+    order_id = related.get("order_id")
+    if order_id is None:
+        links = [link for link in _optional_list(capture, "links") if isinstance(link, Mapping)]
+        ups = [link["href"] for link in links if link.get("rel") == "up" and isinstance(link.get("href"), str)]
+        order_id = next((match["id"] for href in ups if (match := _ORDER_LINK.search(href))), None)
+    if order_id is not None and not (isinstance(order_id, str) and ORDER_ID.fullmatch(order_id)):
+        raise PlatformBadResponse("PayPal capture field 'supplementary_data.related_ids.order_id' is not an order id")
+    return order_id
 
 
-def _placed_at(order: Mapping[str, Any], units: list[Mapping[str, Any]]) -> datetime:
+def _placed_at(order: Mapping[str, Any]) -> datetime:
     """``create_time``, or the earliest payment's when the answer left it out."""
     if order.get("create_time") is not None:
         return _time(order, "create_time")
     times = [
-        _time(payment, f"payments.{kind}[].create_time")
+        _time(payment, "create_time", f"payments.{kind}[].create_time")
         for kind in ("authorizations", "captures")
         for payment in _payments(order, kind)
         if payment.get("create_time") is not None
@@ -114,25 +118,26 @@ def _placed_at(order: Mapping[str, Any], units: list[Mapping[str, Any]]) -> date
 
 
 def _total(units: list[Mapping[str, Any]]) -> Money:
-    """The sum of the purchase units' ``amount`` (PayPal requires one currency per order)."""
-    amounts = [_unit_amount(unit) for unit in units]
-    currencies = {a.currency for a in amounts}
-    if len(currencies) != 1:
-        raise PlatformBadResponse(f"PayPal order 'purchase_units[].amount' mixes currencies {sorted(currencies)}")
-    return Money(sum((a.amount for a in amounts), Decimal(0)), amounts[0].currency)
+    """The sum of the purchase units' amounts (PayPal requires one currency per order)."""
+    return _sum([_unit_amount(unit) for unit in units], "purchase_units[].amount")
 
 
 def _unit_amount(unit: Mapping[str, Any]) -> Money:
+    """``amount``, or the sum of the unit's captures when the answer left it out."""
     if unit.get("amount") is not None:
         return _money(unit, "amount", "purchase_units[].amount")
-    payments = _optional_object(unit, "payments")
-    captures = [_object(c, "captures[]") for c in _optional_list(payments, "captures")]
+    field = "purchase_units[].payments.captures[].amount"
+    captures = [_object(c, "captures[]") for c in _optional_list(_optional_object(unit, "payments"), "captures")]
     if not captures:
         raise PlatformBadResponse("PayPal order field 'purchase_units[].amount' is missing")
-    amounts = [_money(c, "amount", "purchase_units[].payments.captures[].amount") for c in captures]
-    if len({a.currency for a in amounts}) != 1:
-        raise PlatformBadResponse("PayPal order 'purchase_units[].payments.captures[].amount' mixes currencies")
-    return Money(sum((a.amount for a in amounts), Decimal(0)), amounts[0].currency)
+    return _sum([_money(capture, "amount", field) for capture in captures], field)
+
+
+def _sum(amounts: list[Money], field: str) -> Money:
+    currencies = {a.currency for a in amounts}
+    if len(currencies) != 1:
+        raise PlatformBadResponse(f"PayPal order field {field!r} mixes currencies {sorted(currencies)}")
+    return Money(sum((a.amount for a in amounts), Decimal(0)), currencies.pop())
 
 
 def _buyer(order: Mapping[str, Any]) -> Buyer:
@@ -195,14 +200,14 @@ def _money(obj: Mapping[str, Any], key: str, field: str) -> Money:
         raise PlatformBadResponse(f"PayPal field {field!r} is not a valid amount and currency") from exc
 
 
-def _time(obj: Mapping[str, Any], key: str) -> datetime:
+def _time(obj: Mapping[str, Any], key: str, field: str | None = None) -> datetime:
     value = obj.get(key)
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         parsed = None
     if parsed is None or parsed.utcoffset() is None:
-        raise PlatformBadResponse(f"PayPal order field {key!r} is not a date-time with an offset")
+        raise PlatformBadResponse(f"PayPal order field {field or key!r} is not a date-time with an offset")
     return parsed
 
 

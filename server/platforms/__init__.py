@@ -13,7 +13,7 @@ A plugin is a distribution with an entry point in the group
 This package imports nothing from the rest of ``server``.
 """
 
-from .contract import Capability, ConnectorState, DemoEmulator, PlatformConnector
+from .contract import Capability, ConnectorState, DemoDouble, DemoEmulator, PlatformConnector
 from .errors import (
     ConnectorError,
     InvalidCredentials,
@@ -36,6 +36,7 @@ __all__ = [
     "ConnectorError",
     "ConnectorState",
     "CredentialField",
+    "DemoDouble",
     "DemoEmulator",
     "HttpClient",
     "InvalidCredentials",

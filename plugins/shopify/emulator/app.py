@@ -24,7 +24,7 @@ from graphql import DocumentNode, execute_sync
 from server.platforms import DemoEmulator
 from server.platforms.testing import PlatformDouble, SeededOrder
 
-from . import fake
+from . import fake, webhooks
 from .cost import actual_cost, requested_cost
 from .orders import LineSpec, OrderBuilder, OrderSpec
 from .schema import CURRENCIES, SCHEMA, Context, format_error, parse_and_validate
@@ -91,11 +91,13 @@ class ShopifyEmulator(PlatformDouble):
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         timezone: str = "UTC",
+        webhook_secret: str = "shpss_emulator_webhook_secret",
     ) -> None:
         if currency not in CURRENCIES:
             raise ValueError(f"unsupported currency {currency!r}; one of {', '.join(CURRENCIES)}")
         self.shop_domain = shop_domain
         self._token = access_token
+        self._webhook_secret = webhook_secret
         self.now = now
         self.requests: list[dict[str, Any]] = []
         self._bucket = _Bucket(bucket_size, restore_rate, clock)
@@ -115,8 +117,13 @@ class ShopifyEmulator(PlatformDouble):
     # --- the store -----------------------------------------------------------------------------
 
     def credentials(self) -> dict[str, str]:
-        """The shop domain and Admin API access token a seller enters to connect this store."""
-        return {"shop_domain": self.shop_domain, "access_token": self._token}
+        """The shop domain, Admin API access token and webhook secret a seller enters to connect this store."""
+        return {"shop_domain": self.shop_domain, "access_token": self._token, "webhook_secret": self._webhook_secret}
+
+    def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """Each order's signed ``orders/create`` delivery, oldest first."""
+        nodes = sorted((o.node for o in self._store.orders), key=lambda n: (n["createdAt"], n["id"]))
+        return [webhooks.delivery(n, shop_domain=self.shop_domain, secret=self._webhook_secret) for n in nodes]
 
     def wrong_credentials(self) -> dict[str, str]:
         """This store's domain with an access token it refuses."""
@@ -376,11 +383,16 @@ async def _truncated(request: web.Request, body: dict[str, Any]) -> web.StreamRe
 
 
 DEMO_TOKEN = "shpat_demo_0c3f9d2b7a6e4f18b5d1e2a9c4b7f603"
+DEMO_WEBHOOK_SECRET = "shpss_demo_5e1b7c2d9a4f4e08b3c6d7a1f2e9b480"
 
 
 def demo_emulator() -> DemoEmulator:
     """The Shopify store ``order-import demo`` starts: ~40 orders over the 8 hours before ``now``."""
-    credentials = {"shop_domain": "demo-shop.myshopify.com", "access_token": DEMO_TOKEN}
+    credentials = {
+        "shop_domain": "demo-shop.myshopify.com",
+        "access_token": DEMO_TOKEN,
+        "webhook_secret": DEMO_WEBHOOK_SECRET,
+    }
     return DemoEmulator(
         platform_id="shopify",
         store_name="Demo Shopify store",
@@ -392,7 +404,11 @@ def demo_emulator() -> DemoEmulator:
 def _demo_store(now: datetime, seed: int) -> ShopifyEmulator:
     # Shopify Plus limits (bucket 10,000, 1,000 points/s): the demo shows the product, not the throttle.
     emulator = ShopifyEmulator(
-        shop_domain="demo-shop.myshopify.com", access_token=DEMO_TOKEN, bucket_size=10_000.0, restore_rate=1_000.0
+        shop_domain="demo-shop.myshopify.com",
+        access_token=DEMO_TOKEN,
+        webhook_secret=DEMO_WEBHOOK_SECRET,
+        bucket_size=10_000.0,
+        restore_rate=1_000.0,
     )
     rng = random.Random(seed)
     older = fake.random_times(rng, 3, now - timedelta(days=6), now - timedelta(days=1))

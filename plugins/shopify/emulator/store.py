@@ -113,6 +113,10 @@ class OrderStore:
         self.shop_tz = shop_tz
         self._views.clear()
 
+    @property
+    def orders(self) -> tuple[StoredOrder, ...]:
+        return tuple(self._orders)
+
     def add(self, order: StoredOrder) -> None:
         self._orders.append(order)
         self._by_id[order.numeric_id] = order

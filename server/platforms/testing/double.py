@@ -84,3 +84,8 @@ class PlatformDouble(ABC):
 
     def set_timezone(self, name: str) -> None:
         """Make the store's own time zone ``name`` (IANA) where the platform has one; default: ignore."""
+
+    def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """Each held order's signed creation webhook (headers, raw body), oldest first, signed for
+        ``credentials()``; empty where the double does not produce webhooks (the default)."""
+        return []

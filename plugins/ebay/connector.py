@@ -1,0 +1,298 @@
+"""The eBay connector, over the Sell Fulfillment API (``/sell/fulfillment/v1``).
+
+Requests carry the seller's User access token (``auth``). One order is
+``GET /order/{orderId}``; a window is ``GET /order?filter=creationdate:[start..end]``
+paged with ``limit`` (at most 200) and ``offset``. eBay requires ``[ ] { } |``
+in ``filter`` to be percent-encoded, so the query string is built here and
+sent as it is.
+
+Listing traps handled here:
+
+- a ``creationdate`` bound in eBay's future is refused (error 30850): a window
+  ending within minutes of now is asked open-ended (``[start..]``) and cut here;
+- offset pages shift when the result set changes (a failed payment takes an
+  order out, new orders come in), and the order of results is not to be relied
+  on: orders are deduplicated, and a pass whose ``total`` fell, or that saw
+  fewer distinct orders than ``total``, is run again;
+- how far back the search reaches depends on the API version (90 days, now
+  two years; error 30830).
+
+Quotas are daily call limits; an exhausted one is HTTP 429 (errorId 2001),
+which ``HttpClient`` retries, honouring ``Retry-After`` when eBay sends it.
+Webhooks are Notification API deliveries (``notifications``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote
+
+from yarl import URL
+
+from server.platforms import (
+    Capability,
+    CredentialField,
+    InvalidCredentials,
+    Order,
+    PlatformAuthError,
+    PlatformBadResponse,
+    PlatformConnector,
+    PlatformError,
+    PlatformLimitExceeded,
+    PlatformUnavailable,
+    Response,
+    WebhookEvent,
+    WebhookRejected,
+)
+
+from .auth import Tokens
+from .mapping import map_order
+from .notifications import (
+    PUBLIC_KEY_PATH,
+    SIGNATURE_HEADER,
+    PublicKey,
+    read_notification,
+    read_signature,
+    verify,
+)
+
+__all__ = ["API_ORIGIN", "ORDER_PATH", "PAGE_SIZE", "EbayConnector"]
+
+API_ORIGIN = "https://api.ebay.com"
+ORDER_PATH = "/sell/fulfillment/v1/order"
+PAGE_SIZE = 200
+"""The largest ``limit`` getOrders accepts (more is error 31100)."""
+MAX_PASSES = 4
+"""How many times a window listing is paged through before a result set that keeps changing is given up on."""
+LOOKBACK = timedelta(days=2 * 365)
+"""The furthest back any API version searches; windows beyond are refused before asking."""
+SEARCH_HORIZON = timedelta(days=90)
+"""How far back older API versions search (silently): windows beyond get a warning."""
+CLOCK_MARGIN = timedelta(minutes=5)
+"""A window ending later than this before now is asked open-ended, in case eBay's clock is behind ours."""
+KEY_LIFETIME = timedelta(hours=1)
+"""How long a notification public key is reused, as eBay recommends."""
+
+_INVALID_ORDER_ID = 32100
+_RANGE_LIMIT = 30830
+_ORDER_REFERENCE = re.compile(r"[0-9A-Za-z][0-9A-Za-z!._-]{0,99}")
+_NOTIFICATION_KEY = "notification_key"
+_MESSAGE_LIMIT = 200
+
+
+class EbayConnector(PlatformConnector):
+    platform_id = "ebay"
+    display_name = "eBay"
+    order_id_label = "Order number (12-34567-89012) or legacy order ID (item ID-transaction ID)"
+    credential_fields = (
+        CredentialField("client_id", "App ID (Client ID) of the eBay developer keyset"),
+        CredentialField("client_secret", "Cert ID (Client Secret) of the eBay developer keyset", secret=True),
+        CredentialField(
+            "refresh_token", "The seller's eBay refresh token (from their consent; lasts about 18 months)", secret=True
+        ),
+    )
+    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+
+    @classmethod
+    def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
+        """Also refuse what eBay never issues: spaces, non-ASCII, a ``:`` in the App ID (it ends HTTP Basic's user)."""
+        cleaned = super().check_credentials(credentials)
+        for spec in cls.credential_fields:
+            value = cleaned[spec.name]
+            if not value.isascii() or not value.isprintable() or " " in value or (spec.name == "client_id" and ":" in value):
+                raise InvalidCredentials(
+                    f"{spec.label} must be copied exactly as eBay shows it (printable characters, no spaces)",
+                    field=spec.name,
+                )
+        return cleaned
+
+    async def fetch_order(self, reference: str) -> Order | None:
+        """Get the order by the number Seller Hub shows (``12-34567-89012``) or its legacy ``ItemID-TransactionID``.
+
+        ``getOrder`` takes both forms; eBay answers an unknown or malformed id
+        with HTTP 404 or error 32100. The answer is kept only if it is the
+        order asked for.
+        """
+        wanted = reference.strip().removeprefix("#").strip()
+        if not _ORDER_REFERENCE.fullmatch(wanted):
+            return None
+        operation = f"Fetching order {wanted}"
+        response = await self._get(self._url(f"{ORDER_PATH}/{quote(wanted, safe='')}"), operation)
+        if response.status == 404 or (response.status == 400 and _error(response)[0] == _INVALID_ORDER_ID):
+            return None
+        if response.status != 200:
+            raise _refusal(response, operation)
+        order = map_order(response.json())
+        return order if _is_order(order, wanted) else None
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        """Page through ``getOrders`` by creation date; each order created in [start, end] is yielded once."""
+        now = datetime.now(UTC)
+        if start < now - LOOKBACK:
+            raise PlatformLimitExceeded(
+                f"Listing orders: eBay lists the orders of the last two years only, and {start:%Y-%m-%d} is further back"
+            )
+        if start > min(end, now):
+            return
+        search = _creation_filter(start, end if end < now - CLOCK_MARGIN else None)
+        seen: set[str] = set()
+        for _ in range(MAX_PASSES):
+            offset, totals = 0, []
+            while True:
+                payloads, total = await self._orders_page(search, offset)
+                totals.append(total)
+                fresh = []
+                for order in map(map_order, payloads):
+                    if order.order_id not in seen:
+                        seen.add(order.order_id)
+                        if start <= order.placed_at <= end:
+                            fresh.append(order)
+                yield fresh
+                offset += len(payloads)
+                if not payloads or offset >= total:
+                    break
+            if len(seen) >= totals[-1] and totals == sorted(totals):
+                return
+        raise PlatformUnavailable(
+            f"Listing orders: eBay's result set kept changing while it was paged ({MAX_PASSES} passes); try again later"
+        )
+
+    async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        """A Notification API delivery, verified with eBay's public key for its ``kid`` (``notifications``)."""
+        signature = read_signature(headers)
+        verify(body, signature, await self._public_key(signature.key_id))
+        return read_notification(body)
+
+    def window_warning(self, start: datetime, end: datetime, now: datetime) -> str | None:
+        """Older API versions search the last 90 days only, without saying so."""
+        horizon = now - SEARCH_HORIZON
+        if start >= horizon:
+            return None
+        return (
+            "eBay's order search may reach back 90 days only (two years in newer API versions): "
+            f"orders created before {horizon:%Y-%m-%d %H:%M} UTC may be missing"
+        )
+
+    async def _orders_page(self, search: str, offset: int) -> tuple[list[Any], int]:
+        """The orders at ``offset`` and the ``total`` of the result set."""
+        operation = "Listing orders"
+        response = await self._get(self._url(ORDER_PATH, f"filter={search}&limit={PAGE_SIZE}&offset={offset}"), operation)
+        if response.status != 200:
+            raise _refusal(response, operation)
+        body = response.json()
+        orders = body.get("orders", []) if isinstance(body, dict) else None
+        total = body.get("total") if isinstance(body, dict) else None
+        if not isinstance(orders, list) or not isinstance(total, int) or isinstance(total, bool) or total < 0:
+            raise PlatformBadResponse(f"{operation}: {response.where} answered without an orders list and a total")
+        return orders, total
+
+    async def _get(self, url: URL, operation: str) -> Response:
+        """GET with the seller's token (200, 400 or 404); a refused token is renewed once, in case it was revoked."""
+        try:
+            return await self._send(url, await self._tokens.user_token())
+        except PlatformAuthError:
+            pass
+        try:
+            return await self._send(url, await self._tokens.user_token(renew=True))
+        except PlatformAuthError as exc:
+            raise PlatformAuthError(
+                f"{operation}: {exc.message}, with a freshly minted token too: the seller must connect the store "
+                "again, granting the Fulfillment API"
+            ) from None
+
+    async def _send(self, url: URL, token: str) -> Response:
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        return await self.http.request("GET", url, headers=headers, ok=(200, 400))
+
+    async def _public_key(self, key_id: str) -> PublicKey:
+        """The notification key ``key_id``, kept an hour in the store's state (one key at a time)."""
+        cached = _saved_key(self.state.get(_NOTIFICATION_KEY), key_id)
+        if cached is not None:
+            return cached
+        headers = {"Authorization": f"Bearer {await self._tokens.app_token()}", "Accept": "application/json"}
+        url = self._url(f"{PUBLIC_KEY_PATH}/{quote(key_id, safe='')}")
+        response = await self.http.request("GET", url, headers=headers, ok=(200, 400))
+        if response.status != 200:
+            raise WebhookRejected(f"the delivery's {SIGNATURE_HEADER} names a key eBay does not have ({key_id!r})")
+        key = PublicKey.from_answer(key_id, response.json())
+        saved = {"kid": key.key_id, "key": key.key, "digest": key.digest, "until": (datetime.now(UTC) + KEY_LIFETIME).isoformat()}
+        await self.state.set(**{_NOTIFICATION_KEY: json.dumps(saved)})
+        return key
+
+    def _url(self, path: str, query: str = "") -> URL:
+        """``path`` (and an already encoded ``query``) on eBay's origin, or on ``api_base_url`` when set."""
+        return URL(f"{self._origin}{path}" + (f"?{query}" if query else ""), encoded=True)
+
+    @property
+    def _origin(self) -> str:
+        return self.api_base_url or API_ORIGIN
+
+    @cached_property
+    def _tokens(self) -> Tokens:
+        return Tokens(self.http, self.state, self._origin, self.credentials)
+
+
+def _creation_filter(start: datetime, end: datetime | None) -> str:
+    """``creationdate:[start..end]`` (``[start..]`` without an end), percent-encoded as eBay requires."""
+    upper = _api_time(end, round_up=True) if end is not None else ""
+    return quote(f"creationdate:[{_api_time(start)}..{upper}]", safe=":")
+
+
+def _api_time(moment: datetime, *, round_up: bool = False) -> str:
+    """UTC with milliseconds and ``Z``; ``round_up`` keeps an inclusive upper bound inclusive."""
+    moment = moment.astimezone(UTC)
+    if round_up and moment.microsecond % 1000:
+        moment += timedelta(microseconds=1000 - moment.microsecond % 1000)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def _is_order(order: Order, wanted: str) -> bool:
+    """Whether ``order`` is the one typed: by its id, its legacy id, or (``ItemID-TransactionID``) one of its listings."""
+    if wanted in (order.order_id, order.raw.get("legacyOrderId")):
+        return True
+    item_id, dash, _ = wanted.partition("-")
+    return bool(dash) and any(
+        isinstance(item, Mapping) and item.get("legacyItemId") == item_id for item in order.raw["lineItems"]
+    )
+
+
+def _saved_key(saved: str | None, key_id: str) -> PublicKey | None:
+    try:
+        entry = json.loads(saved) if saved else None
+        if entry["kid"] == key_id and datetime.fromisoformat(entry["until"]) > datetime.now(UTC):
+            return PublicKey(key_id, entry["key"], entry["digest"])
+    except (ValueError, TypeError, KeyError):
+        pass
+    return None
+
+
+def _refusal(response: Response, operation: str) -> PlatformError:
+    """A 400 or 404 from the Fulfillment API as the contract's error."""
+    if response.status == 404:
+        return PlatformBadResponse(f"{operation}: {response.where} answered HTTP 404: check the API base URL")
+    error_id, message = _error(response)
+    if error_id == _RANGE_LIMIT:
+        return PlatformLimitExceeded(
+            f"{operation}: eBay refused the window (error {error_id}: {message}); "
+            "how far back its order search reaches depends on the API version"
+        )
+    what = f"error {error_id}: {message}" if error_id is not None else "no eBay error id"
+    return PlatformBadResponse(f"{operation}: {response.where} answered HTTP {response.status} ({what})")
+
+
+def _error(response: Response) -> tuple[int | None, str]:
+    """``errorId`` and message of the first entry of an eBay error body (``{"errors": [{…}]}``)."""
+    try:
+        body = response.json()
+    except PlatformBadResponse:
+        return None, ""
+    errors = body.get("errors") if isinstance(body, dict) else None
+    first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
+    error_id, message = first.get("errorId"), first.get("longMessage") or first.get("message")
+    text = " ".join(message.split())[:_MESSAGE_LIMIT] if isinstance(message, str) else "no message"
+    return (error_id if isinstance(error_id, int) and not isinstance(error_id, bool) else None), text

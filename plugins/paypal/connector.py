@@ -1,0 +1,354 @@
+"""The PayPal connector, over Orders v2, Payments v2 captures and Transaction Search v1.
+
+Every call carries ``Authorization: Bearer <token>``; the token comes from
+``POST /v1/oauth2/token`` (client credentials, HTTP Basic) and is kept in the
+store's ``ConnectorState`` until five minutes before it expires: PayPal treats
+fetching a token per call as abuse. A call refused with a kept token (expired
+or revoked early, or issued before the app gained a permission) gets a new
+token and one more try. PayPal's throttle signal is HTTP 429
+``RATE_LIMIT_REACHED``, with ``Retry-After`` when it says how long to wait:
+``HttpClient`` retries it like a 5xx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import aclosing
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import aiohttp
+
+from server.platforms import (
+    Capability,
+    ConnectorState,
+    CredentialField,
+    HttpClient,
+    InvalidCredentials,
+    Order,
+    PlatformAuthError,
+    PlatformBadResponse,
+    PlatformConnector,
+    PlatformError,
+    PlatformLimitExceeded,
+    Response,
+    WebhookEvent,
+    WebhookRejected,
+)
+
+from .mapping import ORDER_ID, capture_order_id, map_order
+from .reporting import checkout_payment_id, ranges, read_page, search_params
+from .webhooks import read_event, verification_request
+
+__all__ = ["API_ORIGIN", "LOOKUPS", "REPORTING_LAG", "PayPalConnector"]
+
+T = TypeVar("T")
+
+API_ORIGIN = "https://api-m.paypal.com"
+"""Live; the sandbox (``https://api-m.sandbox.paypal.com``) is reached by setting the store's apiBaseUrl."""
+REPORTING_LAG = timedelta(hours=3)
+"""How long a transaction can take to appear in Transaction Search."""
+LOOKUPS = 4
+"""How many captures or orders of one listed page are looked up at once."""
+
+_TOKEN_PATH = "/v1/oauth2/token"
+_ORDER_PATH = "/v2/checkout/orders/{}"
+_CAPTURE_PATH = "/v2/payments/captures/{}"
+_SEARCH_PATH = "/v1/reporting/transactions"
+_VERIFY_PATH = "/v1/notifications/verify-webhook-signature"
+_TOKEN_MARGIN = timedelta(minutes=5)
+# An order that is not approved within three hours expires, and its payment is
+# captured on approval: its transaction can come up to that long after it.
+_CAPTURE_DELAY = timedelta(hours=3)
+_PASSES = 3  # readings of a listing that spans several pages, while each finds rows the others missed
+_SMALLEST_SPLIT = timedelta(minutes=1)
+_ANSWERED = (200, 400, 422)  # PayPal's error bodies name the problem; 401/403/404/429/5xx are HttpClient's
+_CODE_LIMIT = 80
+
+
+class PayPalConnector(PlatformConnector):
+    platform_id = "paypal"
+    display_name = "PayPal"
+    order_id_label = "PayPal order ID or transaction ID (5O190127TN364715T)"
+    credential_fields = (
+        CredentialField("client_id", "REST API app client ID"),
+        CredentialField("client_secret", "REST API app secret", secret=True),
+        CredentialField("webhook_id", "Webhook ID (to verify webhook deliveries)", secret=True, required=False),
+    )
+    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+
+    def __init__(
+        self,
+        *,
+        credentials: Mapping[str, str],
+        http: HttpClient,
+        api_base_url: str | None = None,
+        state: ConnectorState | None = None,
+    ) -> None:
+        super().__init__(credentials=credentials, http=http, api_base_url=api_base_url, state=state)
+        self._token_lock = asyncio.Lock()
+
+    @classmethod
+    def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
+        """Also check that the client ID can be sent as an HTTP Basic user name."""
+        cleaned = super().check_credentials(credentials)
+        client_id = cleaned["client_id"]
+        if not client_id.isascii() or not client_id.isprintable() or ":" in client_id or " " in client_id:
+            raise InvalidCredentials(
+                "Client ID must be the app's client ID as PayPal shows it, without spaces or colons", field="client_id"
+            )
+        return cleaned
+
+    async def fetch_order(self, reference: str) -> Order | None:
+        """Find an order by its id, or by the transaction id of a payment captured for it."""
+        wanted = reference.strip().upper()
+        if not ORDER_ID.fullmatch(wanted):
+            return None
+        order = await self._order(wanted)
+        if order is None and (order_id := await self._capture_order_id(wanted)) is not None:
+            order = await self._order(order_id)
+        return order
+
+    async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        """Yield, per page of Transaction Search rows, the orders whose payments the rows record.
+
+        The search covers the window and up to ``_CAPTURE_DELAY`` after it
+        (never past now), since an order's payment follows its creation. Each
+        payment's capture names its order, which is then read through Orders
+        v2: the same payload as ``fetch_order``, placed by its own
+        ``create_time``. Rows read twice and orders with several payments are
+        yielded once.
+        """
+        until = max(end, min(end + _CAPTURE_DELAY, datetime.now(UTC)))
+        seen_payments: set[str] = set()
+        seen_orders: set[str] = set()
+        async with aclosing(self._transactions(start, until)) as pages:
+            async for rows in pages:
+                payments = [p for p in dict.fromkeys(map(checkout_payment_id, rows)) if p and p not in seen_payments]
+                seen_payments.update(payments)
+                order_ids = await _each(self._capture_order_id, payments)
+                fresh = [o for o in dict.fromkeys(order_ids) if o and o not in seen_orders]
+                seen_orders.update(fresh)
+                yield [order for order in await _each(self._order, fresh) if order is not None]
+
+    async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        """Have PayPal verify the delivery, then read it (``webhooks``)."""
+        webhook_id = self.credentials.get("webhook_id")
+        if not webhook_id:
+            raise WebhookRejected("the store has no PayPal webhook ID to verify deliveries with")
+        request = verification_request(headers, body, webhook_id)
+        response = await self._api("POST", _VERIFY_PATH, body=request)
+        if response.status in (400, 422):
+            raise WebhookRejected(f"PayPal could not verify the delivery ({_error_code(response)})")
+        verdict = _json(response, "POST", "the webhook verification").get("verification_status")
+        if verdict != "SUCCESS":
+            raise WebhookRejected(f"PayPal did not verify the delivery's signature (verification_status {verdict!r})")
+        return read_event(body)
+
+    def window_warning(self, start: datetime, end: datetime, now: datetime) -> str | None:
+        """Transaction Search lags up to three hours: say from when the window may be incomplete."""
+        settled = now - REPORTING_LAG
+        if end <= settled:
+            return None
+        since = max(start, settled).astimezone(UTC)
+        shown = f"{since:%H:%M} UTC" if since.date() == now.astimezone(UTC).date() else f"{since:%Y-%m-%d %H:%M} UTC"
+        return (
+            f"PayPal's reporting can lag up to 3 hours: transactions after {shown} may not be listed yet; "
+            "import again later or import them by order ID."
+        )
+
+    async def _order(self, order_id: str) -> Order | None:
+        response = await self._api("GET", _ORDER_PATH.format(order_id))
+        if response.status == 404:
+            return None
+        order = map_order(_json(response, "GET", f"order {order_id}"))
+        if order.order_id != order_id:
+            raise PlatformBadResponse(f"GET {response.where} answered with another order ({order.order_id})")
+        return order
+
+    async def _capture_order_id(self, transaction_id: str) -> str | None:
+        """The Orders v2 id of the capture with this id; ``None`` when there is no such capture or order."""
+        response = await self._api("GET", _CAPTURE_PATH.format(transaction_id))
+        if response.status == 404:
+            return None
+        return capture_order_id(_json(response, "GET", f"capture {transaction_id}"))
+
+    async def _transactions(self, start: datetime, end: datetime) -> AsyncGenerator[list[Mapping[str, Any]], None]:
+        """Yield pages of the rows of ``[start, end]``, searched in ranges PayPal accepts.
+
+        A range holding more rows than PayPal returns (``RESULTSET_TOO_LARGE``)
+        is searched again in halves.
+        """
+        pending = deque(ranges(start, end))
+        while pending:
+            low, high = pending.popleft()
+            try:
+                async with aclosing(self._search(low, high)) as pages:
+                    async for rows in pages:
+                        yield rows
+            except _ResultSetTooLarge:
+                if high - low <= _SMALLEST_SPLIT:
+                    raise
+                middle = low + timedelta(seconds=(high - low) // timedelta(seconds=2))
+                pending.extendleft([(middle, high), (low, middle)])
+
+    async def _search(self, start: datetime, end: datetime) -> AsyncGenerator[list[Mapping[str, Any]], None]:
+        """Yield the rows of one search page by page, from ``page=1`` until ``page == total_pages``.
+
+        Pages are offsets into a list that changes while it is read (late rows
+        arrive for hours) in an order PayPal does not document, so a row can
+        move across a page boundary between two requests. A listing of several
+        pages is therefore read again until a reading finds no row the earlier
+        ones missed (``_PASSES`` at most); the caller drops rows seen twice.
+        """
+        known: set[str] = set()
+        for reading in range(_PASSES):
+            missed = False
+            page = pages = 1
+            while page <= pages:
+                rows, pages = read_page(await self._search_page(start, end, page))
+                ids = {str(row["transaction_id"]) for row in rows}
+                missed = missed or not ids <= known
+                known |= ids
+                yield rows
+                page += 1
+            if pages <= 1 or (reading > 0 and not missed):
+                return
+
+    async def _search_page(self, start: datetime, end: datetime, page: int) -> Any:
+        try:
+            response = await self._api("GET", _SEARCH_PATH, params=search_params(start, end, page))
+        except PlatformAuthError as exc:
+            raise PlatformAuthError(
+                f"{exc.message}; the app also needs Transaction Search enabled in its PayPal settings"
+            ) from None
+        return _json(response, "GET", "the transaction search")
+
+    async def _api(
+        self, method: str, path: str, *, params: Mapping[str, str] | None = None, body: bytes | None = None
+    ) -> Response:
+        """An authorized call; one refused with a kept token is tried once more with a new token."""
+        token, new = await self._token()
+        try:
+            return await self._send(method, path, token, params, body)
+        except PlatformAuthError:
+            if new:
+                raise
+        token, _ = await self._token(refused=token)
+        return await self._send(method, path, token, params, body)
+
+    async def _send(
+        self, method: str, path: str, token: str, params: Mapping[str, str] | None, body: bytes | None
+    ) -> Response:
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        return await self.http.request(method, self._url(path), headers=headers, params=params, data=body, ok=_ANSWERED)
+
+    async def _token(self, *, refused: str | None = None) -> tuple[str, bool]:
+        """The kept access token, unless it is about to expire or was ``refused``; else a new one, kept.
+
+        Returns the token and whether it is new. Concurrent lookups share one
+        new token: a second caller finds it kept.
+        """
+        async with self._token_lock:
+            kept = self.state.get("access_token")
+            usable_until = self.state.get("access_token_usable_until")
+            if (
+                kept
+                and kept != refused
+                and self.state.get("access_token_for") == self._token_owner
+                and usable_until
+                and datetime.fromisoformat(usable_until) > datetime.now(UTC)
+            ):
+                return kept, False
+            token, lifetime = await self._new_token()
+            usable_until = datetime.now(UTC) + lifetime - min(_TOKEN_MARGIN, lifetime / 2)
+            await self.state.set(
+                access_token=token, access_token_usable_until=usable_until.isoformat(), access_token_for=self._token_owner
+            )
+            return token, True
+
+    async def _new_token(self) -> tuple[str, timedelta]:
+        """``POST /v1/oauth2/token``: the access token and how long it lasts. Wrong credentials answer 401."""
+        response = await self.http.request(
+            "POST",
+            self._url(_TOKEN_PATH),
+            headers={"Accept": "application/json"},
+            data={"grant_type": "client_credentials"},
+            auth=aiohttp.BasicAuth(self.credentials["client_id"], self.credentials["client_secret"], encoding="utf-8"),
+            ok=_ANSWERED,
+        )
+        body = _json(response, "POST", "an access token")
+        token, expires_in = body.get("access_token"), body.get("expires_in")
+        if not isinstance(token, str) or not token:
+            raise PlatformBadResponse(f"POST {response.where} answered without an 'access_token'")
+        if not isinstance(expires_in, int) or isinstance(expires_in, bool) or expires_in <= 0:
+            raise PlatformBadResponse(f"POST {response.where} answered without a positive 'expires_in'")
+        return token, timedelta(seconds=expires_in)
+
+    @property
+    def _token_owner(self) -> str:
+        """Whose token is kept: a new client ID or API address needs a new one."""
+        return f"{self.credentials['client_id']} {self._url('')}"
+
+    def _url(self, path: str) -> str:
+        return f"{self.api_base_url or API_ORIGIN}{path}"
+
+
+class _ResultSetTooLarge(PlatformLimitExceeded):
+    """RESULTSET_TOO_LARGE: the search range holds more transactions than PayPal returns (10,000)."""
+
+
+async def _each(lookup: Callable[[str], Awaitable[T]], keys: Sequence[str]) -> list[T]:
+    """``lookup`` of every key, ``LOOKUPS`` at a time; the results in the keys' order."""
+    slots = asyncio.Semaphore(LOOKUPS)
+
+    async def one(key: str) -> T:
+        async with slots:
+            return await lookup(key)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(key)) for key in keys]
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None  # the first failure, as the core expects one error
+    return [task.result() for task in tasks]
+
+
+def _json(response: Response, method: str, what: str) -> Mapping[str, Any]:
+    """The JSON object of a 200, or the error PayPal's answer amounts to."""
+    if response.status != 200:
+        raise _refusal(response, method, what)
+    body = response.json()
+    if not isinstance(body, dict):
+        raise PlatformBadResponse(f"{method} {response.where} answered {what} with JSON that is not an object")
+    return body
+
+
+def _refusal(response: Response, method: str, what: str) -> PlatformError:
+    code = _error_code(response)
+    message = f"PayPal refused {what}: {method} {response.where} answered HTTP {response.status} ({code})"
+    if response.status == 404:
+        return PlatformBadResponse(f"{message}: check the store's API base URL")
+    if "RESULTSET_TOO_LARGE" in code:
+        return _ResultSetTooLarge(f"{message}: the window holds too many transactions")
+    return PlatformBadResponse(message)
+
+
+def _error_code(response: Response) -> str:
+    """PayPal's error ``name`` (or OAuth ``error``) and the first ``details[].issue``, never values sent."""
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return "no error code"
+    name = body.get("name") or body.get("error")
+    details = body.get("details")
+    issue = details[0].get("issue") if isinstance(details, list) and details and isinstance(details[0], dict) else None
+    parts = [str(part)[:_CODE_LIMIT] for part in (name, issue) if isinstance(part, str) and part]
+    return ": ".join(parts) or "no error code"

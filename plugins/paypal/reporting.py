@@ -1,0 +1,100 @@
+"""Transaction Search (``GET /v1/reporting/transactions``): the query and what a page of rows means.
+
+PayPal has no order list. Its reporting API lists *transactions* created in a
+range of at most 31 days, ``page_size`` rows at a time (500 at most), with
+``page`` and ``total_pages``. A checkout order shows up there as the payment
+captured for it: a row with event code T0006 ("PayPal Checkout APIs"), or
+T0003 (pre-approved payment: a vaulted or billing-agreement source) or T0005
+(direct card payment), credited to the seller. Refunds (T11xx), fees, holds,
+transfers and the seller's own purchases (the same codes, debited) are not
+orders. A row holds no Orders v2 id: the capture it names leads to its order.
+
+Row times are "in the time zone of the account" although written with an
+offset (``2014-07-11T04:03:52+0000``), so they are not trusted for anything:
+the query is sent in UTC and each order is placed by its own ``create_time``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from server.platforms import PlatformBadResponse
+
+__all__ = ["MAX_RANGE", "ORDER_EVENT_CODES", "PAGE_SIZE", "checkout_payment_id", "ranges", "read_page", "search_params"]
+
+PAGE_SIZE = 500
+"""``page_size`` sent on every search: the most a page holds."""
+MAX_RANGE = timedelta(days=31)
+"""The longest range one search may cover."""
+ORDER_EVENT_CODES = frozenset({"T0003", "T0005", "T0006"})
+"""Event codes of payments that a checkout order can have produced."""
+
+_TRANSACTION_ID = re.compile(r"[A-Za-z0-9]{1,24}")
+_DECIMAL = re.compile(r"-?[0-9]+|-?[0-9]*\.[0-9]+")  # the pattern of PayPal's money value
+
+
+def search_params(start: datetime, end: datetime, page: int) -> dict[str, str]:
+    """The query for one page of ``[start, end]``, widened to whole seconds in UTC (RFC 3339, seconds required)."""
+    return {
+        "start_date": _rfc3339(start),
+        "end_date": _rfc3339(end, round_up=True),
+        "fields": "all",
+        "page_size": str(PAGE_SIZE),
+        "page": str(page),
+    }
+
+
+def ranges(start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """``[start, end]`` in consecutive ranges no longer than ``MAX_RANGE``."""
+    while end - start > MAX_RANGE:
+        yield start, start + MAX_RANGE
+        start += MAX_RANGE
+    yield start, end
+
+
+def read_page(body: Any) -> tuple[list[Mapping[str, Any]], int]:
+    """The ``transaction_info`` of each row of a search answer, and its ``total_pages``.
+
+    An empty result may leave out ``transaction_details`` altogether.
+    """
+    if not isinstance(body, Mapping):
+        raise PlatformBadResponse("PayPal answered the transaction search with JSON that is not an object")
+    pages = body.get("total_pages")
+    if not isinstance(pages, int) or isinstance(pages, bool) or pages < 0:
+        raise PlatformBadResponse("PayPal answered the transaction search without a count in 'total_pages'")
+    rows = body.get("transaction_details") or []
+    if not isinstance(rows, list):
+        raise PlatformBadResponse("PayPal field 'transaction_details' is not a list")
+    infos = []
+    for row in rows:
+        info = row.get("transaction_info") if isinstance(row, Mapping) else None
+        if not isinstance(info, Mapping):
+            raise PlatformBadResponse("PayPal field 'transaction_details[].transaction_info' is missing")
+        transaction_id = info.get("transaction_id")
+        if not isinstance(transaction_id, str) or not _TRANSACTION_ID.fullmatch(transaction_id):
+            raise PlatformBadResponse("PayPal field 'transaction_info.transaction_id' is not a transaction id")
+        infos.append(info)
+    return infos, pages
+
+
+def checkout_payment_id(info: Mapping[str, Any]) -> str | None:
+    """The transaction id of a checkout payment received by the seller, or ``None`` for any other row."""
+    if info.get("transaction_event_code") not in ORDER_EVENT_CODES:
+        return None
+    amount = info.get("transaction_amount")
+    value = amount.get("value") if isinstance(amount, Mapping) else None
+    if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
+        raise PlatformBadResponse("PayPal field 'transaction_info.transaction_amount.value' is not a decimal string")
+    return str(info["transaction_id"]) if Decimal(value) > 0 else None
+
+
+def _rfc3339(moment: datetime, *, round_up: bool = False) -> str:
+    """To the second; ``round_up`` keeps an inclusive upper bound inclusive."""
+    moment = moment.astimezone(UTC)
+    if round_up and moment.microsecond:
+        moment += timedelta(seconds=1)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
