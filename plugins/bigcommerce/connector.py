@@ -25,14 +25,17 @@ from server.platforms import (
     CredentialField,
     InvalidCredentials,
     Order,
+    PlatformAuthError,
     PlatformBadResponse,
     PlatformConnector,
     PlatformError,
     PlatformLimitExceeded,
     Response,
+    WebhookEvent,
 )
 
 from .mapping import is_incomplete, map_order, order_id
+from .webhooks import SECRET_PREFIX, read_webhook, signing_key
 
 __all__ = ["API_ORIGIN", "LINE_ITEM_FETCHES", "PAGE_SIZE", "BigCommerceConnector"]
 
@@ -48,7 +51,7 @@ _DEFAULT_PAGE_SIZE = 50
 # The API's dates have one-second resolution and the reference does not say
 # whether min/max_date_created are inclusive: widen the window by a second.
 _DATE_SLACK = timedelta(seconds=1)
-_ANSWERED = range(200, 500)  # HttpClient already handles 401/403 and retries 429
+_ANSWERED = range(200, 500)  # HttpClient retries 429; every other answer is read here, with its message
 _MESSAGE_LIMIT = 200
 
 _HASH = r"(?P<hash>[a-z0-9]{1,40})"
@@ -68,8 +71,11 @@ class BigCommerceConnector(PlatformConnector):
         CredentialField("store_hash", "Store hash"),
         CredentialField("access_token", "API account access token", secret=True),
         CredentialField("client_id", "API account client ID", required=False),
+        CredentialField(
+            "client_secret", "App or API account client secret (verifies webhooks)", secret=True, required=False
+        ),
     )
-    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED})
+    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
 
     @classmethod
     def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
@@ -80,6 +86,14 @@ class BigCommerceConnector(PlatformConnector):
         control panel address (``https://store-abc123.mybigcommerce.com/manage``).
         """
         cleaned = super().check_credentials(credentials)
+        if cleaned.get("client_secret", "").startswith(SECRET_PREFIX):
+            try:
+                signing_key(cleaned["client_secret"])
+            except ValueError:
+                raise InvalidCredentials(
+                    f"Client secret must be the client secret BigCommerce shows, or {SECRET_PREFIX} and base64",
+                    field="client_secret",
+                ) from None
         typed = cleaned["store_hash"].lower()
         for form in _STORE_HASH_FORMS:
             if match := form.fullmatch(typed):
@@ -131,6 +145,10 @@ class BigCommerceConnector(PlatformConnector):
                         fresh[oid] = order
                 seen.update(fresh)
                 yield await self._with_products(fresh)
+
+    async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        """A ``store/order/created`` delivery names the order (``data.id``); other scopes carry nothing for us."""
+        return read_webhook(headers, body, self.credentials.get("client_secret"), self.credentials["store_hash"])
 
     async def _with_products(self, orders: Mapping[str, Mapping[str, Any]]) -> list[Order]:
         """Map ``orders`` (by id), fetching their products ``LINE_ITEM_FETCHES`` at a time."""
@@ -203,6 +221,8 @@ def _body(response: Response) -> Any:
 def _refusal(response: Response) -> PlatformError:
     """The error for a status BigCommerce answered instead of the resource, with its message."""
     shown = f"GET {response.where} answered HTTP {response.status} ({_error_message(response)})"
+    if response.status in (401, 403):
+        return PlatformAuthError(f"{shown}: check the store hash and access token")
     if response.status == 413:
         return PlatformLimitExceeded(f"{shown}: the request asked for too many objects")
     return PlatformBadResponse(shown)

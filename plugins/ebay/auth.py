@@ -59,8 +59,8 @@ class Tokens:
         self._state = state
         self._url = f"{origin}{TOKEN_PATH}"
         self._credentials = credentials
-        minted_for = "\n".join((origin, credentials["client_id"], credentials["client_secret"], credentials["refresh_token"]))
-        self._fingerprint = hashlib.sha256(minted_for.encode()).hexdigest()[:32]
+        minted_for = [origin, *(credentials[name] for name in ("client_id", "client_secret", "refresh_token"))]
+        self._fingerprint = hashlib.sha256("\n".join(minted_for).encode()).hexdigest()[:32]
 
     async def user_token(self, *, renew: bool = False) -> str:
         """The seller's access token; ``renew`` mints a new one even if the cached one has not expired."""
@@ -110,9 +110,7 @@ class Tokens:
         if not isinstance(token, str) or not token or not isinstance(lifetime, int) or isinstance(lifetime, bool):
             raise PlatformBadResponse(f"{operation}: {response.where} answered without access_token and expires_in")
         until = datetime.now(UTC) + timedelta(seconds=lifetime) - EXPIRY_MARGIN
-        await self._state.set(
-            **{kind: token, f"{kind}_until": until.isoformat(), f"{kind}_for": self._fingerprint}
-        )
+        await self._state.set(**{kind: token, f"{kind}_until": until.isoformat(), f"{kind}_for": self._fingerprint})
         return token
 
 

@@ -104,7 +104,8 @@ class EbayConnector(PlatformConnector):
         cleaned = super().check_credentials(credentials)
         for spec in cls.credential_fields:
             value = cleaned[spec.name]
-            if not value.isascii() or not value.isprintable() or " " in value or (spec.name == "client_id" and ":" in value):
+            copied = value.isascii() and value.isprintable() and " " not in value
+            if not copied or (spec.name == "client_id" and ":" in value):
                 raise InvalidCredentials(
                     f"{spec.label} must be copied exactly as eBay shows it (printable characters, no spaces)",
                     field=spec.name,
@@ -135,7 +136,7 @@ class EbayConnector(PlatformConnector):
         now = datetime.now(UTC)
         if start < now - LOOKBACK:
             raise PlatformLimitExceeded(
-                f"Listing orders: eBay lists the orders of the last two years only, and {start:%Y-%m-%d} is further back"
+                f"Listing orders: eBay lists the orders of the last two years only; {start:%Y-%m-%d} is further back"
             )
         if start > min(end, now):
             return
@@ -181,7 +182,9 @@ class EbayConnector(PlatformConnector):
     async def _orders_page(self, search: str, offset: int) -> tuple[list[Any], int]:
         """The orders at ``offset`` and the ``total`` of the result set."""
         operation = "Listing orders"
-        response = await self._get(self._url(ORDER_PATH, f"filter={search}&limit={PAGE_SIZE}&offset={offset}"), operation)
+        response = await self._get(
+            self._url(ORDER_PATH, f"filter={search}&limit={PAGE_SIZE}&offset={offset}"), operation
+        )
         if response.status != 200:
             raise _refusal(response, operation)
         body = response.json()
@@ -220,7 +223,12 @@ class EbayConnector(PlatformConnector):
         if response.status != 200:
             raise WebhookRejected(f"the delivery's {SIGNATURE_HEADER} names a key eBay does not have ({key_id!r})")
         key = PublicKey.from_answer(key_id, response.json())
-        saved = {"kid": key.key_id, "key": key.key, "digest": key.digest, "until": (datetime.now(UTC) + KEY_LIFETIME).isoformat()}
+        saved = {
+            "kid": key.key_id,
+            "key": key.key,
+            "digest": key.digest,
+            "until": (datetime.now(UTC) + KEY_LIFETIME).isoformat(),
+        }
         await self.state.set(**{_NOTIFICATION_KEY: json.dumps(saved)})
         return key
 
@@ -252,7 +260,7 @@ def _api_time(moment: datetime, *, round_up: bool = False) -> str:
 
 
 def _is_order(order: Order, wanted: str) -> bool:
-    """Whether ``order`` is the one typed: by its id, its legacy id, or (``ItemID-TransactionID``) one of its listings."""
+    """Whether ``order`` is the one typed: its id, its legacy id, or (``ItemID-TransactionID``) one of its listings."""
     if wanted in (order.order_id, order.raw.get("legacyOrderId")):
         return True
     item_id, dash, _ = wanted.partition("-")
@@ -262,8 +270,10 @@ def _is_order(order: Order, wanted: str) -> bool:
 
 
 def _saved_key(saved: str | None, key_id: str) -> PublicKey | None:
+    if not saved:
+        return None
     try:
-        entry = json.loads(saved) if saved else None
+        entry = json.loads(saved)
         if entry["kid"] == key_id and datetime.fromisoformat(entry["until"]) > datetime.now(UTC):
             return PublicKey(key_id, entry["key"], entry["digest"])
     except (ValueError, TypeError, KeyError):

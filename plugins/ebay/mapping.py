@@ -73,20 +73,28 @@ def _line_item(value: Any, field: str) -> LineItem:
 
 
 def _money(value: Any, field: str) -> Money:
-    """An ``Amount``: a decimal string (a JSON number goes through ``str``, never float arithmetic)."""
+    """An ``Amount``: ``value`` (a decimal string) in ``currency``."""
     money = _object(value, field)
-    amount = money.get("value")
-    if isinstance(amount, bool) or not isinstance(amount, (str, int, float)):
+    decimal, currency = _decimal(money.get("value")), money.get("currency")
+    if decimal is None:
         raise PlatformBadResponse(f"eBay order field '{field}.value' is not a decimal amount")
+    if not isinstance(currency, str):
+        raise PlatformBadResponse(f"eBay order field '{field}.currency' is missing")
     try:
-        decimal = Decimal(str(amount))
+        return Money(decimal, currency)
+    except ValueError:
+        raise PlatformBadResponse(f"eBay order field '{field}.currency' is not an ISO 4217 code") from None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    """A finite ``Decimal`` from a string or a JSON number (through ``str``, never float arithmetic)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    try:
+        decimal = Decimal(str(value))
     except InvalidOperation:
-        raise PlatformBadResponse(f"eBay order field '{field}.value' is not a decimal amount") from None
-    try:
-        return Money(decimal, money.get("currency"))
-    except ValueError as exc:
-        what = "currency" if decimal.is_finite() else "value"
-        raise PlatformBadResponse(f"eBay order field '{field}.{what}' is not valid: {exc}") from None
+        return None
+    return decimal if decimal.is_finite() else None
 
 
 def _time(value: Any, field: str) -> datetime:

@@ -66,7 +66,7 @@ def read_page(body: Any) -> tuple[list[Mapping[str, Any]], int]:
     pages = body.get("total_pages")
     if not isinstance(pages, int) or isinstance(pages, bool) or pages < 0:
         raise PlatformBadResponse("PayPal answered the transaction search without a count in 'total_pages'")
-    rows = body.get("transaction_details") or []
+    rows = body.get("transaction_details", [])
     if not isinstance(rows, list):
         raise PlatformBadResponse("PayPal field 'transaction_details' is not a list")
     infos = []

@@ -119,7 +119,7 @@ class HttpClient:
         url: str | URL,
         *,
         headers: Mapping[str, str] | None = None,
-        params: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         json_body: Any = None,
         data: Any = None,
         auth: aiohttp.BasicAuth | None = None,
@@ -134,9 +134,13 @@ class HttpClient:
         return seconds to wait, or ``None``. ``wait_header(response)`` reads a
         platform-specific wait hint from a 429 (BigCommerce's
         ``X-Rate-Limit-Time-Reset-Ms``); ``Retry-After`` is always honoured.
-        Statuses outside ``ok`` that are not retried are returned as they are
-        when they are 404 (callers decide what "not found" means), otherwise
-        raise ``PlatformBadResponse``.
+        ``params`` may be a function, called for every attempt: for signatures
+        that must be fresh each time (OAuth 1.0a nonces and timestamps).
+        401 and 403 raise ``PlatformAuthError`` unless listed in ``ok`` (for a
+        connector that reads the platform's own error code first). Statuses
+        outside ``ok`` that are not retried are returned as they are when they
+        are 404 (callers decide what "not found" means), otherwise raise
+        ``PlatformBadResponse``.
         """
         policy = self.policy
         target = URL(url) if isinstance(url, str) else url
@@ -145,7 +149,8 @@ class HttpClient:
         for attempt in range(policy.attempts):
             wait: float | None = None
             try:
-                response = await self._send(method, target, headers, params, json_body, data, auth)
+                query = params() if callable(params) else params
+                response = await self._send(method, target, headers, query, json_body, data, auth)
             except TimeoutError:
                 last_fault = f"timed out after {policy.timeout:g}s"
             except aiohttp.ClientPayloadError as exc:
@@ -154,7 +159,7 @@ class HttpClient:
                 last_fault = f"connection failed ({type(exc).__name__})"
             else:
                 status = response.status
-                if status in (401, 403):
+                if status in (401, 403) and status not in ok:
                     raise PlatformAuthError(f"{shown} was refused with HTTP {status}: check the store's credentials")
                 if status == 429 or status >= 500:
                     last_fault = f"HTTP {status}"
