@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -221,41 +221,41 @@ class WooCommerceConnector(PlatformConnector):
         try:
             response = await self._send(url, params, mode)
         except PlatformAuthError as exc:
-            if mode is not AuthMode.OAUTH1:
-                hint = _HEADER_HINT if mode is AuthMode.BASIC else ""
-                raise PlatformAuthError(f"{operation}: {exc.message}{hint}") from None
-            # HttpClient's retries resend the same signed URL, and WooCommerce refuses a nonce it has seen:
-            # a refusal after a retried fault may be that, so sign afresh once.
-            try:
-                response = await self._send(url, params, mode)
-            except PlatformAuthError as again:
-                raise PlatformAuthError(
-                    f"{operation}: {again.message} (OAuth 1.0a over plain HTTP: also check this server's clock)"
-                ) from None
+            hint = {
+                AuthMode.BASIC: _HEADER_HINT,
+                AuthMode.OAUTH1: " (OAuth 1.0a over plain HTTP: also check this server's clock)",
+            }.get(mode, "")
+            raise PlatformAuthError(f"{operation}: {exc.message}{hint}") from None
         return _checked(response, operation)
 
     async def _send(self, url: URL, params: Mapping[str, str], mode: AuthMode) -> Response:
         key, secret = self.credentials["consumer_key"], self.credentials["consumer_secret"]
         headers = {"Accept": "application/json"}
+        query: Mapping[str, str] | Callable[[], Mapping[str, str]]
         if mode is AuthMode.BASIC:
             headers["Authorization"] = aiohttp.encode_basic_auth(key, secret)
+            query = params
         elif mode is AuthMode.QUERY_STRING:
-            params = {**params, "consumer_key": key, "consumer_secret": secret}
+            query = {**params, "consumer_key": key, "consumer_secret": secret}
         else:
-            params = oauth1_query(
-                "GET",
-                url,
-                params,
-                consumer_key=key,
-                consumer_secret=secret,
-                timestamp=int(time.time()),
-                nonce=secrets.token_hex(16),
-            )
+
+            def query() -> Mapping[str, str]:
+                # Signed afresh for every attempt: WooCommerce refuses a nonce it has seen.
+                return oauth1_query(
+                    "GET",
+                    url,
+                    params,
+                    consumer_key=key,
+                    consumer_secret=secret,
+                    timestamp=int(time.time()),
+                    nonce=secrets.token_hex(16),
+                )
+
         return await self.http.request(
             "GET",
             url,
             headers=headers,
-            params=params,
+            params=query,
             ok=_ANSWERS,
             wait_header=_rate_limit_wait,
         )
