@@ -148,6 +148,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
+from multidict import CIMultiDict
 
 from ..contract import Capability, ConnectorState, PlatformConnector
 from ..errors import (
@@ -169,6 +170,7 @@ from .checks import (
     seeded_problems,
     unknown_references,
 )
+from ..webhooks import WebhookEvent, WebhookMalformed, WebhookRejected
 from .double import PlatformDouble, SeededOrder
 from .harness import Harness, serve_double, show_call, summarize
 
@@ -487,6 +489,47 @@ class ConnectorConformanceSuite:
                         f"{call} returned {describe(order)}; the platform has no order {reference!r}, so it must "
                         "return None (never another order)"
                     )
+
+    # --- parse_webhook -----------------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_parse_webhook_reads_the_platforms_deliveries(self) -> None:
+        """Each delivery the double signs yields that order (or a reference ``fetch_order`` resolves), and
+        the same delivery always carries the same ``delivery_id``; a delivery with its body changed or its
+        headers dropped is refused."""
+        self._require(Capability.WEBHOOKS)
+        async with self._platform() as h:
+            start, _ = _recent_window()
+            seeded = h.seed([start + _WINDOW / 4 + n * timedelta(minutes=7) for n in range(2)])
+            deliveries = h.double.order_webhooks()
+            if not deliveries:
+                pytest.skip(f"{type(h.double).__name__}.order_webhooks() produces no deliveries")
+            if len(deliveries) != len(seeded):
+                raise AssertionError(f"the double produced {len(deliveries)} deliveries for {len(seeded)} orders")
+            connector = h.connector()
+            for expected, (headers, body) in zip(seeded, deliveries):
+                call = f"parse_webhook(<delivery of {describe(expected)}>)"
+                event = await _succeed(h, call, connector.parse_webhook(CIMultiDict(headers), body))
+                if not isinstance(event, WebhookEvent):
+                    raise AssertionError(f"{call} returned {event!r}, not a WebhookEvent")
+                again = await _succeed(h, call, connector.parse_webhook(CIMultiDict(headers), body))
+                if again.delivery_id != event.delivery_id:
+                    raise AssertionError(f"{call} gave delivery ids {event.delivery_id!r} and {again.delivery_id!r}")
+                if event.order is not None:
+                    order: Order | None = event.order
+                elif event.order_reference is not None:
+                    order = await _succeed(h, call, h.fetch(connector, event.order_reference))
+                else:
+                    raise AssertionError(f"{call} returned neither the order nor a reference to it")
+                if order is None or order.order_id != expected.order_id:
+                    got = "None" if order is None else describe(order)
+                    raise AssertionError(f"{call} led to {got}; expected {describe(expected)}")
+                try:
+                    await connector.parse_webhook(CIMultiDict(), body)
+                except (WebhookRejected, WebhookMalformed):
+                    pass
+                else:
+                    raise AssertionError(f"{call} without any headers was accepted; it must raise WebhookRejected")
 
     # --- orders_created ----------------------------------------------------------------------------
 

@@ -1,0 +1,982 @@
+"""The PayPal connector against mocked REST answers (aioresponses).
+
+Orders, captures and Transaction Search rows are PayPal's documented samples
+(tests/samples/paypal) with ids, times and amounts changed where a test needs
+several of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import hmac
+import json
+import re
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+from aioresponses import CallbackResult, aioresponses
+from multidict import CIMultiDict
+from yarl import URL
+
+from plugins.paypal import PayPalConnector
+from plugins.paypal.connector import API_ORIGIN
+from server.platforms import (
+    ConnectorState,
+    HttpClient,
+    InvalidCredentials,
+    PaymentStatus,
+    PlatformAuthError,
+    PlatformBadResponse,
+    PlatformError,
+    PlatformLimitExceeded,
+    PlatformUnavailable,
+    RetryPolicy,
+    WebhookMalformed,
+    WebhookRejected,
+)
+from tests.conftest import SAMPLES
+
+CLIENT_ID = "AeA1QIZXiflr1_-r0U2UbWTziOWX1GRQer5L-client-id"
+SECRET = "EGnHDxD_qRPdaLdZz8iCr8N7_MzF-YHPTkjs6NKYQvQSBngp-secret"
+WEBHOOK_ID = "8PT597110X687430LN"
+CREDENTIALS = {"client_id": CLIENT_ID, "client_secret": SECRET, "webhook_id": WEBHOOK_ID}
+TOKEN = "A21AAFs-first-access-token-secret"
+NEW_TOKEN = "A21AAGt-second-access-token-secret"
+API = "https://api-m.paypal.com"
+TOKEN_URL = f"{API}/v1/oauth2/token"
+VERIFY_URL = f"{API}/v1/notifications/verify-webhook-signature"
+SEARCH_URL = re.compile(re.escape(f"{API}/v1/reporting/transactions?"))
+START = datetime(2024, 5, 1, 10, 0, 0, 250000, tzinfo=UTC)
+END = datetime(2024, 5, 1, 16, 0, 0, 500000, tzinfo=UTC)
+
+
+def sample(name: str) -> Any:
+    return json.loads((SAMPLES / "paypal" / name).read_text())
+
+
+ORDER = sample("order-captured.json")
+TRANSACTIONS = sample("transactions-page.json")
+CAPTURE_EVENT = sample("webhook-payment-capture-completed.json")
+
+
+def order_url(order_id: str) -> str:
+    return f"{API}/v2/checkout/orders/{order_id}"
+
+
+def capture_url(capture_id: str) -> str:
+    return f"{API}/v2/payments/captures/{capture_id}"
+
+
+def oid(n: int) -> str:
+    return f"ORDER{n:012d}"
+
+
+def cid(n: int) -> str:
+    return f"CAPT{n:013d}"
+
+
+def order(order_id: str, *capture_ids: str) -> dict[str, Any]:
+    """The captured-order sample as GET returns it (with ``create_time`` and ``amount``), under another id."""
+    payload = copy.deepcopy(ORDER)
+    payload.update(id=order_id, create_time="2024-05-01T12:00:00Z")
+    unit = payload["purchase_units"][0]
+    unit["amount"] = {"currency_code": "USD", "value": "100.00"}
+    captured = unit["payments"]["captures"][0]
+    unit["payments"]["captures"] = [{**captured, "id": c} for c in capture_ids or (cid(0),)]
+    return payload
+
+
+def capture(capture_id: str, order_id: str | None) -> dict[str, Any]:
+    """The capture of the PAYMENT.CAPTURE.COMPLETED sample, as ``GET /v2/payments/captures/{id}`` returns it."""
+    payload = {**CAPTURE_EVENT["resource"], "id": capture_id, "links": []}
+    if order_id is None:
+        del payload["supplementary_data"]
+    else:
+        payload["supplementary_data"] = {"related_ids": {"order_id": order_id}}
+    return payload
+
+
+def row(transaction_id: str, code: str = "T0006", value: str = "100.00") -> dict[str, Any]:
+    """A row of the Transaction Search sample with another id, event code and amount."""
+    detail = copy.deepcopy(TRANSACTIONS["transaction_details"][0])
+    detail["transaction_info"].update(
+        transaction_id=transaction_id,
+        transaction_event_code=code,
+        transaction_amount={"currency_code": "USD", "value": value},
+    )
+    return detail
+
+
+def search_page(rows: list[dict[str, Any]], page: int = 1, pages: int = 1) -> dict[str, Any]:
+    return {**TRANSACTIONS, "transaction_details": rows, "page": page, "total_items": len(rows), "total_pages": pages}
+
+
+def paypal_error(name: str, issue: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": name, "message": "See details.", "debug_id": "90957fca61718"}
+    if issue:
+        body["details"] = [{"issue": issue, "description": "A description.", "value": SECRET}]
+    return body
+
+
+class PayPalAPI:
+    """aioresponses for PayPal's host that logs every call, in order."""
+
+    def __init__(self, mocked: aioresponses) -> None:
+        self.mocked = mocked
+        self.log: list[tuple[str, URL, dict[str, Any]]] = []
+
+    def _recorder(self, method: str) -> Any:
+        def record(url: URL, **kwargs: Any) -> None:
+            self.log.append((method, url, kwargs))
+
+        return record
+
+    def get(self, url: str | re.Pattern[str], **answer: Any) -> None:
+        self.mocked.get(url, callback=self._recorder("GET"), **answer)
+
+    def post(self, url: str, **answer: Any) -> None:
+        self.mocked.post(url, callback=self._recorder("POST"), **answer)
+
+    def token(self, token: str = TOKEN, expires_in: int = 32400) -> None:
+        """PayPal's documented token answer."""
+        self.post(
+            TOKEN_URL,
+            payload={
+                "scope": "https://uri.paypal.com/services/reporting/search/read",
+                "access_token": token,
+                "token_type": "Bearer",
+                "app_id": "APP-80W284485P519543T",
+                "expires_in": expires_in,
+                "nonce": "2024-05-01T10:00:00Z0000",
+            },
+        )
+
+    @property
+    def calls(self) -> list[str]:
+        return [f"{method} {url.path}" for method, url, _ in self.log]
+
+    def searches(self) -> list[dict[str, str]]:
+        return [dict(url.query) for _, url, _ in self.log if url.path == "/v1/reporting/transactions"]
+
+    def bearers(self) -> list[str]:
+        return [kwargs["headers"]["Authorization"] for method, url, kwargs in self.log if method == "GET"]
+
+
+@pytest.fixture
+def api() -> Iterator[PayPalAPI]:
+    with aioresponses() as mocked:
+        yield PayPalAPI(mocked)
+
+
+@pytest.fixture
+def paypal(http: HttpClient) -> PayPalConnector:
+    return PayPalConnector(credentials=CREDENTIALS, http=http)
+
+
+def kept_token(token: str = TOKEN, *, usable_for: timedelta = timedelta(hours=8), owner: str | None = None) -> ConnectorState:
+    """A state holding a token from an earlier operation."""
+    return ConnectorState(
+        {
+            "access_token": token,
+            "access_token_usable_until": (datetime.now(UTC) + usable_for).isoformat(),
+            "access_token_for": owner or f"{CLIENT_ID} {API}",
+        }
+    )
+
+
+async def collect(paypal: PayPalConnector, start: datetime = START, end: datetime = END) -> list[list[str]]:
+    return [[o.order_id for o in page] async for page in paypal.orders_created(start, end)]
+
+
+# --- fetch_order -------------------------------------------------------------------------------------
+
+
+async def test_fetch_by_order_id(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(order_url("5O190127TN364715T"), payload=ORDER)
+
+    found = await paypal.fetch_order("5O190127TN364715T")
+
+    assert found is not None
+    assert (found.order_id, found.order_number) == ("5O190127TN364715T", "5O190127TN364715T")
+    assert found.payment_status is PaymentStatus.PAID
+    assert api.calls == ["POST /v1/oauth2/token", "GET /v2/checkout/orders/5O190127TN364715T"]
+    _, _, token_request = api.log[0]
+    assert token_request["data"] == {"grant_type": "client_credentials"}
+    assert token_request["auth"] == aiohttp.BasicAuth(CLIENT_ID, SECRET, encoding="utf-8")
+    assert token_request["headers"]["Accept"] == "application/json"
+    _, _, order_request = api.log[1]
+    assert order_request["headers"] == {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
+
+
+async def test_fetch_accepts_the_id_as_typed(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(order_url("5O190127TN364715T"), payload=ORDER)
+
+    found = await paypal.fetch_order("  5o190127tn364715t ")
+
+    assert found is not None and found.order_id == "5O190127TN364715T"
+
+
+async def test_fetch_by_transaction_id_follows_the_capture_to_its_order(
+    api: PayPalAPI, paypal: PayPalConnector
+) -> None:
+    api.token()
+    api.get(order_url("3C679366HH908993F"), status=404, payload=paypal_error("RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID"))
+    api.get(capture_url("3C679366HH908993F"), payload=capture("3C679366HH908993F", "5O190127TN364715T"))
+    api.get(order_url("5O190127TN364715T"), payload=ORDER)
+
+    found = await paypal.fetch_order("3C679366HH908993F")
+
+    assert found is not None and found.order_id == "5O190127TN364715T"
+    assert api.calls == [
+        "POST /v1/oauth2/token",
+        "GET /v2/checkout/orders/3C679366HH908993F",
+        "GET /v2/payments/captures/3C679366HH908993F",
+        "GET /v2/checkout/orders/5O190127TN364715T",
+    ]
+
+
+async def test_fetch_returns_none_when_neither_order_nor_capture_exists(
+    api: PayPalAPI, paypal: PayPalConnector
+) -> None:
+    api.token()
+    api.get(order_url("5O190127TN364715X"), status=404, payload=paypal_error("RESOURCE_NOT_FOUND"))
+    api.get(capture_url("5O190127TN364715X"), status=404, payload=paypal_error("RESOURCE_NOT_FOUND"))
+
+    assert await paypal.fetch_order("5O190127TN364715X") is None
+    assert len(api.calls) == 3
+
+
+async def test_a_capture_without_an_orders_v2_order_is_no_order(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(order_url(cid(1)), status=404)
+    api.get(capture_url(cid(1)), payload=capture(cid(1), None))
+
+    assert await paypal.fetch_order(cid(1)) is None
+    assert api.calls[-1] == f"GET /v2/payments/captures/{cid(1)}"
+
+
+async def test_a_capture_whose_order_is_gone_is_no_order(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(order_url(cid(1)), status=404)
+    api.get(capture_url(cid(1)), payload=capture(cid(1), oid(1)))
+    api.get(order_url(oid(1)), status=404)
+
+    assert await paypal.fetch_order(cid(1)) is None
+
+
+@pytest.mark.parametrize("typed", ["#1001", "5O19-0127", "../v1/oauth2/token", "ÄÖÜ", "A" * 37])
+async def test_fetch_of_what_is_no_paypal_id_asks_nothing(
+    api: PayPalAPI, paypal: PayPalConnector, typed: str
+) -> None:
+    assert await paypal.fetch_order(typed) is None
+    assert api.calls == []
+
+
+async def test_fetch_never_returns_another_order(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(order_url(oid(1)), payload=order(oid(2)))
+
+    with pytest.raises(PlatformBadResponse, match=f"another order \\({oid(2)}\\)"):
+        await paypal.fetch_order(oid(1))
+
+
+# --- the access token --------------------------------------------------------------------------------
+
+
+async def test_the_token_is_kept_in_the_state_and_reused(api: PayPalAPI, http: HttpClient) -> None:
+    saved: list[dict[str, str]] = []
+
+    async def save(values: dict[str, str]) -> None:
+        saved.append(values)
+
+    state = ConnectorState(save=save)
+    api.token()
+    api.get(order_url(oid(1)), payload=order(oid(1)), repeat=True)
+
+    before = datetime.now(UTC)
+    await PayPalConnector(credentials=CREDENTIALS, http=http, state=state).fetch_order(oid(1))
+    await PayPalConnector(credentials=CREDENTIALS, http=http, state=state).fetch_order(oid(1))
+
+    assert api.calls.count("POST /v1/oauth2/token") == 1
+    assert api.bearers() == [f"Bearer {TOKEN}"] * 2
+    [values] = saved
+    assert values["access_token"] == TOKEN
+    assert values["access_token_for"] == f"{CLIENT_ID} {API}"
+    usable_until = datetime.fromisoformat(values["access_token_usable_until"])
+    assert before + timedelta(seconds=32400 - 300) <= usable_until <= datetime.now(UTC) + timedelta(seconds=32400 - 300)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        pytest.param(lambda: kept_token(usable_for=-timedelta(seconds=1)), id="about-to-expire"),
+        pytest.param(lambda: kept_token(owner=f"another-client {API}"), id="other-client"),
+        pytest.param(lambda: kept_token(owner=f"{CLIENT_ID} https://api-m.sandbox.paypal.com"), id="other-host"),
+    ],
+)
+async def test_a_token_that_cannot_serve_is_replaced(api: PayPalAPI, http: HttpClient, state: Any) -> None:
+    kept = state()
+    api.token(NEW_TOKEN)
+    api.get(order_url(oid(1)), payload=order(oid(1)))
+
+    await PayPalConnector(credentials=CREDENTIALS, http=http, state=kept).fetch_order(oid(1))
+
+    assert api.calls[0] == "POST /v1/oauth2/token"
+    assert api.bearers() == [f"Bearer {NEW_TOKEN}"]
+    assert kept.get("access_token") == NEW_TOKEN
+
+
+async def test_a_short_lived_token_is_kept_for_half_its_life(api: PayPalAPI, http: HttpClient) -> None:
+    state = ConnectorState()
+    api.token(expires_in=60)
+    api.get(order_url(oid(1)), payload=order(oid(1)))
+
+    await PayPalConnector(credentials=CREDENTIALS, http=http, state=state).fetch_order(oid(1))
+
+    usable_until = datetime.fromisoformat(state.get("access_token_usable_until") or "")
+    assert usable_until - datetime.now(UTC) <= timedelta(seconds=30)
+
+
+async def test_a_refused_kept_token_is_replaced_once(api: PayPalAPI, http: HttpClient) -> None:
+    state = kept_token()
+    api.get(order_url(oid(1)), status=401, payload={"error": "invalid_token", "error_description": "Token expired"})
+    api.token(NEW_TOKEN)
+    api.get(order_url(oid(1)), payload=order(oid(1)))
+
+    found = await PayPalConnector(credentials=CREDENTIALS, http=http, state=state).fetch_order(oid(1))
+
+    assert found is not None
+    assert api.calls == [f"GET /v2/checkout/orders/{oid(1)}", "POST /v1/oauth2/token", f"GET /v2/checkout/orders/{oid(1)}"]
+    assert api.bearers() == [f"Bearer {TOKEN}", f"Bearer {NEW_TOKEN}"]
+    assert state.get("access_token") == NEW_TOKEN
+
+
+async def test_a_new_token_refused_again_is_an_auth_error(api: PayPalAPI, http: HttpClient) -> None:
+    api.get(order_url(oid(1)), status=401, repeat=True)
+    api.token(NEW_TOKEN)
+
+    with pytest.raises(PlatformAuthError, match="401") as caught:
+        await PayPalConnector(credentials=CREDENTIALS, http=http, state=kept_token()).fetch_order(oid(1))
+    assert api.calls.count("POST /v1/oauth2/token") == 1
+    assert NEW_TOKEN not in str(caught.value) and TOKEN not in str(caught.value)
+
+
+async def test_a_fresh_token_refused_is_not_replaced(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(order_url(oid(1)), status=403, payload=paypal_error("NOT_AUTHORIZED", "PERMISSION_DENIED"))
+
+    with pytest.raises(PlatformAuthError, match="403"):
+        await paypal.fetch_order(oid(1))
+    assert api.calls == ["POST /v1/oauth2/token", f"GET /v2/checkout/orders/{oid(1)}"]
+
+
+async def test_wrong_client_is_an_auth_error_without_credentials(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.post(TOKEN_URL, status=401, payload={"error": "invalid_client", "error_description": "Client Authentication failed"})
+
+    with pytest.raises(PlatformAuthError, match="401") as caught:
+        await paypal.fetch_order(oid(1))
+    for secret in (SECRET, CLIENT_ID):
+        assert secret not in str(caught.value)
+    assert api.calls == ["POST /v1/oauth2/token"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ({"body": "<html>Sorry</html>"}, "not JSON"),
+        ({"payload": {"token_type": "Bearer", "expires_in": 32400}}, "'access_token'"),
+        ({"payload": {"access_token": TOKEN, "expires_in": "32400"}}, "'expires_in'"),
+        ({"payload": {"access_token": TOKEN, "expires_in": 0}}, "'expires_in'"),
+        ({"status": 404, "body": "Not Found"}, "API base URL"),
+        ({"status": 400, "payload": {"error": "unsupported_grant_type"}}, "unsupported_grant_type"),
+    ],
+)
+async def test_unusable_token_answers(
+    api: PayPalAPI, paypal: PayPalConnector, answer: dict[str, Any], message: str
+) -> None:
+    api.post(TOKEN_URL, **answer)
+
+    with pytest.raises(PlatformBadResponse, match=message) as caught:
+        await paypal.fetch_order(oid(1))
+    assert TOKEN not in str(caught.value) and SECRET not in str(caught.value)
+
+
+# --- orders_created ---------------------------------------------------------------------------------------
+
+
+WINDOW_QUERY = {
+    "start_date": "2024-05-01T10:00:00Z",
+    "end_date": "2024-05-01T19:00:01Z",  # three hours on: an order's payment follows its creation
+    "fields": "all",
+    "page_size": "500",
+}
+
+
+def query(page: int, **changes: str) -> dict[str, str]:
+    return {**WINDOW_QUERY, "page": str(page), **changes}
+
+
+async def test_window_listing_pages_through_the_search_and_yields_each_order_once(
+    api: PayPalAPI, paypal: PayPalConnector
+) -> None:
+    first = [
+        row(cid(1)),
+        row("9RX15215YE432283P", "T1107", "-25.00"),  # a refund
+        row(cid(2)),
+        row(cid(2)),  # the same capture again, as a non-balance-affecting row
+        row("0VF52814937998046", "T0400", "-500.00"),  # a withdrawal
+    ]
+    second = [
+        row(cid(3)),  # a second capture of order 1
+        row(cid(4)),
+        row("62E5BA12HB6743123", "T0006", "-20.00"),  # the seller paid for something
+    ]
+    for _ in range(2):  # read again: the listing spans two pages
+        api.get(SEARCH_URL, payload=search_page(first, 1, 2))
+        api.get(SEARCH_URL, payload=search_page(second, 2, 2))
+    for capture_id, order_id in [(cid(1), oid(1)), (cid(2), oid(2)), (cid(3), oid(1)), (cid(4), oid(3))]:
+        api.get(capture_url(capture_id), payload=capture(capture_id, order_id))
+    api.get(order_url(oid(1)), payload=order(oid(1), cid(1), cid(3)))
+    api.get(order_url(oid(2)), payload=order(oid(2), cid(2)))
+    api.get(order_url(oid(3)), payload=order(oid(3), cid(4)))
+    api.token()
+
+    pages = await collect(paypal)
+
+    assert pages == [[oid(1), oid(2)], [oid(3)], [], []]
+    assert api.searches() == [query(1), query(2), query(1), query(2)]
+    lookups = [call for call in api.calls if "/v2/" in call]
+    assert sorted(lookups) == sorted(
+        [f"GET /v2/payments/captures/{cid(n)}" for n in (1, 2, 3, 4)]
+        + [f"GET /v2/checkout/orders/{oid(n)}" for n in (1, 2, 3)]
+    )
+    assert api.calls.count("POST /v1/oauth2/token") == 1
+
+
+async def test_a_one_page_listing_is_read_once(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(SEARCH_URL, payload=search_page([row(cid(1))]))
+    api.get(capture_url(cid(1)), payload=capture(cid(1), oid(1)))
+    api.get(order_url(oid(1)), payload=order(oid(1), cid(1)))
+
+    assert await collect(paypal) == [[oid(1)]]
+    assert api.searches() == [query(1)]
+
+
+async def test_a_row_that_moved_between_pages_is_found_by_reading_again(
+    api: PayPalAPI, paypal: PayPalConnector
+) -> None:
+    """Capture 3 was on page 2 when page 1 was read, and on page 1 when page 2 was."""
+    api.token()
+    api.get(SEARCH_URL, payload=search_page([row(cid(1)), row(cid(2))], 1, 2))
+    api.get(SEARCH_URL, payload=search_page([row(cid(4))], 2, 2))
+    for _ in range(2):
+        api.get(SEARCH_URL, payload=search_page([row(cid(1)), row(cid(3))], 1, 2))
+        api.get(SEARCH_URL, payload=search_page([row(cid(2)), row(cid(4))], 2, 2))
+    for n in (1, 2, 3, 4):
+        api.get(capture_url(cid(n)), payload=capture(cid(n), oid(n)))
+        api.get(order_url(oid(n)), payload=order(oid(n), cid(n)))
+
+    pages = await collect(paypal)
+
+    assert pages == [[oid(1), oid(2)], [oid(4)], [oid(3)], [], [], []]
+    assert [q["page"] for q in api.searches()] == ["1", "2", "1", "2", "1", "2"]
+
+
+async def test_an_empty_window_is_one_search(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(SEARCH_URL, payload={"page": 1, "total_items": 0, "total_pages": 0, "links": []})
+
+    assert await collect(paypal) == [[]]
+    assert api.searches() == [query(1)]
+
+
+async def test_the_search_never_reaches_past_now(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(SEARCH_URL, payload=search_page([]))
+    end = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+
+    before = datetime.now(UTC)
+    await collect(paypal, end - timedelta(hours=2), end)
+
+    [sent] = api.searches()
+    until = datetime.fromisoformat(sent["end_date"])
+    assert before <= until <= datetime.now(UTC) + timedelta(seconds=1)
+
+
+async def test_a_payment_whose_capture_is_gone_or_not_orders_v2_is_skipped(
+    api: PayPalAPI, paypal: PayPalConnector
+) -> None:
+    api.token()
+    api.get(SEARCH_URL, payload=search_page([row(cid(1)), row(cid(2)), row(cid(3))]))
+    api.get(capture_url(cid(1)), status=404, payload=paypal_error("RESOURCE_NOT_FOUND"))
+    api.get(capture_url(cid(2)), payload=capture(cid(2), None))
+    api.get(capture_url(cid(3)), payload=capture(cid(3), oid(3)))
+    api.get(order_url(oid(3)), payload=order(oid(3), cid(3)))
+
+    assert await collect(paypal) == [[oid(3)]]
+
+
+TOO_LARGE = paypal_error("RESULTSET_TOO_LARGE")
+
+
+async def test_a_range_with_too_many_transactions_is_searched_in_halves(
+    api: PayPalAPI, paypal: PayPalConnector
+) -> None:
+    api.token()
+    api.get(SEARCH_URL, status=400, payload=TOO_LARGE)
+    api.get(SEARCH_URL, payload=search_page([row(cid(1))]))
+    api.get(SEARCH_URL, payload=search_page([row(cid(2))]))
+    for n in (1, 2):
+        api.get(capture_url(cid(n)), payload=capture(cid(n), oid(n)))
+        api.get(order_url(oid(n)), payload=order(oid(n), cid(n)))
+
+    assert await collect(paypal) == [[oid(1)], [oid(2)]]
+    assert api.searches() == [
+        query(1),
+        query(1, end_date="2024-05-01T14:30:01Z"),
+        query(1, start_date="2024-05-01T14:30:00Z"),
+    ]
+
+
+async def test_too_many_transactions_in_a_minute_is_a_limit_error(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(SEARCH_URL, status=400, payload=TOO_LARGE, repeat=True)
+
+    with pytest.raises(PlatformLimitExceeded, match="RESULTSET_TOO_LARGE"):
+        await collect(paypal)
+    assert len(api.searches()) < 20
+
+
+async def test_search_without_transaction_search_permission(api: PayPalAPI, http: HttpClient) -> None:
+    api.get(SEARCH_URL, status=403, payload=paypal_error("NOT_AUTHORIZED"), repeat=True)
+    api.token(NEW_TOKEN)  # the kept token may predate the permission: one new token is tried
+
+    with pytest.raises(PlatformAuthError, match="Transaction Search enabled") as caught:
+        await collect(PayPalConnector(credentials=CREDENTIALS, http=http, state=kept_token()))
+    assert api.calls == ["GET /v1/reporting/transactions", "POST /v1/oauth2/token", "GET /v1/reporting/transactions"]
+    assert TOKEN not in str(caught.value)
+
+
+async def test_refused_search_names_paypal_error_code(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(SEARCH_URL, status=400, payload=paypal_error("INVALID_REQUEST", "INVALID_PARAMETER_SYNTAX"))
+
+    with pytest.raises(PlatformBadResponse, match="INVALID_REQUEST: INVALID_PARAMETER_SYNTAX") as caught:
+        await collect(paypal)
+    assert "/v1/reporting/transactions" in str(caught.value)
+    assert SECRET not in str(caught.value)  # PayPal echoes values sent in details[].value: never shown
+
+
+async def test_a_failure_of_one_lookup_stops_the_listing_with_that_error(
+    api: PayPalAPI, paypal: PayPalConnector
+) -> None:
+    api.token()
+    api.get(SEARCH_URL, payload=search_page([row(cid(n)) for n in range(1, 9)]))
+    api.get(re.compile(re.escape(f"{API}/v2/payments/captures/")), status=502, repeat=True)
+
+    with pytest.raises(PlatformUnavailable, match="HTTP 502"):
+        await collect(paypal)
+
+
+# --- the request itself -----------------------------------------------------------------------------------
+
+
+async def test_api_base_url_replaces_the_origin_and_any_leading_path(api: PayPalAPI, http: HttpClient) -> None:
+    base = "http://127.0.0.1:8765/paypal"
+    api.post(f"{base}/v1/oauth2/token", payload={"access_token": TOKEN, "expires_in": 32400})
+    api.get(f"{base}/v2/checkout/orders/{oid(1)}", payload=order(oid(1)))
+    paypal = PayPalConnector(credentials=CREDENTIALS, http=http, api_base_url=f"{base}/")
+
+    assert await paypal.fetch_order(oid(1)) is not None
+    assert [str(url) for _, url, _ in api.log] == [f"{base}/v1/oauth2/token", f"{base}/v2/checkout/orders/{oid(1)}"]
+    assert API_ORIGIN == API
+
+
+# --- throttling, retries and errors ----------------------------------------------------------------------
+
+
+class RecordingSleep:
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+
+
+RATE_LIMITED = {"name": "RATE_LIMIT_REACHED", "message": "Too many requests. Blocked due to rate limiting."}
+
+
+@pytest.mark.parametrize(("headers", "waited"), [({"Retry-After": "7"}, 7.0), ({}, None)])
+async def test_rate_limit_reached_waits_then_succeeds(
+    api: PayPalAPI, http_session: aiohttp.ClientSession, headers: dict[str, str], waited: float | None
+) -> None:
+    sleep = RecordingSleep()
+    http = HttpClient(http_session, RetryPolicy(attempts=3, base_delay=0.001, max_delay=60.0, timeout=2.0), sleep=sleep)
+    api.token()
+    api.get(order_url(oid(1)), status=429, payload=RATE_LIMITED, headers=headers)
+    api.get(order_url(oid(1)), payload=order(oid(1)))
+
+    found = await PayPalConnector(credentials=CREDENTIALS, http=http).fetch_order(oid(1))
+
+    assert found is not None
+    assert len(sleep.delays) == 1
+    assert sleep.delays[0] == waited if waited is not None else sleep.delays[0] <= 0.001
+
+
+async def test_rate_limit_forever_is_unavailable(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(SEARCH_URL, status=429, payload=RATE_LIMITED, repeat=True)
+
+    with pytest.raises(PlatformUnavailable, match="HTTP 429"):
+        await collect(paypal)
+
+
+async def test_server_error_then_success(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.get(order_url(oid(1)), status=503, payload={"name": "SERVICE_UNAVAILABLE"})
+    api.get(order_url(oid(1)), payload=order(oid(1)))
+
+    assert await paypal.fetch_order(oid(1)) is not None
+    assert api.calls.count(f"GET /v2/checkout/orders/{oid(1)}") == 2
+
+
+ERROR_CASES = [
+    pytest.param({"status": 502, "repeat": True}, PlatformUnavailable, "HTTP 502", id="5xx-forever"),
+    pytest.param({"status": 401, "payload": {"error": "invalid_token"}}, PlatformAuthError, "401", id="401"),
+    pytest.param({"status": 403, "payload": paypal_error("NOT_AUTHORIZED")}, PlatformAuthError, "403", id="403"),
+    pytest.param({"body": "<html>Oops</html>"}, PlatformBadResponse, "not JSON", id="garbage"),
+    pytest.param({"payload": ["not", "an", "order"]}, PlatformBadResponse, "not an object", id="json-array"),
+    pytest.param({"payload": {"id": oid(1)}}, PlatformBadResponse, "'purchase_units'", id="wrong-shape"),
+    pytest.param(
+        {"status": 400, "payload": paypal_error("INVALID_REQUEST", "INVALID_PARAMETER_VALUE")},
+        PlatformBadResponse,
+        "INVALID_REQUEST: INVALID_PARAMETER_VALUE",
+        id="400",
+    ),
+    pytest.param(
+        {"status": 422, "payload": paypal_error("UNPROCESSABLE_ENTITY")},
+        PlatformBadResponse,
+        "HTTP 422 \\(UNPROCESSABLE_ENTITY\\)",
+        id="422",
+    ),
+    pytest.param({"status": 409, "payload": {}}, PlatformBadResponse, "HTTP 409", id="409"),
+]
+
+
+@pytest.mark.parametrize(("answer", "error", "message"), ERROR_CASES)
+async def test_errors_map_to_the_contract_and_never_show_credentials(
+    api: PayPalAPI, paypal: PayPalConnector, answer: dict[str, Any], error: type[PlatformError], message: str
+) -> None:
+    api.token()
+    api.get(order_url(oid(1)), **answer)
+
+    with pytest.raises(error, match=message) as caught:
+        await paypal.fetch_order(oid(1))
+    for secret in (SECRET, TOKEN, WEBHOOK_ID):
+        assert secret not in str(caught.value)
+
+
+# --- credentials ---------------------------------------------------------------------------------------
+
+
+def test_credentials_are_trimmed_and_the_webhook_id_is_optional() -> None:
+    cleaned = PayPalConnector.check_credentials({"client_id": f" {CLIENT_ID} ", "client_secret": SECRET})
+    assert cleaned == {"client_id": CLIENT_ID, "client_secret": SECRET}
+
+
+@pytest.mark.parametrize("client_id", ["client:id", "client id", "clïent", "client\tid"])
+def test_a_client_id_that_cannot_be_a_basic_user_name_is_refused(client_id: str) -> None:
+    with pytest.raises(InvalidCredentials) as caught:
+        PayPalConnector.check_credentials({"client_id": client_id, "client_secret": SECRET})
+    assert caught.value.field == "client_id"
+    assert SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize("missing", ["client_id", "client_secret"])
+def test_client_id_and_secret_are_required(missing: str) -> None:
+    with pytest.raises(InvalidCredentials) as caught:
+        PayPalConnector.check_credentials({**CREDENTIALS, missing: " "})
+    assert caught.value.field == missing
+
+
+def test_secrets_are_marked_secret() -> None:
+    fields = {f.name: f for f in PayPalConnector.credential_fields}
+    assert (fields["client_id"].secret, fields["client_secret"].secret, fields["webhook_id"].secret) == (False, True, True)
+    assert fields["webhook_id"].required is False
+
+
+# --- window_warning ------------------------------------------------------------------------------------
+
+
+NOW = datetime(2024, 5, 1, 17, 5, tzinfo=UTC)
+
+
+def test_a_window_reaching_into_the_last_three_hours_is_warned_about(paypal: PayPalConnector) -> None:
+    warning = paypal.window_warning(NOW - timedelta(hours=6), NOW, NOW)
+
+    assert warning == (
+        "PayPal's reporting can lag up to 3 hours: transactions after 14:05 UTC may not be listed yet; "
+        "import again later or import them by order ID."
+    )
+
+
+def test_a_window_inside_the_last_three_hours_is_warned_about_from_its_start(paypal: PayPalConnector) -> None:
+    warning = paypal.window_warning(NOW - timedelta(hours=1), NOW, NOW)
+
+    assert warning is not None and "after 16:05 UTC" in warning
+
+
+def test_a_lagging_part_on_another_day_shows_the_date(paypal: PayPalConnector) -> None:
+    now = datetime(2024, 5, 2, 1, 30, tzinfo=UTC)
+
+    warning = paypal.window_warning(now - timedelta(hours=6), now, now)
+
+    assert warning is not None and "after 2024-05-01 22:30 UTC" in warning
+
+
+def test_a_settled_window_has_no_warning(paypal: PayPalConnector) -> None:
+    assert paypal.window_warning(NOW - timedelta(hours=9), NOW - timedelta(hours=3), NOW) is None
+
+
+# --- webhooks ------------------------------------------------------------------------------------------
+#
+# PayPal signs "transmission_id|transmission_time|webhook_id|crc32(body)" with its RSA key, and the connector
+# asks PayPal's verify API. The mocked verify API below stands in for PayPal: it checks an HMAC under a test
+# key over the same string, computed from the event bytes embedded in the request, and answers as PayPal does.
+
+SIGNING_KEY = b"test-signing-key"
+CAPTURE_BODY = (SAMPLES / "paypal" / "webhook-payment-capture-completed.json").read_bytes()
+TRANSMISSION_ID = "69cd13f0-d67a-11e5-baa3-778b53f4ae55"
+TRANSMISSION_TIME = "2022-02-02T00:23:15Z"
+CERT_URL = "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270"
+
+
+def sign(body: bytes, key: bytes = SIGNING_KEY, webhook_id: str = WEBHOOK_ID) -> str:
+    message = f"{TRANSMISSION_ID}|{TRANSMISSION_TIME}|{webhook_id}|{zlib.crc32(body)}".encode()
+    return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
+
+
+def delivery_headers(body: bytes, **changes: str | None) -> CIMultiDict[str]:
+    headers = {
+        "PAYPAL-AUTH-ALGO": "SHA256withRSA",
+        "PAYPAL-CERT-URL": CERT_URL,
+        "PAYPAL-TRANSMISSION-ID": TRANSMISSION_ID,
+        "PAYPAL-TRANSMISSION-SIG": sign(body),
+        "PAYPAL-TRANSMISSION-TIME": TRANSMISSION_TIME,
+        "Content-Type": "application/json",
+        **changes,
+    }
+    return CIMultiDict({k.lower(): v for k, v in headers.items() if v is not None})
+
+
+def verify_api(url: URL, **kwargs: Any) -> CallbackResult:
+    """PayPal's verify-webhook-signature, with the test key standing in for PayPal's certificate."""
+    sent: bytes = kwargs["data"]
+    request = json.loads(sent)
+    marker = b'"webhook_event": '
+    event = sent[sent.index(marker) + len(marker) : -1]  # the event bytes exactly as embedded
+    assert json.loads(event) == request["webhook_event"]
+    assert kwargs["headers"]["Content-Type"] == "application/json"
+    expected = sign(event, webhook_id=request["webhook_id"])
+    valid = request["auth_algo"] == "SHA256withRSA" and hmac.compare_digest(expected, request["transmission_sig"])
+    return CallbackResult(payload={"verification_status": "SUCCESS" if valid else "FAILURE"})
+
+
+@pytest.fixture
+def verifier(api: PayPalAPI) -> PayPalAPI:
+    api.token()
+    api.mocked.post(VERIFY_URL, callback=verify_api, repeat=True)
+    return api
+
+
+def verify_requests(api: PayPalAPI) -> list[dict[str, Any]]:
+    return [json.loads(call.kwargs["data"]) for call in api.mocked.requests.get(("POST", URL(VERIFY_URL)), [])]
+
+
+async def test_a_verified_capture_names_its_order(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    event = await paypal.parse_webhook(delivery_headers(CAPTURE_BODY), CAPTURE_BODY)
+
+    assert event.delivery_id == "WH-2CL46544TB770421K-5VB92446WP7345818"
+    assert event.topic == "PAYMENT.CAPTURE.COMPLETED"
+    assert (event.order, event.order_reference) == (None, "89T257400V0473133")
+    [request] = verify_requests(verifier)
+    assert request == {
+        "auth_algo": "SHA256withRSA",
+        "cert_url": CERT_URL,
+        "transmission_id": TRANSMISSION_ID,
+        "transmission_sig": sign(CAPTURE_BODY),
+        "transmission_time": TRANSMISSION_TIME,
+        "webhook_id": WEBHOOK_ID,
+        "webhook_event": json.loads(CAPTURE_BODY),
+    }
+
+
+async def test_the_event_is_verified_byte_for_byte(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    """A compact body with a float stays as sent: re-encoding it would change the signed bytes."""
+    body = json.dumps({**json.loads(CAPTURE_BODY), "x": 1.10}, separators=(",", ":")).replace("1.1", "1.10").encode()
+
+    event = await paypal.parse_webhook(delivery_headers(body), body)
+
+    assert event.order_reference == "89T257400V0473133"
+
+
+async def test_the_sdk_example_delivery(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    body = (SAMPLES / "paypal" / "webhook-payment-capture-completed-sdk-example.json").read_bytes()
+
+    event = await paypal.parse_webhook(delivery_headers(body), body)
+
+    assert (event.delivery_id, event.order_reference) == ("WH-652880104N329422Y-06P85183JY752714D", "10581139X0233013B")
+
+
+async def test_a_signature_by_another_key_is_rejected(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    headers = delivery_headers(CAPTURE_BODY, **{"PAYPAL-TRANSMISSION-SIG": sign(CAPTURE_BODY, b"another-key")})
+
+    with pytest.raises(WebhookRejected, match="FAILURE"):
+        await paypal.parse_webhook(headers, CAPTURE_BODY)
+
+
+async def test_a_tampered_body_is_rejected(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    tampered = CAPTURE_BODY.replace(b'"value": "100.00"', b'"value": "1.00"', 1)
+    assert tampered != CAPTURE_BODY
+
+    with pytest.raises(WebhookRejected):
+        await paypal.parse_webhook(delivery_headers(CAPTURE_BODY), tampered)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["PAYPAL-TRANSMISSION-SIG", "PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-CERT-URL", "PAYPAL-AUTH-ALGO"],
+)
+async def test_a_missing_header_is_rejected_without_asking_paypal(
+    api: PayPalAPI, paypal: PayPalConnector, header: str
+) -> None:
+    with pytest.raises(WebhookRejected, match=header):
+        await paypal.parse_webhook(delivery_headers(CAPTURE_BODY, **{header: None}), CAPTURE_BODY)
+    assert api.calls == []
+
+
+async def test_a_store_without_webhook_id_rejects_deliveries(api: PayPalAPI, http: HttpClient) -> None:
+    paypal = PayPalConnector(credentials={"client_id": CLIENT_ID, "client_secret": SECRET}, http=http)
+
+    with pytest.raises(WebhookRejected, match="webhook ID"):
+        await paypal.parse_webhook(delivery_headers(CAPTURE_BODY), CAPTURE_BODY)
+    assert api.calls == []
+
+
+async def test_a_replay_keeps_its_delivery_id(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    first = await paypal.parse_webhook(delivery_headers(CAPTURE_BODY), CAPTURE_BODY)
+    retry_headers = delivery_headers(CAPTURE_BODY, **{"PAYPAL-TRANSMISSION-ID": TRANSMISSION_ID})
+    replay = await paypal.parse_webhook(retry_headers, CAPTURE_BODY)
+
+    assert replay == first
+    assert verifier.calls.count("POST /v1/oauth2/token") == 1
+
+
+def event_body(event_type: str, resource: Any, **changes: Any) -> bytes:
+    event = {**json.loads(CAPTURE_BODY), "event_type": event_type, "resource": resource, **changes}
+    return json.dumps(event, indent=2).encode()
+
+
+ORDER_RESOURCE = {"id": "5O190127TN364715T", "status": "APPROVED", "intent": "CAPTURE", "purchase_units": []}
+
+
+@pytest.mark.parametrize("topic", ["CHECKOUT.ORDER.APPROVED", "CHECKOUT.ORDER.COMPLETED"])
+async def test_checkout_order_events_name_their_order(verifier: PayPalAPI, paypal: PayPalConnector, topic: str) -> None:
+    body = event_body(topic, ORDER_RESOURCE, resource_type="checkout-order")
+
+    event = await paypal.parse_webhook(delivery_headers(body), body)
+
+    assert (event.topic, event.order_reference, event.order) == (topic, "5O190127TN364715T", None)
+
+
+@pytest.mark.parametrize(
+    ("topic", "resource"),
+    [
+        ("PAYMENT.CAPTURE.REFUNDED", {"id": "1JU08902781691411", "status": "COMPLETED"}),
+        ("PAYMENT.CAPTURE.DENIED", CAPTURE_EVENT["resource"]),
+        ("CUSTOMER.DISPUTE.CREATED", {"dispute_id": "PP-D-4012"}),
+    ],
+)
+async def test_events_that_are_not_a_new_order_carry_nothing(
+    verifier: PayPalAPI, paypal: PayPalConnector, topic: str, resource: Any
+) -> None:
+    body = event_body(topic, resource)
+
+    event = await paypal.parse_webhook(delivery_headers(body), body)
+
+    assert (event.delivery_id, event.topic, event.order, event.order_reference) == (
+        "WH-2CL46544TB770421K-5VB92446WP7345818",
+        topic,
+        None,
+        None,
+    )
+
+
+async def test_a_capture_made_without_orders_v2_carries_nothing(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    resource = {k: v for k, v in CAPTURE_EVENT["resource"].items() if k not in ("supplementary_data", "links")}
+    body = event_body("PAYMENT.CAPTURE.COMPLETED", resource)
+
+    event = await paypal.parse_webhook(delivery_headers(body), body)
+
+    assert (event.order, event.order_reference) == (None, None)
+
+
+MALFORMED_EVENTS = [
+    pytest.param(lambda e: e.pop("id"), "'id'", id="no-id"),
+    pytest.param(lambda e: e.update(id=""), "'id'", id="empty-id"),
+    pytest.param(lambda e: e.pop("event_type"), "'event_type'", id="no-event-type"),
+    pytest.param(lambda e: e.update(resource="capture"), "'resource'", id="resource-not-object"),
+    pytest.param(
+        lambda e: e["resource"]["supplementary_data"]["related_ids"].update(order_id="../x"), "order_id", id="bad-order"
+    ),
+    pytest.param(
+        lambda e: e.update(event_type="CHECKOUT.ORDER.APPROVED", resource={"status": "APPROVED"}),
+        "order 'id'",
+        id="order-without-id",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), MALFORMED_EVENTS)
+async def test_a_signed_event_that_cannot_be_read_is_malformed(
+    verifier: PayPalAPI, paypal: PayPalConnector, change: Any, message: str
+) -> None:
+    event = json.loads(CAPTURE_BODY)
+    change(event)
+    body = json.dumps(event).encode()
+
+    with pytest.raises(WebhookMalformed, match=message):
+        await paypal.parse_webhook(delivery_headers(body), body)
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b"[1, 2]", "{}".encode("utf-16"), b"\xef\xbb\xbf{}"])
+async def test_a_body_that_is_no_event_cannot_be_verified(api: PayPalAPI, paypal: PayPalConnector, body: bytes) -> None:
+    with pytest.raises(WebhookRejected, match="not a JSON event"):
+        await paypal.parse_webhook(delivery_headers(body), body)
+    assert api.calls == []
+
+
+async def test_headers_paypal_refuses_to_verify_are_rejected(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    api.token()
+    api.post(VERIFY_URL, status=400, payload=paypal_error("VALIDATION_ERROR", "INVALID_STRING_LENGTH"))
+
+    with pytest.raises(WebhookRejected, match="VALIDATION_ERROR: INVALID_STRING_LENGTH"):
+        await paypal.parse_webhook(delivery_headers(CAPTURE_BODY), CAPTURE_BODY)
+
+
+async def test_an_unavailable_verify_api_asks_for_a_retry(api: PayPalAPI, paypal: PayPalConnector) -> None:
+    """The core answers PayPal 503 on a ``PlatformError``, and PayPal delivers again later."""
+    api.token()
+    api.post(VERIFY_URL, status=503, repeat=True)
+
+    with pytest.raises(PlatformUnavailable):
+        await paypal.parse_webhook(delivery_headers(CAPTURE_BODY), CAPTURE_BODY)
