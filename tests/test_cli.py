@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 import os
 import re
 import signal
@@ -18,6 +19,7 @@ import pytest
 
 from server.db import close_database, open_database
 from server.services.accounts import authenticate
+from tests.databases import unavailable
 
 SCRIPT = Path(sys.executable).with_name("order-import")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "server.cli"]
@@ -109,6 +111,17 @@ def test_plugins_lists_the_built_in_platform(tmp_path: Path) -> None:
     done = order_import("plugins", env=environment(), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "shopify\tShopify\torder-import " in done.stdout
+
+
+def test_plugins_lists_the_example_gumroad_plugin(tmp_path: Path) -> None:
+    """``make test`` installs examples/order-import-gumroad (pip install -e, --no-deps) into the venv."""
+    try:
+        importlib.metadata.distribution("order-import-gumroad")
+    except importlib.metadata.PackageNotFoundError:
+        unavailable("the example plugin is not installed: pip install --no-deps -e examples/order-import-gumroad")
+    done = order_import("plugins", env=environment(), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "gumroad\tGumroad\torder-import-gumroad 0.1.0\n" in done.stdout.splitlines(keepends=True)
 
 
 # ---------------------------------------------------------------------------

@@ -92,16 +92,12 @@ class Tokens:
 
     async def _mint(self, kind: str, form: Mapping[str, str]) -> str:
         operation = _OPERATION[kind]
-        auth = aiohttp.BasicAuth(self._credentials["client_id"], self._credentials["client_secret"])
+        basic = aiohttp.encode_basic_auth(self._credentials["client_id"], self._credentials["client_secret"])
+        headers = {"Authorization": basic, "Accept": "application/json"}
         try:
-            response = await self._http.request(
-                "POST", self._url, headers={"Accept": "application/json"}, data=dict(form), auth=auth, ok=(200, 400)
-            )
+            response = await self._http.request("POST", self._url, headers=headers, data=dict(form), ok=(200, 400))
         except PlatformAuthError:
-            raise PlatformAuthError(
-                f"{operation}: eBay refused the app's client_id and client_secret (HTTP 401 invalid_client): "
-                "check them against the developer account's Application Keys"
-            ) from None
+            raise _keys_refused(operation) from None
         if response.status != 200:
             raise _refusal(response, operation, form["grant_type"])
         body = response.json()
@@ -115,23 +111,29 @@ class Tokens:
 
 
 def _refusal(response: Response, operation: str, grant_type: str) -> PlatformError:
+    """eBay's refusal of a grant (HTTP 400 with an OAuth ``error``, or 404) as the contract's error."""
     if response.status == 404:
         return PlatformBadResponse(f"{operation}: {response.where} answered HTTP 404: check the API base URL")
     body = response.json()
     error = body.get("error") if isinstance(body, dict) else None
+    if error == "invalid_client":
+        return _keys_refused(operation)
     if error == "invalid_grant" and grant_type == "refresh_token":
         return PlatformAuthError(
             f"{operation}: eBay refused the refresh token (invalid_grant): it has expired or was revoked, "
             "so the seller must connect the store again (consent on eBay) for a new one"
         )
-    if error == "invalid_scope":
+    if error == "invalid_scope" and grant_type == "refresh_token":
         return _ScopeRefused(
-            f"{operation}: eBay refused the scope (invalid_scope): "
-            + (
-                "the seller's consent does not grant the Fulfillment API; connect the store again with it"
-                if grant_type == "refresh_token"
-                else "the app's keyset does not grant it"
-            )
+            f"{operation}: eBay refused the scope (invalid_scope): the seller's consent does not cover the "
+            "Fulfillment API, so the seller must connect the store again, granting it"
         )
-    code = error if isinstance(error, str) else "no OAuth error code"
-    return PlatformBadResponse(f"{operation}: {response.where} answered HTTP 400 ({code[:100]})")
+    code = error[:100] if isinstance(error, str) else "no OAuth error code"
+    return PlatformBadResponse(f"{operation}: {response.where} answered HTTP 400 ({code})")
+
+
+def _keys_refused(operation: str) -> PlatformAuthError:
+    return PlatformAuthError(
+        f"{operation}: eBay refused the app's client_id and client_secret (invalid_client): "
+        "check them against the developer account's Application Keys"
+    )

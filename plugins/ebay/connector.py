@@ -123,7 +123,7 @@ class EbayConnector(PlatformConnector):
         if not _ORDER_REFERENCE.fullmatch(wanted):
             return None
         operation = f"Fetching order {wanted}"
-        response = await self._get(self._url(f"{ORDER_PATH}/{quote(wanted, safe='')}"), operation)
+        response = await self._get(self._url(f"{ORDER_PATH}/{quote(wanted, safe='!')}"), operation)
         if response.status == 404 or (response.status == 400 and _error(response)[0] == _INVALID_ORDER_ID):
             return None
         if response.status != 200:
@@ -196,16 +196,18 @@ class EbayConnector(PlatformConnector):
 
     async def _get(self, url: URL, operation: str) -> Response:
         """GET with the seller's token (200, 400 or 404); a refused token is renewed once, in case it was revoked."""
+        token = await self._tokens.user_token()
         try:
-            return await self._send(url, await self._tokens.user_token())
+            return await self._send(url, token)
         except PlatformAuthError:
             pass
+        token = await self._tokens.user_token(renew=True)
         try:
-            return await self._send(url, await self._tokens.user_token(renew=True))
+            return await self._send(url, token)
         except PlatformAuthError as exc:
             raise PlatformAuthError(
-                f"{operation}: {exc.message}, with a freshly minted token too: the seller must connect the store "
-                "again, granting the Fulfillment API"
+                f"{operation}: {exc.message} (a freshly minted access token was refused too: the seller must "
+                "connect the store again, granting the Fulfillment API)"
             ) from None
 
     async def _send(self, url: URL, token: str) -> Response:

@@ -7,7 +7,8 @@ fetching a token per call as abuse. A call refused with a kept token (expired
 or revoked early, or issued before the app gained a permission) gets a new
 token and one more try. PayPal's throttle signal is HTTP 429
 ``RATE_LIMIT_REACHED``, with ``Retry-After`` when it says how long to wait:
-``HttpClient`` retries it like a 5xx.
+``HttpClient`` retries it like a 5xx, so no ``throttle`` or ``wait_header``
+callback is needed.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from .webhooks import read_event, verification_request
 
 __all__ = ["API_ORIGIN", "LOOKUPS", "REPORTING_LAG", "PayPalConnector"]
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 API_ORIGIN = "https://api-m.paypal.com"
 """Live; the sandbox (``https://api-m.sandbox.paypal.com``) is reached by setting the store's apiBaseUrl."""
@@ -60,12 +61,13 @@ _CAPTURE_PATH = "/v2/payments/captures/{}"
 _SEARCH_PATH = "/v1/reporting/transactions"
 _VERIFY_PATH = "/v1/notifications/verify-webhook-signature"
 _TOKEN_MARGIN = timedelta(minutes=5)
-# An order that is not approved within three hours expires, and its payment is
-# captured on approval: its transaction can come up to that long after it.
+# An order's payment is captured after the buyer approves it, by default within
+# three hours (PayPal reverses an approval left uncaptured longer): the payment's
+# transaction can come that long after the order.
 _CAPTURE_DELAY = timedelta(hours=3)
 _PASSES = 3  # readings of a listing that spans several pages, while each finds rows the others missed
 _SMALLEST_SPLIT = timedelta(minutes=1)
-_ANSWERED = (200, 400, 422)  # PayPal's error bodies name the problem; 401/403/404/429/5xx are HttpClient's
+_ANSWERED = (200, 400, 401, 403, 422)  # answers whose error body names the problem; 404/429/5xx are HttpClient's
 _CODE_LIMIT = 80
 
 
@@ -170,7 +172,7 @@ class PayPalConnector(PlatformConnector):
         return order
 
     async def _capture_order_id(self, transaction_id: str) -> str | None:
-        """The Orders v2 id of the capture with this id; ``None`` when there is no such capture or order."""
+        """The Orders v2 id of the capture with this id; ``None`` for no such capture, or one without an order."""
         response = await self._api("GET", _CAPTURE_PATH.format(transaction_id))
         if response.status == 404:
             return None
@@ -219,26 +221,28 @@ class PayPalConnector(PlatformConnector):
                 return
 
     async def _search_page(self, start: datetime, end: datetime, page: int) -> Any:
-        try:
-            response = await self._api("GET", _SEARCH_PATH, params=search_params(start, end, page))
-        except PlatformAuthError as exc:
+        response = await self._api("GET", _SEARCH_PATH, params=search_params(start, end, page))
+        if response.status == 403:
             raise PlatformAuthError(
-                f"{exc.message}; the app also needs Transaction Search enabled in its PayPal settings"
-            ) from None
+                f"{_shown(response, 'GET', 'the transaction search')}: the app needs Transaction Search enabled "
+                "in its PayPal settings"
+            )
         return _json(response, "GET", "the transaction search")
 
     async def _api(
         self, method: str, path: str, *, params: Mapping[str, str] | None = None, body: bytes | None = None
     ) -> Response:
-        """An authorized call; one refused with a kept token is tried once more with a new token."""
+        """An authorized call; one refused (401, 403) with a kept token is tried once more with a new token.
+
+        PayPal refuses a token that expired or was revoked early (``invalid_token``),
+        and one issued before the app was given a permission it now needs.
+        """
         token, new = await self._token()
-        try:
-            return await self._send(method, path, token, params, body)
-        except PlatformAuthError:
-            if new:
-                raise
-        token, _ = await self._token(refused=token)
-        return await self._send(method, path, token, params, body)
+        response = await self._send(method, path, token, params, body)
+        if response.status in (401, 403) and not new:
+            token, _ = await self._token(refused=token)
+            response = await self._send(method, path, token, params, body)
+        return response
 
     async def _send(
         self, method: str, path: str, token: str, params: Mapping[str, str] | None, body: bytes | None
@@ -256,19 +260,21 @@ class PayPalConnector(PlatformConnector):
         """
         async with self._token_lock:
             kept = self.state.get("access_token")
-            usable_until = self.state.get("access_token_usable_until")
+            kept_until = self.state.get("access_token_usable_until")
             if (
                 kept
                 and kept != refused
                 and self.state.get("access_token_for") == self._token_owner
-                and usable_until
-                and datetime.fromisoformat(usable_until) > datetime.now(UTC)
+                and kept_until
+                and datetime.fromisoformat(kept_until) > datetime.now(UTC)
             ):
                 return kept, False
             token, lifetime = await self._new_token()
             usable_until = datetime.now(UTC) + lifetime - min(_TOKEN_MARGIN, lifetime / 2)
             await self.state.set(
-                access_token=token, access_token_usable_until=usable_until.isoformat(), access_token_for=self._token_owner
+                access_token=token,
+                access_token_usable_until=usable_until.isoformat(),
+                access_token_for=self._token_owner,
             )
             return token, True
 
@@ -277,9 +283,13 @@ class PayPalConnector(PlatformConnector):
         response = await self.http.request(
             "POST",
             self._url(_TOKEN_PATH),
-            headers={"Accept": "application/json"},
+            headers={
+                "Authorization": aiohttp.encode_basic_auth(
+                    self.credentials["client_id"], self.credentials["client_secret"]
+                ),
+                "Accept": "application/json",
+            },
             data={"grant_type": "client_credentials"},
-            auth=aiohttp.BasicAuth(self.credentials["client_id"], self.credentials["client_secret"], encoding="utf-8"),
             ok=_ANSWERED,
         )
         body = _json(response, "POST", "an access token")
@@ -303,11 +313,11 @@ class _ResultSetTooLarge(PlatformLimitExceeded):
     """RESULTSET_TOO_LARGE: the search range holds more transactions than PayPal returns (10,000)."""
 
 
-async def _each(lookup: Callable[[str], Awaitable[T]], keys: Sequence[str]) -> list[T]:
+async def _each(lookup: Callable[[str], Awaitable[_T]], keys: Sequence[str]) -> list[_T]:
     """``lookup`` of every key, ``LOOKUPS`` at a time; the results in the keys' order."""
     slots = asyncio.Semaphore(LOOKUPS)
 
-    async def one(key: str) -> T:
+    async def one(key: str) -> _T:
         async with slots:
             return await lookup(key)
 
@@ -330,13 +340,21 @@ def _json(response: Response, method: str, what: str) -> Mapping[str, Any]:
 
 
 def _refusal(response: Response, method: str, what: str) -> PlatformError:
+    """The error for an answer other than 200, naming PayPal's error code."""
     code = _error_code(response)
-    message = f"PayPal refused {what}: {method} {response.where} answered HTTP {response.status} ({code})"
+    message = _shown(response, method, what, code)
+    if response.status in (401, 403):
+        return PlatformAuthError(f"{message}: check the store's client ID and secret")
     if response.status == 404:
         return PlatformBadResponse(f"{message}: check the store's API base URL")
     if "RESULTSET_TOO_LARGE" in code:
         return _ResultSetTooLarge(f"{message}: the window holds too many transactions")
     return PlatformBadResponse(message)
+
+
+def _shown(response: Response, method: str, what: str, code: str | None = None) -> str:
+    code = code or _error_code(response)
+    return f"PayPal refused {what}: {method} {response.where} answered HTTP {response.status} ({code})"
 
 
 def _error_code(response: Response) -> str:

@@ -1,6 +1,8 @@
 """PayPal Orders v2 payloads (``GET /v2/checkout/orders/{id}``) → ``Order``; captures → their order.
 
-PayPal has one id per order: ``order_number`` is the order id too. Money is
+``order_id`` is the Orders v2 id; ``order_number`` is what the seller sees in
+PayPal's activity list, the transaction (capture) id, or the order id while
+nothing is captured. Money is
 ``{currency_code, value}`` with ``value`` a decimal string; times are RFC 3339
 in UTC (``2018-04-01T21:18:49Z``). The capture response (``Prefer:
 return=minimal``) leaves out the order's ``create_time`` and each purchase
@@ -52,7 +54,7 @@ def map_order(payload: Mapping[str, Any]) -> Order:
         raise PlatformBadResponse(f"PayPal order {order_id} has no 'purchase_units'")
     return Order(
         order_id=order_id,
-        order_number=order_id,
+        order_number=_transaction_id(order) or order_id,
         placed_at=_placed_at(order),
         total=_total(units),
         payment_status=payment_status(order),
@@ -158,7 +160,7 @@ def _name(value: Any) -> str | None:
 
 
 def _line_item(item: Any) -> LineItem:
-    """``unit_amount`` × ``quantity`` (a whole-number string) is the line total, before the item's ``tax``."""
+    """``unit_amount`` times ``quantity`` (a whole-number string) is the line total, before the item's ``tax``."""
     item = _object(item, "purchase_units[].items[]")
     unit_price = _money(item, "unit_amount", "items[].unit_amount")
     quantity = item.get("quantity")
@@ -173,6 +175,15 @@ def _line_item(item: Any) -> LineItem:
         unit_price=unit_price,
         total=Money(unit_price.amount * quantity, unit_price.currency),
     )
+
+
+def _transaction_id(order: Mapping[str, Any]) -> str | None:
+    """The first capture's id: the transaction id PayPal shows the seller."""
+    for capture in _payments(order, "captures"):
+        capture_id = capture.get("id")
+        if isinstance(capture_id, str) and capture_id:
+            return capture_id
+    return None
 
 
 def _payments(order: Mapping[str, Any], kind: str) -> Iterator[Mapping[str, Any]]:
@@ -194,6 +205,8 @@ def _money(obj: Mapping[str, Any], key: str, field: str) -> Money:
     value, currency = money.get("value"), money.get("currency_code")
     if not isinstance(value, str):
         raise PlatformBadResponse(f"PayPal field '{field}.value' is not a decimal string")
+    if not isinstance(currency, str):
+        raise PlatformBadResponse(f"PayPal field '{field}.currency_code' is missing")
     try:
         return Money(Decimal(value), currency)
     except (InvalidOperation, ValueError) as exc:

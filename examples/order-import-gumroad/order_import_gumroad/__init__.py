@@ -33,4 +33,4 @@ def register_demo_emulators() -> list[DemoEmulator]:
 def order_accepted(platform: str, order: Order, transaction_id: str) -> None:
     """Called for every platform's accepted orders, after the commit: act on Gumroad's only."""
     if platform == GumroadConnector.platform_id:
-        log.info("Gumroad sale %s (order %s) accepted as transaction %s", order.order_id, order.order_number, transaction_id)
+        log.info("Gumroad order %s accepted as transaction %s", order.order_number, transaction_id)

@@ -63,7 +63,8 @@ def map_sale(sale: Any) -> Order:
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         sale_id = sale.get("id") if isinstance(sale.get("id"), str) else "?"
-        raise PlatformBadResponse(f"Gumroad sent sale {sale_id!r} that cannot be read ({type(exc).__name__}: {exc})") from exc
+        problem = f"{type(exc).__name__}: {exc}"
+        raise PlatformBadResponse(f"Gumroad sent sale {sale_id!r} that cannot be read ({problem})") from exc
 
 
 def _cents(value: Any) -> Decimal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import random
 import re
@@ -20,7 +21,7 @@ from aiohttp import web
 
 from server.platforms.testing import PlatformDouble, SeededOrder
 
-from . import fake
+from . import fake, webhooks
 from .formats import NOT_FOUND, STATUS_DESCRIPTIONS, STATUSES, error_body, rfc2822
 from .orders import PAYMENT_STATUS, Buyer, LineSpec, OrderSpec, build_order, build_products, consignments
 from .params import MAX_LIMIT, BadParameter, read_filter, read_page, read_sort
@@ -55,6 +56,8 @@ class BigCommerceEmulator(PlatformDouble):
         store_hash: str = "s7k3m9q2xw",
         access_token: str = "bc_emulator_access_token",
         client_id: str = "bc_emulator_client_id",
+        client_secret: str = "bc_emulator_client_secret_7d1e4a9c2b",
+        store_id: str | None = None,
         currency: str = "USD",
         display_currency: str | None = None,
         quota: int = 150,
@@ -72,6 +75,8 @@ class BigCommerceEmulator(PlatformDouble):
         self.requests: list[dict[str, Any]] = []
         self._token = access_token
         self._client_id = client_id
+        self._client_secret = client_secret
+        self.store_id = store_id or _store_id(store_hash)
         self._throttle_reset_ms = throttle_reset_ms
         self._quota = RequestQuota(quota, window, clock)
         self._faults: deque[_Fault] = deque()
@@ -81,7 +86,29 @@ class BigCommerceEmulator(PlatformDouble):
     # --- PlatformDouble ------------------------------------------------------------------------
 
     def credentials(self) -> Mapping[str, str]:
-        return {"store_hash": self.store_hash, "access_token": self._token, "client_id": self._client_id}
+        """The store hash, the API account's token and the app's client id and client secret."""
+        return {
+            "store_hash": self.store_hash,
+            "access_token": self._token,
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+        }
+
+    def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """Each order's ``store/order/created`` callback, oldest first, sent when the order was created.
+
+        Incomplete (status 0) and archived orders have one too: the event fires for every order created.
+        """
+        return [
+            webhooks.delivery(
+                order.id,
+                order.created,
+                store_hash=self.store_hash,
+                store_id=self.store_id,
+                client_secret=self._client_secret,
+            )
+            for order in self._store.oldest_first()
+        ]
 
     def wrong_credentials(self) -> Mapping[str, str]:
         return {**self.credentials(), "access_token": self._token[::-1] + "x"}
@@ -353,6 +380,11 @@ class BigCommerceEmulator(PlatformDouble):
         assert request.transport is not None
         request.transport.close()
         return response
+
+
+def _store_id(store_hash: str) -> str:
+    """A stable numeric store id for ``store_hash`` (webhooks carry both; the API paths only the hash)."""
+    return str(1_000_000_000 + int(hashlib.sha1(store_hash.encode()).hexdigest()[:8], 16) % 100_000_000)
 
 
 def _line(item: Mapping[str, Any]) -> LineSpec:

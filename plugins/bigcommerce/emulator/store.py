@@ -127,6 +127,10 @@ class OrderStore:
     def get(self, order_id: int) -> StoredOrder | None:
         return self._by_id.get(order_id)
 
+    def oldest_first(self) -> list[StoredOrder]:
+        """Every order, archived and Incomplete ones included, by creation time then id."""
+        return [self._by_id[order_id] for _, order_id in self._index]
+
     def changed(self, order: StoredOrder) -> None:
         """Call after changing an order's payload (status, archiving): drops its JSON and cached results."""
         order._encoded = None

@@ -21,17 +21,19 @@ from aiohttp import web
 from server.platforms import DemoEmulator
 from server.platforms.testing import PlatformDouble, SeededOrder
 
-from . import fake
+from . import fake, webhooks
 from .limits import RateLimiter
 from .orders import LineSpec, OrderBuilder, OrderSpec
 from .profile import store_profile
-from .query import MAX_LIMIT, WrongParameter, parse_query
+from .query import MAX_LIMIT, UNFINISHED, WrongParameter, parse_query
 from .store import OrderStore, StoredOrder
 
 STORE_ID_FIELD = "store_id"
 TOKEN_FIELD = "access_token"
+CLIENT_SECRET_FIELD = "client_secret"
 DEFAULT_STORE_ID = 81_453_027
 DEFAULT_TOKEN = "secret_4nKq8ZfE2wTgR7yVbX1cH9mJ3pLdS6aU"
+DEFAULT_CLIENT_SECRET = "Xc7QmK2pZr9LwT4vNb6H"
 REDACTED = "[redacted]"
 _ERRORS = {  # documented errorCode and description per status (docs.ecwid.com "REST API error codes")
     400: ("WRONG_PARAMETER", "Wrong request parameter."),
@@ -68,6 +70,8 @@ class EcwidEmulator(PlatformDouble):
         *,
         store_id: int = DEFAULT_STORE_ID,
         token: str = DEFAULT_TOKEN,
+        client_secret: str = DEFAULT_CLIENT_SECRET,
+        unfinished_webhooks: bool = True,
         store_name: str = "Demo Ecwid store",
         currency: str = "USD",
         order_prefix: str = "",
@@ -89,6 +93,8 @@ class EcwidEmulator(PlatformDouble):
         self.now = now
         self.requests: list[dict[str, Any]] = []
         self._token = token
+        self._client_secret = client_secret
+        self.unfinished_webhooks = unfinished_webhooks
         self._limiter = RateLimiter(requests_per_minute, clock)
         self._faults: deque[_Fault] = deque()
         self._rng = random.Random(seed)
@@ -100,10 +106,24 @@ class EcwidEmulator(PlatformDouble):
     # --- PlatformDouble ------------------------------------------------------------------------
 
     def credentials(self) -> Mapping[str, str]:
-        return {STORE_ID_FIELD: str(self.store_id), TOKEN_FIELD: self._token}
+        """The store id, the app's ``secret_*`` access token and the app's client secret (webhook signatures)."""
+        return {
+            STORE_ID_FIELD: str(self.store_id),
+            TOKEN_FIELD: self._token,
+            CLIENT_SECRET_FIELD: self._client_secret,
+        }
 
     def wrong_credentials(self) -> Mapping[str, str]:
-        return {STORE_ID_FIELD: str(self.store_id), TOKEN_FIELD: "secret_" + self._token[7:][::-1] + "x"}
+        return {**self.credentials(), TOKEN_FIELD: "secret_" + self._token[7:][::-1] + "x"}
+
+    def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """Each order's creation event, oldest first: ``order.created``, or ``unfinished_order.created``
+        for an unfinished (``INCOMPLETE``) order unless ``unfinished_webhooks`` is off."""
+        return [
+            webhooks.delivery(order, store_id=self.store_id, client_secret=self._client_secret)
+            for order in self._store.oldest_first()
+            if self.unfinished_webhooks or order.payment_status != UNFINISHED
+        ]
 
     def seed_order(self, placed_at: datetime) -> SeededOrder:
         """Add a paid order created at ``placed_at`` (to the second): findable by ``id`` and ``internalId``."""
@@ -311,6 +331,7 @@ async def _truncated(request: web.Request, response: web.Response) -> web.Stream
 
 DEMO_STORE_ID = 92_741_355
 DEMO_TOKEN = "secret_dEm0q7Rk2vNw8XbT5hLc3GzY9pJa6Fs4"
+DEMO_CLIENT_SECRET = "dM3kQ9wRt7Yp2XcV5bNz"
 
 
 def demo_emulator() -> DemoEmulator:
@@ -318,14 +339,20 @@ def demo_emulator() -> DemoEmulator:
     return DemoEmulator(
         platform_id="ecwid",
         store_name="Demo Ecwid store",
-        credentials={STORE_ID_FIELD: str(DEMO_STORE_ID), TOKEN_FIELD: DEMO_TOKEN},
+        credentials={
+            STORE_ID_FIELD: str(DEMO_STORE_ID),
+            TOKEN_FIELD: DEMO_TOKEN,
+            CLIENT_SECRET_FIELD: DEMO_CLIENT_SECRET,
+        },
         make_double=demo_store,
     )
 
 
 def demo_store(now: datetime, seed: int) -> EcwidEmulator:
     """The demo's store: 3 older orders, 36 in the last 8 hours, five of them in unusual states."""
-    emulator = EcwidEmulator(store_id=DEMO_STORE_ID, token=DEMO_TOKEN, now=lambda: now, seed=seed)
+    emulator = EcwidEmulator(
+        store_id=DEMO_STORE_ID, token=DEMO_TOKEN, client_secret=DEMO_CLIENT_SECRET, now=lambda: now, seed=seed
+    )
     rng = random.Random(seed)
     older = fake.random_times(rng, 3, now - timedelta(days=6), now - timedelta(days=1))
     recent = fake.random_times(rng, 36, now - timedelta(hours=8), now)

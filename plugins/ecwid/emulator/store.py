@@ -76,6 +76,10 @@ class OrderStore:
         self._by_uid.setdefault(order.uid, order)
         self._views.clear()
 
+    def oldest_first(self) -> list[StoredOrder]:
+        """Every order, unfinished ones included, by creation time then ``internalId``."""
+        return [self._orders[i] for _, i in reversed(self._sorted)]
+
     def find(self, reference: str) -> StoredOrder | None:
         """The order whose id (with prefix/suffix), ``internalId`` or bare id is ``reference``, exactly."""
         return self._by_id.get(reference) or self._by_internal.get(reference) or self._by_uid.get(reference)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import random
 import re
@@ -18,7 +19,7 @@ from aiohttp import web
 
 from server.platforms.testing import PlatformDouble, SeededOrder
 
-from . import fake
+from . import fake, webhooks
 from .auth import ApiKey, Authenticator, AuthRequest
 from .dates import bound_epoch
 from .errors import WPError, no_route
@@ -37,6 +38,7 @@ _NOT_FOUND = (
     "<body><h1>Oops! That page can’t be found.</h1></body></html>"
 )
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+DEFAULT_WEBHOOK_SECRET = "k]7F&q2Z!vR9@xL#m4T^w8N(pB3)yH6*cJ1%dS5$gE0-uA_Ye="  # wp_generate_password(50, true, true)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +69,13 @@ class WooCommerceEmulator(PlatformDouble):
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         first_id: int = 1000,
         seed: int = 0,
+        webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
+        webhook_id: int = 1,
     ) -> None:
         self.site_url = site_url.rstrip("/")
+        self.webhook_id = webhook_id
+        self._webhook_secret = webhook_secret
+        self._salt = hashlib.sha256(f"auth salt of {self.site_url}".encode()).hexdigest()
         self.currency = currency
         self.tls = tls
         self.strip_authorization_header = strip_authorization_header
@@ -92,11 +99,38 @@ class WooCommerceEmulator(PlatformDouble):
     # --- PlatformDouble ----------------------------------------------------------------------
 
     def credentials(self) -> Mapping[str, str]:
+        """The site, the REST API key pair and the ``order.created`` webhook's secret as it was set."""
         return {
             "site_url": self.site_url,
             "consumer_key": self._key.consumer_key,
             "consumer_secret": self._key.consumer_secret,
+            "webhook_secret": self._webhook_secret,
         }
+
+    def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """Each order's ``order.created`` delivery, oldest first, sent the second the order was created.
+
+        Block-checkout drafts (``checkout-draft``) get none: WooCommerce fires ``woocommerce_new_order``
+        only when an order leaves the draft statuses. Trashed orders get none either: their delivery
+        went out before they were trashed, and the emulator keeps no earlier state of an order. The
+        body is the order as the REST API serves it now.
+        """
+        return [
+            webhooks.delivery(
+                render(order, self._zone, self.site_url),
+                site_url=self.site_url,
+                webhook_id=self.webhook_id,
+                secret=self._webhook_secret,
+                salt=self._salt,
+                delivered_at=order.created,
+            )
+            for order in self._store.oldest_first()
+            if order.status not in ("checkout-draft", "trash")
+        ]
+
+    def ping_delivery(self, webhook_id: int | None = None) -> tuple[dict[str, str], bytes]:
+        """The unsigned ``webhook_id=<id>`` form post WooCommerce sends when webhook ``webhook_id`` is saved."""
+        return webhooks.ping(self.webhook_id if webhook_id is None else webhook_id)
 
     def wrong_credentials(self) -> Mapping[str, str]:
         secret = self._key.consumer_secret

@@ -11,11 +11,12 @@ from server.platforms import DemoEmulator
 from . import fake
 from .app import WooCommerceEmulator
 
-__all__ = ["DEMO_CONSUMER_KEY", "DEMO_CONSUMER_SECRET", "DEMO_SITE_URL", "demo_emulator"]
+__all__ = ["DEMO_CONSUMER_KEY", "DEMO_CONSUMER_SECRET", "DEMO_SITE_URL", "DEMO_WEBHOOK_SECRET", "demo_emulator"]
 
 DEMO_SITE_URL = "https://demo-store.example"
 DEMO_CONSUMER_KEY = "ck_7e2a94c1d05b3f86e9a1c4d7b20f5e83a6c9d1f4"
 DEMO_CONSUMER_SECRET = "cs_c3b8e1f60a4d2975b8e3c1a6f04d9b2e7a5c8f13"
+DEMO_WEBHOOK_SECRET = "V4q!zR8@nT2#kW6$yP0%hB3^mX7&cJ5*sF9(dL1)gE4-uA8_wQ"
 _UNUSUAL = {  # recent-order index -> status: every demo shows the states a seller must judge
     3: "on-hold",
     8: "pending",
@@ -32,6 +33,7 @@ def demo_emulator() -> DemoEmulator:
         "site_url": DEMO_SITE_URL,
         "consumer_key": DEMO_CONSUMER_KEY,
         "consumer_secret": DEMO_CONSUMER_SECRET,
+        "webhook_secret": DEMO_WEBHOOK_SECRET,
     }
     return DemoEmulator(
         platform_id="woocommerce",
@@ -46,6 +48,7 @@ def demo_store(now: datetime, seed: int) -> WooCommerceEmulator:
         site_url=DEMO_SITE_URL,
         consumer_key=DEMO_CONSUMER_KEY,
         consumer_secret=DEMO_CONSUMER_SECRET,
+        webhook_secret=DEMO_WEBHOOK_SECRET,
         timezone="America/New_York",
         first_id=4100,
         seed=seed,

@@ -62,6 +62,10 @@ class OrderStore:
     def get(self, order_id: int) -> StoredOrder | None:
         return self._by_id.get(order_id)
 
+    def oldest_first(self) -> list[StoredOrder]:
+        """Every order, by creation time then id."""
+        return list(self._sorted)
+
     def select(self, view: View) -> list[StoredOrder]:
         """The orders ``view`` lists, in its order; cached until the next ``add``."""
         if (cached := self._views.get(view)) is not None:

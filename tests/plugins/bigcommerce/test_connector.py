@@ -541,7 +541,7 @@ def test_store_hash_and_access_token_are_required(missing: str) -> None:
     assert caught.value.field == missing
 
 
-def test_only_the_access_token_is_secret() -> None:
+def test_only_the_access_token_and_client_secret_are_secret() -> None:
     fields = {f.name: f for f in BigCommerceConnector.credential_fields}
-    assert [name for name, f in fields.items() if f.secret] == ["access_token"]
-    assert [name for name, f in fields.items() if not f.required] == ["client_id"]
+    assert [name for name, f in fields.items() if f.secret] == ["access_token", "client_secret"]
+    assert [name for name, f in fields.items() if not f.required] == ["client_id", "client_secret"]

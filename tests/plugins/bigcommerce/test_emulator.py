@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 import time
@@ -530,11 +533,100 @@ async def test_delay_next_answers_late(client: TestClient[Any, Any], emulator: B
     assert time.monotonic() - started >= 0.2
 
 
+# --- webhooks ------------------------------------------------------------------------------------
+
+
+def standard_webhooks_verify(client_secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """Standard Webhooks verification as BigCommerce's docs set it up, written here independently: the client
+    secret base64-encoded as the library's key (which decodes it again), ``{id}.{timestamp}.{body}`` signed."""
+    key = base64.b64decode(base64.b64encode(client_secret.encode()))
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest())
+    for versioned in headers["webhook-signature"].split(" "):
+        version, _, signature = versioned.partition(",")
+        if version == "v1" and hmac.compare_digest(signature.encode(), expected):
+            return True
+    return False
+
+
+def test_order_created_callbacks_have_the_documented_thin_payload_and_standard_webhooks_signature(
+    emulator: BigCommerceEmulator,
+) -> None:
+    sample = json.loads((SAMPLES / "bigcommerce" / "webhook-order-created.json").read_text())
+    later = emulator.add_order(created_at=T0 + timedelta(hours=2))
+    earlier = emulator.add_order(created_at=T0)
+    deliveries = emulator.order_webhooks()
+    assert len(deliveries) == 2
+    for (headers, body), order in zip(deliveries, (earlier, later)):
+        payload = json.loads(body)
+        assert list(payload) == list(sample)  # scope, store_id, data, hash, created_at, producer
+        assert {k: type(v) for k, v in payload.items()} == {k: type(v) for k, v in sample.items()}
+        assert payload["scope"] == "store/order/created" and payload["producer"] == f"stores/{HASH}"
+        assert payload["data"] == {"type": "order", "id": order["id"]}
+        assert payload["store_id"].isdigit() and re.fullmatch(r"[0-9a-f]{40}", payload["hash"])
+        created = int(parsedate_to_datetime(order["date_created"]).timestamp())
+        assert payload["created_at"] == created and headers["webhook-timestamp"] == str(created)
+        assert headers["Content-Type"] == "application/json"
+        assert headers["webhook-id"] and "." not in headers["webhook-id"]
+        assert headers["webhook-signature"].startswith("v1,")
+        assert standard_webhooks_verify("bc_emulator_client_secret_7d1e4a9c2b", headers, body)
+        assert not standard_webhooks_verify("bc_emulator_client_secret_7d1e4a9c2b", headers, body + b" ")
+        assert not standard_webhooks_verify("another_secret", headers, body)
+        assert not standard_webhooks_verify(
+            "bc_emulator_client_secret_7d1e4a9c2b", {**headers, "webhook-timestamp": str(created + 1)}, body
+        )
+
+
+def test_incomplete_and_archived_orders_have_a_created_callback_too(emulator: BigCommerceEmulator) -> None:
+    incomplete = emulator.add_order(created_at=T0, status_id=0)
+    archived = emulator.add_order(created_at=T0 + timedelta(minutes=1), is_deleted=True)
+    declined = emulator.add_order(created_at=T0 + timedelta(minutes=2), status_id=6)
+    ids = [json.loads(body)["data"]["id"] for _, body in emulator.order_webhooks()]
+    assert ids == [incomplete["id"], archived["id"], declined["id"]]
+
+
+def test_webhook_ids_and_hashes_are_stable_per_order_and_distinct_between_orders(
+    emulator: BigCommerceEmulator,
+) -> None:
+    emulator.add_order(created_at=T0)
+    emulator.add_order(created_at=T0)  # the same second
+    first = emulator.order_webhooks()
+    assert first == emulator.order_webhooks()
+    assert len({headers["webhook-id"] for headers, _ in first}) == 2
+    assert len({json.loads(body)["hash"] for _, body in first}) == 2
+    assert emulator.store_id == BigCommerceEmulator(store_hash=HASH).store_id  # one store, one id
+
+
+def test_a_store_without_orders_has_no_callbacks(emulator: BigCommerceEmulator) -> None:
+    assert emulator.order_webhooks() == []
+
+
+def test_demo_callbacks_are_signed_with_the_demo_client_secret() -> None:
+    demo = demo_emulator()
+    assert set(demo.credentials) == {"store_hash", "access_token", "client_id", "client_secret"}
+    now = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
+    double = demo.make_double(now, 1)
+    assert isinstance(double, BigCommerceEmulator)
+    deliveries = double.order_webhooks()
+    assert 35 <= len(deliveries) <= 45
+    created = [json.loads(body)["created_at"] for _, body in deliveries]
+    assert created == sorted(created)
+    assert all(standard_webhooks_verify(demo.credentials["client_secret"], h, b) for h, b in deliveries)
+    assert all(json.loads(b)["producer"] == f"stores/{demo.credentials['store_hash']}" for _, b in deliveries)
+    again = demo.make_double(now, 1)
+    assert isinstance(again, BigCommerceEmulator) and again.order_webhooks() == deliveries
+
+
 # --- PlatformDouble and demo ---------------------------------------------------------------------
 
 
 def test_credentials_as_a_seller_enters_them(emulator: BigCommerceEmulator) -> None:
-    assert emulator.credentials() == {"store_hash": HASH, "access_token": TOKEN, "client_id": "bc_emulator_client_id"}
+    assert emulator.credentials() == {
+        "store_hash": HASH,
+        "access_token": TOKEN,
+        "client_id": "bc_emulator_client_id",
+        "client_secret": "bc_emulator_client_secret_7d1e4a9c2b",
+    }
     wrong = emulator.wrong_credentials()
     assert wrong["store_hash"] == HASH and wrong["access_token"] not in ("", TOKEN)
 

@@ -144,6 +144,17 @@ def order(order_id: str = ORDER_ID, created: str = "2024-05-01T12:30:05.120Z", *
     return {**copy.deepcopy(ORDER), "orderId": order_id, "creationDate": created, **changes}
 
 
+def listed_order(order_id: str, created: str) -> dict[str, Any]:
+    """A small order (the fields the mapping reads), for pages of 200 that aioresponses can carry."""
+    return {
+        "orderId": order_id,
+        "creationDate": created,
+        "orderPaymentStatus": "PAID",
+        "pricingSummary": {"total": amount("9.99")},
+        "lineItems": [{"title": "Mug", "quantity": 1, "lineItemCost": amount("9.99"), "total": amount("9.99")}],
+    }
+
+
 def orders_page(orders: list[dict[str, Any]], *, total: int, offset: int = 0, limit: int = 200) -> dict[str, Any]:
     """An ``OrderSearchPagedCollection`` page (``next`` only when more orders follow)."""
     base = "https://api.ebay.com/sell/fulfillment/v1/order"
@@ -159,9 +170,11 @@ def orders_page(orders: list[dict[str, Any]], *, total: int, offset: int = 0, li
     return page
 
 
-def error(error_id: int, message: str, long_message: str | None = None, *, domain: str = "API_FULFILLMENT") -> dict:
+def error(
+    error_id: int, message: str, long_message: str | None = None, *, domain: str = "API_FULFILLMENT"
+) -> dict[str, Any]:
     """An eBay REST error body (``ErrorDetailV3``)."""
-    entry = {"errorId": error_id, "domain": domain, "category": "REQUEST", "message": message}
+    entry: dict[str, Any] = {"errorId": error_id, "domain": domain, "category": "REQUEST", "message": message}
     if long_message is not None:
         entry["longMessage"] = long_message
     return {"errors": [entry]}
@@ -170,7 +183,9 @@ def error(error_id: int, message: str, long_message: str | None = None, *, domai
 INVALID_ORDER_ID = error(32100, "Invalid order ID: 99-99999-99999")
 RANGE_LIMIT = error(30830, "Time range between start date and end date must be within '2' years.")
 DATES_IN_FUTURE = error(30850, "Start and end dates can't be in the future")
-RATE_LIMITED = error(2001, "Too many requests.", "The request limit has been reached for the resource.", domain="ACCESS")
+RATE_LIMITED = error(
+    2001, "Too many requests.", "The request limit has been reached for the resource.", domain="ACCESS"
+)
 INVALID_TOKEN = error(
     1001,
     "Invalid access token",
@@ -194,13 +209,18 @@ INVALID_GRANT = {
 }
 INVALID_SCOPE = {
     "error": "invalid_scope",
-    "error_description": "The requested scope is invalid, unknown, malformed, or exceeds the scope granted to the client",
+    "error_description": (
+        "The requested scope is invalid, unknown, malformed, or exceeds the scope granted to the client"
+    ),
 }
 INVALID_CLIENT = {"error": "invalid_client", "error_description": "client authentication failed"}
 
 
 def order_confirmation(
-    order_id: str = ORDER_ID, *, notification_id: str = "5d3e1f0a-7c2b-4e8d-9f10-2a3b4c5d6e7f_0b1c2d3e", attempt: int = 1
+    order_id: str = ORDER_ID,
+    *,
+    notification_id: str = "5d3e1f0a-7c2b-4e8d-9f10-2a3b4c5d6e7f_0b1c2d3e",
+    attempt: int = 1,
 ) -> dict[str, Any]:
     """An ``ORDER_CONFIRMATION`` notification (one is sent per line item of the order)."""
     return {

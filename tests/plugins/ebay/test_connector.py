@@ -5,14 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pytest
-from aioresponses import aioresponses
 from aiohttp import web
+from aioresponses import aioresponses
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from multidict import CIMultiDict
@@ -55,6 +55,7 @@ from tests.plugins.ebay.responses import (
     SDK_SIGNATURE,
     SYSTEM_ERROR,
     error,
+    listed_order,
     order,
     order_confirmation,
     orders_page,
@@ -146,7 +147,7 @@ async def test_fetch_by_order_number_gets_that_order_with_the_sellers_token(
     [call] = order_calls(api)
     assert call.kwargs["headers"]["Authorization"] == f"Bearer {ACCESS_TOKEN}"
     [token_call] = token_calls(api)
-    assert token_call.kwargs["auth"] == aiohttp.BasicAuth(CLIENT_ID, CLIENT_SECRET)
+    assert token_call.kwargs["headers"]["Authorization"] == aiohttp.encode_basic_auth(CLIENT_ID, CLIENT_SECRET)
     assert token_call.kwargs["data"] == {
         "grant_type": "refresh_token",
         "refresh_token": REFRESH_TOKEN,
@@ -180,10 +181,10 @@ async def test_fetch_trims_spaces_and_a_hash(api: aioresponses, ebay: EbayConnec
     assert await ebay.fetch_order(f"  # {ORDER_ID} ") is not None
 
 
-async def test_fetch_percent_encodes_the_id_in_the_path(api: aioresponses, ebay: EbayConnector) -> None:
+async def test_fetch_by_an_id_of_the_first_rest_format(api: aioresponses, ebay: EbayConnector) -> None:
     granted(api)
     old_rest_id = "6498414015!260000000562911"
-    api.get(f"{ORDER_URL}/6498414015%21260000000562911", payload=order(old_rest_id))
+    api.get(f"{ORDER_URL}/{old_rest_id}", payload=order(old_rest_id))
 
     order_found = await ebay.fetch_order(old_rest_id)
 
@@ -242,25 +243,31 @@ async def test_the_access_token_is_kept_in_state_and_reused_until_shortly_before
 
 
 async def test_an_expiring_token_is_refreshed_before_the_call(api: aioresponses, http: HttpClient) -> None:
-    granted(api, "v^1.1#fresh")
-    api.get(f"{ORDER_URL}/{ORDER_ID}", payload=ORDER)
+    api.post(TOKEN_URL, payload=token_response("v^1.1#first"))
+    api.post(TOKEN_URL, payload=token_response("v^1.1#second"))
+    api.get(f"{ORDER_URL}/{ORDER_ID}", payload=ORDER, repeat=True)
     state = ConnectorState()
-    await EbayConnector(credentials=CREDENTIALS, http=http, state=state)._tokens.user_token()
-    assert len(token_calls(api)) == 1
-    await state.set(user_token="v^1.1#stale", user_token_until=ago(seconds=1).isoformat())
+    await EbayConnector(credentials=CREDENTIALS, http=http, state=state).fetch_order(ORDER_ID)
+    await state.set(user_token_until=(datetime.now(UTC) + timedelta(seconds=1)).isoformat())
+    await EbayConnector(credentials=CREDENTIALS, http=http, state=state).fetch_order(ORDER_ID)
+    await state.set(user_token_until=ago(seconds=1).isoformat())
 
     await EbayConnector(credentials=CREDENTIALS, http=http, state=state).fetch_order(ORDER_ID)
 
     assert len(token_calls(api)) == 2
-    assert order_calls(api)[0].kwargs["headers"]["Authorization"] == "Bearer v^1.1#fresh"
+    assert [c.kwargs["headers"]["Authorization"] for c in order_calls(api)] == [
+        "Bearer v^1.1#first",
+        "Bearer v^1.1#first",
+        "Bearer v^1.1#second",
+    ]
 
 
 async def test_a_token_minted_for_other_credentials_is_not_used(api: aioresponses, http: HttpClient) -> None:
     granted(api)
-    api.get(f"{ORDER_URL}/{ORDER_ID}", payload=ORDER)
+    api.get(f"{ORDER_URL}/{ORDER_ID}", payload=ORDER, repeat=True)
     state = ConnectorState()
     other = {**CREDENTIALS, "refresh_token": "v^1.1#another-sellers-refresh-token"}
-    await EbayConnector(credentials=other, http=http, state=state)._tokens.user_token()
+    await EbayConnector(credentials=other, http=http, state=state).fetch_order(ORDER_ID)
 
     await EbayConnector(credentials=CREDENTIALS, http=http, state=state).fetch_order(ORDER_ID)
 
@@ -318,8 +325,11 @@ async def test_a_consent_without_the_fulfillment_scope_is_an_auth_error(api: aio
     assert len(token_calls(api)) == 2
 
 
-async def test_refused_app_keys_are_an_auth_error_naming_them(api: aioresponses, ebay: EbayConnector) -> None:
-    api.post(TOKEN_URL, status=401, payload=INVALID_CLIENT)
+@pytest.mark.parametrize("status", [401, 400])
+async def test_refused_app_keys_are_an_auth_error_naming_them(
+    api: aioresponses, ebay: EbayConnector, status: int
+) -> None:
+    api.post(TOKEN_URL, status=status, payload=INVALID_CLIENT)
 
     with pytest.raises(PlatformAuthError, match="client_id and client_secret") as caught:
         await ebay.fetch_order(ORDER_ID)
@@ -355,7 +365,7 @@ async def test_window_listing_pages_by_offset_and_yields_each_order_once(
     start = ago(days=3).replace(microsecond=250_000)
     end = start + timedelta(hours=6, microseconds=250_400)
     created = [start + timedelta(seconds=n) for n in range(450)]
-    orders = [order(f"10-{n:05d}-00000", filter_time(moment)) for n, moment in enumerate(created)]
+    orders = [listed_order(f"10-{n:05d}-00000", filter_time(moment)) for n, moment in enumerate(created)]
     log = Log()
     for offset in (0, 200, 400):
         api.get(LISTING, payload=orders_page(orders[offset : offset + 200], total=450, offset=offset), callback=log)
@@ -401,13 +411,13 @@ async def test_orders_outside_the_window_and_repeated_across_pages_are_dropped(
     api: aioresponses, ebay: EbayConnector
 ) -> None:
     granted(api)
-    start = ago(days=2)
+    start = ago(days=2).replace(microsecond=0)
     end = start + timedelta(hours=2)
-    early = order("10-00000-00000", filter_time(start - timedelta(milliseconds=1)))
-    first, second = order("10-00001-00000", filter_time(start)), order("10-00002-00000", filter_time(end))
-    page_one = [early, first] + [order(f"10-1{n:04d}-00000", filter_time(start)) for n in range(198)]
+    early = listed_order("10-00000-00000", filter_time(start - timedelta(milliseconds=1)))
+    first, last = listed_order("10-00001-00000", filter_time(start)), listed_order("10-00002-00000", filter_time(end))
+    page_one = [early, first] + [listed_order(f"10-1{n:04d}-00000", filter_time(start)) for n in range(198)]
     api.get(LISTING, payload=orders_page(page_one, total=201))
-    api.get(LISTING, payload=orders_page([first, second], total=202, offset=200))  # a new order shifted one down
+    api.get(LISTING, payload=orders_page([first, last], total=201, offset=200))  # ties in another order
 
     pages = await pages_of(ebay, start, end)
 
@@ -415,10 +425,32 @@ async def test_orders_outside_the_window_and_repeated_across_pages_are_dropped(
     assert pages[1] == ["10-00002-00000"]
 
 
+async def test_an_order_arriving_ahead_of_the_pages_read_is_found_by_another_pass(
+    api: aioresponses, ebay: EbayConnector
+) -> None:
+    granted(api)
+    end = ago(minutes=1).replace(microsecond=0)
+    start = end - timedelta(hours=1)
+    orders = [listed_order(f"10-{n:05d}-00000", filter_time(start + timedelta(seconds=n))) for n in range(201)]
+    newest = listed_order("10-99999-00000", filter_time(end))
+    log = Log()
+    api.get(LISTING, payload=orders_page(orders[:200], total=201), callback=log)
+    # the newest order came first in the results (not the documented order) and pushed the rest one down
+    shifted = [newest, *orders]
+    api.get(LISTING, payload=orders_page(shifted[200:], total=202, offset=200), callback=log)
+    api.get(LISTING, payload=orders_page(shifted[:200], total=202), callback=log)
+    api.get(LISTING, payload=orders_page(shifted[200:], total=202, offset=200), callback=log)
+
+    pages = await pages_of(ebay, start, end)
+
+    assert sorted(o for page in pages for o in page) == sorted(o["orderId"] for o in shifted)
+    assert [q["offset"] for q in log.queries] == ["0", "200", "0", "200"]
+
+
 async def test_a_result_set_that_shrank_while_paged_is_listed_again(api: aioresponses, ebay: EbayConnector) -> None:
     granted(api)
-    start = ago(days=2)
-    orders = [order(f"10-{n:05d}-00000", filter_time(start + timedelta(seconds=n))) for n in range(300)]
+    start = ago(days=2).replace(microsecond=0)
+    orders = [listed_order(f"10-{n:05d}-00000", filter_time(start + timedelta(seconds=n))) for n in range(300)]
     log = Log()
     api.get(LISTING, payload=orders_page(orders[:200], total=300), callback=log)
     # order 10 failed its payment and left the result set: order 200 moved up to offset 199, unseen
@@ -470,7 +502,7 @@ def test_windows_older_than_90_days_get_a_warning(ebay: EbayConnector) -> None:
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        pytest.param({"payload": {"total": 1}}, "orders list", id="no-orders"),
+        pytest.param({"payload": {"orders": None, "total": 0}}, "orders list", id="null-orders"),
         pytest.param({"payload": {"orders": [], "total": "0"}}, "total", id="text-total"),
         pytest.param({"payload": {"orders": {}, "total": 0}}, "orders list", id="orders-not-list"),
         pytest.param({"payload": [ORDER]}, "orders list", id="json-array"),
@@ -495,7 +527,7 @@ async def test_the_filter_goes_on_the_wire_exactly_as_ebay_requires(http: HttpCl
 
     async def token(request: web.Request) -> web.Response:
         form = await request.post()
-        assert request.headers["Authorization"] == aiohttp.BasicAuth(CLIENT_ID, CLIENT_SECRET).encode()
+        assert request.headers["Authorization"] == aiohttp.encode_basic_auth(CLIENT_ID, CLIENT_SECRET)
         assert form["grant_type"] == "refresh_token" and form["refresh_token"] == REFRESH_TOKEN
         return web.json_response(token_response())
 
@@ -571,8 +603,10 @@ ERROR_CASES = [
         id="403",
     ),
     pytest.param({"body": "<html>Oops</html>"}, PlatformBadResponse, "not JSON", id="garbage"),
-    pytest.param({"payload": {"orderId": ORDER_ID}}, PlatformBadResponse, "creationDate", id="wrong-shape"),
-    pytest.param({"status": 400, "payload": error(32800, "Invalid field group")}, PlatformBadResponse, "32800", id="400"),
+    pytest.param({"payload": {"orderId": ORDER_ID}}, PlatformBadResponse, "missing", id="wrong-shape"),
+    pytest.param(
+        {"status": 400, "payload": error(32800, "Invalid field group")}, PlatformBadResponse, "32800", id="400"
+    ),
     pytest.param({"status": 400, "body": "Bad Request"}, PlatformBadResponse, "no eBay error id", id="400-bare"),
     pytest.param({"status": 409, "payload": {}}, PlatformBadResponse, "409", id="unexpected-status"),
 ]
@@ -607,7 +641,9 @@ PUBLIC_KEY_URL = f"{API}/commerce/notification/v1/public_key"
 
 def ebay_pem(private_key: ec.EllipticCurvePrivateKey) -> str:
     """The public key on one line, as ``getPublicKey`` returns it."""
-    der = private_key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    der = private_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return f"-----BEGIN PUBLIC KEY-----{base64.b64encode(der).decode()}-----END PUBLIC KEY-----"
 
 
@@ -630,7 +666,9 @@ def signing_key() -> ec.EllipticCurvePrivateKey:
 def notifications(api: aioresponses, signing_key: ec.EllipticCurvePrivateKey) -> aioresponses:
     """eBay's token endpoint and its public key ``KEY_ID`` (the test's key)."""
     api.post(TOKEN_URL, payload=token_response(APP_TOKEN), repeat=True)
-    api.get(f"{PUBLIC_KEY_URL}/{KEY_ID}", payload={"key": ebay_pem(signing_key), "algorithm": "ECDSA", "digest": "SHA1"})
+    api.get(
+        f"{PUBLIC_KEY_URL}/{KEY_ID}", payload={"key": ebay_pem(signing_key), "algorithm": "ECDSA", "digest": "SHA1"}
+    )
     return api
 
 
@@ -659,17 +697,13 @@ async def test_a_replay_and_a_retry_keep_the_delivery_id_and_reuse_the_key(
     first = compact(order_confirmation())
     retry = compact(order_confirmation(attempt=2))
 
-    events = [
-        await ebay.parse_webhook(signed(body, signing_key), body) for body in (first, first, retry)
-    ]
+    events = [await ebay.parse_webhook(signed(body, signing_key), body) for body in (first, first, retry)]
 
     assert len({event.delivery_id for event in events}) == 1
     assert len(notifications.requests[("GET", URL(f"{PUBLIC_KEY_URL}/{KEY_ID}"))]) == 1
 
 
-async def test_a_body_signed_with_another_key_is_rejected(
-    notifications: aioresponses, ebay: EbayConnector
-) -> None:
+async def test_a_body_signed_with_another_key_is_rejected(notifications: aioresponses, ebay: EbayConnector) -> None:
     body = compact(order_confirmation())
     impostor = ec.generate_private_key(ec.SECP256R1())
 

@@ -179,7 +179,9 @@ def paypal(http: HttpClient) -> PayPalConnector:
     return PayPalConnector(credentials=CREDENTIALS, http=http)
 
 
-def kept_token(token: str = TOKEN, *, usable_for: timedelta = timedelta(hours=8), owner: str | None = None) -> ConnectorState:
+def kept_token(
+    token: str = TOKEN, *, usable_for: timedelta = timedelta(hours=8), owner: str | None = None
+) -> ConnectorState:
     """A state holding a token from an earlier operation."""
     return ConnectorState(
         {
@@ -204,13 +206,13 @@ async def test_fetch_by_order_id(api: PayPalAPI, paypal: PayPalConnector) -> Non
     found = await paypal.fetch_order("5O190127TN364715T")
 
     assert found is not None
-    assert (found.order_id, found.order_number) == ("5O190127TN364715T", "5O190127TN364715T")
+    assert (found.order_id, found.order_number) == ("5O190127TN364715T", "3C679366HH908993F")  # the capture id
     assert found.payment_status is PaymentStatus.PAID
     assert api.calls == ["POST /v1/oauth2/token", "GET /v2/checkout/orders/5O190127TN364715T"]
     _, _, token_request = api.log[0]
     assert token_request["data"] == {"grant_type": "client_credentials"}
-    assert token_request["auth"] == aiohttp.BasicAuth(CLIENT_ID, SECRET, encoding="utf-8")
-    assert token_request["headers"]["Accept"] == "application/json"
+    basic = base64.b64encode(f"{CLIENT_ID}:{SECRET}".encode()).decode()
+    assert token_request["headers"] == {"Authorization": f"Basic {basic}", "Accept": "application/json"}
     _, _, order_request = api.log[1]
     assert order_request["headers"] == {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
 
@@ -228,7 +230,9 @@ async def test_fetch_by_transaction_id_follows_the_capture_to_its_order(
     api: PayPalAPI, paypal: PayPalConnector
 ) -> None:
     api.token()
-    api.get(order_url("3C679366HH908993F"), status=404, payload=paypal_error("RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID"))
+    api.get(
+        order_url("3C679366HH908993F"), status=404, payload=paypal_error("RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID")
+    )
     api.get(capture_url("3C679366HH908993F"), payload=capture("3C679366HH908993F", "5O190127TN364715T"))
     api.get(order_url("5O190127TN364715T"), payload=ORDER)
 
@@ -273,9 +277,7 @@ async def test_a_capture_whose_order_is_gone_is_no_order(api: PayPalAPI, paypal:
 
 
 @pytest.mark.parametrize("typed", ["#1001", "5O19-0127", "../v1/oauth2/token", "ÄÖÜ", "A" * 37])
-async def test_fetch_of_what_is_no_paypal_id_asks_nothing(
-    api: PayPalAPI, paypal: PayPalConnector, typed: str
-) -> None:
+async def test_fetch_of_what_is_no_paypal_id_asks_nothing(api: PayPalAPI, paypal: PayPalConnector, typed: str) -> None:
     assert await paypal.fetch_order(typed) is None
     assert api.calls == []
 
@@ -354,7 +356,11 @@ async def test_a_refused_kept_token_is_replaced_once(api: PayPalAPI, http: HttpC
     found = await PayPalConnector(credentials=CREDENTIALS, http=http, state=state).fetch_order(oid(1))
 
     assert found is not None
-    assert api.calls == [f"GET /v2/checkout/orders/{oid(1)}", "POST /v1/oauth2/token", f"GET /v2/checkout/orders/{oid(1)}"]
+    assert api.calls == [
+        f"GET /v2/checkout/orders/{oid(1)}",
+        "POST /v1/oauth2/token",
+        f"GET /v2/checkout/orders/{oid(1)}",
+    ]
     assert api.bearers() == [f"Bearer {TOKEN}", f"Bearer {NEW_TOKEN}"]
     assert state.get("access_token") == NEW_TOKEN
 
@@ -379,9 +385,11 @@ async def test_a_fresh_token_refused_is_not_replaced(api: PayPalAPI, paypal: Pay
 
 
 async def test_wrong_client_is_an_auth_error_without_credentials(api: PayPalAPI, paypal: PayPalConnector) -> None:
-    api.post(TOKEN_URL, status=401, payload={"error": "invalid_client", "error_description": "Client Authentication failed"})
+    api.post(
+        TOKEN_URL, status=401, payload={"error": "invalid_client", "error_description": "Client Authentication failed"}
+    )
 
-    with pytest.raises(PlatformAuthError, match="401") as caught:
+    with pytest.raises(PlatformAuthError, match=r"HTTP 401 \(invalid_client\): check the store's client ID") as caught:
         await paypal.fetch_order(oid(1))
     for secret in (SECRET, CLIENT_ID):
         assert secret not in str(caught.value)
@@ -560,7 +568,9 @@ async def test_search_without_transaction_search_permission(api: PayPalAPI, http
     api.get(SEARCH_URL, status=403, payload=paypal_error("NOT_AUTHORIZED"), repeat=True)
     api.token(NEW_TOKEN)  # the kept token may predate the permission: one new token is tried
 
-    with pytest.raises(PlatformAuthError, match="Transaction Search enabled") as caught:
+    with pytest.raises(
+        PlatformAuthError, match=r"HTTP 403 \(NOT_AUTHORIZED\): the app needs Transaction Search"
+    ) as caught:
         await collect(PayPalConnector(credentials=CREDENTIALS, http=http, state=kept_token()))
     assert api.calls == ["GET /v1/reporting/transactions", "POST /v1/oauth2/token", "GET /v1/reporting/transactions"]
     assert TOKEN not in str(caught.value)
@@ -628,8 +638,11 @@ async def test_rate_limit_reached_waits_then_succeeds(
     found = await PayPalConnector(credentials=CREDENTIALS, http=http).fetch_order(oid(1))
 
     assert found is not None
-    assert len(sleep.delays) == 1
-    assert sleep.delays[0] == waited if waited is not None else sleep.delays[0] <= 0.001
+    [delay] = sleep.delays
+    if waited is None:
+        assert delay <= 0.001  # RetryPolicy.backoff(0) with base_delay 0.001
+    else:
+        assert delay == waited
 
 
 async def test_rate_limit_forever_is_unavailable(api: PayPalAPI, paypal: PayPalConnector) -> None:
@@ -651,8 +664,15 @@ async def test_server_error_then_success(api: PayPalAPI, paypal: PayPalConnector
 
 ERROR_CASES = [
     pytest.param({"status": 502, "repeat": True}, PlatformUnavailable, "HTTP 502", id="5xx-forever"),
-    pytest.param({"status": 401, "payload": {"error": "invalid_token"}}, PlatformAuthError, "401", id="401"),
-    pytest.param({"status": 403, "payload": paypal_error("NOT_AUTHORIZED")}, PlatformAuthError, "403", id="403"),
+    pytest.param(
+        {"status": 401, "payload": {"error": "invalid_token"}}, PlatformAuthError, r"401 \(invalid_token\)", id="401"
+    ),
+    pytest.param(
+        {"status": 403, "payload": paypal_error("NOT_AUTHORIZED", "PERMISSION_DENIED")},
+        PlatformAuthError,
+        r"403 \(NOT_AUTHORIZED: PERMISSION_DENIED\)",
+        id="403",
+    ),
     pytest.param({"body": "<html>Oops</html>"}, PlatformBadResponse, "not JSON", id="garbage"),
     pytest.param({"payload": ["not", "an", "order"]}, PlatformBadResponse, "not an object", id="json-array"),
     pytest.param({"payload": {"id": oid(1)}}, PlatformBadResponse, "'purchase_units'", id="wrong-shape"),
@@ -710,7 +730,11 @@ def test_client_id_and_secret_are_required(missing: str) -> None:
 
 def test_secrets_are_marked_secret() -> None:
     fields = {f.name: f for f in PayPalConnector.credential_fields}
-    assert (fields["client_id"].secret, fields["client_secret"].secret, fields["webhook_id"].secret) == (False, True, True)
+    assert (fields["client_id"].secret, fields["client_secret"].secret, fields["webhook_id"].secret) == (
+        False,
+        True,
+        True,
+    )
     assert fields["webhook_id"].required is False
 
 
@@ -760,20 +784,24 @@ TRANSMISSION_TIME = "2022-02-02T00:23:15Z"
 CERT_URL = "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270"
 
 
-def sign(body: bytes, key: bytes = SIGNING_KEY, webhook_id: str = WEBHOOK_ID) -> str:
-    message = f"{TRANSMISSION_ID}|{TRANSMISSION_TIME}|{webhook_id}|{zlib.crc32(body)}".encode()
+def sign(
+    body: bytes, key: bytes = SIGNING_KEY, *, webhook_id: str = WEBHOOK_ID, transmission_id: str = TRANSMISSION_ID
+) -> str:
+    message = f"{transmission_id}|{TRANSMISSION_TIME}|{webhook_id}|{zlib.crc32(body)}".encode()
     return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
 
 
-def delivery_headers(body: bytes, **changes: str | None) -> CIMultiDict[str]:
+def delivery_headers(
+    body: bytes, changes: dict[str, str | None] | None = None, *, transmission_id: str = TRANSMISSION_ID
+) -> CIMultiDict[str]:
     headers = {
         "PAYPAL-AUTH-ALGO": "SHA256withRSA",
         "PAYPAL-CERT-URL": CERT_URL,
-        "PAYPAL-TRANSMISSION-ID": TRANSMISSION_ID,
-        "PAYPAL-TRANSMISSION-SIG": sign(body),
+        "PAYPAL-TRANSMISSION-ID": transmission_id,
+        "PAYPAL-TRANSMISSION-SIG": sign(body, transmission_id=transmission_id),
         "PAYPAL-TRANSMISSION-TIME": TRANSMISSION_TIME,
         "Content-Type": "application/json",
-        **changes,
+        **(changes or {}),
     }
     return CIMultiDict({k.lower(): v for k, v in headers.items() if v is not None})
 
@@ -786,7 +814,7 @@ def verify_api(url: URL, **kwargs: Any) -> CallbackResult:
     event = sent[sent.index(marker) + len(marker) : -1]  # the event bytes exactly as embedded
     assert json.loads(event) == request["webhook_event"]
     assert kwargs["headers"]["Content-Type"] == "application/json"
-    expected = sign(event, webhook_id=request["webhook_id"])
+    expected = sign(event, webhook_id=request["webhook_id"], transmission_id=request["transmission_id"])
     valid = request["auth_algo"] == "SHA256withRSA" and hmac.compare_digest(expected, request["transmission_sig"])
     return CallbackResult(payload={"verification_status": "SUCCESS" if valid else "FAILURE"})
 
@@ -822,7 +850,8 @@ async def test_a_verified_capture_names_its_order(verifier: PayPalAPI, paypal: P
 
 async def test_the_event_is_verified_byte_for_byte(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
     """A compact body with a float stays as sent: re-encoding it would change the signed bytes."""
-    body = json.dumps({**json.loads(CAPTURE_BODY), "x": 1.10}, separators=(",", ":")).replace("1.1", "1.10").encode()
+    body = json.dumps(json.loads(CAPTURE_BODY), separators=(",", ":")).encode()[:-1] + b',"fee":1.10}'
+    assert json.dumps(json.loads(body)).encode() != body
 
     event = await paypal.parse_webhook(delivery_headers(body), body)
 
@@ -838,7 +867,7 @@ async def test_the_sdk_example_delivery(verifier: PayPalAPI, paypal: PayPalConne
 
 
 async def test_a_signature_by_another_key_is_rejected(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
-    headers = delivery_headers(CAPTURE_BODY, **{"PAYPAL-TRANSMISSION-SIG": sign(CAPTURE_BODY, b"another-key")})
+    headers = delivery_headers(CAPTURE_BODY, {"PAYPAL-TRANSMISSION-SIG": sign(CAPTURE_BODY, b"another-key")})
 
     with pytest.raises(WebhookRejected, match="FAILURE"):
         await paypal.parse_webhook(headers, CAPTURE_BODY)
@@ -854,13 +883,19 @@ async def test_a_tampered_body_is_rejected(verifier: PayPalAPI, paypal: PayPalCo
 
 @pytest.mark.parametrize(
     "header",
-    ["PAYPAL-TRANSMISSION-SIG", "PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-CERT-URL", "PAYPAL-AUTH-ALGO"],
+    [
+        "PAYPAL-TRANSMISSION-SIG",
+        "PAYPAL-TRANSMISSION-ID",
+        "PAYPAL-TRANSMISSION-TIME",
+        "PAYPAL-CERT-URL",
+        "PAYPAL-AUTH-ALGO",
+    ],
 )
 async def test_a_missing_header_is_rejected_without_asking_paypal(
     api: PayPalAPI, paypal: PayPalConnector, header: str
 ) -> None:
     with pytest.raises(WebhookRejected, match=header):
-        await paypal.parse_webhook(delivery_headers(CAPTURE_BODY, **{header: None}), CAPTURE_BODY)
+        await paypal.parse_webhook(delivery_headers(CAPTURE_BODY, {header: None}), CAPTURE_BODY)
     assert api.calls == []
 
 
@@ -873,8 +908,9 @@ async def test_a_store_without_webhook_id_rejects_deliveries(api: PayPalAPI, htt
 
 
 async def test_a_replay_keeps_its_delivery_id(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    """PayPal retries a delivery with a new transmission id and signature, and the same event."""
     first = await paypal.parse_webhook(delivery_headers(CAPTURE_BODY), CAPTURE_BODY)
-    retry_headers = delivery_headers(CAPTURE_BODY, **{"PAYPAL-TRANSMISSION-ID": TRANSMISSION_ID})
+    retry_headers = delivery_headers(CAPTURE_BODY, transmission_id="b2a3f1e0-d67a-11e5-baa3-778b53f4ae55")
     replay = await paypal.parse_webhook(retry_headers, CAPTURE_BODY)
 
     assert replay == first

@@ -46,7 +46,12 @@ ORDER_WITH_ITEMS = {
                 "breakdown": {"item_total": {"currency_code": "USD", "value": "90.00"}},
             },
             "items": [
-                {"name": "T-shirt", "sku": "TS-1", "quantity": "2", "unit_amount": {"currency_code": "USD", "value": "30.00"}},
+                {
+                    "name": "T-shirt",
+                    "sku": "TS-1",
+                    "quantity": "2",
+                    "unit_amount": {"currency_code": "USD", "value": "30.00"},
+                },
                 {"name": "Mug", "quantity": "1", "unit_amount": {"currency_code": "USD", "value": "30.00"}},
             ],
         }
@@ -124,11 +129,13 @@ def test_create_time_with_fraction_and_offset_is_utc() -> None:
 # --- payment status --------------------------------------------------------------------------------
 
 
-def with_payments(status: str = "COMPLETED", **payments: list[str]) -> dict[str, Any]:
+def with_payments(payments: dict[str, list[str]], status: str = "COMPLETED") -> dict[str, Any]:
     unit = {
         "reference_id": "A",
         "amount": {"currency_code": "USD", "value": "10.00"},
-        "payments": {kind: [{"id": f"X{n}", "status": s} for n, s in enumerate(states)] for kind, states in payments.items()},
+        "payments": {
+            kind: [{"id": f"X{n}", "status": s} for n, s in enumerate(states)] for kind, states in payments.items()
+        },
     }
     return {**ORDER, "status": status, "purchase_units": [unit]}
 
@@ -153,8 +160,8 @@ def with_payments(status: str = "COMPLETED", **payments: list[str]) -> dict[str,
     ],
 )
 def test_payment_status_follows_the_payments(payments: dict[str, list[str]], expected: PaymentStatus) -> None:
-    assert payment_status(with_payments(**payments)) is expected
-    assert map_order(with_payments(**payments)).payment_status is expected
+    assert payment_status(with_payments(payments)) is expected
+    assert map_order(with_payments(payments)).payment_status is expected
 
 
 @pytest.mark.parametrize(
@@ -264,7 +271,7 @@ def test_a_capture_made_without_orders_v2_has_no_order() -> None:
 def test_a_capture_naming_no_usable_order_id_is_malformed(order_id: Any) -> None:
     capture = {"id": "29Y24445UY2083144", "supplementary_data": {"related_ids": {"order_id": order_id}}}
 
-    with pytest.raises(PlatformBadResponse, match="related_ids.order_id"):
+    with pytest.raises(PlatformBadResponse, match=r"related_ids\.order_id"):
         capture_order_id(capture)
 
 
@@ -304,7 +311,7 @@ def test_checkout_payment_codes(code: str) -> None:
 
 @pytest.mark.parametrize("amount", [None, {"currency_code": "USD"}, {"currency_code": "USD", "value": 465.0}])
 def test_checkout_payment_without_a_decimal_amount_is_malformed(amount: Any) -> None:
-    with pytest.raises(PlatformBadResponse, match="transaction_amount.value"):
+    with pytest.raises(PlatformBadResponse, match=r"transaction_amount\.value"):
         checkout_payment_id(payment_row(transaction_amount=amount))
 
 
@@ -321,7 +328,10 @@ def test_empty_search_may_leave_out_the_rows() -> None:
         ({"transaction_details": {}, "total_pages": 1}, "'transaction_details'"),
         ({"transaction_details": [{"payer_info": {}}], "total_pages": 1}, "transaction_info"),
         ({"transaction_details": [{"transaction_info": {}}], "total_pages": 1}, "transaction_id"),
-        ({"transaction_details": [{"transaction_info": {"transaction_id": "../x"}}], "total_pages": 1}, "transaction_id"),
+        (
+            {"transaction_details": [{"transaction_info": {"transaction_id": "../x"}}], "total_pages": 1},
+            "transaction_id",
+        ),
     ],
 )
 def test_malformed_search_pages_name_the_field(body: Any, field: str) -> None:

@@ -643,6 +643,6 @@ def test_required_fields(field: str) -> None:
 
 def test_class_description() -> None:
     fields = {f.name: f for f in WooCommerceConnector.credential_fields}
-    assert [name for name, f in fields.items() if f.secret] == ["consumer_key", "consumer_secret"]
-    assert [name for name, f in fields.items() if not f.required] == ["query_string_auth"]
+    assert [name for name, f in fields.items() if f.secret] == ["consumer_key", "consumer_secret", "webhook_secret"]
+    assert [name for name, f in fields.items() if not f.required] == ["query_string_auth", "webhook_secret"]
     assert WooCommerceConnector.platform_id == "woocommerce"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
 import json
 import re
 import time
@@ -775,7 +776,7 @@ async def test_line_price_is_a_number_integer_when_exact(api: Api, emulator: Woo
 
 async def test_platform_double_methods(api: Api, emulator: WooCommerceEmulator) -> None:
     assert isinstance(emulator, PlatformDouble) and emulator.page_size == 100
-    assert set(emulator.credentials()) == {"site_url", "consumer_key", "consumer_secret"}
+    assert set(emulator.credentials()) == {"site_url", "consumer_key", "consumer_secret", "webhook_secret"}
     wrong = emulator.wrong_credentials()
     assert (
         wrong["consumer_key"] == KEY
@@ -808,6 +809,118 @@ async def test_requests_are_recorded_with_secrets_redacted(
     assert SECRET not in json.dumps(emulator.requests)
 
 
+# --- webhooks ------------------------------------------------------------------------------------
+
+WEBHOOK_HEADERS = {
+    "X-WC-Webhook-Source",
+    "X-WC-Webhook-Topic",
+    "X-WC-Webhook-Resource",
+    "X-WC-Webhook-Event",
+    "X-WC-Webhook-Signature",
+    "X-WC-Webhook-ID",
+    "X-WC-Webhook-Delivery-ID",
+}
+
+
+def wc_signature(body: bytes, secret: str) -> str:
+    """WC_Webhook::generate_signature, computed here independently: the secret HTML-decoded, HMAC-SHA256, base64."""
+    return base64.b64encode(hmac.new(html.unescape(secret).encode(), body, hashlib.sha256).digest()).decode()
+
+
+async def test_order_created_deliveries_are_the_rest_resource_signed_like_wc_webhook(
+    api: Api, emulator: WooCommerceEmulator
+) -> None:
+    late = emulator.add_order(created_at=T0 + timedelta(hours=1), billing={"first_name": "João", "last_name": "Silva"})
+    early = emulator.add_order(created_at=T0, status="pending")
+    emulator.add_order(created_at=T0 + timedelta(minutes=5), status="checkout-draft")
+    emulator.add_order(created_at=T0 + timedelta(minutes=6), status="trash")
+    deliveries = emulator.order_webhooks()
+    assert len(deliveries) == 2  # no order.created for a checkout draft (nor for a trashed order)
+    secret = emulator.credentials()["webhook_secret"]
+    for (headers, body), order in zip(deliveries, (early, late)):
+        assert WEBHOOK_HEADERS <= set(headers)
+        assert headers["Content-Type"] == "application/json"
+        assert headers["User-Agent"].startswith("WooCommerce/") and " Hookshot (WordPress/" in headers["User-Agent"]
+        assert headers["X-WC-Webhook-Source"] == "https://shop.example.com/"
+        assert (headers["X-WC-Webhook-Topic"], headers["X-WC-Webhook-Resource"], headers["X-WC-Webhook-Event"]) == (
+            "order.created",
+            "order",
+            "created",
+        )
+        assert headers["X-WC-Webhook-ID"] == "1"
+        assert re.fullmatch(r"[0-9a-f]{32}", headers["X-WC-Webhook-Delivery-ID"])
+        assert hmac.compare_digest(headers["X-WC-Webhook-Signature"], wc_signature(body, secret))
+        assert headers["X-WC-Webhook-Signature"] != wc_signature(body + b" ", secret)
+        assert b": " not in body and body == body.strip() and body.isascii()  # wp_json_encode, trimmed
+        payload = json.loads(body)
+        served = await api.json(f"{ORDERS}/{order['id']}")
+        assert {k: v for k, v in payload.items() if k != "_links"} == {k: v for k, v in served.items() if k != "_links"}
+        assert payload["_links"]["self"] == [{"href": f"https://shop.example.com/wp-json/wc/v3/orders/{order['id']}"}]
+    assert b'"Jo\\u00e3o"' in deliveries[1][1] and b"https:\\/\\/shop.example.com" in deliveries[1][1]
+
+
+async def test_delivery_ids_are_wp_hash_of_the_webhook_and_second_so_stable_but_shared_within_a_second(
+    emulator: WooCommerceEmulator,
+) -> None:
+    emulator.add_order(created_at=T0)
+    emulator.add_order(created_at=T0 + timedelta(milliseconds=300))  # the same second: WooCommerce reuses the id
+    emulator.add_order(created_at=T0 + timedelta(seconds=1))
+    first = emulator.order_webhooks()
+    assert first == emulator.order_webhooks()
+    ids = [headers["X-WC-Webhook-Delivery-ID"] for headers, _ in first]
+    assert ids[0] == ids[1] != ids[2]
+    assert len({body for _, body in first}) == 3
+
+
+@pytest.mark.parametrize(
+    ("stored", "key"),
+    [
+        ("p&amp;ss&#039;w&lt;rd&gt;&quot;", "p&ss'w<rd>\""),  # as the admin's sanitize_text_field may store it
+        ("plain-secret_0123", "plain-secret_0123"),
+    ],
+)
+def test_the_signature_key_is_the_secret_through_wp_specialchars_decode(stored: str, key: str) -> None:
+    emulator = make_emulator(webhook_secret=stored)
+    emulator.add_order(created_at=T0)
+    assert emulator.credentials()["webhook_secret"] == stored
+    ((headers, body),) = emulator.order_webhooks()
+    expected = base64.b64encode(hmac.new(key.encode(), body, hashlib.sha256).digest()).decode()
+    assert headers["X-WC-Webhook-Signature"] == expected == wc_signature(body, stored)
+
+
+def test_the_creation_ping_is_an_unsigned_form_post(emulator: WooCommerceEmulator) -> None:
+    headers, body = emulator.ping_delivery(42)
+    assert body == b"webhook_id=42" and dict(parse_qsl(body.decode())) == {"webhook_id": "42"}
+    assert headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert not any(name.lower().startswith("x-wc-") for name in headers)
+    assert emulator.ping_delivery()[1] == b"webhook_id=1"  # the emulator's own webhook
+
+
+def test_a_double_without_orders_has_no_deliveries(emulator: WooCommerceEmulator) -> None:
+    assert emulator.order_webhooks() == []
+
+
+async def test_demo_deliveries_are_signed_with_the_demo_credentials() -> None:
+    demo = demo_emulator()
+    now = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
+    double = demo.make_double(now, 7)
+    assert isinstance(double, WooCommerceEmulator)
+    deliveries = double.order_webhooks()
+    orders = await demo_orders(now, 7)
+    statuses = [o["status"] for o in orders]
+    assert len(deliveries) == len(statuses) - statuses.count("checkout-draft")  # trash is not listed either
+    ids = []
+    for headers, body in deliveries:
+        expected = wc_signature(body, demo.credentials["webhook_secret"])
+        assert hmac.compare_digest(headers["X-WC-Webhook-Signature"], expected)
+        assert headers["X-WC-Webhook-Source"] == demo.credentials["site_url"] + "/"
+        ids.append(json.loads(body)["id"])
+    created = {o["id"]: o["date_created_gmt"] for o in orders}
+    assert [created[i] for i in ids] == sorted(created[i] for i in ids)  # oldest first
+    again = demo.make_double(now, 7)
+    assert isinstance(again, WooCommerceEmulator) and deliveries == again.order_webhooks()
+
+
 # --- demo and scale ----------------------------------------------------------------------------
 
 
@@ -834,7 +947,7 @@ def _without_links(order: dict[str, Any]) -> dict[str, Any]:
 async def test_demo_store_has_recent_realistic_orders() -> None:
     demo = demo_emulator()
     assert (demo.platform_id, demo.store_name) == ("woocommerce", "Demo WooCommerce store")
-    assert set(demo.credentials) == {"site_url", "consumer_key", "consumer_secret"}
+    assert set(demo.credentials) == {"site_url", "consumer_key", "consumer_secret", "webhook_secret"}
     now = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
     orders = await demo_orders(now, 7)
     created = [datetime.fromisoformat(o["date_created_gmt"]).replace(tzinfo=UTC) for o in orders]
