@@ -73,9 +73,9 @@ class Tokens:
                 return await self._mint(_USER, {**form, "scope": scope})
         return await self._mint(_USER, {**form, "scope": FULFILLMENT_SCOPES[-1]})
 
-    async def app_token(self) -> str:
-        """An application access token (client credentials grant)."""
-        cached = self._cached(_APP)
+    async def app_token(self, *, renew: bool = False) -> str:
+        """An application access token (client credentials grant); ``renew`` as for ``user_token``."""
+        cached = None if renew else self._cached(_APP)
         if cached is not None:
             return cached
         return await self._mint(_APP, {"grant_type": "client_credentials", "scope": APPLICATION_SCOPE})
@@ -94,10 +94,7 @@ class Tokens:
         operation = _OPERATION[kind]
         basic = aiohttp.encode_basic_auth(self._credentials["client_id"], self._credentials["client_secret"])
         headers = {"Authorization": basic, "Accept": "application/json"}
-        try:
-            response = await self._http.request("POST", self._url, headers=headers, data=dict(form), ok=(200, 400))
-        except PlatformAuthError:
-            raise _keys_refused(operation) from None
+        response = await self._http.request("POST", self._url, headers=headers, data=dict(form), ok=(200, 400, 401))
         if response.status != 200:
             raise _refusal(response, operation, form["grant_type"])
         body = response.json()
@@ -111,13 +108,16 @@ class Tokens:
 
 
 def _refusal(response: Response, operation: str, grant_type: str) -> PlatformError:
-    """eBay's refusal of a grant (HTTP 400 with an OAuth ``error``, or 404) as the contract's error."""
+    """eBay's refusal of a grant (HTTP 400 or 401 with an OAuth ``error``, or 404) as the contract's error."""
     if response.status == 404:
         return PlatformBadResponse(f"{operation}: {response.where} answered HTTP 404: check the API base URL")
-    body = response.json()
+    body = response.json() if response.status == 400 else None
     error = body.get("error") if isinstance(body, dict) else None
-    if error == "invalid_client":
-        return _keys_refused(operation)
+    if response.status == 401 or error == "invalid_client":
+        return PlatformAuthError(
+            f"{operation}: eBay refused the app's client_id and client_secret (invalid_client): "
+            "check them against the developer account's Application Keys"
+        )
     if error == "invalid_grant" and grant_type == "refresh_token":
         return PlatformAuthError(
             f"{operation}: eBay refused the refresh token (invalid_grant): it has expired or was revoked, "
@@ -130,10 +130,3 @@ def _refusal(response: Response, operation: str, grant_type: str) -> PlatformErr
         )
     code = error[:100] if isinstance(error, str) else "no OAuth error code"
     return PlatformBadResponse(f"{operation}: {response.where} answered HTTP 400 ({code})")
-
-
-def _keys_refused(operation: str) -> PlatformAuthError:
-    return PlatformAuthError(
-        f"{operation}: eBay refused the app's client_id and client_secret (invalid_client): "
-        "check them against the developer account's Application Keys"
-    )

@@ -1,6 +1,7 @@
 """The eBay connector, over the Sell Fulfillment API (``/sell/fulfillment/v1``).
 
-Requests carry the seller's User access token (``auth``). One order is
+Requests carry the seller's User access token (``auth``); one refused with
+HTTP 401 (error 1001, "Invalid access token") is renewed once. One order is
 ``GET /order/{orderId}``; a window is ``GET /order?filter=creationdate:[start..end]``
 paged with ``limit`` (at most 200) and ``offset``. eBay requires ``[ ] { } |``
 in ``filter`` to be percent-encoded, so the query string is built here and
@@ -18,8 +19,9 @@ Listing traps handled here:
   two years; error 30830).
 
 Quotas are daily call limits; an exhausted one is HTTP 429 (errorId 2001),
-which ``HttpClient`` retries, honouring ``Retry-After`` when eBay sends it.
-Webhooks are Notification API deliveries (``notifications``).
+which ``HttpClient`` retries, honouring ``Retry-After`` when eBay sends it (eBay
+documents no other wait signal). Webhooks are Notification API deliveries
+(``notifications``), verified with a key fetched with an application token.
 """
 
 from __future__ import annotations
@@ -194,43 +196,39 @@ class EbayConnector(PlatformConnector):
             raise PlatformBadResponse(f"{operation}: {response.where} answered without an orders list and a total")
         return orders, total
 
-    async def _get(self, url: URL, operation: str) -> Response:
-        """GET with the seller's token (200, 400 or 404); a refused token is renewed once, in case it was revoked."""
-        token = await self._tokens.user_token()
-        try:
-            return await self._send(url, token)
-        except PlatformAuthError:
-            pass
-        token = await self._tokens.user_token(renew=True)
-        try:
-            return await self._send(url, token)
-        except PlatformAuthError as exc:
+    async def _get(self, url: URL, operation: str, *, app: bool = False) -> Response:
+        """GET with the seller's token (the app's with ``app``): 200, 400 or 404.
+
+        A token refused with 401 (eBay's error 1001, "Invalid access token")
+        may have been revoked or have expired early: it is renewed once.
+        """
+        mint = self._tokens.app_token if app else self._tokens.user_token
+        response = await self._send(url, await mint())
+        if response.status == 401:
+            response = await self._send(url, await mint(renew=True))
+        if response.status in (401, 403):
             raise PlatformAuthError(
-                f"{operation}: {exc.message} (a freshly minted access token was refused too: the seller must "
-                "connect the store again, granting the Fulfillment API)"
-            ) from None
+                f"{operation}: eBay refused the access token (HTTP {response.status}, {_error(response)[1]}); "
+                "the seller must connect the store again, granting the Fulfillment API"
+            )
+        return response
 
     async def _send(self, url: URL, token: str) -> Response:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        return await self.http.request("GET", url, headers=headers, ok=(200, 400))
+        return await self.http.request("GET", url, headers=headers, ok=(200, 400, 401, 403))
 
     async def _public_key(self, key_id: str) -> PublicKey:
         """The notification key ``key_id``, kept an hour in the store's state (one key at a time)."""
         cached = _saved_key(self.state.get(_NOTIFICATION_KEY), key_id)
         if cached is not None:
             return cached
-        headers = {"Authorization": f"Bearer {await self._tokens.app_token()}", "Accept": "application/json"}
         url = self._url(f"{PUBLIC_KEY_PATH}/{quote(key_id, safe='')}")
-        response = await self.http.request("GET", url, headers=headers, ok=(200, 400))
+        response = await self._get(url, f"Getting eBay's notification key {key_id}", app=True)
         if response.status != 200:
             raise WebhookRejected(f"the delivery's {SIGNATURE_HEADER} names a key eBay does not have ({key_id!r})")
         key = PublicKey.from_answer(key_id, response.json())
-        saved = {
-            "kid": key.key_id,
-            "key": key.key,
-            "digest": key.digest,
-            "until": (datetime.now(UTC) + KEY_LIFETIME).isoformat(),
-        }
+        until = datetime.now(UTC) + KEY_LIFETIME
+        saved = {"kid": key_id, "key": key.key, "algorithm": "ECDSA", "digest": key.digest, "until": until.isoformat()}
         await self.state.set(**{_NOTIFICATION_KEY: json.dumps(saved)})
         return key
 
@@ -272,13 +270,14 @@ def _is_order(order: Order, wanted: str) -> bool:
 
 
 def _saved_key(saved: str | None, key_id: str) -> PublicKey | None:
+    """The key kept in the state, if it is ``key_id``'s and still fresh."""
     if not saved:
         return None
     try:
         entry = json.loads(saved)
         if entry["kid"] == key_id and datetime.fromisoformat(entry["until"]) > datetime.now(UTC):
-            return PublicKey(key_id, entry["key"], entry["digest"])
-    except (ValueError, TypeError, KeyError):
+            return PublicKey.from_answer(key_id, entry)
+    except (ValueError, TypeError, KeyError, PlatformBadResponse):
         pass
     return None
 
@@ -287,24 +286,25 @@ def _refusal(response: Response, operation: str) -> PlatformError:
     """A 400 or 404 from the Fulfillment API as the contract's error."""
     if response.status == 404:
         return PlatformBadResponse(f"{operation}: {response.where} answered HTTP 404: check the API base URL")
-    error_id, message = _error(response)
+    error_id, error = _error(response)
     if error_id == _RANGE_LIMIT:
         return PlatformLimitExceeded(
-            f"{operation}: eBay refused the window (error {error_id}: {message}); "
-            "how far back its order search reaches depends on the API version"
+            f"{operation}: eBay refused the window ({error}); how far back its order search reaches depends on "
+            "the API version"
         )
-    what = f"error {error_id}: {message}" if error_id is not None else "no eBay error id"
-    return PlatformBadResponse(f"{operation}: {response.where} answered HTTP {response.status} ({what})")
+    return PlatformBadResponse(f"{operation}: {response.where} answered HTTP {response.status} ({error})")
 
 
 def _error(response: Response) -> tuple[int | None, str]:
-    """``errorId`` and message of the first entry of an eBay error body (``{"errors": [{…}]}``)."""
+    """The ``errorId`` of an eBay error body (``{"errors": [{…}]}``) and how to show it: ``error 1001: message``."""
     try:
         body = response.json()
     except PlatformBadResponse:
-        return None, ""
+        body = None
     errors = body.get("errors") if isinstance(body, dict) else None
     first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
     error_id, message = first.get("errorId"), first.get("longMessage") or first.get("message")
+    if not isinstance(error_id, int) or isinstance(error_id, bool):
+        return None, "no eBay error id"
     text = " ".join(message.split())[:_MESSAGE_LIMIT] if isinstance(message, str) else "no message"
-    return (error_id if isinstance(error_id, int) and not isinstance(error_id, bool) else None), text
+    return error_id, f"error {error_id}: {text}"

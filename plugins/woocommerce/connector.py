@@ -177,7 +177,7 @@ class WooCommerceConnector(PlatformConnector):
             page += 1
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
-        """An ``order.created`` delivery carries the whole REST order; other topics and the creation ping nothing."""
+        """An ``order.created`` delivery carries the whole REST order; other topics and the ping carry nothing."""
         return read_webhook(headers, body, self.credentials.get("webhook_secret"))
 
     async def _order_by_id(self, order_id: str) -> Order | None:

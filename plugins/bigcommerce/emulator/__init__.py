@@ -26,6 +26,8 @@ Python API for tests::
 
     emulator = BigCommerceEmulator(
         store_hash="s7k3m9q2xw", access_token="...", client_id="...",
+        client_secret="...",                   # the app's client secret: the webhook signing key
+        store_id=None,                         # the numeric store id webhooks carry (default: from the hash)
         currency="USD",                        # the store's default (and transactional) currency
         display_currency=None,                 # e.g. "EUR": orders shown in euros, paid in USD
         quota=150, window=30.0,                # requests per window (seconds)
@@ -45,6 +47,7 @@ Python API for tests::
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.archive_order(order["id"]); emulator.set_status(order["id"], 4)
     emulator.seed_order(placed_at)             # PlatformDouble: a paid order and what it must map to
+    emulator.order_webhooks()                  # [(headers, body)]: each order's store/order/created callback
 
     # faults, queued in call order, each consumed by one API request:
     emulator.fail_next(503, times=1)           # that status with the v2 error body
@@ -53,6 +56,11 @@ Python API for tests::
     emulator.truncate_next()                   # half the body, Content-Length of all of it, connection closed
     emulator.delay_next(1.5)                   # answer normally after 1.5 s
     emulator.requests                          # every request: method, path, query, headers (token redacted)
+
+Webhooks (``webhooks``): ``store/order/created`` is the thin ``{scope, store_id, data: {type, id}, hash,
+created_at, producer}``, signed the Standard Webhooks way (``webhook-id``, ``webhook-timestamp``,
+``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed by the client
+secret); Incomplete and archived orders have one too.
 
 ``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
 """

@@ -95,14 +95,19 @@ class BigCommerceEmulator(PlatformDouble):
         }
 
     def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
-        """Each order's ``store/order/created`` callback, oldest first, sent when the order was created.
+        """Each order's ``store/order/created`` callback, oldest first, as attempted now.
 
-        Incomplete (status 0) and archived orders have one too: the event fires for every order created.
+        The body's ``created_at`` is the order's creation; ``webhook-timestamp`` is the attempt, this
+        call (``now()``, never before the order's creation), as Standard Webhooks defines it, so a
+        receiver's replay tolerance sees a fresh delivery. Incomplete (status 0) and archived orders
+        have one too: the event fires for every order created.
         """
+        attempt = int(self.now().timestamp())
         return [
             webhooks.delivery(
                 order.id,
                 order.created,
+                sent=max(attempt, order.created),
                 store_hash=self.store_hash,
                 store_id=self.store_id,
                 client_secret=self._client_secret,

@@ -9,7 +9,10 @@ added; the exact input is not documented, so only its stability can be relied on
 
 Signing (docs ``integrations/webhooks/https-webhook-overview``, "Webhook signature"; the Standard
 Webhooks spec): ``webhook-id`` (the same on every retry), ``webhook-timestamp`` (unix seconds of
-the attempt) and ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">``. The
+the attempt: "every time an attempt is retried the timestamp of the attempt is updated, while the
+timestamp of the original event remains the same"; receivers are told to refuse one outside a
+tolerance, the libraries use 5 minutes) and ``webhook-signature: v1,<base64 HMAC-SHA256 of
+"{id}.{timestamp}.{body}">``. The
 docs' examples base64-encode the app's client secret and hand it to the Standard Webhooks
 library, which base64-decodes it back: the HMAC key is the client secret's own bytes. The id's
 format is not documented; the emulator uses a UUID.
@@ -45,9 +48,13 @@ def _php_json(value: Any) -> bytes:
 
 
 def delivery(
-    order_id: int, created: int, *, store_hash: str, store_id: str, client_secret: str
+    order_id: int, created: int, *, sent: int, store_hash: str, store_id: str, client_secret: str
 ) -> tuple[dict[str, str], bytes]:
-    """The ``store/order/created`` callback for order ``order_id``, sent at ``created`` (unix seconds)."""
+    """The ``store/order/created`` callback for order ``order_id`` created at ``created``, attempted at ``sent``.
+
+    Both are unix seconds: ``created`` is the body's ``created_at`` (the event), ``sent`` the
+    ``webhook-timestamp`` (this attempt), which the signature covers.
+    """
     event: dict[str, Any] = {
         "scope": SCOPE,
         "store_id": store_id,
@@ -69,7 +76,7 @@ def delivery(
     headers = {
         "Content-Type": "application/json",
         "webhook-id": webhook_id,
-        "webhook-timestamp": str(created),
-        "webhook-signature": signature(client_secret, webhook_id, created, body),
+        "webhook-timestamp": str(sent),
+        "webhook-signature": signature(client_secret, webhook_id, sent, body),
     }
     return headers, body

@@ -28,6 +28,8 @@ Python API for tests::
 
     emulator = EcwidEmulator(
         store_id=81453027, token="secret_...", currency="USD",     # currency: profile only
+        client_secret="...",                   # the app's client secret: webhook signatures
+        unfinished_webhooks=True,              # unfinished orders announce unfinished_order.created
         order_prefix="", order_suffix="",      # e.g. "SALE-": ids become "SALE-K8XTQ"
         timezone="UTC", requests_per_minute=600, accept_query_token=False,
         clock=time.monotonic,                  # seconds, drives the rate limit
@@ -47,6 +49,7 @@ Python API for tests::
     )                                          # -> the payload: order["id"], ["internalId"]
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.seed_order(placed_at)             # PlatformDouble: a paid order -> SeededOrder
+    emulator.order_webhooks()                  # [(headers, body)]: each order's creation event (webhooks)
     emulator.set_timezone("Asia/Kolkata")      # the profile's time zone; API times stay UTC
 
     # faults, queued in call order, each consumed by one API request:
@@ -56,6 +59,11 @@ Python API for tests::
     emulator.truncate_next()        # half the body, Content-Length of all of it, connection closed
     emulator.delay_next(1.5)        # answer normally after 1.5 s
     emulator.requests               # method, path, query, headers (token redacted)
+
+Webhooks (``webhooks``): ``{eventId, eventCreated, storeId, entityId, eventType, data}`` with
+``order.created`` data ``{orderId, newPaymentStatus, newFulfillmentStatus}`` (``unfinished_order.created``
+with ``{orderId, cartId}`` for an unfinished order), ``X-Ecwid-Webhook-Signature`` = base64
+HMAC-SHA256 of ``"{eventCreated}.{eventId}"`` under the app's client secret.
 
 ``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
 """

@@ -37,6 +37,7 @@ Python API for tests::
         drafts_in_any=True,                    # checkout-draft listed under status=any (WooCommerce < 2026)
         now=lambda: datetime.now(UTC),         # OAuth timestamp checks
         first_id=1000, seed=0,                 # post ids start here and skip like WordPress's
+        webhook_secret="...", webhook_id=1,    # the order.created webhook: its secret as stored, its id
     )
     app = emulator.app()
     order = emulator.add_order(created_at=..., status="processing", total="42.50", number=None,
@@ -46,6 +47,8 @@ Python API for tests::
     emulator.add_spec(OrderSpec(...))          # every field of an order under control
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.seed_order(placed_at)             # PlatformDouble: a paid order and every reference to it
+    emulator.order_webhooks()                  # [(headers, body)]: each order's order.created delivery (webhooks)
+    emulator.ping_delivery(webhook_id)         # the unsigned webhook_id=N form post sent when a webhook is saved
 
     # faults, queued in call order, one consumed by each request:
     emulator.fail_next(503, times=1, retry_after=None)  # wp_die JSON (503: maintenance mode)
@@ -54,6 +57,11 @@ Python API for tests::
     emulator.truncate_next()                            # half the body, then the connection closed
     emulator.delay_next(1.5)                            # answer normally after 1.5 s
     emulator.requests                                   # method, path, query, headers; secrets redacted
+
+Webhooks (``webhooks``): ``order.created`` carries the REST resource as ``trim(wp_json_encode())``
+with ``X-WC-Webhook-Source``/``-Topic``/``-Resource``/``-Event``/``-Signature``/``-ID``/``-Delivery-ID``;
+the signature is base64 HMAC-SHA256 of the body under ``wp_specialchars_decode(secret)``, the delivery
+id ``wp_hash(webhook id . second)``. Checkout drafts get no delivery.
 
 ``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
 """

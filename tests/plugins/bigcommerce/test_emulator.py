@@ -565,7 +565,8 @@ def test_order_created_callbacks_have_the_documented_thin_payload_and_standard_w
         assert payload["data"] == {"type": "order", "id": order["id"]}
         assert payload["store_id"].isdigit() and re.fullmatch(r"[0-9a-f]{40}", payload["hash"])
         created = int(parsedate_to_datetime(order["date_created"]).timestamp())
-        assert payload["created_at"] == created and headers["webhook-timestamp"] == str(created)
+        assert payload["created_at"] == created  # the event; webhook-timestamp is the attempt, emulator.now()
+        assert headers["webhook-timestamp"] == str(int(emulator.now().timestamp()))
         assert headers["Content-Type"] == "application/json"
         assert headers["webhook-id"] and "." not in headers["webhook-id"]
         assert headers["webhook-signature"].startswith("v1,")
@@ -573,8 +574,27 @@ def test_order_created_callbacks_have_the_documented_thin_payload_and_standard_w
         assert not standard_webhooks_verify("bc_emulator_client_secret_7d1e4a9c2b", headers, body + b" ")
         assert not standard_webhooks_verify("another_secret", headers, body)
         assert not standard_webhooks_verify(
-            "bc_emulator_client_secret_7d1e4a9c2b", {**headers, "webhook-timestamp": str(created + 1)}, body
+            "bc_emulator_client_secret_7d1e4a9c2b", {**headers, "webhook-timestamp": str(created)}, body
         )
+
+
+def test_a_later_attempt_keeps_the_id_and_body_and_signs_its_own_timestamp(clock: FakeClock) -> None:
+    attempts = [T0 + timedelta(minutes=2), T0 + timedelta(minutes=62)]
+    emulator = BigCommerceEmulator(store_hash=HASH, access_token=TOKEN, clock=clock, now=lambda: attempts[0])
+    emulator.add_order(created_at=T0)
+    emulator.add_order(created_at=T0 + timedelta(minutes=5))  # created after the first attempt's clock reading
+    first = emulator.order_webhooks()
+    attempts.pop(0)
+    retry = emulator.order_webhooks()
+    stamps = [[int(headers["webhook-timestamp"]) for headers, _ in run] for run in (first, retry)]
+    assert stamps == [
+        [int(T0.timestamp()) + 120, int(T0.timestamp()) + 300],  # never before the event
+        [int(T0.timestamp()) + 3720] * 2,
+    ]
+    for (headers, body), (again, body_again) in zip(first, retry):
+        assert headers["webhook-id"] == again["webhook-id"] and body == body_again
+        assert headers["webhook-signature"] != again["webhook-signature"]
+        assert standard_webhooks_verify("bc_emulator_client_secret_7d1e4a9c2b", again, body_again)
 
 
 def test_incomplete_and_archived_orders_have_a_created_callback_too(emulator: BigCommerceEmulator) -> None:

@@ -65,7 +65,9 @@ def delivery(body: bytes, **changes: str | None) -> CIMultiDict[str]:
     return CIMultiDict(headers)
 
 
-def read(headers: CIMultiDict[str], body: bytes, *, secret: str | None = CLIENT_SECRET, now: float = NOW) -> WebhookEvent:
+def read(
+    headers: CIMultiDict[str], body: bytes, *, secret: str | None = CLIENT_SECRET, now: float = NOW
+) -> WebhookEvent:
     return read_webhook(headers, body, secret, STORE_HASH, now=now)
 
 

@@ -291,9 +291,21 @@ async def test_a_token_refused_again_after_renewal_is_an_auth_error(api: aioresp
     granted(api)
     api.get(f"{ORDER_URL}/{ORDER_ID}", status=401, payload=INVALID_TOKEN, repeat=True)
 
-    with pytest.raises(PlatformAuthError, match="connect the store again") as caught:
+    with pytest.raises(PlatformAuthError, match="HTTP 401, error 1001.*connect the store again") as caught:
         await ebay.fetch_order(ORDER_ID)
     assert len(token_calls(api)) == 2
+    assert not any(secret in str(caught.value) for secret in SECRETS)
+
+
+async def test_a_token_without_the_needed_scope_is_an_auth_error_at_once(
+    api: aioresponses, ebay: EbayConnector
+) -> None:
+    granted(api)
+    api.get(f"{ORDER_URL}/{ORDER_ID}", status=403, payload=error(1100, "Access denied", domain="OAuth"))
+
+    with pytest.raises(PlatformAuthError, match="HTTP 403, error 1100: Access denied.*Fulfillment API") as caught:
+        await ebay.fetch_order(ORDER_ID)
+    assert (len(token_calls(api)), len(order_calls(api))) == (1, 1)
     assert not any(secret in str(caught.value) for secret in SECRETS)
 
 
@@ -596,12 +608,7 @@ ERROR_CASES = [
     pytest.param(
         {"status": 429, "payload": RATE_LIMITED, "repeat": True}, PlatformUnavailable, "HTTP 429", id="429-forever"
     ),
-    pytest.param(
-        {"status": 403, "payload": error(1100, "Access denied", domain="OAuth"), "repeat": True},
-        PlatformAuthError,
-        "403",
-        id="403",
-    ),
+    pytest.param({"status": 401, "payload": INVALID_TOKEN, "repeat": True}, PlatformAuthError, "401", id="401"),
     pytest.param({"body": "<html>Oops</html>"}, PlatformBadResponse, "not JSON", id="garbage"),
     pytest.param({"payload": {"orderId": ORDER_ID}}, PlatformBadResponse, "missing", id="wrong-shape"),
     pytest.param(
@@ -739,6 +746,21 @@ async def test_a_missing_or_unreadable_signature_is_rejected_without_asking_ebay
     with pytest.raises(WebhookRejected, match="X-EBAY-SIGNATURE"):
         await ebay.parse_webhook(CIMultiDict(headers), body)
     assert api.requests == {}
+
+
+async def test_a_refused_application_token_is_renewed_once(
+    api: aioresponses, ebay: EbayConnector, signing_key: ec.EllipticCurvePrivateKey
+) -> None:
+    api.post(TOKEN_URL, payload=token_response("v^1.1#revoked-app-token"))
+    api.post(TOKEN_URL, payload=token_response(APP_TOKEN))
+    api.get(f"{PUBLIC_KEY_URL}/{KEY_ID}", status=401, payload=INVALID_TOKEN)
+    api.get(
+        f"{PUBLIC_KEY_URL}/{KEY_ID}", payload={"key": ebay_pem(signing_key), "algorithm": "ECDSA", "digest": "SHA1"}
+    )
+    body = compact(order_confirmation())
+
+    assert (await ebay.parse_webhook(signed(body, signing_key), body)).order_reference == ORDER_ID
+    assert [c.kwargs["data"]["grant_type"] for c in token_calls(api)] == ["client_credentials"] * 2
 
 
 async def test_a_key_id_ebay_does_not_know_is_rejected(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 import time
@@ -19,6 +22,7 @@ from tests.conftest import SAMPLES
 
 STORE = 1003
 TOKEN = "secret_test0token0abcdefghijklmnopqrs"
+CLIENT_SECRET = "abcde123456789"
 BASE = f"/api/v3/{STORE}"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 T0 = datetime(2026, 3, 1, 10, 0, 0, tzinfo=UTC)
@@ -41,7 +45,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def emulator(clock: FakeClock) -> EcwidEmulator:
-    return EcwidEmulator(store_id=STORE, token=TOKEN, clock=clock, now=lambda: T0 + timedelta(days=1))
+    return EcwidEmulator(
+        store_id=STORE, token=TOKEN, client_secret=CLIENT_SECRET, clock=clock, now=lambda: T0 + timedelta(days=1)
+    )
 
 
 @pytest.fixture
@@ -430,6 +436,97 @@ async def test_delay_next_answers_late(client: TestClient[Any, Any], emulator: E
     assert body["items"] == []
 
 
+# --- webhooks ------------------------------------------------------------------------------------
+
+
+def ecwid_signature(client_secret: str, body: bytes) -> str:
+    """The docs' PHP check, written here independently: base64(hash_hmac("sha256", "$eventCreated.$eventId"))."""
+    event = json.loads(body)
+    signed = f"{event['eventCreated']}.{event['eventId']}".encode()
+    return base64.b64encode(hmac.new(client_secret.encode(), signed, hashlib.sha256).digest()).decode()
+
+
+async def test_order_created_events_have_the_documented_fields_and_signature(
+    client: TestClient[Any, Any], emulator: EcwidEmulator
+) -> None:
+    sample = json.loads((SAMPLES / "ecwid" / "webhook-order-created.json").read_text())
+    later = emulator.add_order(created_at=T0 + timedelta(hours=1), payment_status="AWAITING_PAYMENT", prefix="SALE-")
+    earlier = emulator.add_order(created_at=T0, fulfillment_status="SHIPPED")
+    deliveries = emulator.order_webhooks()
+    assert len(deliveries) == 2
+    for (headers, body), placed in zip(deliveries, (earlier, later)):
+        order = await get(client, f"/orders/{placed['id']}")
+        event = json.loads(body)
+        assert list(event) == list(sample)  # eventId, eventCreated, storeId, entityId, eventType, data
+        assert {k: kind(v) for k, v in event.items()} == {k: kind(v) for k, v in sample.items()}
+        assert event["eventType"] == "order.created" and event["storeId"] == STORE
+        assert event["entityId"] == order["internalId"] and event["eventCreated"] == order["createTimestamp"]
+        assert event["data"] == {
+            "orderId": order["id"],  # docs.ecwid.com: entityId is the internal id, "use orderId instead"
+            "newPaymentStatus": order["paymentStatus"],
+            "newFulfillmentStatus": order["fulfillmentStatus"],
+        }
+        assert set(sample["data"]) < set(event["data"])
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", event["eventId"])
+        assert headers["Content-Type"] == "application/json; charset=UTF-8"
+        assert headers["X-Ecwid-Webhook-Signature"] == ecwid_signature(CLIENT_SECRET, body)
+        assert headers["X-Ecwid-Webhook-Signature"] != ecwid_signature(TOKEN, body)  # not the secret_* token
+    assert json.loads(deliveries[1][1])["data"]["orderId"].startswith("SALE-")
+
+
+def test_the_signature_covers_only_event_created_and_event_id(emulator: EcwidEmulator) -> None:
+    emulator.add_order(created_at=T0)
+    ((headers, body),) = emulator.order_webhooks()
+    event = json.loads(body)
+    tampered = json.dumps({**event, "data": {**event["data"], "newPaymentStatus": "REFUNDED"}}).encode()
+    assert headers["X-Ecwid-Webhook-Signature"] == ecwid_signature(CLIENT_SECRET, tampered)
+    moved = json.dumps({**event, "eventCreated": event["eventCreated"] + 1}).encode()
+    assert headers["X-Ecwid-Webhook-Signature"] != ecwid_signature(CLIENT_SECRET, moved)
+
+
+def test_an_unfinished_order_is_announced_by_unfinished_order_created_not_order_created(clock: FakeClock) -> None:
+    emulator = EcwidEmulator(store_id=STORE, token=TOKEN, client_secret=CLIENT_SECRET, clock=clock)
+    paid = emulator.add_order(created_at=T0 + timedelta(minutes=1))
+    unfinished = emulator.add_order(created_at=T0, payment_status="INCOMPLETE")
+    events = [json.loads(body) for _, body in emulator.order_webhooks()]
+    assert [(e["eventType"], e["data"]["orderId"]) for e in events] == [
+        ("unfinished_order.created", unfinished["id"]),
+        ("order.created", paid["id"]),
+    ]
+    assert set(events[0]["data"]) == {"orderId", "cartId"} and events[0]["entityId"] == unfinished["internalId"]
+    assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}", events[0]["data"]["cartId"])
+    for headers, body in emulator.order_webhooks():
+        assert headers["X-Ecwid-Webhook-Signature"] == ecwid_signature(CLIENT_SECRET, body)
+    quiet = EcwidEmulator(store_id=STORE, token=TOKEN, clock=clock, unfinished_webhooks=False)
+    quiet.add_order(created_at=T0, payment_status="INCOMPLETE")
+    assert quiet.order_webhooks() == []
+
+
+def test_event_ids_are_stable_per_order_and_unique(emulator: EcwidEmulator) -> None:
+    emulator.add_random_orders(20, start=T0, end=T0 + timedelta(minutes=5), seed=4)
+    first = emulator.order_webhooks()
+    assert first == emulator.order_webhooks() and len(first) == 20
+    events = [json.loads(body) for _, body in first]
+    assert len({e["eventId"] for e in events}) == 20
+    assert [e["eventCreated"] for e in events] == sorted(e["eventCreated"] for e in events)
+
+
+def test_demo_events_are_signed_with_the_demo_client_secret() -> None:
+    demo = demo_emulator()
+    assert set(demo.credentials) == {"store_id", "access_token", "client_secret"}
+    now = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
+    double = demo.make_double(now, 1)
+    assert isinstance(double, EcwidEmulator)
+    deliveries = double.order_webhooks()
+    events = [json.loads(body) for _, body in deliveries]
+    assert [e["eventType"] for e in events].count("unfinished_order.created") == 1
+    assert 35 <= len(events) <= 45 and all(e["storeId"] == int(demo.credentials["store_id"]) for e in events)
+    for headers, body in deliveries:
+        assert headers["X-Ecwid-Webhook-Signature"] == ecwid_signature(demo.credentials["client_secret"], body)
+    again = demo.make_double(now, 1)
+    assert isinstance(again, EcwidEmulator) and again.order_webhooks() == deliveries
+
+
 # --- PlatformDouble ------------------------------------------------------------------------------
 
 
@@ -437,9 +534,10 @@ async def test_platform_double_credentials_and_seeded_orders(
     client: TestClient[Any, Any], emulator: EcwidEmulator
 ) -> None:
     assert emulator.page_size == 100
-    assert emulator.credentials() == {"store_id": str(STORE), "access_token": TOKEN}
+    assert emulator.credentials() == {"store_id": str(STORE), "access_token": TOKEN, "client_secret": CLIENT_SECRET}
     wrong = emulator.wrong_credentials()
     assert wrong["store_id"] == str(STORE) and wrong["access_token"].startswith("secret_")
+    assert wrong["client_secret"] == CLIENT_SECRET
     response = await client.get(BASE + "/orders", headers={"Authorization": f"Bearer {wrong['access_token']}"})
     assert response.status == 403
 
