@@ -12,10 +12,9 @@ Webhooks spec): ``webhook-id`` (the same on every retry), ``webhook-timestamp`` 
 the attempt: "every time an attempt is retried the timestamp of the attempt is updated, while the
 timestamp of the original event remains the same"; receivers are told to refuse one outside a
 tolerance, the libraries use 5 minutes) and ``webhook-signature: v1,<base64 HMAC-SHA256 of
-"{id}.{timestamp}.{body}">``. The
-docs' examples base64-encode the app's client secret and hand it to the Standard Webhooks
-library, which base64-decodes it back: the HMAC key is the client secret's own bytes. The id's
-format is not documented; the emulator uses a UUID.
+"{id}.{timestamp}.{body}">``. The docs' examples base64-encode the app's client secret and hand it
+to the Standard Webhooks library, which base64-decodes it back: the HMAC key is the client
+secret's own bytes. The id's format is not documented; the emulator uses a UUID.
 
 ``store/order/created`` "also fires for incomplete orders, including failed payment and payment
 not processed orders" (bigcommerce/docs#175), so every order has one, Incomplete (status 0) and
