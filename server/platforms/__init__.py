@@ -26,6 +26,7 @@ from .errors import (
 )
 from .hookspecs import ENTRY_POINT_GROUP, hookimpl
 from .http import HttpClient, Response, RetryPolicy, parse_retry_after
+from .paging import pages_ahead
 from .models import Buyer, CredentialField, LineItem, Money, Order, PaymentStatus
 from .webhooks import WebhookEvent, WebhookMalformed, WebhookRejected
 
@@ -57,5 +58,6 @@ __all__ = [
     "WebhookMalformed",
     "WebhookRejected",
     "hookimpl",
+    "pages_ahead",
     "parse_retry_after",
 ]

@@ -84,6 +84,9 @@ class PlatformConnector(ABC):
     order_id_label: ClassVar[str]
     credential_fields: ClassVar[tuple[CredentialField, ...]]
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    page_concurrency: ClassVar[int] = 1
+    """How many listing pages the connector may request at once (see ``paging.pages_ahead``), within
+    the platform's rate limits; offset-paginated APIs can go above 1."""
 
     def __init__(
         self,
