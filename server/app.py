@@ -111,6 +111,20 @@ async def receive_webhook(request: Request) -> JSONResponse:
     return JSONResponse({"status": "replay" if receipt.replay else "ok"})
 
 
+async def answer_webhook_challenge(request: Request) -> JSONResponse:
+    try:
+        answer = await webhooks.challenge(
+            request.app.state.runtime,
+            request.path_params["platform"],
+            request.path_params["store"],
+            dict(request.query_params),
+            str(request.url.replace(query="")),
+        )
+    except NotFound:
+        return JSONResponse({"error": "not found"}, status_code=404)
+    return JSONResponse(answer)
+
+
 async def retry_webhooks(runtime: Runtime) -> None:
     for delivery in await webhooks.due_for_retry(datetime.now(UTC)):
         await webhooks.process(runtime, delivery)
@@ -164,6 +178,7 @@ def create_app(settings: Settings) -> Starlette:
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/webhooks/{platform}/{store}", receive_webhook, methods=["POST"]),
+            Route("/webhooks/{platform}/{store}", answer_webhook_challenge, methods=["GET"]),
         ]
     )
     return app

@@ -26,6 +26,7 @@ documents no other wait signal). Webhooks are Notification API deliveries
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import AsyncIterator, Mapping
@@ -96,6 +97,9 @@ class EbayConnector(PlatformConnector):
         CredentialField("client_secret", "Cert ID (Client Secret) of the eBay developer keyset", secret=True),
         CredentialField(
             "refresh_token", "The seller's eBay refresh token (from their consent; lasts about 18 months)", secret=True
+        ),
+        CredentialField(
+            "verification_token", "Verification token of the notification endpoint", secret=True, required=False
         ),
     )
     capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
@@ -170,6 +174,15 @@ class EbayConnector(PlatformConnector):
         signature = read_signature(headers)
         verify(body, signature, await self._public_key(signature.key_id))
         return read_notification(body)
+
+    def webhook_challenge(self, query: Mapping[str, str], endpoint_url: str) -> dict[str, str] | None:
+        """eBay proves an endpoint with ``?challenge_code=``: answer SHA-256(code + verification token + URL), hex."""
+        code = query.get("challenge_code")
+        token = self.credentials.get("verification_token")
+        if not code or not token:
+            return None
+        digest = hashlib.sha256((code + token + endpoint_url).encode()).hexdigest()
+        return {"challengeResponse": digest}
 
     def window_warning(self, start: datetime, end: datetime, now: datetime) -> str | None:
         """Older API versions search the last 90 days only, without saying so."""

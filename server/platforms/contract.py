@@ -156,6 +156,15 @@ class PlatformConnector(ABC):
         """
         raise UnsupportedOperation(f"{self.platform_id} does not receive webhooks")
 
+    def webhook_challenge(self, query: Mapping[str, str], endpoint_url: str) -> dict[str, str] | None:
+        """Answer a platform's GET that proves the webhook endpoint (eBay's ``challenge_code``).
+
+        ``query`` is the GET's query string and ``endpoint_url`` the URL it was
+        sent to, without the query. Return the JSON body to answer with, or
+        ``None`` when the request is not a challenge (answered 404).
+        """
+        return None
+
     def window_warning(self, start: datetime, end: datetime, now: datetime) -> str | None:
         """What the seller should know about importing this window, or ``None``.
 

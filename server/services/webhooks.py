@@ -82,6 +82,18 @@ async def receive(rt: Runtime, platform: str, store_id: str, headers: dict[str, 
     return Receipt(delivery=delivery, replay=delivery.id != fresh)
 
 
+async def challenge(rt: Runtime, platform: str, store_id: str, query: dict[str, str], endpoint_url: str) -> dict[str, str]:
+    """The answer to a platform's endpoint check (a GET), or NotFound."""
+    key = parse_id(store_id)
+    store = await Store.filter(id=key, platform=platform).first() if key else None
+    if store is None or platform not in rt.registry:
+        raise NotFound("no such store for this platform")
+    answer = (await open_connector(rt, store)).webhook_challenge(query, endpoint_url)
+    if answer is None:
+        raise NotFound("not a webhook challenge")
+    return answer
+
+
 async def process(rt: Runtime, delivery: WebhookDelivery) -> None:
     """List the delivery's order; on a platform fault leave it FAILED for the sweeper. Never raises."""
     store = await Store.get(id=delivery.store_id)

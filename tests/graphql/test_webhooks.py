@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 
+import plugins.ebay
+import plugins.shopify
 from server.models import DeliveryStatus, ImportedOrder, Store, Transaction, WebhookDelivery
-from tests.conftest import CONNECT_STORE, SAMPLES
+from tests.conftest import CONNECT_STORE, SAMPLES, new_token
 from tests.graphql.queries import ACCEPT, PENDING_EVENTS
 from tests.graphql.test_import_flow import add, import_orders, pending
-from tests.support import Server
+from tests.support import Server, running_server, settings
 
 SECRET = "shpss_webhook_secret"
 SAMPLE = json.loads((SAMPLES / "shopify" / "webhook-orders-create.json").read_text())
@@ -201,3 +203,33 @@ async def test_webhook_health_flags_a_store_gone_quiet(server, token, store_id):
     health = store["webhookHealth"]
     assert (health["usualGapSeconds"], health["quiet"]) == (600, True)
     assert health["message"] == "No orders received by webhook for 5 hours — import missing orders."
+
+
+@pytest.mark.database
+async def test_an_endpoint_challenge_is_answered_for_the_store():
+    async with running_server(settings(extra_plugins=(plugins.shopify, plugins.ebay))) as server:
+        token = await new_token("erin")
+        data = await server.execute(
+            CONNECT_STORE,
+            {
+                "platform": "ebay",
+                "name": "Erin on eBay",
+                "credentials": {
+                    "client_id": "Erin-App-PRD-1234",
+                    "client_secret": "PRD-secret",
+                    "refresh_token": "v^1.1#refresh",
+                    "verification_token": "erin-verification-token-0123456789",
+                },
+                "apiBaseUrl": None,
+            },
+            token=token,
+        )
+        store = data["connectStore"]["store"]["id"]
+        endpoint = f"{server.url}/webhooks/ebay/{store}"
+
+        answered = await server.session.get(endpoint, params={"challenge_code": "a8628072-3d33"})
+        not_a_challenge = await server.session.get(endpoint)
+
+        expected = hashlib.sha256(f"a8628072-3d33erin-verification-token-0123456789{endpoint}".encode()).hexdigest()
+        assert (answered.status, await answered.json()) == (200, {"challengeResponse": expected})
+        assert not_a_challenge.status == 404
