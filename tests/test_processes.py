@@ -122,3 +122,41 @@ async def test_events_cross_processes_exactly_once():
     assert {e["change"] for e in added} == {"ADDED"}
     assert (removed["change"], removed["order"]["id"]) == ("REMOVED", rows[0]["node"]["id"])
     assert nothing_more
+
+
+async def test_a_stopping_server_closes_subscriptions_cleanly(tmp_path):
+    env = os.environ | {
+        "ORDER_IMPORT_DATABASE_URL": f"sqlite://{tmp_path / 'stop.sqlite3'}",
+        "ORDER_IMPORT_SECRET_KEY": "stop-secret",
+    }
+    token = subprocess.run(
+        [sys.executable, "-m", "server.cli", "token", "create", "--seller", "alice"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    port = _free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "server.cli", "serve", "--port", str(port),
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            try:
+                async with session.get(f"{url}/healthz") as response:
+                    if response.status == 200:
+                        break
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.05)
+        server = Server(url=url, runtime=None, session=session)  # type: ignore[arg-type]
+        async with server.websocket(token) as ws:
+            await ws.acknowledged()
+            await ws.subscribe(PENDING_EVENTS)
+            process.send_signal(signal.SIGINT)
+            message = await ws.ws.receive(timeout=10)
+            closed_with = ws.ws.close_code
+    _, stderr = await asyncio.wait_for(process.communicate(), 15)
+
+    assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
+    assert closed_with == 1012  # service restart: clients reconnect elsewhere
+    assert process.returncode in (0, 130)
+    assert b"Traceback" not in stderr
