@@ -109,7 +109,9 @@ class EbayConnector(PlatformConnector):
         """Also refuse what eBay never issues: spaces, non-ASCII, a ``:`` in the App ID (it ends HTTP Basic's user)."""
         cleaned = super().check_credentials(credentials)
         for spec in cls.credential_fields:
-            value = cleaned[spec.name]
+            value = cleaned.get(spec.name)
+            if value is None:
+                continue
             copied = value.isascii() and value.isprintable() and " " not in value
             if not copied or (spec.name == "client_id" and ":" in value):
                 raise InvalidCredentials(

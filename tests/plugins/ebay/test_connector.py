@@ -883,6 +883,7 @@ def test_secrets_are_marked_secret() -> None:
         "client_id": False,
         "client_secret": True,
         "refresh_token": True,
+        "verification_token": True,
     }
 
 
