@@ -18,6 +18,7 @@ import re
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -35,6 +36,7 @@ from server.platforms import (
     PlatformUnavailable,
     Response,
     WebhookEvent,
+    pages_ahead,
     parse_retry_after,
 )
 
@@ -90,6 +92,9 @@ class WooCommerceConnector(PlatformConnector):
         ),
     )
     capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+    # WooCommerce core sets no rate limit, but every page of 100 orders is a heavy PHP request on the
+    # seller's own host, often a shared one with a few PHP workers that also serve the shop: 3 at once.
+    page_concurrency = 3
 
     @classmethod
     def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
@@ -136,10 +141,11 @@ class WooCommerceConnector(PlatformConnector):
 
         ``after``/``before`` are exclusive and to the second, so the window is
         widened by a second on each side and the answers re-checked on
-        ``date_created_gmt``. Pages are numbered: if the result set changes
-        while paging (``X-WP-Total``/``X-WP-TotalPages`` differ from the first
-        page's), orders may have shifted across pages, so the listing starts
-        over, skipping the orders already yielded.
+        ``date_created_gmt``. Page 1 says how many pages there are; the rest
+        are fetched ``page_concurrency`` at a time. Pages are numbered: if the
+        result set changes while paging (``X-WP-Total``/``X-WP-TotalPages``
+        differ from page 1's), orders may have shifted across pages, so the
+        listing starts over, skipping the orders already yielded.
         """
         query = {
             "after": _api_time(start - timedelta(seconds=1)),
@@ -151,30 +157,37 @@ class WooCommerceConnector(PlatformConnector):
             "per_page": str(PAGE_SIZE),
         }
         seen: set[str] = set()
-        relists = 0
-        page, first = 1, None
-        while True:
-            response = await self._get("orders", {**query, "page": str(page)}, "Listing orders")
-            payloads = _order_list(response, "Listing orders")
-            counts = _counts(response)
-            fresh: list[Order] = []
+
+        async def listing_page(number: int) -> tuple[list[Mapping[str, Any]], _Counts]:
+            response = await self._get("orders", {**query, "page": str(number)}, "Listing orders")
+            return _order_list(response, "Listing orders"), _counts(response)
+
+        def fresh(payloads: list[Mapping[str, Any]]) -> list[Order]:
+            kept: list[Order] = []
             for order in (map_order(p) for p in payloads if not is_draft(p)):
                 if order.order_id not in seen and start <= order.placed_at <= end:
                     seen.add(order.order_id)
-                    fresh.append(order)
-            yield fresh
-            if first is not None and counts != first:
-                relists += 1
-                if relists > MAX_RELISTS:
-                    raise PlatformUnavailable(
-                        f"Listing orders: {response.where} kept changing while it was paged; try again later"
-                    )
-                page, first = 1, None
-                continue
-            first = counts
-            if not payloads or page >= counts.pages:
+                    kept.append(order)
+            return kept
+
+        for _ in range(MAX_RELISTS + 1):
+            payloads, first = await listing_page(1)
+            yield fresh(payloads)
+            if not payloads:
                 return
-            page += 1
+            later = pages_ahead(listing_page, 2, first.pages, concurrency=self.page_concurrency)
+            async with aclosing(later):
+                async for payloads, counts in later:
+                    yield fresh(payloads)
+                    if counts != first:
+                        break  # the result set changed: orders may have moved across pages
+                    if not payloads:
+                        return
+                else:
+                    return  # every page read, and the result set never changed
+        raise PlatformUnavailable(
+            f"Listing orders: the orders kept changing while they were paged ({MAX_RELISTS} relists); try again later"
+        )
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         """An ``order.created`` delivery carries the whole REST order; other topics and the ping carry nothing."""

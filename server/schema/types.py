@@ -12,30 +12,17 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from .. import models
+from .. import models, platforms
 from ..context import Context
 from ..platforms import Capability, PlatformConnector
 from ..services.webhooks import webhook_health
 
 
-@strawberry.enum
-class ImportStatus(enum.Enum):
-    PENDING = "PENDING"
-    ACCEPTED = "ACCEPTED"
-    CANCELED = "CANCELED"
-
-
-@strawberry.enum
-class ImportMethod(enum.Enum):
-    ORDER_ID = "ORDER_ID"
-    TIME = "TIME"
-
-
-@strawberry.enum
-class ImportJobStatus(enum.Enum):
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
+ImportStatus = strawberry.enum(models.ImportStatus, name="ImportStatus")
+ImportMethod = strawberry.enum(models.ImportMethod, name="ImportMethod")
+ImportJobStatus = strawberry.enum(models.JobStatus, name="ImportJobStatus")
+TransactionSource = strawberry.enum(models.TransactionSource, name="TransactionSource")
+PaymentStatus = strawberry.enum(platforms.PaymentStatus, name="PaymentStatus")
 
 
 @strawberry.enum
@@ -44,28 +31,10 @@ class TransactionStatus(enum.Enum):
 
 
 @strawberry.enum
-class TransactionSource(enum.Enum):
-    WEBHOOK = "WEBHOOK"
-    IMPORT = "IMPORT"
-
-
-@strawberry.enum
 class PendingImportChange(enum.Enum):
     ADDED = "ADDED"
     UPDATED = "UPDATED"
     REMOVED = "REMOVED"
-
-
-@strawberry.enum
-class PaymentStatus(enum.Enum):
-    PAID = "PAID"
-    PENDING = "PENDING"
-    PARTIALLY_PAID = "PARTIALLY_PAID"
-    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
-    REFUNDED = "REFUNDED"
-    VOIDED = "VOIDED"
-    FAILED = "FAILED"
-    UNKNOWN = "UNKNOWN"
 
 
 @strawberry.type
@@ -225,7 +194,7 @@ class Transaction:
             order_id=row.order_id,
             order_number=row.order_number,
             status=TransactionStatus(row.status),
-            source=TransactionSource(row.source.value),
+            source=row.source,
             buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
             total=Money(amount=row.total_amount, currency_code=row.currency),
             line_items=_line_items(row.line_items),
@@ -263,12 +232,12 @@ class ImportJob:
     def from_row(cls, row: models.ImportJob) -> ImportJob:
         return cls(
             id=strawberry.ID(str(row.id)),
-            method=ImportMethod(row.method.value),
+            method=row.method,
             order_id=row.order_ref,
             hours=row.hours,
             window_start=row.window_start,
             window_end=row.window_end,
-            status=ImportJobStatus(row.status.value),
+            status=row.status,
             fetched=row.fetched,
             imported=row.imported,
             skipped=row.skipped,
@@ -325,8 +294,8 @@ class ImportedOrder:
             id=strawberry.ID(str(row.id)),
             order_id=row.order_id,
             order_number=row.order_number,
-            status=ImportStatus(row.status.value),
-            payment_status=PaymentStatus(row.payment_status),
+            status=row.status,
+            payment_status=platforms.PaymentStatus(row.payment_status),
             placed_at=row.placed_at,
             imported_at=row.imported_at,
             buyer=Buyer(name=row.buyer_name, email=row.buyer_email),

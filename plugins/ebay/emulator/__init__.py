@@ -1,11 +1,12 @@
-"""An emulator of eBay's Sell Fulfillment API (orders) and OAuth token endpoint, built from eBay's docs.
+"""An emulator of eBay's Sell Fulfillment API (orders), its order notifications and OAuth, built from eBay's docs.
 
 Routes, as on ``https://api.ebay.com`` (sandbox ``https://api.sandbox.ebay.com``):
 
 - ``POST /identity/v1/oauth2/token``: ``Authorization: Basic base64(client_id:client_secret)``,
   form ``grant_type=refresh_token&refresh_token=...&scope=...`` -> ``{"access_token",
   "expires_in": 7200, "token_type": "User Access Token"}``; a wrong client is 401
-  ``invalid_client``, a wrong refresh token 400 ``invalid_grant``.
+  ``invalid_client``, a wrong refresh token 400 ``invalid_grant``. ``grant_type=client_credentials``
+  (``scope=https://api.ebay.com/oauth/api_scope``, the default) gives an ``"Application Access Token"``.
 - ``GET /sell/fulfillment/v1/order/{orderId}`` (``Authorization: Bearer <token>``): the
   ``Order``, by the ``NN-NNNNN-NNNNN`` id or, for a single-line order, the legacy
   ``ItemID-TransactionID``; unknown: 404, malformed: 400, both errorId 32100.
@@ -13,6 +14,12 @@ Routes, as on ``https://api.ebay.com`` (sandbox ``https://api.sandbox.ebay.com``
   ``{href, total, next?, prev?, limit, offset, orders}``, newest first (as eBay answers),
   ``limit`` 1-200 (default 50), filters as in ``query``; ``orderIds=a,b`` (at most 50)
   ignores every other parameter. Only orders whose checkout is complete are served.
+- ``GET /commerce/notification/v1/public_key/{public_key_id}`` (an Application access token;
+  a User token is 403, none 401): ``{"key": "-----BEGIN PUBLIC KEY-----...-----END PUBLIC KEY-----",
+  "algorithm": "ECDSA", "digest": "SHA1"}`` for the ``kid`` of the emulator's notifications; unknown: 404.
+- ``order_webhooks()``: the Notification API's ``ORDER_CONFIRMATION`` deliveries, one per line item of
+  each order whose checkout is complete, ``X-EBAY-SIGNATURE`` = base64 ``{"alg": "ecdsa", "kid",
+  "signature", "digest": "SHA1"}``, ECDSA (P-256) with SHA1 over the compact JSON body (see ``notifications``).
 
 A missing, unknown or expired token gets 401 errorId 1001 "Invalid access token"; a
 spent quota 429 errorId 2001 "Too many requests."; other refusals eBay's error envelope.
@@ -37,11 +44,13 @@ Python API for tests::
     )                                    # -> the order as getOrder serves it
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.seed_order(placed_at)       # PlatformDouble: -> SeededOrder
-    emulator.revoke_consent()            # refresh and access tokens stop working
+    emulator.revoke_consent()            # refresh and user access tokens stop working
+    emulator.order_webhooks()            # ORDER_CONFIRMATION deliveries: [(headers, raw body)], oldest first
+    emulator.public_key_id               # the kid those deliveries are signed under
     emulator.token_requests              # token endpoint hits, refused ones included
     emulator.requests                    # method, path, query, headers, form; secrets redacted
 
-    # faults, queued in call order, each consumed by one Fulfillment API request:
+    # faults, queued in call order, each consumed by one API request (Fulfillment or Notification):
     emulator.fail_next(503, times=1, retry_after=None)
     emulator.throttle_next(times=1)      # 429, errorId 2001
     emulator.garbage_next()              # 200 with an HTML body

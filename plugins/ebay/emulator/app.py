@@ -22,13 +22,15 @@ from server.platforms.testing import PlatformDouble, SeededOrder
 
 from . import fake
 from .auth import DEFAULT_SCOPES, OAuthServer
-from .errors import TOO_MANY_REQUESTS, EbayError, error_for_status, request_error
+from .errors import PUBLIC_KEY_NOT_FOUND, TOO_MANY_REQUESTS, EbayError, error_for_status, request_error
+from .notifications import NotificationSigner, confirmations, delivery
 from .orders import BuyerSpec, LineSpec, OrderBuilder, OrderSpec, StoredOrder, from_millis, millis
 from .query import DEFAULT_LIMIT, MAX_LIMIT, ListQuery, parse_list_query, parse_order_ids, tax_breakdown
 from .store import OrderStore
 
 TOKEN_PATH = "/identity/v1/oauth2/token"
 ORDERS_PATH = "/sell/fulfillment/v1/order"
+PUBLIC_KEY_PATH = "/commerce/notification/v1/public_key"
 _ORDER_ID = re.compile(r"\d{2}-\d{5}-\d{5}|\d+-\d+|\d+(?:!\d+)?")
 _SECRET_FIELDS = frozenset({"refresh_token", "client_secret", "code", "access_token"})
 _GARBAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
@@ -78,6 +80,9 @@ class EbayEmulator(PlatformDouble):
         self._builder = OrderBuilder(seller=seller_username, seed=seed, now=now)
         self._rng = random.Random(seed)
         self._faults: deque[_Fault] = deque()
+        self._signer = NotificationSigner(seed)
+        self._confirmed_at: dict[str, datetime] = {}
+        self._deliveries: dict[tuple[str, str, datetime], tuple[dict[str, str], bytes]] = {}
 
     @property
     def token_requests(self) -> int:
@@ -133,8 +138,12 @@ class EbayEmulator(PlatformDouble):
         return [self._add(fake.random_spec(rng, moment, currency=self.currency)).order_id for moment in times]
 
     def complete_checkout(self, order_id: str) -> dict[str, Any]:
-        """Let a held-back order appear (keeping its ``creationDate``); return it as served."""
-        return copy.deepcopy(self._store.reveal(order_id).payload)
+        """Let a held-back order appear (keeping its ``creationDate``); return it as served.
+
+        Its ORDER_CONFIRMATION notifications are dated now, when the checkout completed."""
+        order = self._store.reveal(order_id)
+        self._confirmed_at[order.order_id] = self.now()
+        return copy.deepcopy(order.payload)
 
     def revoke_consent(self) -> None:
         """The seller withdrew the app's access: refresh and access tokens stop working."""
@@ -183,7 +192,32 @@ class EbayEmulator(PlatformDouble):
             currency=order.currency,
         )
 
-    # faults: each is consumed by one Fulfillment API request, in the order queued; token requests are exempt
+    def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """The Notification API's ORDER_CONFIRMATION deliveries (headers, raw body) for every order whose
+        checkout is complete: one per line item, as eBay sends them, oldest first; each signed with the
+        emulator's ECDSA key (``GET /commerce/notification/v1/public_key/{kid}`` serves the public key).
+        The same line item always gives the same delivery."""
+        pending = [
+            (confirmation.at, order.created, index, confirmation)
+            for order in self._store.visible()
+            for index, confirmation in enumerate(confirmations(order, self._confirmed_at.get(order.order_id)))
+        ]
+        pending.sort(key=lambda entry: entry[:3])
+        deliveries = []
+        for _, _, _, confirmation in pending:
+            key = (confirmation.order.order_id, confirmation.line_item_id, confirmation.at)
+            if key not in self._deliveries:
+                self._deliveries[key] = delivery(confirmation, seller=self._builder.seller, signer=self._signer)
+            deliveries.append(self._deliveries[key])
+        return deliveries
+
+    @property
+    def public_key_id(self) -> str:
+        """The ``kid`` of every ``X-EBAY-SIGNATURE`` this emulator sends."""
+        return self._signer.kid
+
+    # faults: each is consumed by one API request (Fulfillment or Notification), in the order queued;
+    # token requests are exempt
 
     def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
         """Answer with HTTP ``status`` and eBay's error body for it (and ``Retry-After`` when given)."""
@@ -212,6 +246,7 @@ class EbayEmulator(PlatformDouble):
         app.router.add_post(TOKEN_PATH, self._token)
         app.router.add_get(ORDERS_PATH, self._get_orders)
         app.router.add_get(ORDERS_PATH + "/{orderId}", self._get_order)
+        app.router.add_get(PUBLIC_KEY_PATH + "/{public_key_id}", self._get_public_key)
         return app
 
     @web.middleware
@@ -239,8 +274,18 @@ class EbayEmulator(PlatformDouble):
     async def _get_order(self, request: web.Request) -> web.StreamResponse:
         return await self._serve(request, self._one_order)
 
-    async def _serve(self, request: web.Request, answer: Callable[[web.Request], str]) -> web.StreamResponse:
-        """Apply the next fault, check the bearer token, then answer (eBay's error body on refusal)."""
+    async def _get_public_key(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, self._public_key, refusal=self._oauth.application_refusal)
+
+    async def _serve(
+        self,
+        request: web.Request,
+        answer: Callable[[web.Request], str],
+        *,
+        refusal: Callable[[str | None], EbayError | None] | None = None,
+    ) -> web.StreamResponse:
+        """Apply the next fault, check the bearer token (by default: a user token with a fulfillment scope),
+        then answer (eBay's error body on refusal)."""
         fault = self._faults.popleft() if self._faults else None
         if fault and fault.kind == "delay":
             await asyncio.sleep(fault.seconds or 0)
@@ -249,9 +294,9 @@ class EbayEmulator(PlatformDouble):
             return _error(error, status=fault.status, retry_after=fault.seconds)
         elif fault and fault.kind == "garbage":
             return web.Response(text=_GARBAGE, content_type="text/html")
-        refusal = self._oauth.refusal(request.headers.get("Authorization"))
-        if refusal is not None:
-            response = _error(refusal)
+        refused = (refusal or self._oauth.refusal)(request.headers.get("Authorization"))
+        if refused is not None:
+            response = _error(refused)
         else:
             try:
                 response = _json(answer(request))
@@ -260,6 +305,11 @@ class EbayEmulator(PlatformDouble):
         if fault and fault.kind == "truncate":
             return await _truncated(request, response)
         return response
+
+    def _public_key(self, request: web.Request) -> str:
+        if request.match_info["public_key_id"] != self._signer.kid:
+            raise PUBLIC_KEY_NOT_FOUND
+        return json.dumps(self._signer.public_key(), separators=(",", ":"))
 
     def _one_order(self, request: web.Request) -> str:
         reference = request.match_info["orderId"]

@@ -1,10 +1,16 @@
-"""eBay's OAuth token endpoint (refresh-token grant) and the bearer check of the REST APIs.
+"""eBay's OAuth token endpoint (refresh-token and client-credentials grants) and the bearer checks.
 
 ``POST /identity/v1/oauth2/token`` takes ``Authorization: Basic base64(client_id:client_secret)``
-and a form body ``grant_type=refresh_token&refresh_token=...&scope=...`` (scopes
-space-separated, each one granted at consent; omitted: all of them) and answers
-``{"access_token", "expires_in": 7200, "token_type": "User Access Token"}``. Refusals
-use OAuth's ``{"error", "error_description"}``: 401 ``invalid_client``, 400
+and a form body:
+
+- ``grant_type=refresh_token&refresh_token=...&scope=...`` (scopes space-separated, each one
+  granted at consent; omitted: all of them) answers ``{"access_token", "expires_in": 7200,
+  "token_type": "User Access Token"}``: the seller's token for the Sell APIs.
+- ``grant_type=client_credentials&scope=https://api.ebay.com/oauth/api_scope`` (omitted: that
+  scope) answers ``{"access_token", "expires_in": 7200, "token_type": "Application Access Token"}``:
+  the application's own token, which the Notification API's ``getPublicKey`` requires.
+
+Refusals use OAuth's ``{"error", "error_description"}``: 401 ``invalid_client``, 400
 ``invalid_grant`` / ``invalid_scope`` / ``invalid_request`` / ``unsupported_grant_type``.
 """
 
@@ -25,7 +31,10 @@ SCOPE_ROOT = "https://api.ebay.com/oauth/api_scope"
 FULFILLMENT_SCOPE = f"{SCOPE_ROOT}/sell.fulfillment"
 FULFILLMENT_READONLY_SCOPE = f"{SCOPE_ROOT}/sell.fulfillment.readonly"
 DEFAULT_SCOPES = (SCOPE_ROOT, FULFILLMENT_SCOPE, FULFILLMENT_READONLY_SCOPE)
+APPLICATION_SCOPES = frozenset({SCOPE_ROOT})
+"""What the client-credentials grant can give this (ordinary) application."""
 TOKEN_PREFIX = "v^1.1#i^1#r^0#p^3#I^3#f^0#t^"
+APPLICATION_TOKEN_PREFIX = "v^1.1#i^1#p^1#r^0#I^3#f^0#t^"
 
 _INVALID_CLIENT = (401, "invalid_client", "client authentication failed")
 _INVALID_GRANT = (
@@ -50,6 +59,7 @@ _INVALID_SCOPE = (
 class _Token:
     expires: datetime
     scopes: frozenset[str]
+    application: bool = False
 
 
 @dataclass(slots=True)
@@ -74,6 +84,8 @@ class OAuthServer:
             return _oauth_error(_INVALID_CLIENT)
         if form is None:
             return _oauth_error(_INVALID_REQUEST)
+        if form.get("grant_type") == "client_credentials":
+            return self._application_token(form)
         if form.get("grant_type") != "refresh_token":
             return _oauth_error(_UNSUPPORTED_GRANT if form.get("grant_type") else _INVALID_REQUEST)
         if not form.get("refresh_token"):
@@ -88,19 +100,44 @@ class OAuthServer:
         return 200, {"access_token": token, "expires_in": self.lifetime, "token_type": "User Access Token"}
 
     def refusal(self, authorization: str | None) -> EbayError | None:
-        """The REST API's 401 (no, unknown or expired token) or 403 (no fulfillment scope); ``None`` if allowed."""
-        scheme, _, value = (authorization or "").partition(" ")
-        token = self._tokens.get(value.strip()) if scheme.lower() == "bearer" else None
-        if token is None or self.now() >= token.expires:
+        """The Sell APIs' 401 (no, unknown or expired token) or 403 (no fulfillment scope); ``None`` if allowed."""
+        token = self._token(authorization)
+        if token is None:
             return INVALID_TOKEN
         if not token.scopes & {FULFILLMENT_SCOPE, FULFILLMENT_READONLY_SCOPE}:
             return ACCESS_DENIED
         return None
 
+    def application_refusal(self, authorization: str | None) -> EbayError | None:
+        """For methods that need an Application access token (client-credentials grant): 401 for no, unknown
+        or expired token, 403 for a User access token; ``None`` if allowed."""
+        token = self._token(authorization)
+        if token is None:
+            return INVALID_TOKEN
+        if not token.application or SCOPE_ROOT not in token.scopes:
+            return ACCESS_DENIED
+        return None
+
     def revoke(self) -> None:
-        """The seller withdrew consent: the refresh token and every access token stop working."""
+        """The seller withdrew consent: the refresh token and every user access token stop working
+        (the application's own tokens do not depend on the seller)."""
         self.revoked = True
-        self._tokens.clear()
+        self._tokens = {value: token for value, token in self._tokens.items() if token.application}
+
+    def _token(self, authorization: str | None) -> _Token | None:
+        scheme, _, value = (authorization or "").partition(" ")
+        token = self._tokens.get(value.strip()) if scheme.lower() == "bearer" else None
+        if token is None or self.now() >= token.expires:
+            return None
+        return token
+
+    def _application_token(self, form: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
+        requested = frozenset(form.get("scope", "").split()) or APPLICATION_SCOPES
+        if not requested <= APPLICATION_SCOPES:
+            return _oauth_error(_INVALID_SCOPE)
+        token = APPLICATION_TOKEN_PREFIX + base64.b64encode(secrets.token_bytes(96)).decode()
+        self._tokens[token] = _Token(self.now() + timedelta(seconds=self.lifetime), requested, application=True)
+        return 200, {"access_token": token, "expires_in": self.lifetime, "token_type": "Application Access Token"}
 
     def _client_ok(self, authorization: str | None) -> bool:
         scheme, _, value = (authorization or "").partition(" ")

@@ -56,6 +56,17 @@ TOO_MANY_REQUESTS = EbayError(
 )
 
 
+PUBLIC_KEY_NOT_FOUND = EbayError(
+    404,
+    195001,
+    "The specified public key ID does not exist.",
+    domain="API_NOTIFICATION",
+    long_message="The specified public key ID does not exist. Use the kid of the X-EBAY-SIGNATURE header.",
+)
+"""getPublicKey for an unknown key id (the Notification API's errors are ``API_NOTIFICATION`` 1950xx;
+this errorId and wording are not confirmed by a sample)."""
+
+
 def request_error(error_id: int, message: str, *, status: int = 400) -> EbayError:
     """A Fulfillment API ``REQUEST`` error (bad filter, limit, offset, order id ...)."""
     return EbayError(status, error_id, message)

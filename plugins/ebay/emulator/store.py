@@ -44,6 +44,11 @@ class OrderStore:
         """The order whose ``orderId`` or legacy id is ``reference``."""
         return self._by_reference.get(reference)
 
+    def visible(self) -> list[StoredOrder]:
+        """Every order served (checkout complete), oldest first."""
+        self._index_keys()
+        return list(self._sorted)
+
     def window(self, start: int, end: int) -> tuple[int, int]:
         """Positions ``[i, j)`` of the orders created in ``[start, end]`` (epoch ms, both inclusive)."""
         keys = self._index_keys()

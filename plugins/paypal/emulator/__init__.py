@@ -14,6 +14,10 @@ Paths are PayPal's (the product reaches them through ``apiBaseUrl`` in place of
 - ``GET /v2/payments/captures/{id}``: the capture, its order at ``supplementary_data.related_ids.order_id``.
 - ``GET /v1/reporting/transactions``: Transaction Search (see ``search``): rows are transactions, not
   orders; with ``reporting_lag`` set, rows appear only that long after they happened.
+- ``POST /v1/notifications/verify-webhook-signature``: ``{auth_algo, cert_url, transmission_id,
+  transmission_sig, transmission_time, webhook_id, webhook_event}`` gives ``{"verification_status":
+  "SUCCESS"}`` for a delivery of ``order_webhooks()`` passed on unchanged (``webhook_event`` exactly as
+  received: its CRC32 is signed), else ``FAILURE``; an unusable request is 400 ``VALIDATION_ERROR``.
 - Throttling is 429 ``{"name": "RATE_LIMIT_REACHED", ...}``, only when injected (PayPal publishes no limits).
 
 Python API for tests::
@@ -21,6 +25,7 @@ Python API for tests::
     emulator = PayPalEmulator(
         client_id="...", client_secret="...",      # defaults work; credentials() returns them
         merchant_id="XZXSPECPDZHZU", merchant_email="sb-merchant@business.example.com",
+        webhook_id="5GP028458E2496506",            # the listener's webhook id; credentials() returns it
         timezone="UTC",                            # the account's zone: Transaction Search dates use it
         reporting_lag=None,                        # timedelta: rows hidden until now - lag; None: no lag at all
         token_lifetime=timedelta(seconds=32400), transaction_search_enabled=True,
@@ -41,6 +46,7 @@ Python API for tests::
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.seed_order(placed_at)                 # -> SeededOrder(order_id=order id, order_number=capture id)
     emulator.set_timezone("America/Los_Angeles")
+    emulator.order_webhooks()                      # PAYMENT.CAPTURE.COMPLETED deliveries: [(headers, body)]
 
     # faults, queued in call order, each consumed by one API request (token requests are exempt):
     emulator.fail_next(503, times=1, retry_after=None)  # PayPal's error body for the status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -37,11 +38,13 @@ from .records import (
 )
 from .rows import order_rows
 from .search import MAX_PAGE_SIZE, SearchRefused, answer, parse_request, self_link
+from .webhooks import WebhookSigner, completed, delivery
 
 TOKEN_LIFETIME = timedelta(seconds=32400)
+DEFAULT_WEBHOOK_ID = "5GP028458E2496506"
 _REDACTED = "[redacted]"
 
-Handler = Callable[[web.Request], web.Response]
+Handler = Callable[[web.Request], web.Response | Awaitable[web.Response]]
 
 
 class PayPalEmulator(PlatformDouble):
@@ -56,6 +59,7 @@ class PayPalEmulator(PlatformDouble):
         client_secret: str = "EKemu1atorSecretForOrderImportTests-Sandbox-7d3f",
         merchant_id: str = "XZXSPECPDZHZU",
         merchant_email: str = "sb-merchant@business.example.com",
+        webhook_id: str = DEFAULT_WEBHOOK_ID,
         timezone: str = "UTC",
         reporting_lag: timedelta | None = None,
         token_lifetime: timedelta = TOKEN_LIFETIME,
@@ -75,6 +79,7 @@ class PayPalEmulator(PlatformDouble):
         self._by_capture: dict[str, PayPalOrder] = {}
         self._ledger = Ledger()
         self._faults = FaultQueue()
+        self._webhooks = WebhookSigner(webhook_id)
         self._tokens = TokenService(
             client_id=client_id,
             secret=client_secret,
@@ -83,6 +88,11 @@ class PayPalEmulator(PlatformDouble):
             now=now,
             ids=IdMaker(seed + 1),  # tokens draw from their own sequence: order ids do not depend on logins
         )
+
+    @property
+    def webhook_id(self) -> str:
+        """The id of the webhook (listener URL) the emulator delivers to, as the developer portal shows it."""
+        return self._webhooks.webhook_id
 
     @property
     def token_requests(self) -> int:
@@ -98,10 +108,10 @@ class PayPalEmulator(PlatformDouble):
     # --- PlatformDouble ----------------------------------------------------------------------
 
     def credentials(self) -> Mapping[str, str]:
-        return {"client_id": self.client_id, "client_secret": self._secret}
+        return {"client_id": self.client_id, "client_secret": self._secret, "webhook_id": self.webhook_id}
 
     def wrong_credentials(self) -> Mapping[str, str]:
-        return {"client_id": self.client_id, "client_secret": self._secret[:-6] + "WRONG0"}
+        return {**self.credentials(), "client_secret": self._secret[:-6] + "WRONG0"}
 
     def seed_order(self, placed_at: datetime) -> SeededOrder:
         """A paid order captured at ``placed_at``; a seller may type its order id or its transaction id."""
@@ -136,6 +146,16 @@ class PayPalEmulator(PlatformDouble):
     def delay_next(self, seconds: float, times: int = 1) -> None:
         """Wait ``seconds`` before answering normally."""
         self._faults.add(Fault("delay", seconds=seconds), times)
+
+    def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """``PAYMENT.CAPTURE.COMPLETED`` for every order whose capture completed, in the order the captures
+        completed; signed for ``webhook_id`` (check them with ``POST /v1/notifications/verify-webhook-signature``).
+
+        A capture still ``PENDING`` (or declined) has had no such event; a refunded one had it before the refund.
+        """
+        paid = [order for order in self._orders.values() if completed(order)]
+        paid.sort(key=lambda order: order.capture.created_at if order.capture else order.created_at)
+        return [delivery(order, merchant=self.merchant, signer=self._webhooks) for order in paid]
 
     def set_timezone(self, name: str) -> None:
         """The account's time zone: Transaction Search writes every date in it."""
@@ -265,6 +285,7 @@ class PayPalEmulator(PlatformDouble):
         app.router.add_get("/v2/checkout/orders/{id}", partial(self._api, self._get_order))
         app.router.add_get("/v2/payments/captures/{id}", partial(self._api, self._get_capture))
         app.router.add_get("/v1/reporting/transactions", partial(self._api, self._search))
+        app.router.add_post("/v1/notifications/verify-webhook-signature", partial(self._api, self._verify_webhook))
         return app
 
     @web.middleware
@@ -302,10 +323,17 @@ class PayPalEmulator(PlatformDouble):
             elif fault.kind == "garbage":
                 return web.Response(text=GARBAGE, content_type="text/html")
         refusal = self._tokens.check(request.headers.get("Authorization"))
-        response = _json(*refusal) if refusal else handler(request)
+        if refusal:
+            response = _json(*refusal)
+        else:
+            answered = handler(request)
+            response = await answered if inspect.isawaitable(answered) else answered
         if fault is not None and fault.kind == "truncate":
             return await send_truncated(request, response)
         return response
+
+    async def _verify_webhook(self, request: web.Request) -> web.Response:
+        return _json(*self._webhooks.verify(await request.read()))
 
     def _get_order(self, request: web.Request) -> web.Response:
         order = self._orders.get(request.match_info["id"])

@@ -17,6 +17,7 @@ from .app import PayPalEmulator
 DEMO_CREDENTIALS = {
     "client_id": "AdDemoPayPalStoreClientId-OrderImport-4mQ8vT2x",
     "client_secret": "EDemoPayPalStoreSecret-OrderImport-Zr7pK9w3",
+    "webhook_id": "8TD43957HB0731222",
 }
 DEMO_REPORTING_LAG = timedelta(hours=2, minutes=50)
 """Transaction Search shows a transaction up to three hours after it happened."""
@@ -40,6 +41,7 @@ def demo_account(now: datetime, seed: int) -> PayPalEmulator:
         client_secret=DEMO_CREDENTIALS["client_secret"],
         merchant_id="DEMO7PAYPAL2S",
         merchant_email="sales@demo-store.example.com",
+        webhook_id=DEMO_CREDENTIALS["webhook_id"],
         timezone="America/Los_Angeles",
         reporting_lag=DEMO_REPORTING_LAG,
         now=lambda: now + timedelta(seconds=time.monotonic() - started),
