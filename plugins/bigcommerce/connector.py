@@ -76,6 +76,12 @@ class BigCommerceConnector(PlatformConnector):
         ),
     )
     capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+    # One page at a time, deliberately. A page of 250 orders costs 250 /products calls, already made
+    # LINE_ITEM_FETCHES at a time against the store's quota that every app shares (150 requests per 30 s
+    # on Standard and Plus), so the quota bounds a listing's pace: reading list pages ahead would spare
+    # about one round trip in thirty, and learning where the list ends (its answers carry no total) would
+    # cost a GET /orders/count on every listing.
+    page_concurrency = 1
 
     @classmethod
     def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:

@@ -38,6 +38,7 @@ from server.platforms import (
     Response,
     WebhookEvent,
     WebhookRejected,
+    pages_ahead,
 )
 
 from .mapping import ORDER_ID, capture_order_id, map_order
@@ -81,6 +82,9 @@ class PayPalConnector(PlatformConnector):
         CredentialField("webhook_id", "Webhook ID (to verify webhook deliveries)", secret=True, required=False),
     )
     capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+    # PayPal publishes no rate limits (only its 429 RATE_LIMIT_REACHED) and each page's rows already cost
+    # LOOKUPS calls at a time: conservatively, the next search page comes while a page's rows are looked up.
+    page_concurrency = 2
 
     def __init__(
         self,
@@ -200,23 +204,34 @@ class PayPalConnector(PlatformConnector):
     async def _search(self, start: datetime, end: datetime) -> AsyncGenerator[list[Mapping[str, Any]], None]:
         """Yield the rows of one search page by page, from ``page=1`` until ``page == total_pages``.
 
-        Pages are offsets into a list that changes while it is read (late rows
-        arrive for hours) in an order PayPal does not document, so a row can
-        move across a page boundary between two requests. A listing of several
-        pages is therefore read again until a reading finds no row the earlier
-        ones missed (``_PASSES`` at most); the caller drops rows seen twice.
+        Page 1 is read alone for ``total_pages``; the next pages are read
+        ``page_concurrency`` at a time, on to the ``total_pages`` the last page
+        read gave. Pages are offsets into a list that changes while it is read
+        (late rows arrive for hours) in an order PayPal does not document, so a
+        row can move across a page boundary between two requests. A listing
+        of several pages is therefore read again until a reading finds no row
+        the earlier ones missed (``_PASSES`` at most); the caller drops rows
+        seen twice.
         """
+
+        async def page(number: int) -> tuple[list[Mapping[str, Any]], int]:
+            return read_page(await self._search_page(start, end, number))
+
         known: set[str] = set()
         for reading in range(_PASSES):
             missed = False
-            page = pages = 1
-            while page <= pages:
-                rows, pages = read_page(await self._search_page(start, end, page))
-                ids = {str(row["transaction_id"]) for row in rows}
-                missed = missed or not ids <= known
-                known |= ids
-                yield rows
-                page += 1
+            read, pages = 0, 1  # page 1 alone, for total_pages
+            while read < pages:
+                later = pages_ahead(page, read + 1, pages, concurrency=self.page_concurrency)
+                async with aclosing(later):
+                    async for rows, pages in later:
+                        ids = {str(row["transaction_id"]) for row in rows}
+                        missed = missed or not ids <= known
+                        known |= ids
+                        yield rows
+                        read += 1
+                        if read >= pages:
+                            break
             if pages <= 1 or (reading > 0 and not missed):
                 return
 

@@ -83,9 +83,17 @@ def message(confirmation: Confirmation, *, seller: str) -> dict[str, Any]:
             "eventDate": timestamp(confirmation.at),
             "publishDate": timestamp(published),
             "publishAttemptCount": 1,
-            "data": {"orderId": order.order_id},
+            "data": order_data(order),
         },
     }
+
+
+def order_data(order: StoredOrder) -> dict[str, Any]:
+    """``notification.data`` of an ORDER_CONFIRMATION: the order's id, which the seller then looks up.
+
+    eBay's contract says the notification carries the ``orderId``; the layout (``data.order.orderId``)
+    follows deliveries captured from eBay, as the asyncapi file's schema part could not be read."""
+    return {"order": {"orderId": order.order_id}}
 
 
 def delivery(confirmation: Confirmation, *, seller: str, signer: NotificationSigner) -> tuple[dict[str, str], bytes]:

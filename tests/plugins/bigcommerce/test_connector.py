@@ -28,6 +28,7 @@ from server.platforms import (
     RetryPolicy,
 )
 from tests.conftest import SAMPLES
+from tests.plugins.paging import PagedEndpoint
 
 TOKEN = "bc-access-token-0123456789-secret"
 CLIENT_ID = "bc-client-id-abcdef"
@@ -288,6 +289,25 @@ async def test_window_listing_streams_page_by_page(api: aioresponses, bigcommerc
     assert len(first) == 250
     assert len(listing_queries(api)) == 1
     assert [len(page) async for page in pages] == [2]
+
+
+async def test_listing_pages_are_read_one_at_a_time(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
+    """No total says where the list ends, and the quota goes to the products: page_concurrency stays 1."""
+
+    def answer(url: URL) -> CallbackResult:
+        first = PAGE_SIZE * (int(url.query["page"]) - 1) + 1
+        return CallbackResult(payload=orders(first, min(first + PAGE_SIZE - 1, 503)))
+
+    endpoint = PagedEndpoint(answer)
+    api.get(ORDERS_URL, callback=endpoint.respond, repeat=True)
+    api.get(ANY_PRODUCTS_URL, payload=PRODUCTS, repeat=True)
+
+    pages = await collect(bigcommerce)
+
+    assert BigCommerceConnector.page_concurrency == 1
+    assert pages == [[str(n) for n in range(first, min(first + PAGE_SIZE, 504))] for first in (1, 251, 501)]
+    assert [url.query["page"] for url in endpoint.urls] == ["1", "2", "3"]
+    assert endpoint.peak == 1
 
 
 async def test_products_of_a_page_are_fetched_concurrently_within_a_bound(

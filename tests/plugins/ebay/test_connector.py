@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from aioresponses import aioresponses
+from aioresponses import CallbackResult, aioresponses
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from multidict import CIMultiDict
@@ -61,6 +61,7 @@ from tests.plugins.ebay.responses import (
     orders_page,
     token_response,
 )
+from tests.plugins.paging import PagedEndpoint
 from tests.support import serve_app
 
 CLIENT_ID = "ExampleS-OrderImp-PRD-1a2b3c4d5-6e7f8a9b"
@@ -484,6 +485,56 @@ async def test_a_result_set_that_keeps_changing_is_unavailable(api: aioresponses
 
     with pytest.raises(PlatformUnavailable, match="kept changing"):
         await pages_of(ebay, start, start + timedelta(hours=1))
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_offsets_after_the_first_page_are_fetched_page_concurrency_at_a_time_and_yielded_in_order(
+    api: aioresponses, ebay: EbayConnector, monkeypatch: pytest.MonkeyPatch, concurrency: int
+) -> None:
+    granted(api)
+    start = ago(days=2).replace(microsecond=0)
+    orders = [listed_order(f"10-{n:05d}-00000", filter_time(start + timedelta(seconds=n))) for n in range(14)]
+
+    def answer(url: URL) -> CallbackResult:
+        offset = int(url.query["offset"])
+        return CallbackResult(payload=orders_page(orders[offset : offset + 3], total=14, offset=offset, limit=3))
+
+    endpoint = PagedEndpoint(answer)
+    api.get(LISTING, callback=endpoint.respond, repeat=True)
+    monkeypatch.setattr(EbayConnector, "page_concurrency", concurrency)
+
+    pages = await pages_of(ebay, start, start + timedelta(hours=1))
+
+    assert pages == [[o["orderId"] for o in orders[first : first + 3]] for first in range(0, 14, 3)]
+    assert [url.query["offset"] for url in endpoint.urls] == ["0", "3", "6", "9", "12"]
+    assert endpoint.in_flight_at_start[:2] == [1, 1]  # the first page alone: it gives the total and page size
+    assert endpoint.peak == concurrency
+
+
+async def test_a_pass_reads_on_to_a_total_that_grew_while_pages_were_read_ahead(
+    api: aioresponses, ebay: EbayConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Offsets 3 and 6 are in flight together; two orders come in as offset 6 is answered, first."""
+    granted(api)
+    start = ago(days=2).replace(microsecond=0)
+    orders = [listed_order(f"10-{n:05d}-00000", filter_time(start + timedelta(seconds=n))) for n in range(11)]
+    arrived = False
+
+    def answer(url: URL) -> CallbackResult:
+        nonlocal arrived
+        offset = int(url.query["offset"])
+        arrived = arrived or offset == 6
+        known = orders if arrived else orders[:9]
+        return CallbackResult(payload=orders_page(known[offset : offset + 3], total=len(known), offset=offset, limit=3))
+
+    endpoint = PagedEndpoint(answer)
+    api.get(LISTING, callback=endpoint.respond, repeat=True)
+    monkeypatch.setattr(EbayConnector, "page_concurrency", 3)
+
+    pages = await pages_of(ebay, start, start + timedelta(hours=1))
+
+    assert [url.query["offset"] for url in endpoint.urls] == ["0", "3", "6", "9"]
+    assert pages == [[o["orderId"] for o in orders[first : first + 3]] for first in range(0, 11, 3)]
 
 
 async def test_a_window_beyond_two_years_is_refused_before_asking(api: aioresponses, ebay: EbayConnector) -> None:

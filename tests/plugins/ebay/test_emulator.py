@@ -11,6 +11,7 @@ import base64
 import json
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +20,9 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from yarl import URL
 
 from plugins.ebay.emulator import EbayEmulator, demo_emulator
@@ -28,6 +32,8 @@ Client = TestClient[Any, Any]
 TOKEN_PATH = "/identity/v1/oauth2/token"
 ORDERS = "/sell/fulfillment/v1/order"
 FULFILLMENT = "https://api.ebay.com/oauth/api_scope/sell.fulfillment"
+API_SCOPE = "https://api.ebay.com/oauth/api_scope"
+PUBLIC_KEY = "/commerce/notification/v1/public_key"
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 INVALID_TOKEN = {
     "errors": [
@@ -162,7 +168,7 @@ async def test_malformed_token_requests(client: Client, emulator: EbayEmulator) 
     credentials = emulator.credentials()
     no_auth = await client.post(TOKEN_PATH, data={"grant_type": "refresh_token", "refresh_token": "x"})
     assert no_auth.status == 401
-    wrong_grant = await request_token(client, credentials, grant_type="client_credentials")
+    wrong_grant = await request_token(client, credentials, grant_type="password")
     assert (wrong_grant.status, (await wrong_grant.json())["error"]) == (400, "unsupported_grant_type")
     json_body = await client.post(
         TOKEN_PATH, json={"grant_type": "refresh_token"}, headers={"Authorization": basic(credentials)}
@@ -703,3 +709,198 @@ async def test_demo_store_is_deterministic_per_seed() -> None:
 
     assert await ids(7) == await ids(7)
     assert await ids(7) != await ids(8)
+
+
+# --- Notification API: ORDER_CONFIRMATION and getPublicKey -----------------------------------------
+
+
+async def application_token(client: Client, credentials: dict[str, str], **form: str) -> aiohttp.ClientResponse:
+    data = {"grant_type": "client_credentials", "scope": API_SCOPE} | form
+    return await client.post(TOKEN_PATH, data=data, headers={"Authorization": basic(credentials)})
+
+
+@pytest.fixture
+async def app_token(client: Client, emulator: EbayEmulator) -> str:
+    response = await application_token(client, emulator.credentials())
+    assert response.status == 200
+    return str((await response.json())["access_token"])
+
+
+def signature_header(headers: dict[str, str]) -> dict[str, str]:
+    decoded: dict[str, str] = json.loads(base64.b64decode(headers["X-EBAY-SIGNATURE"], validate=True))
+    return decoded
+
+
+def load_public_key(body: dict[str, str]) -> ec.EllipticCurvePublicKey:
+    """The key as eBay's SDKs read it: the base64 DER between the PEM markers, on one line."""
+    match = re.fullmatch(r"-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=]+)-----END PUBLIC KEY-----", body["key"])
+    assert match, body["key"]
+    key = serialization.load_der_public_key(base64.b64decode(match[1]))
+    assert isinstance(key, ec.EllipticCurvePublicKey)
+    return key
+
+
+def signed_correctly(key: ec.EllipticCurvePublicKey, headers: dict[str, str], body: bytes) -> bool:
+    """Verify as eBay's SDKs do: ECDSA with the key's digest over the message re-serialized as compact
+    JSON (``JSON.stringify`` / Jackson), which must be the body as sent."""
+    signature = signature_header(headers)
+    restringified = json.dumps(json.loads(body), separators=(",", ":"), ensure_ascii=False).encode()
+    try:
+        key.verify(base64.b64decode(signature["signature"]), restringified, ec.ECDSA(hashes.SHA1()))
+    except InvalidSignature:
+        return False
+    return True
+
+
+async def test_client_credentials_grant_mints_an_application_token(client: Client, emulator: EbayEmulator) -> None:
+    response = await application_token(client, emulator.credentials())
+    body = await response.json()
+    assert response.status == 200 and set(body) == {"access_token", "expires_in", "token_type"}
+    assert body["token_type"] == "Application Access Token" and body["expires_in"] == 7200
+    assert body["access_token"].startswith("v^1.1#")
+    assert (await application_token(client, emulator.credentials(), scope="")).status == 200
+    widened = await application_token(client, emulator.credentials(), scope=f"{API_SCOPE} {FULFILLMENT}")
+    assert (widened.status, (await widened.json())["error"]) == (400, "invalid_scope")
+    wrong = await application_token(client, emulator.wrong_credentials())
+    assert (wrong.status, (await wrong.json())["error"]) == (401, "invalid_client")
+    assert await get(client, body["access_token"], ORDERS) == (403, ACCESS_DENIED_BODY)  # not the seller's token
+
+
+ACCESS_DENIED_BODY = {
+    "errors": [
+        {
+            "errorId": 1100,
+            "domain": "ACCESS",
+            "category": "REQUEST",
+            "message": "Access denied",
+            "longMessage": "Insufficient permissions to fulfill the request.",
+        }
+    ]
+}
+
+
+async def test_order_confirmations_verify_against_the_served_public_key(
+    client: Client, emulator: EbayEmulator, app_token: str
+) -> None:
+    emulator.seed_order(NOW - timedelta(minutes=30))
+    emulator.seed_order(NOW - timedelta(minutes=20))
+    deliveries = emulator.order_webhooks()
+    assert len(deliveries) == 2
+    kids = {signature_header(headers)["kid"] for headers, _ in deliveries}
+    assert kids == {emulator.public_key_id}
+    status, public_key = await get(client, app_token, f"{PUBLIC_KEY}/{emulator.public_key_id}")
+    assert status == 200 and public_key["algorithm"] == "ECDSA" and public_key["digest"] == "SHA1"
+    assert list(public_key) == ["key", "algorithm", "digest"]
+    key = load_public_key(public_key)
+    assert key.curve.name == "secp256r1"
+    for headers, body in deliveries:
+        assert headers["Content-Type"] == "application/json"
+        signature = signature_header(headers)
+        assert list(signature) == ["alg", "kid", "signature", "digest"]
+        assert signature["alg"] == "ecdsa" and signature["digest"] == "SHA1"
+        assert signed_correctly(key, headers, body)
+        key.verify(base64.b64decode(signature["signature"]), body, ec.ECDSA(hashes.SHA1()))  # the raw bytes too
+        with pytest.raises(InvalidSignature):  # the SDKs' digest, not SHA256
+            key.verify(base64.b64decode(signature["signature"]), body, ec.ECDSA(hashes.SHA256()))
+        tampered = body.replace(b'"publishAttemptCount":1', b'"publishAttemptCount":2')
+        assert tampered != body and not signed_correctly(key, headers, tampered)
+    (first_headers, _), (_, second_body) = deliveries
+    assert not signed_correctly(key, first_headers, second_body)  # a signature belongs to its own body
+
+
+async def test_order_confirmation_has_the_documented_shape(
+    client: Client, emulator: EbayEmulator, token: str
+) -> None:
+    placed_at = (NOW - timedelta(hours=1)).replace(microsecond=456_000)
+    seeded = emulator.seed_order(placed_at)
+    [(_, body)] = emulator.order_webhooks()
+    message = json.loads(body)
+    assert list(message) == ["metadata", "notification"]
+    assert message["metadata"] == {"topic": "ORDER_CONFIRMATION", "schemaVersion": "1.0", "deprecated": False}
+    notification = message["notification"]
+    assert list(notification) == ["notificationId", "eventDate", "publishDate", "publishAttemptCount", "data"]
+    first, _, second = notification["notificationId"].partition("_")
+    assert uuid.UUID(first).version == uuid.UUID(second).version == 4
+    assert TIMESTAMP.fullmatch(notification["eventDate"]) and TIMESTAMP.fullmatch(notification["publishDate"])
+    assert notification["eventDate"] == stamp(placed_at) <= notification["publishDate"]
+    assert notification["publishAttemptCount"] == 1
+    assert notification["data"]["order"]["orderId"] == seeded.order_id
+    status, order = await get(client, token, f"{ORDERS}/{notification['data']['order']['orderId']}")  # how a seller uses it
+    assert status == 200 and order["orderId"] == seeded.order_id
+    assert body == json.dumps(message, separators=(",", ":")).encode()  # compact: the form eBay signs
+
+
+async def test_one_confirmation_per_line_item_oldest_first_and_only_after_checkout(
+    emulator: EbayEmulator, clock: Clock
+) -> None:
+    two_lines = emulator.add_order(
+        created_at=NOW - timedelta(hours=2),
+        line_items=[{"title": "Lamp", "price": "30.00"}, {"title": "Shade", "price": "12.00"}],
+    )
+    later = emulator.seed_order(NOW - timedelta(hours=1))
+    unfinished = emulator.add_order(created_at=NOW - timedelta(hours=3), checkout_complete=False)
+    messages = [json.loads(body)["notification"] for _, body in emulator.order_webhooks()]
+    assert [m["data"]["order"]["orderId"] for m in messages] == [two_lines["orderId"]] * 2 + [later.order_id]
+    assert len({m["notificationId"] for m in messages}) == 3
+    clock.now = NOW + timedelta(minutes=5)
+    emulator.complete_checkout(unfinished["orderId"])  # confirmed now, though created three hours ago
+    messages = [json.loads(body)["notification"] for _, body in emulator.order_webhooks()]
+    assert [m["data"]["order"]["orderId"] for m in messages][-1] == unfinished["orderId"]
+    assert messages[-1]["eventDate"] == stamp(NOW + timedelta(minutes=5))
+
+
+async def test_notification_ids_and_deliveries_are_stable() -> None:
+    first, second = EbayEmulator(now=lambda: NOW, seed=4), EbayEmulator(now=lambda: NOW, seed=4)
+    for emulator in (first, second):
+        emulator.seed_order(NOW - timedelta(minutes=30))
+        emulator.seed_order(NOW - timedelta(minutes=20))
+    deliveries = first.order_webhooks()
+    assert first.order_webhooks() == deliveries
+    ids = [json.loads(body)["notification"]["notificationId"] for _, body in deliveries]
+    assert ids == [json.loads(body)["notification"]["notificationId"] for _, body in second.order_webhooks()]
+    first.seed_order(NOW - timedelta(minutes=10))
+    assert first.order_webhooks()[:2] == deliveries
+    assert first.public_key_id == second.public_key_id  # the kid follows the seed; the key pair does not
+
+
+async def test_get_public_key_needs_an_application_token(
+    client: Client, emulator: EbayEmulator, token: str, app_token: str
+) -> None:
+    url = f"{PUBLIC_KEY}/{emulator.public_key_id}"
+    assert (await client.get(url)).status == 401
+    assert await get(client, "v^1.1#i^1#p^1#r^0#I^3#f^0#t^unknown", url) == (401, INVALID_TOKEN)
+    assert await get(client, token, url) == (403, ACCESS_DENIED_BODY)  # the seller's user token
+    assert (await get(client, app_token, url))[0] == 200
+    status, body = await get(client, app_token, f"{PUBLIC_KEY}/9936261a-7d7b-4621-a0f1-96ccb428af49")
+    assert status == 404 and body["errors"][0]["domain"] == "API_NOTIFICATION"
+    emulator.revoke_consent()  # the seller's consent does not bind the application's own token
+    assert (await get(client, app_token, url))[0] == 200
+
+
+async def test_application_token_expires(client: Client, emulator: EbayEmulator, clock: Clock, app_token: str) -> None:
+    url = f"{PUBLIC_KEY}/{emulator.public_key_id}"
+    clock.now = NOW + timedelta(seconds=7200)
+    assert await get(client, app_token, url) == (401, INVALID_TOKEN)
+
+
+async def test_get_public_key_takes_injected_faults(client: Client, emulator: EbayEmulator, app_token: str) -> None:
+    url = f"{PUBLIC_KEY}/{emulator.public_key_id}"
+    emulator.fail_next(503)
+    assert (await get(client, app_token, url))[0] == 503
+    assert (await get(client, app_token, url))[0] == 200
+
+
+async def test_demo_store_sends_confirmations_its_credentials_can_verify() -> None:
+    demo = demo_emulator()
+    store = demo.make_double(datetime.now(UTC), 1)
+    deliveries = store.order_webhooks()
+    lines = sum(len(o.payload["lineItems"]) for o in store._store.visible())
+    assert len(deliveries) == lines > 36
+    async with TestClient(TestServer(store.app())) as client:
+        response = await application_token(client, dict(demo.credentials))
+        token = (await response.json())["access_token"]
+        kid = signature_header(deliveries[0][0])["kid"]
+        status, public_key = await get(client, token, f"{PUBLIC_KEY}/{kid}")
+    assert status == 200
+    key = load_public_key(public_key)
+    assert all(signed_correctly(key, headers, body) for headers, body in deliveries)

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aioresponses import aioresponses
+from aioresponses import CallbackResult, aioresponses
 from multidict import CIMultiDict
 from yarl import URL
 
@@ -34,6 +34,7 @@ from server.platforms import (
     WebhookRejected,
 )
 from tests.conftest import SAMPLES
+from tests.plugins.paging import PagedEndpoint
 
 STORE_ID = "1003"
 TOKEN = "secret_4T6t4pYfHQfNs9bXqQq7ZSVy3uF1nKvA"
@@ -388,6 +389,52 @@ async def test_listing_without_the_envelope_is_a_bad_response(store: Ecwid, ecwi
 
     with pytest.raises(PlatformBadResponse, match="Listing orders: .*'items' and 'total'"):
         [p async for p in ecwid.orders_created(WINDOW_START, WINDOW_END)]
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_offsets_after_the_first_page_are_fetched_page_concurrency_at_a_time_and_yielded_in_order(
+    api: aioresponses, ecwid: EcwidConnector, monkeypatch: pytest.MonkeyPatch, concurrency: int
+) -> None:
+    every = [order(n) for n in range(1, 15)]
+
+    def answer(url: URL) -> CallbackResult:
+        offset = int(url.query["offset"])
+        return CallbackResult(payload=page(every[offset : offset + 3], total=14, offset=offset))
+
+    endpoint = PagedEndpoint(answer)
+    api.get(re.compile(re.escape(f"{API}/orders?")), callback=endpoint.respond, repeat=True)
+    monkeypatch.setattr(EcwidConnector, "page_concurrency", concurrency)
+
+    pages = [[o.order_id for o in p] async for p in ecwid.orders_created(WINDOW_START, WINDOW_END)]
+
+    assert pages == [[str(n) for n in range(first, min(first + 3, 15))] for first in range(1, 15, 3)]
+    assert [url.query["offset"] for url in endpoint.urls] == ["0", "3", "6", "9", "12"]
+    assert endpoint.in_flight_at_start[:2] == [1, 1]  # the first page alone: it gives the total and page size
+    assert endpoint.peak == concurrency
+
+
+async def test_a_total_changed_on_a_page_fetched_ahead_starts_the_pass_over(
+    api: aioresponses, ecwid: EcwidConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Offsets 3 to 9 are in flight together and 9 is answered first, just as order 1 is deleted:
+    order 4 slides to offset 2, so offset 3 misses it and the pass starts over."""
+    deleted = False
+
+    def answer(url: URL) -> CallbackResult:
+        nonlocal deleted
+        offset = int(url.query["offset"])
+        deleted = deleted or offset == 9
+        orders = [order(n) for n in range(1, 13) if not (deleted and n == 1)]
+        return CallbackResult(payload=page(orders[offset : offset + 3], total=len(orders), offset=offset))
+
+    endpoint = PagedEndpoint(answer)
+    api.get(re.compile(re.escape(f"{API}/orders?")), callback=endpoint.respond, repeat=True)
+    monkeypatch.setattr(EcwidConnector, "page_concurrency", 3)
+
+    pages = [[o.order_id for o in p] async for p in ecwid.orders_created(WINDOW_START, WINDOW_END)]
+
+    assert [url.query["offset"] for url in endpoint.urls] == ["0", "3", "6", "9", "0", "3", "6", "9"]
+    assert pages == [["1", "2", "3"], ["5", "6", "7"], ["4"], [], ["8", "9", "10"], ["11", "12"]]
 
 
 # --- errors, throttling and retries ------------------------------------------------------------------

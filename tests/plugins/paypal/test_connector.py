@@ -41,6 +41,7 @@ from server.platforms import (
     WebhookRejected,
 )
 from tests.conftest import SAMPLES
+from tests.plugins.paging import PagedEndpoint
 
 CLIENT_ID = "AeA1QIZXiflr1_-r0U2UbWTziOWX1GRQer5L-client-id"
 SECRET = "EGnHDxD_qRPdaLdZz8iCr8N7_MzF-YHPTkjs6NKYQvQSBngp-secret"
@@ -497,6 +498,56 @@ async def test_a_row_that_moved_between_pages_is_found_by_reading_again(
 
     assert pages == [[oid(1), oid(2)], [oid(4)], [oid(3)], [], [], []]
     assert [q["page"] for q in api.searches()] == ["1", "2", "1", "2", "1", "2"]
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_pages_after_the_first_are_searched_page_concurrency_at_a_time_and_yielded_in_order(
+    api: PayPalAPI, paypal: PayPalConnector, monkeypatch: pytest.MonkeyPatch, concurrency: int
+) -> None:
+    def answer(url: URL) -> CallbackResult:
+        page = int(url.query["page"])
+        return CallbackResult(payload=search_page([row(cid(page))], page, 5))
+
+    endpoint = PagedEndpoint(answer)
+    api.mocked.get(SEARCH_URL, callback=endpoint.respond, repeat=True)
+    for n in range(1, 6):
+        api.get(capture_url(cid(n)), payload=capture(cid(n), oid(n)))
+        api.get(order_url(oid(n)), payload=order(oid(n), cid(n)))
+    api.token()
+    monkeypatch.setattr(PayPalConnector, "page_concurrency", concurrency)
+
+    pages = await collect(paypal)
+
+    assert pages == [[oid(n)] for n in range(1, 6)] + [[]] * 5  # read again: the listing spans five pages
+    assert [url.query["page"] for url in endpoint.urls] == [str(page) for page in range(1, 6)] * 2
+    assert endpoint.in_flight_at_start[:2] == [1, 1]  # page 1 alone: it gives total_pages
+    assert endpoint.peak == concurrency
+
+
+async def test_a_reading_goes_on_to_the_total_pages_the_last_page_gave(
+    api: PayPalAPI, paypal: PayPalConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages 2 and 3 are searched together; late rows make a fourth page as page 3 is answered, first."""
+    grown = False
+
+    def answer(url: URL) -> CallbackResult:
+        nonlocal grown
+        page = int(url.query["page"])
+        grown = grown or page == 3
+        return CallbackResult(payload=search_page([row(cid(page))], page, 4 if grown else 3))
+
+    endpoint = PagedEndpoint(answer)
+    api.mocked.get(SEARCH_URL, callback=endpoint.respond, repeat=True)
+    for n in range(1, 5):
+        api.get(capture_url(cid(n)), payload=capture(cid(n), oid(n)))
+        api.get(order_url(oid(n)), payload=order(oid(n), cid(n)))
+    api.token()
+    monkeypatch.setattr(PayPalConnector, "page_concurrency", 3)
+
+    pages = await collect(paypal)
+
+    assert [url.query["page"] for url in endpoint.urls] == ["1", "2", "3", "4", "1", "2", "3", "4"]
+    assert pages == [[oid(n)] for n in range(1, 5)] + [[]] * 4
 
 
 async def test_an_empty_window_is_one_search(api: PayPalAPI, paypal: PayPalConnector) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -27,9 +29,10 @@ SEARCH = "/v1/reporting/transactions"
 SAMPLE_ORDER = json.loads((SAMPLES / "paypal" / "order.json").read_text())
 SAMPLE_CAPTURED = json.loads((SAMPLES / "paypal" / "order-captured.json").read_text())
 SAMPLE_PAGE = json.loads((SAMPLES / "paypal" / "transactions-page.json").read_text())
-SAMPLE_CAPTURE = json.loads((SAMPLES / "paypal" / "webhook-payment-capture-completed-sdk-example.json").read_text())[
-    "resource"
-]
+SAMPLE_EVENT = json.loads((SAMPLES / "paypal" / "webhook-payment-capture-completed-sdk-example.json").read_text())
+SAMPLE_CAPTURE = SAMPLE_EVENT["resource"]
+SAMPLE_POSTMAN_EVENT = json.loads((SAMPLES / "paypal" / "webhook-payment-capture-completed.json").read_text())
+VERIFY = "/v1/notifications/verify-webhook-signature"
 REPORT_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$")
 Client = TestClient[Any, Any]
 
@@ -657,7 +660,8 @@ async def test_seeded_order_is_found_by_every_reference(
 
 async def test_wrong_credentials_are_refused_and_right_ones_accepted(client: Client, emulator: PayPalEmulator) -> None:
     wrong, right = emulator.wrong_credentials(), emulator.credentials()
-    assert set(wrong) == set(right) == {"client_id", "client_secret"} and wrong != right
+    assert set(wrong) == set(right) == {"client_id", "client_secret", "webhook_id"} and wrong != right
+    assert wrong["webhook_id"] == right["webhook_id"] == emulator.webhook_id  # not a secret: only the secret differs
     assert (await request_token(client, wrong["client_id"], wrong["client_secret"])).status == 401
     assert (await request_token(client, right["client_id"], right["client_secret"])).status == 200
 
@@ -697,7 +701,7 @@ def test_demo_account_is_the_same_for_a_seed() -> None:
 async def test_demo_store_has_recent_realistic_orders_behind_a_reporting_lag() -> None:
     demo = demo_emulator()
     assert (demo.platform_id, demo.store_name) == ("paypal", "Demo PayPal store")
-    assert set(demo.credentials) == {"client_id", "client_secret"}
+    assert set(demo.credentials) == {"client_id", "client_secret", "webhook_id"}
     async with TestClient(TestServer(demo.make_double(T0, 1).app())) as client:
         token = await (
             await request_token(client, demo.credentials["client_id"], demo.credentials["client_secret"])
@@ -726,3 +730,239 @@ async def test_demo_store_has_recent_realistic_orders_behind_a_reporting_lag() -
     assert {"COMPLETED", "PAYER_ACTION_REQUIRED", "APPROVED", "VOIDED"} <= {o.status for o in orders}
     assert {"USD", "EUR", "JPY"} <= {o.currency for o in orders}
     assert sum(o.capture is not None and captured(o).created_at > T0 - DEMO_REPORTING_LAG for o in orders) >= 5
+
+
+# --- webhooks: PAYMENT.CAPTURE.COMPLETED and verify-webhook-signature ------------------------------
+
+TRANSMISSION_HEADERS = (
+    "PAYPAL-TRANSMISSION-ID",
+    "PAYPAL-TRANSMISSION-TIME",
+    "PAYPAL-TRANSMISSION-SIG",
+    "PAYPAL-CERT-URL",
+    "PAYPAL-AUTH-ALGO",
+)
+EVENT_ID = re.compile(r"^WH-[0-9A-Z]{17}-[0-9A-Z]{17}$")
+
+
+def verify_request(headers: dict[str, str], body: bytes, webhook_id: str) -> bytes:
+    """The verify API's request as PayPal documents it, ``webhook_event`` spliced in exactly as received."""
+    fields = {
+        "auth_algo": headers["PAYPAL-AUTH-ALGO"],
+        "cert_url": headers["PAYPAL-CERT-URL"],
+        "transmission_id": headers["PAYPAL-TRANSMISSION-ID"],
+        "transmission_sig": headers["PAYPAL-TRANSMISSION-SIG"],
+        "transmission_time": headers["PAYPAL-TRANSMISSION-TIME"],
+        "webhook_id": webhook_id,
+    }
+    return json.dumps(fields).encode()[:-1] + b', "webhook_event": ' + body + b"}"
+
+
+async def verify(client: Client, auth: dict[str, str], data: bytes) -> tuple[int, Any]:
+    response = await client.post(VERIFY, data=data, headers=auth | {"Content-Type": "application/json"})
+    return response.status, await response.json()
+
+
+def paid_orders(emulator: PayPalEmulator) -> list[PayPalOrder]:
+    """Two seeded orders (out of time order), a pending capture, an unpaid order and a refunded one."""
+    later = emulator.add_order(created_at=T0 + timedelta(minutes=7), total="21.12")
+    emulator.add_order(created_at=T0 + timedelta(minutes=1), total="5.00", capture_status="PENDING")
+    emulator.add_order(created_at=T0 + timedelta(minutes=2), status="APPROVED")
+    earlier = emulator.add_order(created_at=T0, total="100.00", captured_after=timedelta(seconds=40))
+    refunded = emulator.add_order(created_at=T0 + timedelta(minutes=9), total="30.00", refund="30.00")
+    return [earlier, later, refunded]
+
+
+def test_each_completed_capture_is_delivered_as_paypal_sends_it(emulator: PayPalEmulator) -> None:
+    orders = paid_orders(emulator)
+    deliveries = emulator.order_webhooks()
+    events = [json.loads(body) for _, body in deliveries]
+    assert [e["resource"]["supplementary_data"]["related_ids"]["order_id"] for e in events] == [o.id for o in orders]
+    for order, (headers, body), event in zip(orders, deliveries, events):
+        assert list(event) == list(SAMPLE_EVENT)  # the envelope of a real delivery, in its order
+        assert set(event) == set(SAMPLE_POSTMAN_EVENT)
+        assert_same_shape(SAMPLE_EVENT, event)
+        assert event["event_type"] == "PAYMENT.CAPTURE.COMPLETED" and event["resource_type"] == "capture"
+        assert (event["event_version"], event["resource_version"]) == ("1.0", "2.0")
+        assert EVENT_ID.match(event["id"])
+        assert [(link["rel"], link["method"]) for link in event["links"]] == [("self", "GET"), ("resend", "POST")]
+        assert event["links"][0]["href"].endswith(f"/v1/notifications/webhooks-events/{event['id']}")
+        capture = event["resource"]
+        assert set(SAMPLE_CAPTURE) <= set(capture) and capture["id"] == captured(order).id
+        assert_same_shape(SAMPLE_CAPTURE, capture)
+        assert capture["status"] == "COMPLETED"  # as it was when it completed, even if refunded since
+        assert capture["create_time"] == capture["update_time"] == _z(captured(order).created_at)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", event["create_time"])
+        assert datetime.fromisoformat(event["create_time"]) >= captured(order).created_at
+        summary = re.fullmatch(r"Payment completed for \$ (\d+\.\d{1,2}) USD", event["summary"])
+        assert summary and Decimal(summary[1]) == captured(order).amount
+        assert body == json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()  # compact, as sent
+        assert set(TRANSMISSION_HEADERS) <= set(headers) and headers["Content-Type"] == "application/json"
+        assert headers["PAYPAL-AUTH-ALGO"] == "SHA256withRSA"
+        assert headers["PAYPAL-CERT-URL"].startswith("https://api.paypal.com/v1/notifications/certs/CERT-")
+        assert uuid.UUID(headers["PAYPAL-TRANSMISSION-ID"]).version == 1
+        sent = datetime.fromisoformat(headers["PAYPAL-TRANSMISSION-TIME"])
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", headers["PAYPAL-TRANSMISSION-TIME"])
+        assert sent >= datetime.fromisoformat(event["create_time"]).replace(microsecond=0)
+        assert len(base64.b64decode(headers["PAYPAL-TRANSMISSION-SIG"], validate=True)) == 256  # an RSA-2048 size
+    assert events[0]["summary"] == "Payment completed for $ 100.0 USD"  # as in PayPal's samples
+
+
+def test_deliveries_are_the_same_every_time_and_event_ids_stable_per_order() -> None:
+    first, second = PayPalEmulator(seed=3), PayPalEmulator(seed=3)
+    for emulator in (first, second):
+        paid_orders(emulator)
+    again = first.order_webhooks()
+    assert again == first.order_webhooks()
+    ids = [json.loads(body)["id"] for _, body in again]
+    assert ids == [json.loads(body)["id"] for _, body in second.order_webhooks()] and len(set(ids)) == 3
+    first.add_order(created_at=T0 - timedelta(days=1), total="9.00")  # a new order adds its own event only
+    assert [json.loads(body)["id"] for _, body in first.order_webhooks()][1:] == ids
+
+
+async def test_verify_webhook_signature_says_success_for_a_delivery_passed_on_unchanged(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    paid_orders(emulator)
+    for headers, body in emulator.order_webhooks():
+        assert await verify(client, auth, verify_request(headers, body, emulator.webhook_id)) == (
+            200,
+            {"verification_status": "SUCCESS"},
+        )
+    verify_call = emulator.requests[-1]
+    assert verify_call["method"] == "POST" and verify_call["path"] == VERIFY
+
+
+def _tampered(headers: dict[str, str], body: bytes, webhook_id: str, case: str) -> bytes:
+    event = json.loads(body)
+    if case == "body changed":
+        event["resource"]["amount"]["value"] = "1.00"
+        return verify_request(headers, json.dumps(event, separators=(",", ":")).encode(), webhook_id)
+    if case == "body re-encoded":  # same JSON value, different text: PayPal checks the CRC32 of the text
+        return verify_request(headers, json.dumps(event).encode(), webhook_id)
+    if case == "wrong webhook_id":
+        return verify_request(headers, body, "1JE4291016473214C")
+    changed = {
+        "transmission id": ("PAYPAL-TRANSMISSION-ID", "69cd13f0-d67a-11e5-baa3-778b53f4ae55"),
+        "transmission time": ("PAYPAL-TRANSMISSION-TIME", "2016-02-18T20:01:35Z"),
+        "signature": ("PAYPAL-TRANSMISSION-SIG", base64.b64encode(bytes(256)).decode()),
+        "cert url": ("PAYPAL-CERT-URL", "https://example.com/v1/notifications/certs/CERT-0"),
+        "auth algo": ("PAYPAL-AUTH-ALGO", "SHA1withRSA"),
+    }[case]
+    return verify_request(headers | dict([changed]), body, webhook_id)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "body changed",
+        "body re-encoded",
+        "wrong webhook_id",
+        "transmission id",
+        "transmission time",
+        "signature",
+        "cert url",
+        "auth algo",
+    ],
+)
+async def test_verify_webhook_signature_says_failure_for_anything_else(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str], case: str
+) -> None:
+    emulator.seed_order(T0)
+    [(headers, body)] = emulator.order_webhooks()
+    data = _tampered(headers, body, emulator.webhook_id, case)
+    assert await verify(client, auth, data) == (200, {"verification_status": "FAILURE"})
+
+
+async def test_a_delivery_is_signed_for_its_webhook_and_its_emulator_only(client: Client) -> None:
+    other = PayPalEmulator(webhook_id="1JE4291016473214C")
+    other.seed_order(T0)
+    [(headers, body)] = other.order_webhooks()
+    async with TestClient(TestServer(other.app())) as other_client:
+        token = await (await request_token(other_client, other.client_id, other.credentials()["client_secret"])).json()
+        other_auth = {"Authorization": f"Bearer {token['access_token']}"}
+        assert other.credentials()["webhook_id"] == "1JE4291016473214C"
+        answer = await verify(other_client, other_auth, verify_request(headers, body, "1JE4291016473214C"))
+        assert answer == (200, {"verification_status": "SUCCESS"})
+    emulator = PayPalEmulator(webhook_id="1JE4291016473214C")  # same webhook id, another emulator's key
+    async with TestClient(TestServer(emulator.app())) as own_client:
+        creds = emulator.credentials()
+        token = await (await request_token(own_client, creds["client_id"], creds["client_secret"])).json()
+        own_auth = {"Authorization": f"Bearer {token['access_token']}"}
+        answer = await verify(own_client, own_auth, verify_request(headers, body, "1JE4291016473214C"))
+        assert answer == (200, {"verification_status": "FAILURE"})
+
+
+def test_the_signature_covers_the_transmission_the_webhook_and_the_body(emulator: PayPalEmulator) -> None:
+    """PayPal signs ``<transmission id>|<time>|<webhook id>|<unsigned CRC32 of the raw body>``."""
+    signer = emulator._webhooks
+    body = b'{"id":"WH-1"}'
+    args = ["69cd13f0-d67a-11e5-baa3-778b53f4ae55", "2016-02-18T20:01:35Z", emulator.webhook_id]
+    signature = signer.signature(*args, body)
+    assert signature == signer.signature(*args, body)
+    assert signer.signature(*args, body + b" ") != signature
+    for index in range(3):
+        changed = [*args]
+        changed[index] += "0"
+        assert signer.signature(*changed, body) != signature
+
+
+async def test_verify_webhook_signature_needs_a_bearer_token(client: Client, emulator: PayPalEmulator) -> None:
+    emulator.seed_order(T0)
+    [(headers, body)] = emulator.order_webhooks()
+    data = verify_request(headers, body, emulator.webhook_id)
+    status, answer = await verify(client, {}, data)
+    assert status == 401 and answer["name"] == "AUTHENTICATION_FAILURE"
+    status, answer = await verify(client, {"Authorization": "Bearer A21AAnotatoken"}, data)
+    assert (status, answer["error"]) == (401, "invalid_token")
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "issue"),
+    [
+        (b"not json", "/", "MALFORMED_REQUEST_JSON"),
+        (b"[]", "/", "MALFORMED_REQUEST_JSON"),
+        (b'{"id": "WH-1", "event_type": "PAYMENT.CAPTURE.COMPLETED"}', "/id", "MALFORMED_REQUEST_JSON"),
+        (b'{"auth_algo": "SHA256withRSA"}', "/cert_url", "MISSING_REQUIRED_PARAMETER"),
+    ],
+)
+async def test_unusable_verify_requests_are_400_validation_error(
+    client: Client, auth: dict[str, str], data: bytes, field: str, issue: str
+) -> None:
+    status, body = await verify(client, auth, data)
+    assert status == 400
+    assert (body["name"], body["message"], body["links"]) == ("VALIDATION_ERROR", "Invalid request - see details", [])
+    assert body["details"][0]["field"] == field and body["details"][0]["issue"] == issue
+    assert body["details"][0]["location"] == "body" and body["debug_id"]
+
+
+async def test_verify_webhook_signature_takes_injected_faults(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    emulator.seed_order(T0)
+    [(headers, body)] = emulator.order_webhooks()
+    emulator.fail_next(503)
+    data = verify_request(headers, body, emulator.webhook_id)
+    assert (await verify(client, auth, data))[0] == 503
+    assert await verify(client, auth, data) == (200, {"verification_status": "SUCCESS"})
+
+
+def test_orders_without_a_completed_capture_send_no_event(emulator: PayPalEmulator) -> None:
+    emulator.add_order(created_at=T0, status="PAYER_ACTION_REQUIRED")
+    emulator.add_order(created_at=T0, capture_status="PENDING")
+    emulator.add_order(created_at=T0, capture_status="DECLINED")
+    assert emulator.order_webhooks() == []
+
+
+async def test_demo_account_delivers_webhooks_the_demo_credentials_verify() -> None:
+    demo = demo_emulator()
+    account = demo.make_double(T0, 1)
+    deliveries = account.order_webhooks()
+    paid = [o for o in account._orders.values() if o.capture is not None and o.capture.status != "PENDING"]
+    assert len(deliveries) == len(paid) >= 30
+    async with TestClient(TestServer(account.app())) as client:
+        creds = demo.credentials
+        token = await (await request_token(client, creds["client_id"], creds["client_secret"])).json()
+        auth = {"Authorization": f"Bearer {token['access_token']}"}
+        for headers, body in deliveries[:3]:
+            data = verify_request(headers, body, creds["webhook_id"])
+            assert await verify(client, auth, data) == (200, {"verification_status": "SUCCESS"})

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from aioresponses import aioresponses
+from aioresponses import CallbackResult, aioresponses
 from yarl import URL
 
 from plugins.woocommerce import WooCommerceConnector
@@ -32,6 +32,7 @@ from server.platforms import (
     RetryPolicy,
 )
 from tests.conftest import SAMPLES
+from tests.plugins.paging import PagedEndpoint
 
 KEY = "ck_0123456789abcdef0123456789abcdef01234567"
 SECRET = "cs_fedcba9876543210fedcba9876543210fedcba98"
@@ -359,6 +360,52 @@ async def test_listing_stops_at_an_empty_page(store: Store, woo: WooCommerceConn
     store.answer("orders", [], headers=page_headers(1, 1000))
 
     assert await listed(woo) == [["1"], []]
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_pages_after_the_first_are_fetched_page_concurrency_at_a_time_and_yielded_in_order(
+    api: aioresponses, woo: WooCommerceConnector, monkeypatch: pytest.MonkeyPatch, concurrency: int
+) -> None:
+    def answer(url: URL) -> CallbackResult:
+        page = int(url.query["page"])
+        return CallbackResult(payload=[order(10 * page + n) for n in range(3)], headers=page_headers(18, 6))
+
+    endpoint = PagedEndpoint(answer)
+    api.get(re.compile(re.escape(f"{API}/orders?")), callback=endpoint.respond, repeat=True)
+    monkeypatch.setattr(WooCommerceConnector, "page_concurrency", concurrency)
+
+    pages = await listed(woo)
+
+    assert pages == [[str(10 * page + n) for n in range(3)] for page in range(1, 7)]
+    assert [url.query["page"] for url in endpoint.urls] == [str(page) for page in range(1, 7)]
+    assert endpoint.in_flight_at_start[:2] == [1, 1]  # page 1 alone: it says how many pages follow
+    assert endpoint.peak == concurrency
+
+
+async def test_a_change_seen_on_a_page_fetched_ahead_restarts_the_listing(
+    api: aioresponses, woo: WooCommerceConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages 2 to 4 are in flight together and page 4 is answered first, just as order 2 is trashed:
+    order 5 slides onto page 1, so page 2 misses it and the listing starts over."""
+    trashed = False
+
+    def answer(url: URL) -> CallbackResult:
+        nonlocal trashed
+        page = int(url.query["page"])
+        trashed = trashed or page == 4
+        orders = [order(n) for n in range(1, 14) if not (trashed and n == 2)]
+        return CallbackResult(
+            payload=orders[4 * (page - 1) : 4 * page], headers=page_headers(len(orders), -(-len(orders) // 4))
+        )
+
+    endpoint = PagedEndpoint(answer)
+    api.get(re.compile(re.escape(f"{API}/orders?")), callback=endpoint.respond, repeat=True)
+    monkeypatch.setattr(WooCommerceConnector, "page_concurrency", 3)
+
+    pages = await listed(woo)
+
+    assert [url.query["page"] for url in endpoint.urls] == ["1", "2", "3", "4", "1", "2", "3"]
+    assert pages == [["1", "2", "3", "4"], ["6", "7", "8", "9"], ["5"], [], ["10", "11", "12", "13"]]
 
 
 # --- authentication and URLs --------------------------------------------------------------------------
