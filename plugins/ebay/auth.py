@@ -15,6 +15,7 @@ for. eBay answers a refused grant with HTTP 400 and an OAuth ``error`` code
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 from collections.abc import Mapping
@@ -61,17 +62,19 @@ class Tokens:
         self._credentials = credentials
         minted_for = [origin, *(credentials[name] for name in ("client_id", "client_secret", "refresh_token"))]
         self._fingerprint = hashlib.sha256("\n".join(minted_for).encode()).hexdigest()[:32]
+        self._lock = asyncio.Lock()  # pages fetched ahead must not each renew an expired token
 
     async def user_token(self, *, renew: bool = False) -> str:
         """The seller's access token; ``renew`` mints a new one even if the cached one has not expired."""
-        cached = None if renew else self._cached(_USER)
-        if cached is not None:
-            return cached
-        form = {"grant_type": "refresh_token", "refresh_token": self._credentials["refresh_token"]}
-        for scope in FULFILLMENT_SCOPES[:-1]:
-            with contextlib.suppress(_ScopeRefused):
-                return await self._mint(_USER, {**form, "scope": scope})
-        return await self._mint(_USER, {**form, "scope": FULFILLMENT_SCOPES[-1]})
+        async with self._lock:
+            cached = None if renew else self._cached(_USER)
+            if cached is not None:
+                return cached
+            form = {"grant_type": "refresh_token", "refresh_token": self._credentials["refresh_token"]}
+            for scope in FULFILLMENT_SCOPES[:-1]:
+                with contextlib.suppress(_ScopeRefused):
+                    return await self._mint(_USER, {**form, "scope": scope})
+            return await self._mint(_USER, {**form, "scope": FULFILLMENT_SCOPES[-1]})
 
     async def app_token(self, *, renew: bool = False) -> str:
         """An application access token (client credentials grant); ``renew`` as for ``user_token``."""
