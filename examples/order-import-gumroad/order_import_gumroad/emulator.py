@@ -12,13 +12,10 @@ Rack::Attack's 429 ``Retry later``.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import random
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from http import HTTPStatus
@@ -27,7 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from server.platforms import DemoEmulator
-from server.platforms.testing import PlatformDouble, SeededOrder
+from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
 __all__ = ["PAGE_SIZE", "GumroadEmulator", "demo_emulator"]
 
@@ -44,23 +41,16 @@ _CATALOG = (  # (product name, price in cents)
 _BUYERS = ("Ada Okafor", "Ben Ito", "Chloé Moreau", "Diego Castillo", "Elif Yilmaz", "Farah Haddad", "Jun Li")
 
 
-@dataclass(frozen=True, slots=True)
-class _Fault:
-    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
-    status: int = 0
-    seconds: float = 0.0
-
-
-class GumroadEmulator(PlatformDouble):
+class GumroadEmulator(FaultQueueDouble):
     """One Gumroad seller's sales; faults are queued and each is consumed by one API request."""
 
     page_size = PAGE_SIZE
 
     def __init__(self, *, access_token: str = "gumroad-emulator-token", seed: int = 0) -> None:
+        super().__init__()
         self._token = access_token
         self._salt = f"{access_token}:{seed}"
         self._sales: list[dict[str, Any]] = []  # in the order added; the position is Gumroad's internal id
-        self._faults: deque[_Fault] = deque()
 
     # --- the seller ----------------------------------------------------------------------------
 
@@ -127,23 +117,6 @@ class GumroadEmulator(PlatformDouble):
             currency="USD",
         )
 
-    # --- faults --------------------------------------------------------------------------------
-
-    def fail_next(self, status: int = 503, times: int = 1) -> None:
-        self._faults.extend([_Fault("fail", status=status)] * times)
-
-    def throttle_next(self, times: int = 1) -> None:
-        self._faults.extend([_Fault("throttle")] * times)
-
-    def garbage_next(self, times: int = 1) -> None:
-        self._faults.extend([_Fault("garbage")] * times)
-
-    def truncate_next(self, times: int = 1) -> None:
-        self._faults.extend([_Fault("truncate")] * times)
-
-    def delay_next(self, seconds: float, times: int = 1) -> None:
-        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
-
     # --- HTTP ----------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -154,18 +127,17 @@ class GumroadEmulator(PlatformDouble):
 
     @web.middleware
     async def _faulty(self, request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
-        fault = self._faults.popleft() if self._faults else None
-        if fault is None or fault.kind == "truncate":
-            response: web.StreamResponse = await handler(request)
-            return await _truncated(request, response) if fault else response
-        if fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
-            return await handler(request)
-        if fault.kind == "throttle":
-            return web.Response(status=429, text="Retry later\n")
-        if fault.kind == "garbage":
-            return web.Response(text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
-        return web.Response(status=fault.status, text=HTTPStatus(fault.status).phrase)
+        fault = await self.take_fault()  # every request consumes one
+        if fault and fault.kind == "fail":
+            return web.Response(status=fault.status, text=HTTPStatus(fault.status).phrase, headers=fault.retry_headers)
+        if fault and fault.kind == "throttle":
+            return web.Response(status=429, text="Retry later\n", headers=fault.retry_headers)
+        if fault and fault.kind == "garbage":
+            return garbage_response("<html><body>502 Bad Gateway</body></html>")
+        response: web.StreamResponse = await handler(request)
+        if fault and fault.kind == "truncate" and isinstance(response, web.Response):
+            return await truncated_response(request, response, headers={"Content-Type": response.content_type})
+        return response
 
     @web.middleware
     async def _authorized(self, request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
@@ -234,19 +206,6 @@ def _created(sale: dict[str, Any]) -> datetime:
 
 def _bad_request(error: str) -> web.Response:
     return web.json_response({"status": 400, "error": error}, status=400)
-
-
-async def _truncated(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
-    """Half the body, a Content-Length for all of it, then the connection closed."""
-    assert isinstance(response, web.Response) and response.body is not None
-    data = bytes(response.body)  # type: ignore[arg-type]
-    cut = web.StreamResponse(status=response.status, headers={"Content-Type": response.content_type})
-    cut.content_length = len(data)
-    await cut.prepare(request)
-    await cut.write(data[: len(data) // 2])
-    assert request.transport is not None
-    request.transport.close()
-    return cut
 
 
 def demo_emulator() -> DemoEmulator:

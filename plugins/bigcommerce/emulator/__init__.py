@@ -50,7 +50,7 @@ Python API for tests::
     emulator.order_webhooks()                  # [(headers, body)]: each order's store/order/created callback
 
     # faults, queued in call order, each consumed by one API request:
-    emulator.fail_next(503, times=1)           # that status with the v2 error body
+    emulator.fail_next(503, times=1, retry_after=None)  # that status with the v2 error body (Retry-After if given)
     emulator.throttle_next()                   # 429, Requests-Left 0, Time-Reset-Ms = throttle_reset_ms
     emulator.garbage_next()                    # 200 with an HTML body
     emulator.truncate_next()                   # half the body, Content-Length of all of it, connection closed

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import random
 import re
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from http import HTTPStatus
@@ -19,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from server.platforms.testing import PlatformDouble, SeededOrder
+from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
 from . import fake, webhooks
 from .formats import NOT_FOUND, STATUS_DESCRIPTIONS, STATUSES, error_body, rfc2822
@@ -34,18 +31,10 @@ _PATH = re.compile(r"^/stores/(?P<hash>[^/]+)/v2/(?P<rest>.*?)/?$")
 _ORDER = re.compile(r"^orders/(?P<id>\d+)(?P<products>/products)?$")
 _UNAUTHORIZED = error_body(401, "You are not authorized to access this resource. Check the X-Auth-Token header.")
 _THROTTLED = error_body(429, "Too many requests. Retry after the time in X-Rate-Limit-Time-Reset-Ms.")
-_GARBAGE = "<html><body><h1>502 Bad Gateway</h1>The server returned an invalid or incomplete response.</body></html>"
 _FIRST_ORDER_ID = 100
 
 
-@dataclass(frozen=True, slots=True)
-class _Fault:
-    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
-    status: int = 0
-    seconds: float = 0.0
-
-
-class BigCommerceEmulator(PlatformDouble):
+class BigCommerceEmulator(FaultQueueDouble):
     """One BigCommerce store's Orders v2 API; see the package docstring for the API."""
 
     page_size = MAX_LIMIT
@@ -67,6 +56,7 @@ class BigCommerceEmulator(PlatformDouble):
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         timezone: str = "UTC",
     ) -> None:
+        super().__init__()
         self.store_hash = store_hash
         self.currency = currency
         self.display_currency = display_currency
@@ -79,7 +69,6 @@ class BigCommerceEmulator(PlatformDouble):
         self.store_id = store_id or _store_id(store_hash)
         self._throttle_reset_ms = throttle_reset_ms
         self._quota = RequestQuota(quota, window, clock)
-        self._faults: deque[_Fault] = deque()
         self._store = OrderStore()
         self._next_product_id = 1
 
@@ -242,28 +231,6 @@ class BigCommerceEmulator(PlatformDouble):
         order.modified = int(modified.timestamp())
         self._store.changed(order)
 
-    # --- fault injection: each fault is consumed by one API request, in the order queued --------
-
-    def fail_next(self, status: int = 503, times: int = 1) -> None:
-        """Answer with HTTP ``status`` and the v2 error body."""
-        self._faults.extend([_Fault("fail", status=status)] * times)
-
-    def throttle_next(self, times: int = 1) -> None:
-        """Answer 429 with the rate-limit headers: nothing left, the window resetting in ``throttle_reset_ms``."""
-        self._faults.extend([_Fault("throttle")] * times)
-
-    def garbage_next(self, times: int = 1) -> None:
-        """Answer 200 with an HTML body instead of JSON."""
-        self._faults.extend([_Fault("garbage")] * times)
-
-    def truncate_next(self, times: int = 1) -> None:
-        """Send half of the real answer, with a Content-Length for all of it, then close the connection."""
-        self._faults.extend([_Fault("truncate")] * times)
-
-    def delay_next(self, seconds: float, times: int = 1) -> None:
-        """Wait ``seconds`` before answering normally."""
-        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
-
     # --- HTTP ----------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -276,21 +243,19 @@ class BigCommerceEmulator(PlatformDouble):
         self.requests.append(
             {"method": request.method, "path": request.path, "query": dict(request.query), "headers": headers}
         )
-        fault = self._faults.popleft() if self._faults else None
-        if fault and fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
-        elif fault and fault.kind == "fail":
-            reason = HTTPStatus(fault.status).phrase
-            return self._send(request, Answer(fault.status, error_body(fault.status, reason)))
-        elif fault and fault.kind == "garbage":
-            return web.Response(text=_GARBAGE, content_type="text/html", headers=self._quota.headers())
-        elif fault and fault.kind == "throttle":
+        fault = await self.take_fault()  # every request consumes one
+        if fault and fault.kind == "fail":
+            answer = Answer(fault.status, error_body(fault.status, HTTPStatus(fault.status).phrase))
+            return self._send(request, answer, self._quota.headers() | fault.retry_headers)
+        if fault and fault.kind == "throttle":  # nothing left, the window resetting in ``throttle_reset_ms``
             quota = self._quota.headers(reset_ms=self._throttle_reset_ms, left=0)
-            return self._send(request, Answer(429, _THROTTLED), quota)
-        answer = self._answer(request)
+            return self._send(request, Answer(429, _THROTTLED), quota | fault.retry_headers)
+        if fault and fault.kind == "garbage":
+            return garbage_response(headers=self._quota.headers())
+        response = self._send(request, self._answer(request))
         if fault and fault.kind == "truncate":
-            return await self._truncated(request, answer)
-        return self._send(request, answer)
+            return await truncated_response(request, response)
+        return response
 
     def _answer(self, request: web.Request) -> Answer:
         match = _PATH.match(request.path)
@@ -374,17 +339,6 @@ class BigCommerceEmulator(PlatformDouble):
             return web.Response(status=204, headers=headers)
         body, content_type = encode(answer, wants_json(request.headers.get("Accept", "")))
         return web.Response(status=answer.status, body=body, content_type=content_type, headers=headers)
-
-    async def _truncated(self, request: web.Request, answer: Answer) -> web.StreamResponse:
-        full = self._send(request, answer)
-        data = full.body if isinstance(full.body, bytes) else b""
-        response = web.StreamResponse(status=full.status, headers=full.headers)
-        response.content_length = len(data)
-        await response.prepare(request)
-        await response.write(data[: len(data) // 2])
-        assert request.transport is not None
-        request.transport.close()
-        return response
 
 
 def _store_id(store_hash: str) -> str:

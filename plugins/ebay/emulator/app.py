@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import random
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,7 +16,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from server.platforms import DemoEmulator
-from server.platforms.testing import PlatformDouble, SeededOrder
+from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
 from . import fake
 from .auth import DEFAULT_SCOPES, OAuthServer
@@ -36,14 +34,7 @@ _SECRET_FIELDS = frozenset({"refresh_token", "client_secret", "code", "access_to
 _GARBAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
 
 
-@dataclass(frozen=True, slots=True)
-class _Fault:
-    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
-    status: int = 0
-    seconds: float | None = None
-
-
-class EbayEmulator(PlatformDouble):
+class EbayEmulator(FaultQueueDouble):
     """One eBay seller's Sell Fulfillment API and OAuth token endpoint; see the package docstring."""
 
     page_size = MAX_LIMIT
@@ -63,6 +54,7 @@ class EbayEmulator(PlatformDouble):
         newest_first: bool = True,
         seed: int = 0,
     ) -> None:
+        super().__init__()
         self.currency = currency
         self.now = now
         self.history = timedelta(days=365 * history_years)
@@ -79,7 +71,6 @@ class EbayEmulator(PlatformDouble):
         self._store = OrderStore()
         self._builder = OrderBuilder(seller=seller_username, seed=seed, now=now)
         self._rng = random.Random(seed)
-        self._faults: deque[_Fault] = deque()
         self._signer = NotificationSigner(seed)
         self._confirmed_at: dict[str, datetime] = {}
         self._deliveries: dict[tuple[str, str, datetime], tuple[dict[str, str], bytes]] = {}
@@ -216,29 +207,6 @@ class EbayEmulator(PlatformDouble):
         """The ``kid`` of every ``X-EBAY-SIGNATURE`` this emulator sends."""
         return self._signer.kid
 
-    # faults: each is consumed by one API request (Fulfillment or Notification), in the order queued;
-    # token requests are exempt
-
-    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
-        """Answer with HTTP ``status`` and eBay's error body for it (and ``Retry-After`` when given)."""
-        self._faults.extend([_Fault("fail", status, retry_after)] * times)
-
-    def throttle_next(self, times: int = 1, *, retry_after: float | None = None) -> None:
-        """Answer 429 with errorId 2001 "Too many requests." (eBay sends no ``Retry-After``; add one if given)."""
-        self._faults.extend([_Fault("throttle", 429, retry_after)] * times)
-
-    def garbage_next(self, times: int = 1) -> None:
-        """Answer 200 with an HTML body."""
-        self._faults.extend([_Fault("garbage")] * times)
-
-    def truncate_next(self, times: int = 1) -> None:
-        """Send half of the real answer with a Content-Length for all of it, then close the connection."""
-        self._faults.extend([_Fault("truncate")] * times)
-
-    def delay_next(self, seconds: float, times: int = 1) -> None:
-        """Wait ``seconds``, then answer normally."""
-        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
-
     # --- HTTP ----------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -284,16 +252,14 @@ class EbayEmulator(PlatformDouble):
         *,
         refusal: Callable[[str | None], EbayError | None] | None = None,
     ) -> web.StreamResponse:
-        """Apply the next fault, check the bearer token (by default: a user token with a fulfillment scope),
-        then answer (eBay's error body on refusal)."""
-        fault = self._faults.popleft() if self._faults else None
-        if fault and fault.kind == "delay":
-            await asyncio.sleep(fault.seconds or 0)
-        elif fault and fault.kind in ("fail", "throttle"):
+        """Apply the next fault (every API request but the token endpoint's consumes one), check the bearer
+        token (by default: a user token with a fulfillment scope), then answer (eBay's error body on refusal)."""
+        fault = await self.take_fault()
+        if fault and fault.kind in ("fail", "throttle"):
             error = TOO_MANY_REQUESTS if fault.kind == "throttle" else error_for_status(fault.status)
-            return _error(error, status=fault.status, retry_after=fault.seconds)
-        elif fault and fault.kind == "garbage":
-            return web.Response(text=_GARBAGE, content_type="text/html")
+            return _error(error, status=fault.status, headers=fault.retry_headers)
+        if fault and fault.kind == "garbage":
+            return garbage_response(_GARBAGE)
         refused = (refusal or self._oauth.refusal)(request.headers.get("Authorization"))
         if refused is not None:
             response = _error(refused)
@@ -303,7 +269,7 @@ class EbayEmulator(PlatformDouble):
             except EbayError as error:
                 response = _error(error)
         if fault and fault.kind == "truncate":
-            return await _truncated(request, response)
+            return await truncated_response(request, response, headers={"Content-Type": "application/json"})
         return response
 
     def _public_key(self, request: web.Request) -> str:
@@ -412,26 +378,12 @@ def _envelope(head: dict[str, Any], orders: Iterable[StoredOrder], *, breakdown:
     return json.dumps(head, separators=(",", ":"))[:-1] + ',"orders":[' + encoded + "]}"
 
 
-def _json(text: str, *, status: int = 200) -> web.Response:
-    return web.Response(text=text, status=status, content_type="application/json")
+def _json(text: str, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(text=text, status=status, content_type="application/json", headers=headers)
 
 
-def _error(error: EbayError, *, status: int | None = None, retry_after: float | None = None) -> web.Response:
-    response = _json(json.dumps(error.body(), separators=(",", ":")), status=status or error.status)
-    if retry_after is not None:
-        response.headers["Retry-After"] = f"{retry_after:g}"
-    return response
-
-
-async def _truncated(request: web.Request, full: web.Response) -> web.StreamResponse:
-    data = bytes(full.body) if isinstance(full.body, bytes | bytearray) else b""
-    response = web.StreamResponse(status=full.status, headers={"Content-Type": "application/json"})
-    response.content_length = len(data)
-    await response.prepare(request)
-    await response.write(data[: len(data) // 2])
-    assert request.transport is not None
-    request.transport.close()
-    return response
+def _error(error: EbayError, *, status: int | None = None, headers: dict[str, str] | None = None) -> web.Response:
+    return _json(json.dumps(error.body(), separators=(",", ":")), status=status or error.status, headers=headers)
 
 
 DEMO_CREDENTIALS = {

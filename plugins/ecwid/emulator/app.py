@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import random
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from http import HTTPStatus
@@ -19,7 +17,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from server.platforms import DemoEmulator
-from server.platforms.testing import PlatformDouble, SeededOrder
+from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
 from . import fake, webhooks
 from .limits import RateLimiter
@@ -48,22 +46,15 @@ _ERRORS = {  # documented errorCode and description per status (docs.ecwid.com "
     ),
     500: ("INTERNAL_ERROR", "Internal error."),
 }
-_GARBAGE = "<html><body><h1>502 Bad Gateway</h1>The server returned an invalid or incomplete response.</body></html>"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Fault:
-    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
-    status: int = 0
-    seconds: float | None = None
-
-
-class EcwidEmulator(PlatformDouble):
+class EcwidEmulator(FaultQueueDouble):
     """One Ecwid store's REST API v3 for orders; see the package docstring for the API."""
 
     page_size = MAX_LIMIT
+    throttle_retry_after = 1
 
     def __init__(
         self,
@@ -83,6 +74,7 @@ class EcwidEmulator(PlatformDouble):
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         seed: int = 0,
     ) -> None:
+        super().__init__()
         self.store_id = store_id
         self.store_name = store_name
         self.currency = currency
@@ -96,7 +88,6 @@ class EcwidEmulator(PlatformDouble):
         self._client_secret = client_secret
         self.unfinished_webhooks = unfinished_webhooks
         self._limiter = RateLimiter(requests_per_minute, clock)
-        self._faults: deque[_Fault] = deque()
         self._rng = random.Random(seed)
         self._store = OrderStore()
         self._builder = OrderBuilder(
@@ -212,28 +203,6 @@ class EcwidEmulator(PlatformDouble):
         self._store.add(order)
         return order
 
-    # --- fault injection: each fault is consumed by one API request, in the order queued -------
-
-    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
-        """Answer with HTTP ``status`` and Ecwid's error body (and ``Retry-After`` when given)."""
-        self._faults.extend([_Fault("fail", status=status, seconds=retry_after)] * times)
-
-    def throttle_next(self, times: int = 1, *, retry_after: int = 1) -> None:
-        """Answer 429 RATE_LIMITED with ``Retry-After: retry_after``; the rate-limit count is untouched."""
-        self._faults.extend([_Fault("throttle", status=429, seconds=retry_after)] * times)
-
-    def garbage_next(self, times: int = 1) -> None:
-        """Answer 200 with an HTML body instead of JSON."""
-        self._faults.extend([_Fault("garbage")] * times)
-
-    def truncate_next(self, times: int = 1) -> None:
-        """Send half of the real answer, with a Content-Length for all of it, then close the connection."""
-        self._faults.extend([_Fault("truncate")] * times)
-
-    def delay_next(self, seconds: float, times: int = 1) -> None:
-        """Wait ``seconds`` before answering normally."""
-        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
-
     # --- HTTP ----------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -245,15 +214,14 @@ class EcwidEmulator(PlatformDouble):
 
     @web.middleware
     async def _gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Record the request, then apply the next fault, auth and the rate limit before the handler."""
+        """Record the request, then apply the next fault (every request consumes one; a throttle leaves the
+        rate-limit count untouched), auth and the rate limit before the handler."""
         self._record(request)
-        fault = self._faults.popleft() if self._faults else None
-        if fault and fault.kind == "delay":
-            await asyncio.sleep(fault.seconds or 0)
-        elif fault and fault.kind in ("fail", "throttle"):
-            return _error(fault.status, retry_after=fault.seconds)
-        elif fault and fault.kind == "garbage":
-            return web.Response(text=_GARBAGE, content_type="text/html")
+        fault = await self.take_fault()
+        if fault and fault.kind in ("fail", "throttle"):
+            return _error(fault.status, retry_after=fault.retry_after)
+        if fault and fault.kind == "garbage":
+            return garbage_response()
         token = self._presented_token(request)
         if not hmac.compare_digest(token.encode(), self._token.encode()):
             return _error(403)
@@ -263,7 +231,7 @@ class EcwidEmulator(PlatformDouble):
             return _error(429, retry_after=wait)
         response = await handler(request)
         if fault and fault.kind == "truncate" and isinstance(response, web.Response):
-            return await _truncated(request, response)
+            return await truncated_response(request, response)
         return response
 
     def _presented_token(self, request: web.Request) -> str:
@@ -316,17 +284,6 @@ def _error(status: int, *, message: str | None = None, retry_after: float | None
 
 def _json_bytes(body: bytes, *, status: int = 200) -> web.Response:
     return web.Response(body=body, status=status, content_type="application/json", charset="utf-8")
-
-
-async def _truncated(request: web.Request, response: web.Response) -> web.StreamResponse:
-    data = bytes(response.body) if isinstance(response.body, (bytes, bytearray)) else b""
-    stream = web.StreamResponse(status=response.status, headers={"Content-Type": "application/json; charset=utf-8"})
-    stream.content_length = len(data)
-    await stream.prepare(request)
-    await stream.write(data[: len(data) // 2])
-    assert request.transport is not None
-    request.transport.close()
-    return stream
 
 
 DEMO_STORE_ID = 92_741_355

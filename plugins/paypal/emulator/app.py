@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
 import random
@@ -15,12 +14,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from server.platforms.testing import PlatformDouble, SeededOrder
+from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
 from . import fake
 from .auth import TokenService
 from .errors import debug_id, not_found, rest_error
-from .faults import GARBAGE, Fault, FaultQueue, send_truncated
 from .formats import quantize
 from .ids import IdMaker
 from .ledger import Ledger
@@ -43,11 +41,12 @@ from .webhooks import WebhookSigner, completed, delivery
 TOKEN_LIFETIME = timedelta(seconds=32400)
 DEFAULT_WEBHOOK_ID = "5GP028458E2496506"
 _REDACTED = "[redacted]"
+_GARBAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
 
 Handler = Callable[[web.Request], web.Response | Awaitable[web.Response]]
 
 
-class PayPalEmulator(PlatformDouble):
+class PayPalEmulator(FaultQueueDouble):
     """One PayPal business account's REST API; see the package docstring for the API."""
 
     page_size = MAX_PAGE_SIZE
@@ -67,6 +66,7 @@ class PayPalEmulator(PlatformDouble):
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         seed: int = 0,
     ) -> None:
+        super().__init__()
         self.client_id, self._secret = client_id, client_secret
         self.merchant = Merchant(merchant_id=merchant_id, email=merchant_email)
         self.reporting_lag = reporting_lag
@@ -78,7 +78,6 @@ class PayPalEmulator(PlatformDouble):
         self._orders: dict[str, PayPalOrder] = {}
         self._by_capture: dict[str, PayPalOrder] = {}
         self._ledger = Ledger()
-        self._faults = FaultQueue()
         self._webhooks = WebhookSigner(webhook_id)
         self._tokens = TokenService(
             client_id=client_id,
@@ -126,26 +125,6 @@ class PayPalEmulator(PlatformDouble):
             total=order.total,
             currency=order.currency,
         )
-
-    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
-        """Answer with HTTP ``status`` and PayPal's error body for it (``Retry-After`` when given)."""
-        self._faults.add(Fault("fail", status=status, seconds=retry_after), times)
-
-    def throttle_next(self, times: int = 1, *, retry_after: float | None = None) -> None:
-        """Answer 429 ``RATE_LIMIT_REACHED``; PayPal documents no ``Retry-After``, add one with ``retry_after``."""
-        self._faults.add(Fault("throttle", status=429, seconds=retry_after), times)
-
-    def garbage_next(self, times: int = 1) -> None:
-        """Answer 200 with an HTML page instead of JSON."""
-        self._faults.add(Fault("garbage"), times)
-
-    def truncate_next(self, times: int = 1) -> None:
-        """Send half of the real answer under a Content-Length for all of it, then close the connection."""
-        self._faults.add(Fault("truncate"), times)
-
-    def delay_next(self, seconds: float, times: int = 1) -> None:
-        """Wait ``seconds`` before answering normally."""
-        self._faults.add(Fault("delay", seconds=seconds), times)
 
     def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
         """``PAYMENT.CAPTURE.COMPLETED`` for every order whose capture completed, in the order the captures
@@ -311,25 +290,20 @@ class PayPalEmulator(PlatformDouble):
         return _json(status, body)
 
     async def _api(self, handler: Handler, request: web.Request) -> web.StreamResponse:
-        fault = self._faults.take()
-        if fault is not None:
-            if fault.kind == "delay":
-                await asyncio.sleep(fault.seconds or 0)
-            elif fault.kind in ("fail", "throttle"):
-                response = _json(fault.status, rest_error(fault.status))
-                if fault.seconds is not None:
-                    response.headers["Retry-After"] = f"{fault.seconds:g}"
-                return response
-            elif fault.kind == "garbage":
-                return web.Response(text=GARBAGE, content_type="text/html")
+        """Every API request but the token endpoint's consumes one fault; a throttle is 429 RATE_LIMIT_REACHED."""
+        fault = await self.take_fault()
+        if fault and fault.kind in ("fail", "throttle"):
+            return _json(fault.status, rest_error(fault.status), headers=fault.retry_headers)
+        if fault and fault.kind == "garbage":
+            return garbage_response(_GARBAGE)
         refusal = self._tokens.check(request.headers.get("Authorization"))
         if refusal:
             response = _json(*refusal)
         else:
             answered = handler(request)
             response = await answered if inspect.isawaitable(answered) else answered
-        if fault is not None and fault.kind == "truncate":
-            return await send_truncated(request, response)
+        if fault and fault.kind == "truncate":
+            return await truncated_response(request, response)
         return response
 
     async def _verify_webhook(self, request: web.Request) -> web.Response:
@@ -397,8 +371,8 @@ def _origin(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}"
 
 
-def _json(status: int, body: Mapping[str, Any]) -> web.Response:
-    headers = {"Paypal-Debug-Id": str(body.get("debug_id") or debug_id())}
+def _json(status: int, body: Mapping[str, Any], *, headers: Mapping[str, str] | None = None) -> web.Response:
+    headers = {"Paypal-Debug-Id": str(body.get("debug_id") or debug_id()), **(headers or {})}
     return web.Response(
         text=json.dumps(body, separators=(",", ":")), status=status, content_type="application/json", headers=headers
     )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import random
 import re
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from http import HTTPStatus
@@ -22,7 +20,7 @@ from aiohttp import web
 from graphql import DocumentNode, execute_sync
 
 from server.platforms import DemoEmulator
-from server.platforms.testing import PlatformDouble, SeededOrder
+from server.platforms.testing import Fault, FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
 from . import fake, webhooks
 from .cost import actual_cost, requested_cost
@@ -43,14 +41,6 @@ _ERROR_BODIES = {  # documented bodies for the 4xx/5xx statuses; others use the 
     423: "This shop is unavailable",
     500: "An unexpected error occurred",
 }
-_GARBAGE = "<html><body><h1>502 Bad Gateway</h1>The server returned an invalid or incomplete response.</body></html>"
-
-
-@dataclass(frozen=True, slots=True)
-class _Fault:
-    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
-    status: int = 0
-    seconds: float | None = None
 
 
 class _Bucket:
@@ -74,7 +64,7 @@ class _Bucket:
         return {"maximumAvailable": self.size, "currentlyAvailable": round(current, 1), "restoreRate": self.rate}
 
 
-class ShopifyEmulator(PlatformDouble):
+class ShopifyEmulator(FaultQueueDouble):
     """One Shopify store's GraphQL Admin API; see the package docstring for the API."""
 
     page_size = MAX_PAGE_SIZE
@@ -95,13 +85,13 @@ class ShopifyEmulator(PlatformDouble):
     ) -> None:
         if currency not in CURRENCIES:
             raise ValueError(f"unsupported currency {currency!r}; one of {', '.join(CURRENCIES)}")
+        super().__init__()
         self.shop_domain = shop_domain
         self._token = access_token
         self._webhook_secret = webhook_secret
         self.now = now
         self.requests: list[dict[str, Any]] = []
         self._bucket = _Bucket(bucket_size, restore_rate, clock)
-        self._faults: deque[_Fault] = deque()
         self._store = OrderStore(shop_tz=ZoneInfo(timezone), now=now)
         self._builder = OrderBuilder(currency=currency, name_prefix=name_prefix, now=now)
         handle = shop_domain.split(".", 1)[0]
@@ -213,28 +203,6 @@ class ShopifyEmulator(PlatformDouble):
         self._store.add(order)
         return order.node
 
-    # --- fault injection: each fault is consumed by one GraphQL request, in the order queued --
-
-    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
-        """Answer with HTTP ``status`` (and ``Retry-After`` when given), executing nothing."""
-        self._faults.extend([_Fault("fail", status=status, seconds=retry_after)] * times)
-
-    def throttle_next(self, times: int = 1) -> None:
-        """Answer THROTTLED, reporting a bucket just short of the query's cost; the bucket is untouched."""
-        self._faults.extend([_Fault("throttle")] * times)
-
-    def garbage_next(self, times: int = 1) -> None:
-        """Answer 200 with an HTML body instead of JSON."""
-        self._faults.extend([_Fault("garbage")] * times)
-
-    def truncate_next(self, times: int = 1) -> None:
-        """Send half of the real answer, with a Content-Length for all of it, then close the connection."""
-        self._faults.extend([_Fault("truncate")] * times)
-
-    def delay_next(self, seconds: float, times: int = 1) -> None:
-        """Wait ``seconds`` before answering normally."""
-        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
-
     # --- HTTP --------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -255,13 +223,12 @@ class ShopifyEmulator(PlatformDouble):
         return response
 
     async def _graphql(self, request: web.Request) -> web.StreamResponse:
-        fault = self._faults.popleft() if self._faults else None
-        if fault and fault.kind == "delay":
-            await asyncio.sleep(fault.seconds or 0)
-        elif fault and fault.kind == "fail":
+        """Each GraphQL request consumes one fault; a throttle answers THROTTLED with the bucket untouched."""
+        fault = await self.take_fault()
+        if fault and fault.kind == "fail":
             return _fail(fault)
-        elif fault and fault.kind == "garbage":
-            return web.Response(text=_GARBAGE, content_type="text/html")
+        if fault and fault.kind == "garbage":
+            return garbage_response()
         if not _VERSION.match(request.match_info["version"]):
             return _json({"errors": "Not Found"}, status=404)
         if not hmac.compare_digest(request.headers.get(TOKEN_HEADER, "").encode(), self._token.encode()):
@@ -271,8 +238,9 @@ class ShopifyEmulator(PlatformDouble):
             return _json(_BAD_REQUEST, status=400)
         answer = self._answer(*request_body, force_throttle=bool(fault and fault.kind == "throttle"))
         if fault and fault.kind == "truncate":
-            return await _truncated(request, answer)
-        return _json(answer)
+            full = web.Response(body=_dumps(answer).encode(), content_type="application/json")
+            return await truncated_response(request, full)
+        return _json(answer, headers=fault.retry_headers if fault else None)
 
     def _answer(
         self, query: str, variables: dict[str, Any], operation: str | None, *, force_throttle: bool
@@ -355,31 +323,18 @@ async def _read_request(request: web.Request) -> tuple[str, dict[str, Any], str 
     return query, variables, operation if isinstance(operation, str) else None
 
 
-def _json(body: Any, *, status: int = 200) -> web.Response:
-    return web.json_response(body, status=status, dumps=_dumps, headers={"X-Request-Id": str(uuid.uuid4())})
+def _json(body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    headers = {"X-Request-Id": str(uuid.uuid4()), **(headers or {})}
+    return web.json_response(body, status=status, dumps=_dumps, headers=headers)
 
 
 def _dumps(body: Any) -> str:
     return json.dumps(body, separators=(",", ":"))
 
 
-def _fail(fault: _Fault) -> web.Response:
+def _fail(fault: Fault) -> web.Response:
     reason = _ERROR_BODIES.get(fault.status) or HTTPStatus(fault.status).phrase
-    response = _json({"errors": reason}, status=fault.status)
-    if fault.seconds is not None:
-        response.headers["Retry-After"] = f"{fault.seconds:g}"
-    return response
-
-
-async def _truncated(request: web.Request, body: dict[str, Any]) -> web.StreamResponse:
-    data = _dumps(body).encode()
-    response = web.StreamResponse(headers={"Content-Type": "application/json"})
-    response.content_length = len(data)
-    await response.prepare(request)
-    await response.write(data[: len(data) // 2])
-    assert request.transport is not None
-    request.transport.close()
-    return response
+    return _json({"errors": reason}, status=fault.status, headers=fault.retry_headers)
 
 
 DEMO_TOKEN = "shpat_demo_0c3f9d2b7a6e4f18b5d1e2a9c4b7f603"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import math
 import random
 import re
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from server.platforms.testing import PlatformDouble, SeededOrder
+from server.platforms.testing import FaultQueueDouble, SeededOrder, truncated_response
 
 from . import fake, webhooks
 from .auth import ApiKey, Authenticator, AuthRequest
@@ -26,7 +23,7 @@ from .errors import WPError, no_route
 from .orders import Address, LineSpec, OrderBuilder, OrderSpec, StoredOrder, render
 from .params import ORDER_STATUSES, DateBound, ListQuery, parse_list_query
 from .php import QueryValue, build_query, parse_query, urlencode
-from .response import SECRET_HEADERS, SECRET_PARAMS, dumps, garbage, json_response, maintenance, throttled, truncated
+from .response import SECRET_HEADERS, SECRET_PARAMS, dumps, garbage, json_response, maintenance, throttled
 from .store import OrderStore, View
 
 __all__ = ["WooCommerceEmulator"]
@@ -41,17 +38,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 DEFAULT_WEBHOOK_SECRET = "k]7F&q2Z!vR9@xL#m4T^w8N(pB3)yH6*cJ1%dS5$gE0-uA_Ye="  # wp_generate_password(50, true, true)
 
 
-@dataclass(frozen=True, slots=True)
-class _Fault:
-    kind: str  # "fail" | "throttle" | "garbage" | "truncate" | "delay"
-    status: int = 0
-    seconds: float | None = None
-
-
-class WooCommerceEmulator(PlatformDouble):
+class WooCommerceEmulator(FaultQueueDouble):
     """One WooCommerce site's REST API v3 orders endpoints; see the package docstring."""
 
     page_size = 100
+    throttle_retry_after = 1
 
     def __init__(
         self,
@@ -72,6 +63,7 @@ class WooCommerceEmulator(PlatformDouble):
         webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
         webhook_id: int = 1,
     ) -> None:
+        super().__init__()
         self.site_url = site_url.rstrip("/")
         self.webhook_id = webhook_id
         self._webhook_secret = webhook_secret
@@ -93,7 +85,6 @@ class WooCommerceEmulator(PlatformDouble):
         self._sequence = 0
         self._builder = OrderBuilder(self._next_post_id, seed)
         self._rng = random.Random(seed)
-        self._faults: deque[_Fault] = deque()
         self._encoded: dict[str, dict[int, bytes]] = {}
 
     # --- PlatformDouble ----------------------------------------------------------------------
@@ -155,26 +146,6 @@ class WooCommerceEmulator(PlatformDouble):
         """The site's time zone setting (IANA): ``date_*`` fields and naive date filters follow it."""
         self._zone = ZoneInfo(name)
         self._encoded.clear()
-
-    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
-        """Answer with ``status`` and WordPress's ``wp_die`` JSON (503: maintenance mode), nothing run."""
-        self._faults.extend([_Fault("fail", status=status, seconds=retry_after)] * times)
-
-    def throttle_next(self, times: int = 1, *, retry_after: float = 1) -> None:
-        """Answer 429 with ``Retry-After``, as a host or WAF in front of WordPress does (core has no limit)."""
-        self._faults.extend([_Fault("throttle", seconds=retry_after)] * times)
-
-    def garbage_next(self, times: int = 1) -> None:
-        """Answer 200 with PHP notices printed before the JSON, a classic WordPress breakage."""
-        self._faults.extend([_Fault("garbage")] * times)
-
-    def truncate_next(self, times: int = 1) -> None:
-        """Send half of the answer with a Content-Length for all of it, then close the connection."""
-        self._faults.extend([_Fault("truncate")] * times)
-
-    def delay_next(self, seconds: float, times: int = 1) -> None:
-        """Wait ``seconds``, then answer normally."""
-        self._faults.extend([_Fault("delay", seconds=seconds)] * times)
 
     # --- orders ------------------------------------------------------------------------------
 
@@ -280,19 +251,18 @@ class WooCommerceEmulator(PlatformDouble):
 
     @web.middleware
     async def _inject(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        fault = self._faults.popleft() if self._faults else None
+        """Every request consumes one fault, before authentication: a fail is ``wp_die`` (nothing run), a
+        throttle a host's or WAF's 429 (core has no limit), garbage PHP notices printed before the JSON."""
+        fault = await self.take_fault()
         if fault is None:
             return await handler(request)
         if fault.kind == "fail":
-            return maintenance(fault.status, fault.seconds)
+            return maintenance(fault.status, fault.retry_headers)
         if fault.kind == "throttle":
-            return throttled(fault.seconds or 1)
-        if fault.kind == "delay":
-            await asyncio.sleep(fault.seconds or 0)
-            return await handler(request)
+            return throttled(fault.retry_headers)
         response = await handler(request)
         assert isinstance(response, web.Response) and isinstance(response.body, bytes)
-        return garbage(response.body) if fault.kind == "garbage" else await truncated(request, response)
+        return garbage(response.body) if fault.kind == "garbage" else await truncated_response(request, response)
 
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         if request.path != "/wp-json" and not request.path.startswith("/wp-json/"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -16,7 +17,6 @@ __all__ = [
     "json_response",
     "maintenance",
     "throttled",
-    "truncated",
 ]
 
 SECRET_PARAMS = frozenset({"consumer_secret", "oauth_signature"})
@@ -59,35 +59,19 @@ def json_response(
     return response
 
 
-def maintenance(status: int, retry_after: float | None) -> web.Response:
+def maintenance(status: int, headers: Mapping[str, str]) -> web.Response:
     """``wp_die`` as JSON: a fatal error (500), maintenance mode (503), or any other status."""
     code, message = _DIE_MESSAGES.get(status, ("wp_die", HTTPStatus(status).phrase))
     body = {"code": code, "message": message, "data": {"status": status}, "additional_errors": []}
-    response = web.Response(body=dumps(body), status=status, content_type="application/json", charset="UTF-8")
-    if retry_after is not None:
-        response.headers["Retry-After"] = f"{retry_after:g}"
-    return response
-
-
-def throttled(retry_after: float) -> web.Response:
     return web.Response(
-        text=_WAF_PAGE, status=429, content_type="text/html", headers={"Retry-After": f"{retry_after:g}"}
+        body=dumps(body), status=status, content_type="application/json", charset="UTF-8", headers=headers
     )
+
+
+def throttled(headers: Mapping[str, str]) -> web.Response:
+    return web.Response(text=_WAF_PAGE, status=429, content_type="text/html", headers=headers)
 
 
 def garbage(body: bytes) -> web.Response:
     """The answer with PHP notices printed ahead of it: a 200 that is not JSON."""
     return web.Response(body=_PHP_NOTICE + body, content_type="application/json", charset="UTF-8")
-
-
-async def truncated(request: web.Request, response: web.Response) -> web.StreamResponse:
-    """Half of ``response``'s body under a Content-Length for all of it, then the connection closed."""
-    assert isinstance(response.body, bytes)
-    data = response.body
-    partial = web.StreamResponse(status=response.status, headers=response.headers)
-    partial.content_length = len(data)
-    await partial.prepare(request)
-    await partial.write(data[: len(data) // 2])
-    assert request.transport is not None
-    request.transport.close()
-    return partial

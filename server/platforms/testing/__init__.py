@@ -13,6 +13,9 @@
 - ``PlatformDouble`` and ``SeededOrder`` (``double``): what a platform's
   emulator (or a small fake) implements so the kit can seed orders and inject
   faults.
+- ``FaultQueueDouble``, ``garbage_response``, ``truncated_response``
+  (``faults``): the fault queue and the generic faulty answers, so a double
+  only writes its platform's error body and throttle signal.
 - ``ConformanceWarning`` (``checks``): the category of the kit's soft checks,
   which a later release makes failures; escalate them now with
   ``-W error::server.platforms.testing.ConformanceWarning``.
@@ -28,11 +31,21 @@ from typing import TYPE_CHECKING, Any
 
 from .checks import ConformanceWarning
 from .double import PlatformDouble, SeededOrder
+from .faults import Fault, FaultQueueDouble, garbage_response, truncated_response
 
 if TYPE_CHECKING:
     from .suite import ConnectorConformanceSuite
 
-__all__ = ["ConformanceWarning", "ConnectorConformanceSuite", "PlatformDouble", "SeededOrder"]
+__all__ = [
+    "ConformanceWarning",
+    "ConnectorConformanceSuite",
+    "Fault",
+    "FaultQueueDouble",
+    "PlatformDouble",
+    "SeededOrder",
+    "garbage_response",
+    "truncated_response",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -2,6 +2,12 @@
 
 A plugin's emulator implements ``PlatformDouble`` so that the kit can seed
 orders, inject faults and serve the platform's documented API over real HTTP.
+
+The fault methods are abstract here: a double must apply them. ``FaultQueueDouble``
+(``server.platforms.testing.faults``) implements all five with one queue; an emulator
+subclassing it takes one fault per API request with ``await self.take_fault()`` and
+answers only the platform's part (its error body, its throttle signal), with
+``garbage_response()`` and ``truncated_response()`` for the rest.
 """
 
 from __future__ import annotations

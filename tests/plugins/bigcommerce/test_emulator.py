@@ -496,6 +496,16 @@ async def test_fail_next_answers_the_status_then_recovers(
     assert (await get(client, "/orders")).status == 204
 
 
+async def test_fail_and_throttle_carry_retry_after_when_given(
+    client: TestClient[Any, Any], emulator: BigCommerceEmulator
+) -> None:
+    emulator.fail_next(503, retry_after=2)
+    emulator.throttle_next(retry_after=1.5)
+    emulator.throttle_next()
+    answers = [await get(client, "/orders") for _ in range(3)]
+    assert [(a.status, a.headers.get("Retry-After")) for a in answers] == [(503, "2"), (429, "1.5"), (429, None)]
+
+
 async def test_faults_are_consumed_one_per_request_in_queue_order(
     client: TestClient[Any, Any], emulator: BigCommerceEmulator
 ) -> None:

@@ -1,0 +1,426 @@
+"""Floors: the requests each connector sends to list a window, sent by a bare aiohttp loop.
+
+Each floor sends the same requests as the platform's connector (same paths,
+parameters, page sizes, authentication, and the same extra calls per order),
+with the same number in flight (the connector's ``page_concurrency`` for
+offset pages, its fan-out for per-order calls). It reads and ``json.loads``
+every body and follows the paging, and nothing else: no mapping, no
+validation beyond what paging needs, no database. Page sizes and the
+connectors' public constants are imported, not copied, so a floor follows the
+connector when those change.
+
+A floor is ``floor(session, base_url, credentials, start, end, count)``, where
+``[start, end]`` is what the core asks the connector for, and fills ``count``
+(``harness.FloorCount``): the distinct orders listed, the requests sent, and
+the seconds spent in ``json.loads``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import aiohttp
+from yarl import URL
+
+import plugins.bigcommerce.connector as bigcommerce_api
+import plugins.ebay.connector as ebay_api
+import plugins.ecwid.connector as ecwid_api
+import plugins.paypal.connector as paypal_api
+import plugins.woocommerce.connector as woocommerce_api
+from plugins.ebay.auth import FULFILLMENT_SCOPES, TOKEN_PATH
+from plugins.paypal.reporting import ORDER_EVENT_CODES, search_params
+from plugins.shopify import queries
+from plugins.shopify.connector import DEFAULT_API_VERSION
+from plugins.woocommerce.auth import oauth1_query
+
+from bench.harness import FloorCount, Mismatch
+
+__all__ = ["FLOORS"]
+
+T = TypeVar("T")
+
+# --- plumbing ------------------------------------------------------------------------------------
+
+
+async def _fetch(
+    session: aiohttp.ClientSession, count: FloorCount, method: str, url: str | URL, **kwargs: Any
+) -> tuple[int, Any, Mapping[str, str]]:
+    """Send one request; return its status, its ``json.loads``-ed body (``None`` if empty) and its headers."""
+    async with session.request(method, url, **kwargs) as response:
+        raw = await response.read()
+    count.requests += 1
+    if not raw:
+        return response.status, None, response.headers
+    decoding = time.perf_counter()
+    body = json.loads(raw)
+    count.decoding += time.perf_counter() - decoding
+    return response.status, body, response.headers
+
+
+def _ok(status: int, body: Any, what: str) -> Any:
+    if status != 200:
+        raise Mismatch(f"floor: {what} answered HTTP {status}: {str(body)[:300]}")
+    return body
+
+
+async def _ahead(fetch: Callable[[int], Awaitable[T]], first: int, last: int, concurrency: int) -> AsyncIterator[T]:
+    """``fetch(n)`` for ``n`` from ``first`` to ``last``, at most ``concurrency`` in flight, yielded in order."""
+    pending: dict[int, asyncio.Task[T]] = {}
+    following = first
+    try:
+        for number in range(first, last + 1):
+            while following <= last and len(pending) < concurrency:
+                pending[following] = asyncio.ensure_future(fetch(following))
+                following += 1
+            yield await pending.pop(number)
+    finally:
+        for task in pending.values():
+            task.cancel()
+        await asyncio.gather(*pending.values(), return_exceptions=True)
+
+
+async def _each(lookup: Callable[[str], Awaitable[T]], keys: Iterable[str], concurrency: int) -> list[T]:
+    """``lookup`` of every key, ``concurrency`` at a time."""
+    slots = asyncio.Semaphore(concurrency)
+
+    async def one(key: str) -> T:
+        async with slots:
+            return await lookup(key)
+
+    return await asyncio.gather(*(one(key) for key in keys))
+
+
+# --- Shopify: GraphQL, cursor pages ----------------------------------------------------------------
+
+
+async def shopify(
+    session: aiohttp.ClientSession,
+    base: str,
+    credentials: Mapping[str, str],
+    start: datetime,
+    end: datetime,
+    count: FloorCount,
+) -> None:
+    """``ORDERS_QUERY`` pages (and ``LINE_ITEMS_QUERY`` for an order with more line items), cursor by cursor."""
+    endpoint = f"{base}/admin/api/{DEFAULT_API_VERSION}/graphql.json"
+    headers = {"X-Shopify-Access-Token": credentials["access_token"], "Accept": "application/json"}
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    upper = end + timedelta(seconds=1) if end.microsecond else end
+    search = f"created_at:>='{start.strftime(fmt)}' created_at:<='{upper.strftime(fmt)}'"
+
+    async def post(document: str, variables: dict[str, Any]) -> Any:
+        status, body, _ = await _fetch(
+            session, count, "POST", endpoint, json={"query": document, "variables": variables}, headers=headers
+        )
+        if status != 200 or not isinstance(body, dict) or body.get("errors") or "data" not in body:
+            raise Mismatch(f"floor: Shopify answered HTTP {status}: {str(body)[:300]}")
+        return body["data"]
+
+    seen: set[str] = set()
+    cursor: str | None = None
+    while True:
+        variables = {
+            "first": queries.ORDERS_PAGE_SIZE,
+            "after": cursor,
+            "query": search,
+            "lineItems": queries.LINE_ITEMS_PER_ORDER,
+        }
+        connection = (await post(queries.ORDERS_QUERY, variables))["orders"]
+        for node in connection["nodes"]:
+            items = node["lineItems"]
+            while items["pageInfo"]["hasNextPage"]:  # never with the emulator's 1-4 line items
+                more = {"id": node["id"], "first": queries.LINE_ITEMS_PAGE_SIZE, "after": items["pageInfo"]["endCursor"]}
+                items = (await post(queries.LINE_ITEMS_QUERY, more))["order"]["lineItems"]
+            seen.add(node["id"])
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        cursor = connection["pageInfo"]["endCursor"]
+    count.orders = len(seen)
+
+
+# --- WooCommerce: numbered pages, OAuth 1.0a over plain HTTP ---------------------------------------
+
+
+async def woocommerce(
+    session: aiohttp.ClientSession,
+    base: str,
+    credentials: Mapping[str, str],
+    start: datetime,
+    end: datetime,
+    count: FloorCount,
+) -> None:
+    """``GET /orders?page=N``: page 1 for ``X-WP-TotalPages``, then the rest ``page_concurrency`` at a time.
+
+    The emulator is reached over plain HTTP, so, like the connector, every
+    request is signed with OAuth 1.0a in its query string (a fresh nonce each).
+    """
+    url = URL(f"{base}/{woocommerce_api.API_PATH}/orders")
+    naive = "%Y-%m-%dT%H:%M:%S"
+    query = {
+        "after": (start - timedelta(seconds=1)).astimezone(UTC).strftime(naive),
+        "before": (end + timedelta(seconds=1)).astimezone(UTC).strftime(naive),
+        "dates_are_gmt": "true",
+        "status": "any",
+        "orderby": "date",
+        "order": "asc",
+        "per_page": str(woocommerce_api.PAGE_SIZE),
+    }
+    key, secret = credentials["consumer_key"], credentials["consumer_secret"]
+    seen: set[int] = set()
+
+    async def page(number: int) -> tuple[list[Any], int]:
+        params = oauth1_query(
+            "GET",
+            url,
+            {**query, "page": str(number)},
+            consumer_key=key,
+            consumer_secret=secret,
+            timestamp=int(time.time()),
+            nonce=secrets.token_hex(16),
+        )
+        status, body, headers = await _fetch(session, count, "GET", url, params=params)
+        return _ok(status, body, "WooCommerce"), int(headers["X-WP-TotalPages"])
+
+    orders, pages = await page(1)
+    seen.update(o["id"] for o in orders)
+    async for orders, _ in _ahead(page, 2, pages, woocommerce_api.WooCommerceConnector.page_concurrency):
+        seen.update(o["id"] for o in orders)
+    count.orders = len(seen)
+
+
+# --- BigCommerce: numbered pages, then each order's products ---------------------------------------
+
+
+async def bigcommerce(
+    session: aiohttp.ClientSession,
+    base: str,
+    credentials: Mapping[str, str],
+    start: datetime,
+    end: datetime,
+    count: FloorCount,
+) -> None:
+    """``GET /orders?page=N`` one page at a time until a short page; for each page, every order's
+    ``GET /orders/{id}/products``, ``LINE_ITEM_FETCHES`` at a time."""
+    root = f"{base}/stores/{credentials['store_hash']}/v2"
+    headers = {
+        "X-Auth-Token": credentials["access_token"],
+        "X-Auth-Client": credentials["client_id"],
+        "Accept": "application/json",
+    }
+    second = timedelta(seconds=1)
+    listing = {
+        "min_date_created": format_datetime((start - second).astimezone(UTC).replace(microsecond=0)),
+        "max_date_created": format_datetime((end + second).astimezone(UTC).replace(microsecond=0)),
+        "sort": "id:asc",
+    }
+    short = 50  # a page shorter than the API's default page size is the last
+
+    async def pages(path: str, params: Mapping[str, str]) -> list[Any]:
+        items: list[Any] = []
+        number = 1
+        while True:
+            query = {**params, "limit": str(bigcommerce_api.PAGE_SIZE), "page": str(number)}
+            status, body, _ = await _fetch(session, count, "GET", f"{root}{path}", params=query, headers=headers)
+            page = [] if status == 204 else _ok(status, body, "BigCommerce")
+            items += page
+            if len(page) < short:
+                return items
+            number += 1
+
+    seen: set[int] = set()
+    number = 1
+    while True:
+        query = {**listing, "limit": str(bigcommerce_api.PAGE_SIZE), "page": str(number)}
+        status, body, _ = await _fetch(session, count, "GET", f"{root}/orders", params=query, headers=headers)
+        page = [] if status == 204 else _ok(status, body, "BigCommerce")
+        fresh = [o["id"] for o in page if o["id"] not in seen]
+        seen.update(fresh)
+        await _each(lambda oid: pages(f"/orders/{oid}/products", {}), map(str, fresh), bigcommerce_api.LINE_ITEM_FETCHES)
+        if len(page) < short:
+            break
+        number += 1
+    count.orders = len(seen)
+
+
+# --- eBay: offsets, a User access token ------------------------------------------------------------
+
+
+async def ebay(
+    session: aiohttp.ClientSession,
+    base: str,
+    credentials: Mapping[str, str],
+    start: datetime,
+    end: datetime,
+    count: FloorCount,
+) -> None:
+    """A User token (refresh-token grant), then ``GET /order?filter=creationdate:[start..]&offset=``:
+    offset 0 for the ``total``, then the rest ``page_concurrency`` at a time.
+
+    The window ends now, so the connector asks it open-ended, as here.
+    """
+    form = {"grant_type": "refresh_token", "refresh_token": credentials["refresh_token"], "scope": FULFILLMENT_SCOPES[0]}
+    basic = aiohttp.BasicAuth(credentials["client_id"], credentials["client_secret"])
+    status, body, _ = await _fetch(session, count, "POST", f"{base}{TOKEN_PATH}", data=form, auth=basic)
+    headers = {"Authorization": f"Bearer {_ok(status, body, 'eBay token')['access_token']}", "Accept": "application/json"}
+    moment = start.astimezone(UTC)
+    search = quote(f"creationdate:[{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z..]", safe=":")
+    seen: set[str] = set()
+
+    async def page(offset: int) -> tuple[list[Any], int]:
+        query = f"filter={search}&limit={ebay_api.PAGE_SIZE}&offset={offset}"
+        url = URL(f"{base}{ebay_api.ORDER_PATH}?{query}", encoded=True)
+        status, body, _ = await _fetch(session, count, "GET", url, headers=headers)
+        answer = _ok(status, body, "eBay")
+        return answer.get("orders", []), answer["total"]
+
+    orders, total = await page(0)
+    seen.update(o["orderId"] for o in orders)
+    step = len(orders)
+    if step:
+        later = _ahead(lambda n: page(n * step), 1, (total - 1) // step, ebay_api.EbayConnector.page_concurrency)
+        async for orders, _ in later:
+            seen.update(o["orderId"] for o in orders)
+    count.orders = len(seen)
+
+
+# --- Ecwid: offsets, the store profile once --------------------------------------------------------
+
+
+async def ecwid(
+    session: aiohttp.ClientSession,
+    base: str,
+    credentials: Mapping[str, str],
+    start: datetime,
+    end: datetime,
+    count: FloorCount,
+) -> None:
+    """``GET /profile`` (the currency, once), then ``GET /orders?createdFrom&createdTo&offset=``: offset 0
+    for the ``total``, then the rest ``page_concurrency`` at a time."""
+    root = f"{base}/api/v3/{credentials['store_id']}"
+    headers = {"Authorization": f"Bearer {credentials['access_token']}", "Accept": "application/json"}
+    status, body, _ = await _fetch(session, count, "GET", f"{root}/profile", headers=headers)
+    _ok(status, body, "Ecwid profile")
+    lower, upper = math.ceil(start.timestamp()) - 1, math.floor(end.timestamp()) + 1
+    query = {"createdFrom": str(lower), "createdTo": str(upper), "limit": str(ecwid_api.PAGE_SIZE)}
+    seen: set[str] = set()
+
+    async def page(offset: int) -> tuple[list[Any], int]:
+        params = {**query, "offset": str(offset)}
+        status, body, _ = await _fetch(session, count, "GET", f"{root}/orders", params=params, headers=headers)
+        answer = _ok(status, body, "Ecwid")
+        return answer["items"], answer["total"]
+
+    items, total = await page(0)
+    seen.update(o["id"] for o in items)
+    step = len(items)
+    if step:
+        later = _ahead(lambda n: page(n * step), 1, (total - 1) // step, ecwid_api.EcwidConnector.page_concurrency)
+        async for items, _ in later:
+            seen.update(o["id"] for o in items)
+    count.orders = len(seen)
+
+
+# --- PayPal: Transaction Search pages, then each payment's capture and order -----------------------
+
+
+async def paypal(
+    session: aiohttp.ClientSession,
+    base: str,
+    credentials: Mapping[str, str],
+    start: datetime,
+    end: datetime,
+    count: FloorCount,
+) -> None:
+    """A token, then Transaction Search pages (page 1 for ``total_pages``, the rest ``page_concurrency``
+    at a time; a listing of several pages read again, as the connector does, until a reading finds
+    no new row); for each page's new checkout payments, ``GET /v2/payments/captures/{id}`` and then
+    ``GET /v2/checkout/orders/{id}``, ``LOOKUPS`` at a time. A range over PayPal's 10,000 rows is halved."""
+    basic = aiohttp.BasicAuth(credentials["client_id"], credentials["client_secret"])
+    form = {"grant_type": "client_credentials"}
+    status, body, _ = await _fetch(session, count, "POST", f"{base}/v1/oauth2/token", data=form, auth=basic)
+    headers = {"Authorization": f"Bearer {_ok(status, body, 'PayPal token')['access_token']}", "Accept": "application/json"}
+    payments: set[str] = set()
+    orders: set[str] = set()
+
+    async def get(path: str) -> Any:
+        status, body, _ = await _fetch(session, count, "GET", f"{base}{path}", headers=headers)
+        return _ok(status, body, "PayPal")
+
+    async def rows_read(rows: list[Any]) -> None:
+        fresh = []
+        for row in rows:
+            info = row["transaction_info"]
+            tid = info["transaction_id"]
+            payment = info.get("transaction_event_code") in ORDER_EVENT_CODES
+            if payment and float(info["transaction_amount"]["value"]) > 0 and tid not in payments:
+                payments.add(tid)
+                fresh.append(tid)
+        captures = await _each(lambda tid: get(f"/v2/payments/captures/{tid}"), fresh, paypal_api.LOOKUPS)
+        order_ids = [c["supplementary_data"]["related_ids"]["order_id"] for c in captures]
+        new = [oid for oid in dict.fromkeys(order_ids) if oid not in orders]
+        orders.update(new)
+        await _each(lambda oid: get(f"/v2/checkout/orders/{oid}"), new, paypal_api.LOOKUPS)
+
+    async def search(low: datetime, high: datetime) -> bool:
+        """Read the range; ``False`` if PayPal finds it too large."""
+
+        async def page(number: int) -> tuple[list[Any], int]:
+            params = search_params(low, high, number)
+            status, body, _ = await _fetch(session, count, "GET", f"{base}/v1/reporting/transactions", params=params, headers=headers)
+            if status == 400 and isinstance(body, dict) and body.get("name") == "RESULTSET_TOO_LARGE":
+                raise _TooLarge
+            answer = _ok(status, body, "PayPal search")
+            return answer.get("transaction_details", []), answer["total_pages"]
+
+        known: set[str] = set()
+        try:
+            for reading in range(3):  # the connector's _PASSES
+                missed, read, pages = False, 0, 1
+                while read < pages:
+                    later = _ahead(page, read + 1, pages, paypal_api.PayPalConnector.page_concurrency)
+                    async with contextlib.aclosing(later):
+                        async for rows, pages in later:
+                            ids = {row["transaction_info"]["transaction_id"] for row in rows}
+                            missed = missed or not ids <= known
+                            known |= ids
+                            await rows_read(rows)
+                            read += 1
+                            if read >= pages:
+                                break
+                if pages <= 1 or (reading > 0 and not missed):
+                    return True
+        except _TooLarge:
+            return False
+        return True
+
+    ranges = [(start, end)]
+    while ranges:
+        low, high = ranges.pop(0)
+        if not await search(low, high):
+            middle = low + (high - low) / 2
+            ranges[:0] = [(low, middle), (middle, high)]
+    count.orders = len(orders)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+FLOORS = {
+    "shopify": shopify,
+    "woocommerce": woocommerce,
+    "bigcommerce": bigcommerce,
+    "ebay": ebay,
+    "ecwid": ecwid,
+    "paypal": paypal,
+}

@@ -1,0 +1,127 @@
+"""Fault injection an emulator need not write again: the queue behind ``PlatformDouble``'s fault methods,
+and the answers that are the same on every platform.
+
+An emulator subclasses ``FaultQueueDouble`` (a ``PlatformDouble``) and calls ``super().__init__()``;
+``fail_next``, ``throttle_next``, ``garbage_next``, ``truncate_next`` and ``delay_next`` then queue
+``Fault``s, and the emulator takes one with ``await self.take_fault()`` in each API request it answers.
+Where it calls it decides which requests consume faults (a token endpoint that never calls it is exempt).
+``take_fault`` waits out a delay itself and returns ``None``, as it does when nothing is queued: the
+request is then answered normally. What is left to the emulator is its platform's part:
+
+- ``fail``: its error answer for HTTP ``fault.status``;
+- ``throttle``: its throttle signal (``fault.status`` is 429);
+- ``garbage``: usually ``garbage_response()``, an HTML page with HTTP 200;
+- ``truncate``: its real answer, sent through ``truncated_response(request, response)``.
+
+A fail or throttle answer carries ``fault.retry_headers``: ``Retry-After`` when ``fail_next`` or
+``throttle_next`` was given ``retry_after`` (a throttle falls back to the class's ``throttle_retry_after``)::
+
+    class MyEmulator(FaultQueueDouble):
+        async def _orders(self, request: web.Request) -> web.StreamResponse:
+            fault = await self.take_fault()
+            if fault and fault.kind in ("fail", "throttle"):
+                return web.json_response({"error": "..."}, status=fault.status, headers=fault.retry_headers)
+            if fault and fault.kind == "garbage":
+                return garbage_response()
+            response = web.json_response(self._page(request))
+            if fault and fault.kind == "truncate":
+                return await truncated_response(request, response)
+            return response
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from aiohttp import web
+
+from .double import PlatformDouble
+
+__all__ = ["GARBAGE_PAGE", "Fault", "FaultQueueDouble", "garbage_response", "truncated_response"]
+
+GARBAGE_PAGE = (
+    "<html><body><h1>502 Bad Gateway</h1>The server returned an invalid or incomplete response.</body></html>"
+)
+"""What a proxy in front of an API answers, with HTTP 200, when the API behind it breaks."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """One queued fault: ``status`` is a fail's HTTP status (429 for a throttle), ``retry_after`` the
+    seconds of the ``Retry-After`` a fail or throttle answer carries (``None``: none), ``seconds`` a delay."""
+
+    kind: Literal["fail", "throttle", "garbage", "truncate", "delay"]
+    status: int = 200
+    retry_after: float | None = None
+    seconds: float = 0.0
+
+    @property
+    def retry_headers(self) -> dict[str, str]:
+        """``{"Retry-After": ...}`` when the fault carries one, else empty."""
+        return {} if self.retry_after is None else {"Retry-After": f"{self.retry_after:g}"}
+
+
+class FaultQueueDouble(PlatformDouble):
+    """A ``PlatformDouble`` whose faults wait in a queue, each consumed by one ``take_fault()``, in order."""
+
+    throttle_retry_after: float | None = None
+    """The ``Retry-After`` of a throttle queued without one (``None``: the platform's signal has none)."""
+
+    def __init__(self) -> None:
+        self._queued_faults: deque[Fault] = deque()
+
+    def fail_next(self, status: int = 503, times: int = 1, *, retry_after: float | None = None) -> None:
+        """Answer the next ``times`` requests with HTTP ``status`` (and ``Retry-After`` when given)."""
+        self._queue(Fault("fail", status, retry_after), times)
+
+    def throttle_next(self, times: int = 1, *, retry_after: float | None = None) -> None:
+        """Answer the next ``times`` requests with the platform's throttle signal (``Retry-After`` when given)."""
+        wait = self.throttle_retry_after if retry_after is None else retry_after
+        self._queue(Fault("throttle", 429, wait), times)
+
+    def garbage_next(self, times: int = 1) -> None:
+        self._queue(Fault("garbage"), times)
+
+    def truncate_next(self, times: int = 1) -> None:
+        self._queue(Fault("truncate"), times)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        self._queue(Fault("delay", seconds=seconds), times)
+
+    def _queue(self, fault: Fault, times: int) -> None:
+        self._queued_faults.extend([fault] * times)
+
+    async def take_fault(self) -> Fault | None:
+        """Consume the next fault for this request; a delay is waited out here and, like an empty queue, gives
+        ``None``: answer normally."""
+        fault = self._queued_faults.popleft() if self._queued_faults else None
+        if fault is not None and fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+            return None
+        return fault
+
+
+def garbage_response(page: str = GARBAGE_PAGE, *, headers: Mapping[str, str] | None = None) -> web.Response:
+    """HTTP 200 with an HTML ``page`` where JSON was due."""
+    return web.Response(text=page, content_type="text/html", headers=headers)
+
+
+async def truncated_response(
+    request: web.Request, response: web.Response, *, headers: Mapping[str, str] | None = None
+) -> web.StreamResponse:
+    """Send ``response``'s status, its headers (or ``headers``) and the first half of its body under a
+    Content-Length for all of it, then close the connection: the client reads a body cut short."""
+    body = response.body
+    assert body is None or isinstance(body, bytes | bytearray), "a Payload body cannot be cut"
+    data = bytes(body or b"")
+    partial = web.StreamResponse(status=response.status, headers=response.headers if headers is None else headers)
+    partial.content_length = len(data)
+    await partial.prepare(request)
+    await partial.write(data[: len(data) // 2])
+    assert request.transport is not None
+    request.transport.close()
+    return partial
