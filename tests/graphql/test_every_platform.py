@@ -22,6 +22,7 @@ from plugins.woocommerce.emulator import WooCommerceEmulator
 from server.platforms.testing import PlatformDouble
 from tests.conftest import CONNECT_STORE, new_token
 from tests.graphql.queries import ACCEPT, CANCEL, IMPORT_ORDERS, PENDING, TRANSACTIONS
+from tests.graphql.test_webhooks import settled
 from tests.support import running_server, serve_app, settings
 
 ALL_PLUGINS = (plugins.shopify, plugins.woocommerce, plugins.bigcommerce, plugins.ebay, plugins.ecwid, plugins.paypal)
@@ -79,3 +80,35 @@ async def test_import_view_accept_cancel_on_every_platform(platform: str) -> Non
     assert accepted["acceptImport"]["transaction"]["status"] == "SUCCEEDED"
     assert canceled["cancelImport"]["importedOrder"]["status"] == "CANCELED"
     assert [e["node"]["orderId"] for e in found["edges"]] == [inside[0].order_id]
+
+
+@pytest.mark.database
+@pytest.mark.parametrize("platform", sorted(DOUBLES))
+async def test_signed_webhooks_list_each_order_once_on_every_platform(platform: str) -> None:
+    double = DOUBLES[platform]()
+    now = datetime.now(UTC)
+    seeded = double.seed_order(now - timedelta(minutes=30))
+    [(headers, body)] = double.order_webhooks()
+    async with running_server(settings(extra_plugins=ALL_PLUGINS)) as server, serve_app(double.app()) as url:
+        token = await new_token("seller")
+        connected = await server.execute(
+            CONNECT_STORE,
+            {"platform": platform, "name": "Store", "credentials": dict(double.credentials()), "apiBaseUrl": url},
+            token=token,
+        )
+        store = connected["connectStore"]["store"]["id"]
+        await server.execute(IMPORT_ORDERS, {"platform": platform, "store": store, "hours": 1}, token=token)
+        endpoint = f"{server.url}/webhooks/{platform}/{store}"
+
+        unsigned = await server.session.post(endpoint, data=body, headers={"Content-Type": "application/json"})
+        first = await server.session.post(endpoint, data=body, headers=headers)
+        await settled()
+        replay = await server.session.post(endpoint, data=body, headers=headers)
+        await settled()
+        listed = (await server.execute(TRANSACTIONS, {}, token=token))["transactions"]
+        left = (await server.execute(PENDING, {}, token=token))["pendingImports"]["totalCount"]
+
+    assert unsigned.status == 401
+    assert (first.status, replay.status, await replay.json()) == (200, 200, {"status": "replay"})
+    assert [(e["node"]["orderId"], e["node"]["source"]) for e in listed["edges"]] == [(seeded.order_id, "WEBHOOK")]
+    assert left == 0  # the pending import of that order was resolved by the webhook
