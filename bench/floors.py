@@ -37,13 +37,12 @@ import plugins.ebay.connector as ebay_api
 import plugins.ecwid.connector as ecwid_api
 import plugins.paypal.connector as paypal_api
 import plugins.woocommerce.connector as woocommerce_api
+from bench.harness import FloorCount, Mismatch
 from plugins.ebay.auth import FULFILLMENT_SCOPES, TOKEN_PATH
 from plugins.paypal.reporting import ORDER_EVENT_CODES, search_params
 from plugins.shopify import queries
 from plugins.shopify.connector import DEFAULT_API_VERSION
 from plugins.woocommerce.auth import oauth1_query
-
-from bench.harness import FloorCount, Mismatch
 
 __all__ = ["FLOORS"]
 
@@ -89,15 +88,15 @@ async def _ahead(fetch: Callable[[int], Awaitable[T]], first: int, last: int, co
         await asyncio.gather(*pending.values(), return_exceptions=True)
 
 
-async def _each(lookup: Callable[[str], Awaitable[T]], keys: Iterable[str], concurrency: int) -> list[T]:
-    """``lookup`` of every key, ``concurrency`` at a time."""
+async def _each(calls: Iterable[Awaitable[T]], concurrency: int) -> list[T]:
+    """Await every call, ``concurrency`` at a time; the results in order."""
     slots = asyncio.Semaphore(concurrency)
 
-    async def one(key: str) -> T:
+    async def one(call: Awaitable[T]) -> T:
         async with slots:
-            return await lookup(key)
+            return await call
 
-    return await asyncio.gather(*(one(key) for key in keys))
+    return await asyncio.gather(*(one(call) for call in calls))
 
 
 # --- Shopify: GraphQL, cursor pages ----------------------------------------------------------------
@@ -139,7 +138,8 @@ async def shopify(
         for node in connection["nodes"]:
             items = node["lineItems"]
             while items["pageInfo"]["hasNextPage"]:  # never with the emulator's 1-4 line items
-                more = {"id": node["id"], "first": queries.LINE_ITEMS_PAGE_SIZE, "after": items["pageInfo"]["endCursor"]}
+                after = items["pageInfo"]["endCursor"]
+                more = {"id": node["id"], "first": queries.LINE_ITEMS_PAGE_SIZE, "after": after}
                 items = (await post(queries.LINE_ITEMS_QUERY, more))["order"]["lineItems"]
             seen.add(node["id"])
         if not connection["pageInfo"]["hasNextPage"]:
@@ -245,7 +245,8 @@ async def bigcommerce(
         page = [] if status == 204 else _ok(status, body, "BigCommerce")
         fresh = [o["id"] for o in page if o["id"] not in seen]
         seen.update(fresh)
-        await _each(lambda oid: pages(f"/orders/{oid}/products", {}), map(str, fresh), bigcommerce_api.LINE_ITEM_FETCHES)
+        products = (pages(f"/orders/{oid}/products", {}) for oid in fresh)
+        await _each(products, bigcommerce_api.LINE_ITEM_FETCHES)
         if len(page) < short:
             break
         number += 1
@@ -268,10 +269,15 @@ async def ebay(
 
     The window ends now, so the connector asks it open-ended, as here.
     """
-    form = {"grant_type": "refresh_token", "refresh_token": credentials["refresh_token"], "scope": FULFILLMENT_SCOPES[0]}
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": credentials["refresh_token"],
+        "scope": FULFILLMENT_SCOPES[0],
+    }
     basic = aiohttp.BasicAuth(credentials["client_id"], credentials["client_secret"])
     status, body, _ = await _fetch(session, count, "POST", f"{base}{TOKEN_PATH}", data=form, auth=basic)
-    headers = {"Authorization": f"Bearer {_ok(status, body, 'eBay token')['access_token']}", "Accept": "application/json"}
+    token = _ok(status, body, "eBay token")["access_token"]
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     moment = start.astimezone(UTC)
     search = quote(f"creationdate:[{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z..]", safe=":")
     seen: set[str] = set()
@@ -348,7 +354,8 @@ async def paypal(
     basic = aiohttp.BasicAuth(credentials["client_id"], credentials["client_secret"])
     form = {"grant_type": "client_credentials"}
     status, body, _ = await _fetch(session, count, "POST", f"{base}/v1/oauth2/token", data=form, auth=basic)
-    headers = {"Authorization": f"Bearer {_ok(status, body, 'PayPal token')['access_token']}", "Accept": "application/json"}
+    token = _ok(status, body, "PayPal token")["access_token"]
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     payments: set[str] = set()
     orders: set[str] = set()
 
@@ -365,18 +372,19 @@ async def paypal(
             if payment and float(info["transaction_amount"]["value"]) > 0 and tid not in payments:
                 payments.add(tid)
                 fresh.append(tid)
-        captures = await _each(lambda tid: get(f"/v2/payments/captures/{tid}"), fresh, paypal_api.LOOKUPS)
+        captures = await _each((get(f"/v2/payments/captures/{tid}") for tid in fresh), paypal_api.LOOKUPS)
         order_ids = [c["supplementary_data"]["related_ids"]["order_id"] for c in captures]
         new = [oid for oid in dict.fromkeys(order_ids) if oid not in orders]
         orders.update(new)
-        await _each(lambda oid: get(f"/v2/checkout/orders/{oid}"), new, paypal_api.LOOKUPS)
+        await _each((get(f"/v2/checkout/orders/{oid}") for oid in new), paypal_api.LOOKUPS)
 
     async def search(low: datetime, high: datetime) -> bool:
         """Read the range; ``False`` if PayPal finds it too large."""
 
         async def page(number: int) -> tuple[list[Any], int]:
             params = search_params(low, high, number)
-            status, body, _ = await _fetch(session, count, "GET", f"{base}/v1/reporting/transactions", params=params, headers=headers)
+            url = f"{base}/v1/reporting/transactions"
+            status, body, _ = await _fetch(session, count, "GET", url, params=params, headers=headers)
             if status == 400 and isinstance(body, dict) and body.get("name") == "RESULTSET_TOO_LARGE":
                 raise _TooLarge
             answer = _ok(status, body, "PayPal search")

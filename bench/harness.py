@@ -39,25 +39,31 @@ from server.services import accounts
 from server.settings import Settings
 
 __all__ = [
-    "HEADROOM",
     "Emulator",
+    "Floor",
     "FloorCount",
     "Mismatch",
     "emulator_process",
     "fresh_database",
+    "headroom",
     "page_concurrency",
     "run_floor",
     "run_product",
+    "window",
 ]
 
 WINDOW_OVERLAP = timedelta(seconds=Settings.window_overlap_seconds)  # what the core asks beyond the window
-# The orders are created in [t0 - hours + HEADROOM, t0 - SETTLED): every window [now - hours, now] opened
-# within HEADROOM of t0 covers all of them. SETTLED keeps them (and PayPal's captures, up to 90 s after
-# an order) in the past when the first import starts.
-HEADROOM = timedelta(minutes=20)
+# The orders are created in [t0 - hours + headroom(hours), t0 - SETTLED): every window [now - hours, now]
+# opened within the headroom of t0 covers all of them. SETTLED keeps them (and PayPal's captures, up to
+# 90 s after an order) in the past when the first import starts.
 SETTLED = timedelta(minutes=2)
 POLL_SECONDS = 0.2  # only delays noticing the end; the time itself is the job's finishedAt
 JOB_TIMEOUT = 900.0
+
+
+def headroom(hours: int) -> timedelta:
+    """How long after the emulator starts its orders stay inside a window of ``hours``: a sixth of it."""
+    return timedelta(hours=hours) / 6
 
 
 class Mismatch(Exception):
@@ -69,7 +75,7 @@ class Mismatch(Exception):
 
 @dataclass(frozen=True)
 class Emulator:
-    """A running emulator: its two base URLs, when its orders end, and the credentials a seller enters."""
+    """A running emulator: its two base URLs, when it made its orders, and the credentials a seller enters."""
 
     url: str  # answers at once
     slow_url: str  # answers each request ``latency`` seconds late
@@ -98,7 +104,8 @@ async def _serve_emulator(
 
     emulator = factory()
     t0 = datetime.now(UTC)
-    emulator.add_random_orders(orders, start=t0 - timedelta(hours=hours) + HEADROOM, end=t0 - SETTLED, seed=seed)
+    start = t0 - timedelta(hours=hours) + headroom(hours)
+    emulator.add_random_orders(orders, start=start, end=t0 - SETTLED, seed=seed)
     answered = 0
     slow_port = -1
 

@@ -31,7 +31,7 @@ UNLIMITED = 10**12
 def shopify_emulator() -> Any:
     from plugins.shopify.emulator import ShopifyEmulator
 
-    return ShopifyEmulator(bucket_size=UNLIMITED, restore_rate=UNLIMITED)  # cost bucket: 10^12 points, refilled at 10^12/s
+    return ShopifyEmulator(bucket_size=UNLIMITED, restore_rate=UNLIMITED)  # 10^12 points, refilled at 10^12/s
 
 
 def woocommerce_emulator() -> Any:
