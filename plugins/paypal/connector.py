@@ -53,7 +53,7 @@ API_ORIGIN = "https://api-m.paypal.com"
 """Live; the sandbox (``https://api-m.sandbox.paypal.com``) is reached by setting the store's apiBaseUrl."""
 REPORTING_LAG = timedelta(hours=3)
 """How long a transaction can take to appear in Transaction Search."""
-LOOKUPS = 4
+LOOKUPS = 8
 """How many captures or orders of one listed page are looked up at once."""
 
 _TOKEN_PATH = "/v1/oauth2/token"

@@ -9,10 +9,12 @@ completes it. Duplicates are impossible by construction: the database's unique
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
@@ -26,6 +28,7 @@ from .stores import connector_class, get_store, open_connector
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 MAX_ORDER_REF = 255
 HOURS = range(1, 7)
 
@@ -97,7 +100,7 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store) -> None:
             overlap = timedelta(seconds=rt.settings.window_overlap_seconds)
             # Nothing can have been created after now; some platforms refuse a bound in the future.
             ask_until = min(job.window_end + overlap, datetime.now(UTC))
-            pages = connector.orders_created(job.window_start - overlap, ask_until)
+            pages = _one_ahead(connector.orders_created(job.window_start - overlap, ask_until))
             async for page in pages:
                 inside = [o for o in page if job.window_start <= o.placed_at <= job.window_end]
                 await _store_page(rt, job, store, inside, progress, restore=False)
@@ -110,6 +113,24 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store) -> None:
         await _finish(rt, job, progress, "INTERNAL_ERROR", "the import stopped on an unexpected error")
     else:
         await _finish(rt, job, progress, None, None)
+
+
+async def _one_ahead(pages: AsyncIterator[T]) -> AsyncIterator[T]:
+    """The platform's next page is fetched while the current one is stored; errors still come in order."""
+    coming: asyncio.Future[T] = asyncio.ensure_future(anext(pages))
+    try:
+        while True:
+            try:
+                page = await coming
+            except StopAsyncIteration:
+                return
+            coming = asyncio.ensure_future(anext(pages))
+            yield page
+    finally:
+        coming.cancel()
+        await asyncio.gather(coming, return_exceptions=True)
+        if isinstance(pages, AsyncGenerator):
+            await pages.aclose()
 
 
 async def _store_page(
