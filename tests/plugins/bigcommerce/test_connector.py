@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +27,7 @@ from server.platforms import (
     RetryPolicy,
 )
 from tests.conftest import SAMPLES
+from tests.plugins.conftest import RecordingSleep
 from tests.plugins.paging import PagedEndpoint
 
 TOKEN = "bc-access-token-0123456789-secret"
@@ -69,12 +69,6 @@ def orders(first: int, last: int) -> list[dict[str, Any]]:
 
 def product(n: int) -> dict[str, Any]:
     return {"id": n, "name": f"Item {n}", "quantity": 1, "price_inc_tax": "1.0000", "total_inc_tax": "1.0000"}
-
-
-@pytest.fixture
-def api() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 @pytest.fixture
@@ -368,14 +362,6 @@ async def test_api_base_url_replaces_only_the_origin(api: aioresponses, http: Ht
 
 
 # --- throttling, retries and errors --------------------------------------------------------
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -74,6 +73,7 @@ API = "https://api.ebay.com"
 TOKEN_URL = f"{API}/identity/v1/oauth2/token"
 ORDER_URL = f"{API}/sell/fulfillment/v1/order"
 LISTING = re.compile(r"^https://api\.ebay\.com/sell/fulfillment/v1/order\?.*$")
+from tests.plugins.conftest import RecordingSleep
 
 
 class Log:
@@ -88,20 +88,6 @@ class Log:
     @property
     def queries(self) -> list[dict[str, str]]:
         return [dict(url.query) for url in self.urls]
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-
-
-@pytest.fixture
-def api() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -34,6 +33,7 @@ from server.platforms import (
     WebhookRejected,
 )
 from tests.conftest import SAMPLES
+from tests.plugins.conftest import RecordingSleep
 from tests.plugins.paging import PagedEndpoint
 
 STORE_ID = "1003"
@@ -93,20 +93,6 @@ class Ecwid:
     @property
     def paths(self) -> list[str]:
         return [call.path for call in self.calls]
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-
-
-@pytest.fixture
-def api() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ from server.platforms import (
     WebhookRejected,
 )
 from tests.conftest import SAMPLES
+from tests.plugins.conftest import RecordingSleep
 from tests.plugins.paging import PagedEndpoint
 
 CLIENT_ID = "AeA1QIZXiflr1_-r0U2UbWTziOWX1GRQer5L-client-id"
@@ -663,14 +664,6 @@ async def test_api_base_url_replaces_the_origin_and_any_leading_path(api: PayPal
 
 
 # --- throttling, retries and errors ----------------------------------------------------------------------
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
 
 
 RATE_LIMITED = {"name": "RATE_LIMIT_REACHED", "message": "Too many requests. Blocked due to rate limiting."}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +29,7 @@ from server.platforms import (
     RetryPolicy,
 )
 from tests.conftest import SAMPLES
+from tests.plugins.conftest import RecordingSleep
 from tests.plugins.shopify.graphql_responses import (
     ORDER_1001,
     ORDER_1001_GID,
@@ -45,12 +45,6 @@ CREDENTIALS = {"shop_domain": "my-shop.myshopify.com", "access_token": TOKEN}
 ENDPOINT = "https://my-shop.myshopify.com/admin/api/2026-10/graphql.json"
 THROTTLED = json.loads((SAMPLES / "shopify" / "graphql-throttled.json").read_text())
 MAX_COST_EXCEEDED = json.loads((SAMPLES / "shopify" / "graphql-max-cost-exceeded.json").read_text())
-
-
-@pytest.fixture
-def api() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 @pytest.fixture
@@ -289,14 +283,6 @@ async def test_api_base_url_and_version_replace_only_the_host_part(api: aiorespo
 
 
 # --- throttling, retries and errors -----------------------------------------------
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
 
 
 @pytest.mark.parametrize("status", [200, 429])

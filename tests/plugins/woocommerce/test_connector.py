@@ -8,7 +8,6 @@ import hmac
 import json
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +31,7 @@ from server.platforms import (
     RetryPolicy,
 )
 from tests.conftest import SAMPLES
+from tests.plugins.conftest import RecordingSleep
 from tests.plugins.paging import PagedEndpoint
 
 KEY = "ck_0123456789abcdef0123456789abcdef01234567"
@@ -94,12 +94,6 @@ class Store:
 
 
 @pytest.fixture
-def api() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
-
-
-@pytest.fixture
 def store(api: aioresponses) -> Store:
     return Store(api)
 
@@ -107,14 +101,6 @@ def store(api: aioresponses) -> Store:
 @pytest.fixture
 def woo(http: HttpClient) -> WooCommerceConnector:
     return WooCommerceConnector(credentials=CREDENTIALS, http=http)
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
 
 
 # --- fetch_order: every form a seller types --------------------------------------------------
