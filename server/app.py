@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.applications import Starlette
@@ -22,13 +22,13 @@ from tortoise import connections
 
 from .context import Context
 from .db import close_database, open_database
+from .errors import NotFound
 from .events import create_broker
 from .outbound import create_session
+from .platforms import ConnectorError, WebhookMalformed, WebhookRejected
 from .platforms.manager import PlatformRegistry, get_plugin_manager
 from .runtime import Runtime
 from .schema import build_schema
-from .errors import NotFound
-from .platforms import ConnectorError, WebhookMalformed, WebhookRejected
 from .services import webhooks
 from .services.accounts import authenticate
 from .services.jobs import JobRunner

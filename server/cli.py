@@ -17,8 +17,8 @@ from .app import create_app
 from .db import close_database, open_database
 from .demo import run_demo
 from .errors import DomainError
-from .schema import build_schema
 from .platforms.manager import PlatformRegistry, PluginConflict, get_plugin_manager
+from .schema import build_schema
 from .services import accounts
 from .settings import Settings, SettingsError
 

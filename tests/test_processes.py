@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import asyncpg
-import pytest
 
 from plugins.shopify.emulator import ShopifyEmulator
 from tests.conftest import CONNECT_STORE
@@ -24,7 +23,6 @@ from tests.databases import POSTGRES_SERVER, require_service
 from tests.graphql.queries import ACCEPT, IMPORT_ORDERS, PENDING, PENDING_EVENTS
 from tests.services.test_broadcast import REDIS_URL
 from tests.support import Server, serve_app
-
 
 
 def _free_port() -> int:

@@ -26,8 +26,8 @@ from .errors import (
 )
 from .hookspecs import ENTRY_POINT_GROUP, hookimpl
 from .http import HttpClient, Response, RetryPolicy, parse_retry_after
-from .paging import pages_ahead
 from .models import Buyer, CredentialField, LineItem, Money, Order, PaymentStatus
+from .paging import pages_ahead
 from .webhooks import WebhookEvent, WebhookMalformed, WebhookRejected
 
 __all__ = [

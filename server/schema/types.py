@@ -17,7 +17,6 @@ from ..context import Context
 from ..platforms import Capability, PlatformConnector
 from ..services.webhooks import webhook_health
 
-
 ImportStatus = strawberry.enum(models.ImportStatus, name="ImportStatus")
 ImportMethod = strawberry.enum(models.ImportMethod, name="ImportMethod")
 ImportJobStatus = strawberry.enum(models.JobStatus, name="ImportJobStatus")

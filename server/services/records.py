@@ -10,7 +10,6 @@ from typing import Any
 from ..models import ImportedOrder
 from ..platforms import Buyer, LineItem, Money, Order, PaymentStatus
 
-
 _COLUMNS = (
     "order_id",
     "order_number",

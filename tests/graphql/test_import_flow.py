@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from plugins.shopify.emulator import ShopifyEmulator
 from server.models import ImportJob, Transaction, TransactionSource
@@ -14,7 +15,6 @@ from server.services.records import transaction_record
 from server.services.transactions import record_transaction
 from tests.graphql.queries import ACCEPT, CANCEL, IMPORT_JOB, IMPORT_ORDERS, IMPORTED_ORDER, PENDING, TRANSACTIONS
 from tests.support import Server
-from tortoise.transactions import in_transaction
 
 NOW = datetime.now(UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphql import build_schema as parse_sdl
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
+from graphql import build_schema as parse_sdl
 
 from server.schema import build_schema
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from decimal import Decimal
+
+import pytest
 
 import plugins.shopify
 from server.models import ImportedOrder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from order_import_gumroad import GumroadConnector
 from order_import_gumroad.emulator import GumroadEmulator
+
 from server.platforms.testing import ConnectorConformanceSuite, PlatformDouble
 
 

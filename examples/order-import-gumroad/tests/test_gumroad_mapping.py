@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
 from order_import_gumroad.mapping import map_sale
+
 from server.platforms import Buyer, PaymentStatus, PlatformBadResponse
 
 # Shaped like the sale object of Gumroad's API (GET /v2/sales), trimmed to what matters here.

@@ -6,12 +6,12 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
+import order_import_gumroad
 import pytest
 from aiohttp import web
-
-import order_import_gumroad
 from order_import_gumroad import GumroadConnector, order_accepted, register_demo_emulators
 from order_import_gumroad.mapping import map_sale
+
 from server.platforms import HttpClient, PaymentStatus, RetryPolicy
 from server.platforms.manager import PlatformRegistry, Provider, get_plugin_manager
 

@@ -161,6 +161,7 @@ from ..errors import (
 )
 from ..http import HttpClient, RetryPolicy
 from ..models import CredentialField, Order, PaymentStatus
+from ..webhooks import WebhookEvent, WebhookMalformed, WebhookRejected
 from .checks import (
     ConformanceWarning,
     describe,
@@ -170,7 +171,6 @@ from .checks import (
     seeded_problems,
     unknown_references,
 )
-from ..webhooks import WebhookEvent, WebhookMalformed, WebhookRejected
 from .double import PlatformDouble, SeededOrder
 from .harness import Harness, serve_double, show_call, summarize
 
