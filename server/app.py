@@ -38,7 +38,10 @@ log = logging.getLogger(__name__)
 
 UNAUTHENTICATED = {
     "errors": [
-        {"message": "Send 'Authorization: Bearer <token>' with a valid API token.", "extensions": {"code": "UNAUTHENTICATED"}}
+        {
+            "message": "Send 'Authorization: Bearer <token>' with a valid API token.",
+            "extensions": {"code": "UNAUTHENTICATED"},
+        }
     ]
 }
 
@@ -64,7 +67,12 @@ class GraphQLView(GraphQL[Context, None]):
         await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(runtime=self.app.state.runtime, request=request, response=response, seller=request.scope.get("state", {}).get("seller"))
+        return Context(
+            runtime=self.app.state.runtime,
+            request=request,
+            response=response,
+            seller=request.scope.get("state", {}).get("seller"),
+        )
 
     async def on_ws_connect(self, context: Context) -> None:
         params = context.connection_params or {}

@@ -60,7 +60,5 @@ async def check_api_base_url(url: str, *, allow_local: bool) -> str:
     except OSError:
         raise InvalidInput(f"apiBaseUrl host {parts.hostname} cannot be resolved", field="apiBaseUrl") from None
     if not infos or not all(is_public_address(str(info[4][0])) for info in infos):
-        raise InvalidInput(
-            f"apiBaseUrl host {parts.hostname} resolves to a non-public address", field="apiBaseUrl"
-        )
+        raise InvalidInput(f"apiBaseUrl host {parts.hostname} resolves to a non-public address", field="apiBaseUrl")
     return url.rstrip("/")

@@ -45,9 +45,7 @@ class Settings:
         database_url = env.get("ORDER_IMPORT_DATABASE_URL") or cls.database_url
         scheme = database_url.split("://", 1)[0]
         if scheme not in ("sqlite", "postgres", "postgresql", "asyncpg"):
-            raise SettingsError(
-                f"ORDER_IMPORT_DATABASE_URL must start with sqlite:// or postgres://, not {scheme}://"
-            )
+            raise SettingsError(f"ORDER_IMPORT_DATABASE_URL must start with sqlite:// or postgres://, not {scheme}://")
         broadcast_url = env.get("ORDER_IMPORT_BROADCAST_URL") or cls.broadcast_url
         if broadcast_url.split("://", 1)[0] not in ("memory", "redis", "rediss", "postgres", "postgresql"):
             raise SettingsError("ORDER_IMPORT_BROADCAST_URL must be memory://, redis://HOST:PORT or a postgres:// URL")

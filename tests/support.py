@@ -47,9 +47,13 @@ class Server:
     def graphql_url(self) -> str:
         return f"{self.url}/graphql"
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None) -> aiohttp.ClientResponse:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None
+    ) -> aiohttp.ClientResponse:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.session.post(self.graphql_url, json={"query": query, "variables": variables or {}}, headers=headers)
+        response = await self.session.post(
+            self.graphql_url, json={"query": query, "variables": variables or {}}, headers=headers
+        )
         await response.read()
         return response
 
@@ -92,7 +96,9 @@ class Subscriptions:
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
         self._ids += 1
         op = str(self._ids)
-        await self.ws.send_json({"id": op, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
+        await self.ws.send_json(
+            {"id": op, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}
+        )
         # A ping round trip proves the server has processed the subscribe message.
         await self.ws.send_json({"type": "ping"})
         while (message := await self.receive())["type"] != "pong":

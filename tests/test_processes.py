@@ -47,8 +47,15 @@ async def postgres_database() -> AsyncIterator[str]:
 async def serve(env: dict[str, str]) -> AsyncIterator[str]:
     port = _free_port()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "server.cli", "serve", "--port", str(port),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "server.cli",
+        "serve",
+        "--port",
+        str(port),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -74,7 +81,9 @@ async def serve(env: dict[str, str]) -> AsyncIterator[str]:
 async def test_events_cross_processes_exactly_once():
     await require_service("PostgreSQL", POSTGRES_SERVER)
     await require_service("Redis", REDIS_URL)
-    shopify = ShopifyEmulator(shop_domain="multi.myshopify.com", access_token="shpat_multi", bucket_size=1e9, restore_rate=1e9)
+    shopify = ShopifyEmulator(
+        shop_domain="multi.myshopify.com", access_token="shpat_multi", bucket_size=1e9, restore_rate=1e9
+    )
     now = datetime.now(UTC)
     for minutes in (5, 15, 25):
         shopify.add_order(created_at=now - timedelta(minutes=minutes))
@@ -87,7 +96,10 @@ async def test_events_cross_processes_exactly_once():
         }
         token = subprocess.run(
             [sys.executable, "-m", "server.cli", "token", "create", "--seller", "alice"],
-            env=env, capture_output=True, text=True, check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         async with serve(env) as first_url, serve(env) as second_url, aiohttp.ClientSession() as session:
             first = Server(url=first_url, runtime=None, session=session)  # type: ignore[arg-type]
@@ -108,7 +120,9 @@ async def test_events_cross_processes_exactly_once():
                 await ws.subscribe(PENDING_EVENTS)
                 await asyncio.sleep(0.2)  # the subscription is registered with Redis by then
 
-                job = (await second.execute(IMPORT_ORDERS, {"platform": "shopify", "store": store, "hours": 1}, token=token))
+                job = await second.execute(
+                    IMPORT_ORDERS, {"platform": "shopify", "store": store, "hours": 1}, token=token
+                )
                 added = [(await ws.next())["pendingImports"] for _ in range(3)]
                 rows = (await second.execute(PENDING, {}, token=token))["pendingImports"]["edges"]
                 await second.execute(ACCEPT, {"id": rows[0]["node"]["id"]}, token=token)
@@ -129,12 +143,22 @@ async def test_a_stopping_server_closes_subscriptions_cleanly(tmp_path):
     }
     token = subprocess.run(
         [sys.executable, "-m", "server.cli", "token", "create", "--seller", "alice"],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     port = _free_port()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "server.cli", "serve", "--port", str(port),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "server.cli",
+        "serve",
+        "--port",
+        str(port),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as session:

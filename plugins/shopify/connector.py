@@ -54,7 +54,9 @@ class ShopifyConnector(PlatformConnector):
         CredentialField("shop_domain", "Shop domain"),
         CredentialField("access_token", "Admin API access token", secret=True),
         CredentialField("api_version", "API version", required=False),
-        CredentialField("webhook_secret", "Webhook signing secret (the app's client secret)", secret=True, required=False),
+        CredentialField(
+            "webhook_secret", "Webhook signing secret (the app's client secret)", secret=True, required=False
+        ),
     )
     capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
 

@@ -214,7 +214,7 @@ class WooCommerceConnector(PlatformConnector):
         return found if found.order_id == order_id else None
 
     async def _order_by_number(self, number: str) -> Order | None:
-        """Search orders for ``number``; keep only an exact, non-draft match (the search also matches ids, emails...)."""
+        """Search orders for ``number``; keep only an exact, non-draft match (search also matches ids, emails...)."""
         query = {"search": number, "status": "any", "per_page": str(PAGE_SIZE)}
         wanted = _number_key(number)
         page = 1

@@ -78,7 +78,10 @@ def _check_connector(cls: Any, origin: Provider) -> type[PlatformConnector]:
         raise TypeError(f"{origin}: platform_id {platform_id!r} must be a lowercase identifier")
     if inspect.isabstract(cls):
         raise TypeError(f"{origin}: {cls.__name__} leaves abstract methods unimplemented")
-    for capability, method in ((Capability.LIST_ORDERS_CREATED, "orders_created"), (Capability.WEBHOOKS, "parse_webhook")):
+    for capability, method in (
+        (Capability.LIST_ORDERS_CREATED, "orders_created"),
+        (Capability.WEBHOOKS, "parse_webhook"),
+    ):
         if capability in cls.capabilities and getattr(cls, method) is getattr(PlatformConnector, method):
             raise TypeError(f"{origin}: {cls.__name__} declares {capability.name} but does not implement {method}")
     return cls
@@ -111,6 +114,7 @@ class PlatformRegistry:
                     )
                 self._classes[cls.platform_id] = cls
                 self._providers[cls.platform_id] = origin
+
     def get(self, platform_id: str) -> type[PlatformConnector]:
         try:
             return self._classes[platform_id]
@@ -137,4 +141,3 @@ class PlatformRegistry:
                 if self._providers.get(emulator.platform_id) == origin:
                     found[emulator.platform_id] = emulator
         return [found[p] for p in sorted(found)]
-

@@ -88,7 +88,9 @@ async def resolve_cancel_import(
 async def subscribe_pending_imports(
     info: Info[Context, None], platform: str | None = None, store: strawberry.ID | None = None
 ) -> AsyncGenerator[PendingImportEvent, None]:
-    async for change, row in live.watch_pending(info.context.runtime, seller_of(info), platform=platform, store_id=store):
+    async for change, row in live.watch_pending(
+        info.context.runtime, seller_of(info), platform=platform, store_id=store
+    ):
         info.context.fresh_loaders()
         yield PendingImportEvent(change=PendingImportChange(change), order=ImportedOrder.from_row(row))
 

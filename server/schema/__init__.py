@@ -77,4 +77,3 @@ def build_schema() -> strawberry.Schema:
             lambda: ValidationCache(maxsize=256),
         ],
     )
-

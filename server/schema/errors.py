@@ -1,4 +1,4 @@
-"""Top-level GraphQL errors: domain errors keep their message and gain their code; anything else is masked and logged once."""
+"""Top-level GraphQL errors: domain errors keep their message and gain their code; others are masked, logged once."""
 
 from __future__ import annotations
 

@@ -158,7 +158,13 @@ def _line_items(rows: list[dict[str, Any]]) -> list[LineItem]:
         return Money(amount=Decimal(m["amount"]), currency_code=m["currency"])
 
     return [
-        LineItem(sku=r["sku"], name=r["name"], quantity=r["quantity"], unit_price=money(r["unit_price"]), total=money(r["total"]))
+        LineItem(
+            sku=r["sku"],
+            name=r["name"],
+            quantity=r["quantity"],
+            unit_price=money(r["unit_price"]),
+            total=money(r["total"]),
+        )
         for r in rows
     ]
 

@@ -168,24 +168,32 @@ async def _store_page(
             )
             if restore:
                 for oid, order in fresh.items():
-                    await ImportedOrder.filter(store_id=store.id, order_id=oid, status=ImportStatus.CANCELED).using_db(
-                        conn
-                    ).update(
-                        status=ImportStatus.PENDING,
-                        job_id=job.id,
-                        imported_at=now,
-                        decided_at=None,
-                        cancel_reason=None,
-                        **order_record(order),
+                    await (
+                        ImportedOrder.filter(store_id=store.id, order_id=oid, status=ImportStatus.CANCELED)
+                        .using_db(conn)
+                        .update(
+                            status=ImportStatus.PENDING,
+                            job_id=job.id,
+                            imported_at=now,
+                            decided_at=None,
+                            cancel_reason=None,
+                            **order_record(order),
+                        )
                     )
-            added = await ImportedOrder.filter(
-                store_id=store.id, order_id__in=list(fresh), job_id=job.id, status=ImportStatus.PENDING
-            ).using_db(conn).only("id", "order_id", "status", "store_id", "platform")
+            added = (
+                await ImportedOrder.filter(
+                    store_id=store.id, order_id__in=list(fresh), job_id=job.id, status=ImportStatus.PENDING
+                )
+                .using_db(conn)
+                .only("id", "order_id", "status", "store_id", "platform")
+            )
         progress.fetched += len(page)
         progress.imported += len(added)
         progress.skipped += len(page) - len(added)
-        await ImportJob.filter(id=job.id).using_db(conn).update(
-            fetched=progress.fetched, imported=progress.imported, skipped=progress.skipped, heartbeat_at=now
+        await (
+            ImportJob.filter(id=job.id)
+            .using_db(conn)
+            .update(fetched=progress.fetched, imported=progress.imported, skipped=progress.skipped, heartbeat_at=now)
         )
     for row in added:
         await rt.broker.publish(pending_channel(job.seller_id), pending_event("ADDED", row))

@@ -94,5 +94,7 @@ async def cancel_import(rt: Runtime, seller: Seller, order_id: str, reason: str 
         raise await _undecided(seller, key, order_id)
     row = await ImportedOrder.get(id=key)
     await rt.broker.publish(pending_channel(seller.id), pending_event("REMOVED", row))
-    await rt.notify("order_canceled", platform=row.platform, store_id=str(row.store_id), order=order_of(row), reason=reason)
+    await rt.notify(
+        "order_canceled", platform=row.platform, store_id=str(row.store_id), order=order_of(row), reason=reason
+    )
     return row

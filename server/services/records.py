@@ -59,7 +59,11 @@ def line_items(rows: list[dict[str, Any]]) -> tuple[LineItem, ...]:
 
     return tuple(
         LineItem(
-            name=r["name"], quantity=r["quantity"], unit_price=money(r["unit_price"]), total=money(r["total"]), sku=r["sku"]
+            name=r["name"],
+            quantity=r["quantity"],
+            unit_price=money(r["unit_price"]),
+            total=money(r["total"]),
+            sku=r["sku"],
         )
         for r in rows
     )

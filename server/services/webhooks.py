@@ -82,7 +82,9 @@ async def receive(rt: Runtime, platform: str, store_id: str, headers: dict[str, 
     return Receipt(delivery=delivery, replay=delivery.id != fresh)
 
 
-async def challenge(rt: Runtime, platform: str, store_id: str, query: dict[str, str], endpoint_url: str) -> dict[str, str]:
+async def challenge(
+    rt: Runtime, platform: str, store_id: str, query: dict[str, str], endpoint_url: str
+) -> dict[str, str]:
     """The answer to a platform's endpoint check (a GET), or NotFound."""
     key = parse_id(store_id)
     store = await Store.filter(id=key, platform=platform).first() if key else None
@@ -136,9 +138,11 @@ async def list_order(rt: Runtime, store: Store, order: Order) -> Transaction:
             source=TransactionSource.WEBHOOK,
             **transaction_record(order),
         )
-        resolved = await ImportedOrder.filter(
-            store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING
-        ).using_db(conn).update(status=ImportStatus.ACCEPTED, decided_at=now, transaction_id=transaction.id)
+        resolved = (
+            await ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
+            .using_db(conn)
+            .update(status=ImportStatus.ACCEPTED, decided_at=now, transaction_id=transaction.id)
+        )
         row = await ImportedOrder.get(store_id=store.id, order_id=order.order_id).using_db(conn) if resolved else None
     if row is not None:
         await rt.broker.publish(pending_channel(store.seller_id), pending_event("REMOVED", row))
@@ -151,11 +155,15 @@ def retry_delay(attempts: int) -> timedelta:
 
 async def due_for_retry(now: datetime) -> list[WebhookDelivery]:
     """Deliveries left unprocessed (a crash) or failed, whose backoff has passed."""
-    candidates = await WebhookDelivery.filter(
-        status__in=(DeliveryStatus.RECEIVED, DeliveryStatus.FAILED),
-        attempts__lt=MAX_ATTEMPTS,
-        received_at__lt=now - timedelta(seconds=30),
-    ).order_by("received_at").limit(100)
+    candidates = (
+        await WebhookDelivery.filter(
+            status__in=(DeliveryStatus.RECEIVED, DeliveryStatus.FAILED),
+            attempts__lt=MAX_ATTEMPTS,
+            received_at__lt=now - timedelta(seconds=30),
+        )
+        .order_by("received_at")
+        .limit(100)
+    )
     return [d for d in candidates if d.received_at + retry_delay(d.attempts) <= now]
 
 

@@ -1,6 +1,8 @@
 """GraphQL documents shared by the API tests."""
 
-JOB_FIELDS = "id method orderId hours windowStart windowEnd status fetched imported skipped errorCode error startedAt finishedAt"
+JOB_FIELDS = (
+    "id method orderId hours windowStart windowEnd status fetched imported skipped errorCode error startedAt finishedAt"
+)
 ORDER_FIELDS = """
   id orderId orderNumber status paymentStatus placedAt importedAt decidedAt cancelReason raw
   buyer { name email } total { amount currencyCode }
@@ -21,7 +23,9 @@ ACCEPT = f"""
 mutation($id: ID!) {{
   acceptImport(id: $id) {{
     importedOrder {{ {ORDER_FIELDS} }}
-    transaction {{ id orderId orderNumber status source total {{ amount currencyCode }} store {{ id }} platform {{ id }} }}
+    transaction {{
+      id orderId orderNumber status source total {{ amount currencyCode }} store {{ id }} platform {{ id }}
+    }}
     userErrors {{ code message field }}
   }}
 }}

@@ -89,14 +89,19 @@ async def test_a_store_of_another_platform_is_not_found():
 
         assert payload["job"] is None
         assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("STORE_NOT_FOUND", ["store"])]
-        by_time = await server.execute(IMPORT_ORDERS, {"platform": "other", "store": other_store, "hours": 1}, token=token)
+        by_time = await server.execute(
+            IMPORT_ORDERS, {"platform": "other", "store": other_store, "hours": 1}, token=token
+        )
         assert [e["code"] for e in by_time["importOrders"]["userErrors"]] == ["INVALID_INPUT"]
         assert await counts() == before
 
 
 async def test_graphql_types_are_enforced_before_anything_runs(server, token, store_id):
     before = await counts()
-    for variables in ({"platform": "shopify", "store": store_id, "hours": "two"}, {"platform": None, "store": store_id}):
+    for variables in (
+        {"platform": "shopify", "store": store_id, "hours": "two"},
+        {"platform": None, "store": store_id},
+    ):
         response = await server.post(IMPORT_ORDERS, variables, token=token)
         body = await response.json()
         assert body["errors"] and body.get("data") is None
@@ -132,8 +137,16 @@ async def test_cancel_reason_is_limited(server, token, store_id, shopify):
         ({"credentials": "shpat"}, "INVALID_INPUT", ["credentials"]),
         ({"credentials": ["a"]}, "INVALID_INPUT", ["credentials"]),
         ({"credentials": {"access_token": "shpat_x"}}, "INVALID_INPUT", ["credentials", "shop_domain"]),
-        ({"credentials": {"shop_domain": "evil.example.com", "access_token": "t"}}, "INVALID_INPUT", ["credentials", "shop_domain"]),
-        ({"credentials": {"shop_domain": "a.myshopify.com", "access_token": "t", "x": "y"}}, "INVALID_INPUT", ["credentials", "x"]),
+        (
+            {"credentials": {"shop_domain": "evil.example.com", "access_token": "t"}},
+            "INVALID_INPUT",
+            ["credentials", "shop_domain"],
+        ),
+        (
+            {"credentials": {"shop_domain": "a.myshopify.com", "access_token": "t", "x": "y"}},
+            "INVALID_INPUT",
+            ["credentials", "x"],
+        ),
         ({"apiBaseUrl": "ftp://example.com"}, "INVALID_INPUT", ["apiBaseUrl"]),
         ({"apiBaseUrl": "not a url"}, "INVALID_INPUT", ["apiBaseUrl"]),
         ({"apiBaseUrl": "https://user:pw@example.com"}, "INVALID_INPUT", ["apiBaseUrl"]),
@@ -172,7 +185,9 @@ async def test_a_second_store_with_the_same_name_is_refused(server, token, store
 
 
 @pytest.mark.parametrize("query", [PENDING, TRANSACTIONS])
-@pytest.mark.parametrize(("variables", "field"), [({"first": 0}, "first"), ({"first": 201}, "first"), ({"after": "garbage!"}, "after")])
+@pytest.mark.parametrize(
+    ("variables", "field"), [({"first": 0}, "first"), ({"first": 201}, "first"), ({"after": "garbage!"}, "after")]
+)
 async def test_list_arguments_are_checked(server, token, query, variables, field):
     with pytest.raises(GraphQLErrors) as raised:
         await server.execute(query, variables, token=token)

@@ -64,12 +64,17 @@ async def test_import_view_accept_cancel_on_every_platform(platform: str) -> Non
         missing = await import_orders(orderId="NOPE-404-404")
         rows = (await server.execute(PENDING, {"first": 10}, token=token))["pendingImports"]["edges"]
         pending = {e["node"]["orderId"]: e["node"] for e in rows}
-        accepted = (await server.execute(ACCEPT, {"id": pending[inside[0].order_id]["id"]}, token=token))
-        canceled = (await server.execute(CANCEL, {"id": pending[inside[1].order_id]["id"]}, token=token))
+        accepted = await server.execute(ACCEPT, {"id": pending[inside[0].order_id]["id"]}, token=token)
+        canceled = await server.execute(CANCEL, {"id": pending[inside[1].order_id]["id"]}, token=token)
         search = inside[0].order_number
         found = (await server.execute(TRANSACTIONS, {"search": search}, token=token))["transactions"]
 
-    assert (by_hours["status"], by_hours["fetched"], by_hours["imported"], by_hours["skipped"]) == ("SUCCEEDED", 3, 3, 0)
+    assert (by_hours["status"], by_hours["fetched"], by_hours["imported"], by_hours["skipped"]) == (
+        "SUCCEEDED",
+        3,
+        3,
+        0,
+    )
     assert (again["imported"], again["skipped"]) == (0, 3)
     assert [(j["status"], j["imported"]) for j in by_reference] == [("SUCCEEDED", 1)] + [("SUCCEEDED", 0)] * (
         len(outside.references) - 1

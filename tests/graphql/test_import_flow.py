@@ -44,7 +44,11 @@ async def test_import_one_order_by_what_the_seller_types(server, token, store_id
     assert payload["userErrors"] == []
     job = payload["job"]
     assert (job["status"], job["method"], job["fetched"], job["imported"], job["skipped"]) == (
-        "SUCCEEDED", "ORDER_ID", 1, 1, 0,
+        "SUCCEEDED",
+        "ORDER_ID",
+        1,
+        1,
+        0,
     )
     assert job["orderId"] == ref.strip()
     [row] = await pending(server, token)
@@ -129,7 +133,11 @@ async def test_accept_adds_exactly_one_succeeded_transaction(server, token, stor
     assert accepted["importedOrder"]["status"] == "ACCEPTED"
     assert accepted["importedOrder"]["decidedAt"] is not None
     transaction = accepted["transaction"]
-    assert (transaction["status"], transaction["source"], transaction["orderNumber"]) == ("SUCCEEDED", "IMPORT", "#1001")
+    assert (transaction["status"], transaction["source"], transaction["orderNumber"]) == (
+        "SUCCEEDED",
+        "IMPORT",
+        "#1001",
+    )
     assert (Decimal(transaction["total"]["amount"]), transaction["total"]["currencyCode"]) == (Decimal("12"), "USD")
     assert accepted["importedOrder"]["transaction"]["id"] == transaction["id"]
     assert await pending(server, token) == []
@@ -173,7 +181,10 @@ async def test_cancel_keeps_the_order_out_until_restored_by_id(server, token, st
     restored = (await import_orders(server, token, store_id, orderId="#1001"))["job"]
 
     assert canceled["userErrors"] == []
-    assert (canceled["importedOrder"]["status"], canceled["importedOrder"]["cancelReason"]) == ("CANCELED", "test order")
+    assert (canceled["importedOrder"]["status"], canceled["importedOrder"]["cancelReason"]) == (
+        "CANCELED",
+        "test order",
+    )
     assert (by_time["imported"], by_time["skipped"]) == (0, 1)
     assert (restored["status"], restored["imported"], restored["skipped"]) == ("SUCCEEDED", 1, 0)
     [back] = await pending(server, token)
@@ -205,7 +216,10 @@ async def test_view_one_imported_order_and_its_job(server, token, store_id, shop
 
     [item] = view["lineItems"]
     assert (item["sku"], item["name"], item["quantity"]) == ("MUG-1", "Mug", 2)
-    assert (Decimal(item["unitPrice"]["amount"]), Decimal(item["total"]["amount"])) == (Decimal("7.25"), Decimal("14.50"))
+    assert (Decimal(item["unitPrice"]["amount"]), Decimal(item["total"]["amount"])) == (
+        Decimal("7.25"),
+        Decimal("14.50"),
+    )
     assert item["total"]["currencyCode"] == "USD"
     assert Decimal(view["total"]["amount"]) >= Decimal("14.50")
     assert job_view["store"]["id"] == store_id

@@ -29,10 +29,14 @@ async def test_pending_list_changes_arrive_as_events(server, token, store_id, sh
             ("ADDED", "#1002", "PENDING"),
         ]
         assert (accepted["change"], accepted["order"]["id"], accepted["order"]["status"]) == (
-            "REMOVED", first["id"], "ACCEPTED",
+            "REMOVED",
+            first["id"],
+            "ACCEPTED",
         )
         assert (canceled["change"], canceled["order"]["id"], canceled["order"]["status"]) == (
-            "REMOVED", second["id"], "CANCELED",
+            "REMOVED",
+            second["id"],
+            "CANCELED",
         )
         restored = await import_orders(server, token, store_id, orderId=second["orderNumber"])
         assert restored["job"]["imported"] == 1

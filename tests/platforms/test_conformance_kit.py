@@ -559,23 +559,25 @@ def test_undeclared_capabilities_skip_their_tests_and_must_be_unsupported(pytest
     skipped = _outcomes(results, "FetchOnly", "skipped")
     assert _outcomes(results, "FetchOnly", "failed") == {}
     assert "test_undeclared_operations_raise_unsupported_operation" in _outcomes(results, "FetchOnly", "passed")
-    assert sorted(skipped) == sorted([
-        f"{IN_ZONE}[Asia/Kolkata]",
-        f"{IN_ZONE}[UTC]",
-        f"{EDGES}[fractional-seconds]",
-        f"{EDGES}[whole-seconds]",
-        EXACTLY_ONCE,
-        f"{PERSISTENT}[orders_created-garbage-every-attempt]",
-        f"{PERSISTENT}[orders_created-http-503-every-attempt]",
-        f"{PERSISTENT}[orders_created-throttled-every-attempt]",
-        f"{PERSISTENT}[orders_created-truncated-every-attempt]",
-        f"{NORMALIZED}[orders_created]",
-        f"{TRANSIENT}[orders_created-http-503-twice]",
-        f"{TRANSIENT}[orders_created-throttled-twice]",
-        f"{TRANSIENT}[orders_created-truncated-once]",
-        f"{AUTH}[orders_created]",
-        WEBHOOK,
-    ])
+    assert sorted(skipped) == sorted(
+        [
+            f"{IN_ZONE}[Asia/Kolkata]",
+            f"{IN_ZONE}[UTC]",
+            f"{EDGES}[fractional-seconds]",
+            f"{EDGES}[whole-seconds]",
+            EXACTLY_ONCE,
+            f"{PERSISTENT}[orders_created-garbage-every-attempt]",
+            f"{PERSISTENT}[orders_created-http-503-every-attempt]",
+            f"{PERSISTENT}[orders_created-throttled-every-attempt]",
+            f"{PERSISTENT}[orders_created-truncated-every-attempt]",
+            f"{NORMALIZED}[orders_created]",
+            f"{TRANSIENT}[orders_created-http-503-twice]",
+            f"{TRANSIENT}[orders_created-throttled-twice]",
+            f"{TRANSIENT}[orders_created-truncated-once]",
+            f"{AUTH}[orders_created]",
+            WEBHOOK,
+        ]
+    )
     assert all("FetchOnly does not declare Capability." in text for text in skipped.values())
 
 

@@ -38,7 +38,10 @@ class Recorder:
 @pytest.mark.database
 async def test_hooks_see_committed_changes_and_cannot_undo_them(shopify):
     recorder = Recorder()
-    async with running_server(settings(extra_plugins=(plugins.shopify, recorder))) as server, serve_app(shopify.app()) as url:
+    async with (
+        running_server(settings(extra_plugins=(plugins.shopify, recorder))) as server,
+        serve_app(shopify.app()) as url,
+    ):
         token = await new_token("alice")
         connected = await server.execute(
             CONNECT_STORE,

@@ -45,7 +45,10 @@ def test_a_sale_maps_to_an_order() -> None:
     assert order.buyer == Buyer(name="Ada Okafor", email="ada@example.com")
     [line] = order.line_items
     assert (line.name, line.quantity, line.unit_price.amount, line.total.amount) == (
-        "Pixel Font Pack", 1, Decimal("29.99"), Decimal("29.99")
+        "Pixel Font Pack",
+        1,
+        Decimal("29.99"),
+        Decimal("29.99"),
     )
     assert order.raw == SALE
 

@@ -197,9 +197,7 @@ def _time_uuid(moment: datetime, salt: str) -> str:
 def _validation_error(field: str, issue: str, description: str) -> dict[str, Any]:
     """The 400 PayPal's Webhooks API answers for an unusable request (``VALIDATION_ERROR``)."""
     detail = {"field": field, "location": "body", "issue": issue, "description": description}
-    return rest_error(
-        400, name="VALIDATION_ERROR", message="Invalid request - see details", details=[detail], links=[]
-    )
+    return rest_error(400, name="VALIDATION_ERROR", message="Invalid request - see details", details=[detail], links=[])
 
 
 def _members(text: str) -> Mapping[str, tuple[Any, str]]:

@@ -33,6 +33,7 @@ from server.platforms import (
     WebhookMalformed,
     WebhookRejected,
 )
+from tests.plugins.conftest import RecordingSleep
 from tests.plugins.ebay.responses import (
     ACCESS_TOKEN,
     APP_TOKEN,
@@ -73,7 +74,6 @@ API = "https://api.ebay.com"
 TOKEN_URL = f"{API}/identity/v1/oauth2/token"
 ORDER_URL = f"{API}/sell/fulfillment/v1/order"
 LISTING = re.compile(r"^https://api\.ebay\.com/sell/fulfillment/v1/order\?.*$")
-from tests.plugins.conftest import RecordingSleep
 
 
 class Log:

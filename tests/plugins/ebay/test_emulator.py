@@ -808,9 +808,7 @@ async def test_order_confirmations_verify_against_the_served_public_key(
     assert not signed_correctly(key, first_headers, second_body)  # a signature belongs to its own body
 
 
-async def test_order_confirmation_has_the_documented_shape(
-    client: Client, emulator: EbayEmulator, token: str
-) -> None:
+async def test_order_confirmation_has_the_documented_shape(client: Client, emulator: EbayEmulator, token: str) -> None:
     placed_at = (NOW - timedelta(hours=1)).replace(microsecond=456_000)
     seeded = emulator.seed_order(placed_at)
     [(_, body)] = emulator.order_webhooks()
@@ -825,7 +823,9 @@ async def test_order_confirmation_has_the_documented_shape(
     assert notification["eventDate"] == stamp(placed_at) <= notification["publishDate"]
     assert notification["publishAttemptCount"] == 1
     assert notification["data"]["order"]["orderId"] == seeded.order_id
-    status, order = await get(client, token, f"{ORDERS}/{notification['data']['order']['orderId']}")  # how a seller uses it
+    status, order = await get(
+        client, token, f"{ORDERS}/{notification['data']['order']['orderId']}"
+    )  # how a seller uses it
     assert status == 200 and order["orderId"] == seeded.order_id
     assert body == json.dumps(message, separators=(",", ":")).encode()  # compact: the form eBay signs
 

@@ -549,7 +549,8 @@ def hooked(http: HttpClient) -> EcwidConnector:
 
 
 def test_signature_is_the_documented_hmac() -> None:
-    # base64(HMAC-SHA256(key="abcde123456789", "1234567.80aece08-40e8-4145-8764-6c2f0d38678")), computed with openssl dgst -hmac
+    # base64(HMAC-SHA256(key="abcde123456789", "1234567.80aece08-40e8-4145-8764-6c2f0d38678")),
+    # computed with openssl dgst -hmac
     assert signature(1234567, WEBHOOK["eventId"], "abcde123456789") == "lidx/4J5L2Pp4auvwGBp6DwPkpPmyVLI3oLB440X358="
 
 

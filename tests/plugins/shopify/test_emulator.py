@@ -359,7 +359,10 @@ async def test_every_response_reports_requested_and_actual_cost(
         emulator.add_order(
             created_at=T0, line_items=[{"title": "Mug", "price": "16.00"}, {"title": "Tea", "price": "9"}]
         )
-    query = "{ orders(first: 10) { edges { node { id totalPriceSet { shopMoney { amount } } lineItems(first: 5) { nodes { id } } } } } }"
+    query = (
+        "{ orders(first: 10) { edges { node { id totalPriceSet { shopMoney { amount } } "
+        "lineItems(first: 5) { nodes { id } } } } } }"
+    )
     body = await gql(client, query)
     cost = body["extensions"]["cost"]
     assert cost["requestedQueryCost"] == 2 + 10 * (1 + 2 + (2 + 5))
