@@ -21,6 +21,7 @@ import plugins.shopify
 import plugins.woocommerce
 from bench.floors import FLOORS
 from bench.harness import Floor
+from plugins.paypal import connector as paypal_connector
 from server.platforms import PlatformConnector
 
 __all__ = ["PLATFORMS", "Platform"]
@@ -146,7 +147,7 @@ PLATFORMS = {
             offset_paged=True,
             requests=(
                 "a token, Transaction Search pages of 500 rows (read twice when there are several), "
-                "then GET capture and GET order for every payment, 4 at a time"
+                f"then GET capture and GET order for every payment, {paypal_connector.LOOKUPS} at a time"
             ),
         ),
     )
