@@ -38,7 +38,11 @@ __all__ = ["DEFAULT_API_VERSION", "ShopifyConnector"]
 
 DEFAULT_API_VERSION = "2026-10"
 
-_SHOP_DOMAIN = re.compile(r"(?:https?://)?(?P<host>[a-z0-9][a-z0-9-]*\.myshopify\.com)/?")
+# The store's myshopify.com host, given as "my-shop", "my-shop.myshopify.com" or its admin URL. Other hosts
+# (a custom domain) are accepted too: Shopify itself then says whether it serves the Admin API there.
+_SHOP_DOMAIN = re.compile(
+    r"(?:https?://)?(?P<host>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)/?"
+)
 _API_VERSION = re.compile(r"[0-9]{4}-(?:01|04|07|10)")
 _ORDER_ID = re.compile(r"[0-9]{1,20}")
 _ORDER_GID = re.compile(r"gid://shopify/Order/[0-9]{1,20}")
@@ -62,15 +66,16 @@ class ShopifyConnector(PlatformConnector):
 
     @classmethod
     def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
-        """Also normalize the shop domain to its bare ``*.myshopify.com`` host and check the API version."""
+        """Also normalize the shop domain to a bare host (``my-shop`` becomes ``my-shop.myshopify.com``)."""
         cleaned = super().check_credentials(credentials)
-        match = _SHOP_DOMAIN.fullmatch(cleaned["shop_domain"].lower())
+        match = _SHOP_DOMAIN.fullmatch(cleaned["shop_domain"].lower().strip())
         if match is None:
             raise InvalidCredentials(
                 "Shop domain must be the store's myshopify.com address, such as my-shop.myshopify.com",
                 field="shop_domain",
             )
-        cleaned["shop_domain"] = match["host"]
+        host = match["host"]
+        cleaned["shop_domain"] = host if "." in host else f"{host}.myshopify.com"
         version = cleaned.get("api_version")
         if version is not None and not _API_VERSION.fullmatch(version):
             raise InvalidCredentials(
@@ -195,7 +200,14 @@ class ShopifyConnector(PlatformConnector):
 
     @property
     def _endpoint(self) -> str:
-        base = self.api_base_url or f"https://{self.credentials['shop_domain']}"
+        shop = self.credentials["shop_domain"]
+        if self.api_base_url is None and not shop.endswith(".myshopify.com"):
+            # Shopify serves the Admin API on the myshopify.com host only; a store reached elsewhere sets apiBaseUrl.
+            raise InvalidCredentials(
+                "Shop domain must be the store's myshopify.com address unless the store has an apiBaseUrl",
+                field="shop_domain",
+            )
+        base = self.api_base_url or f"https://{shop}"
         return f"{base}/admin/api/{self.credentials.get('api_version', DEFAULT_API_VERSION)}/graphql.json"
 
 

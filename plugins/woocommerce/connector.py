@@ -103,11 +103,14 @@ class WooCommerceConnector(PlatformConnector):
         cleaned["site_url"] = _site_url(cleaned["site_url"])
         for name, prefix in _KEY_PREFIXES.items():
             value = cleaned[name]
-            if not value.startswith(prefix) or not value.isascii() or not value.isprintable() or " " in value:
+            # WooCommerce's keys start with ck_/cs_, but hosts and plugins issue others: only what cannot be a
+            # key (unprintable, spaced) or is plainly the other key is refused here; the site judges the rest.
+            swapped = value.startswith(next(p for p in _KEY_PREFIXES.values() if p != prefix))
+            if swapped or not value.isascii() or not value.isprintable() or " " in value:
                 label = next(f.label for f in cls.credential_fields if f.name == name)
                 raise InvalidCredentials(
-                    f"{label} must be the value WooCommerce shows under Settings › Advanced › REST API, "
-                    f"starting with {prefix}",
+                    f"{label} must be the value WooCommerce shows under Settings › Advanced › REST API "
+                    f"(it starts with {prefix})",
                     field=name,
                 )
         if "query_string_auth" in cleaned:

@@ -138,7 +138,7 @@ async def test_cancel_reason_is_limited(server, token, store_id, shopify):
         ({"credentials": ["a"]}, "INVALID_INPUT", ["credentials"]),
         ({"credentials": {"access_token": "shpat_x"}}, "INVALID_INPUT", ["credentials", "shop_domain"]),
         (
-            {"credentials": {"shop_domain": "evil.example.com", "access_token": "t"}},
+            {"credentials": {"shop_domain": "evil example", "access_token": "t"}},
             "INVALID_INPUT",
             ["credentials", "shop_domain"],
         ),

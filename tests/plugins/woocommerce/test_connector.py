@@ -647,7 +647,7 @@ def test_bad_site_urls_are_refused(site: str) -> None:
         ("consumer_key", "ck_ünïcode"),
     ],
 )
-def test_keys_must_look_like_woocommerce_keys(field: str, value: str) -> None:
+def test_keys_that_cannot_be_woocommerce_keys_are_refused(field: str, value: str) -> None:
     with pytest.raises(InvalidCredentials) as caught:
         WooCommerceConnector.check_credentials({**CREDENTIALS, field: value})
     assert caught.value.field == field
