@@ -66,9 +66,6 @@ class MemoryBroker:
             if not self._queues[channel]:
                 del self._queues[channel]
 
-    def subscriber_count(self, channel: str) -> int:
-        return len(self._queues.get(channel, ()))
-
 
 async def _drain(queue: asyncio.Queue[Event]) -> AsyncIterator[Event]:
     while True:

@@ -35,10 +35,6 @@ class Settings:
     graphiql: bool = True
     extra_plugins: tuple[object, ...] = field(default=(), compare=False)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite://")
-
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
