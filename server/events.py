@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -72,14 +73,15 @@ async def _drain(queue: asyncio.Queue[Event]) -> AsyncIterator[Event]:
         yield await queue.get()
 
 
-class _RelayBroker(MemoryBroker):
+class _RelayBroker(MemoryBroker, ABC):
     """A broker between processes: published events go out, and come back to local subscribers."""
 
     async def publish(self, channel: str, event: Event) -> None:
         await self.send(json.dumps({"channel": channel, "event": event}))
 
+    @abstractmethod
     async def send(self, message: str) -> None:
-        raise NotImplementedError
+        """Hand one encoded event to the broker, for every process (this one included)."""
 
     def received(self, message: str | bytes) -> None:
         try:

@@ -12,6 +12,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
@@ -43,8 +44,33 @@ async def postgres_database() -> AsyncIterator[str]:
         await admin.close()
 
 
+def create_token(env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "server.cli", "token", "create", "--seller", "alice"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+@dataclass
+class Served:
+    url: str
+    process: asyncio.subprocess.Process
+    stopping: bool = False
+
+    def stop(self) -> None:
+        """One SIGINT, as an operator's Ctrl-C (a second one would force the exit)."""
+        if not self.stopping and self.process.returncode is None:
+            self.stopping = True
+            self.process.send_signal(signal.SIGINT)
+
+
 @asynccontextmanager
-async def serve(env: dict[str, str]) -> AsyncIterator[str]:
+async def serve(env: dict[str, str]) -> AsyncIterator[Served]:
+    """An ``order-import serve`` process, healthy; stopped with SIGINT at the end unless it stopped already."""
     port = _free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -57,12 +83,12 @@ async def serve(env: dict[str, str]) -> AsyncIterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
+    served = Served(f"http://127.0.0.1:{port}", process)
     try:
         async with aiohttp.ClientSession() as session:
             for _ in range(300):
                 try:
-                    async with session.get(f"{url}/healthz") as response:
+                    async with session.get(f"{served.url}/healthz") as response:
                         if response.status == 200:
                             break
                 except aiohttp.ClientError:
@@ -70,10 +96,9 @@ async def serve(env: dict[str, str]) -> AsyncIterator[str]:
                 if process.returncode is not None:
                     raise AssertionError((await process.stderr.read()).decode())
                 await asyncio.sleep(0.05)
-        yield url
+        yield served
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGINT)
+        served.stop()
         stderr = (await asyncio.wait_for(process.communicate(), 15))[1].decode()
         assert "Traceback" not in stderr, stderr
 
@@ -94,16 +119,10 @@ async def test_events_cross_processes_exactly_once():
             "ORDER_IMPORT_BROADCAST_URL": REDIS_URL,
             "ORDER_IMPORT_ALLOW_LOCAL_API": "1",
         }
-        token = subprocess.run(
-            [sys.executable, "-m", "server.cli", "token", "create", "--seller", "alice"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        async with serve(env) as first_url, serve(env) as second_url, aiohttp.ClientSession() as session:
-            first = Server(url=first_url, runtime=None, session=session)  # type: ignore[arg-type]
-            second = Server(url=second_url, runtime=None, session=session)  # type: ignore[arg-type]
+        token = create_token(env)
+        async with serve(env) as one, serve(env) as other, aiohttp.ClientSession() as session:
+            first = Server(url=one.url, runtime=None, session=session)  # type: ignore[arg-type]
+            second = Server(url=other.url, runtime=None, session=session)  # type: ignore[arg-type]
             connected = await second.execute(
                 CONNECT_STORE,
                 {
@@ -141,44 +160,16 @@ async def test_a_stopping_server_closes_subscriptions_cleanly(tmp_path):
         "ORDER_IMPORT_DATABASE_URL": f"sqlite://{tmp_path / 'stop.sqlite3'}",
         "ORDER_IMPORT_SECRET_KEY": "stop-secret",
     }
-    token = subprocess.run(
-        [sys.executable, "-m", "server.cli", "token", "create", "--seller", "alice"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    port = _free_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "server.cli",
-        "serve",
-        "--port",
-        str(port),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            try:
-                async with session.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        break
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.05)
-        server = Server(url=url, runtime=None, session=session)  # type: ignore[arg-type]
+    token = create_token(env)
+    async with serve(env) as served, aiohttp.ClientSession() as session:
+        server = Server(url=served.url, runtime=None, session=session)  # type: ignore[arg-type]
         async with server.websocket(token) as ws:
             await ws.acknowledged()
             await ws.subscribe(PENDING_EVENTS)
-            process.send_signal(signal.SIGINT)
+            served.stop()
             message = await ws.ws.receive(timeout=10)
             closed_with = ws.ws.close_code
-    _, stderr = await asyncio.wait_for(process.communicate(), 15)
 
     assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
     assert closed_with == 1012  # service restart: clients reconnect elsewhere
-    assert process.returncode in (0, 130)
-    assert b"Traceback" not in stderr
+    assert served.process.returncode in (0, 130)  # and no traceback: serve() checks its stderr
