@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,7 +32,7 @@ from server.platforms import (
     WebhookRejected,
 )
 from tests.conftest import SAMPLES
-from tests.plugins.conftest import RecordingSleep
+from tests.plugins.conftest import RecordedAPI, RecordingSleep
 from tests.plugins.paging import PagedEndpoint
 
 STORE_ID = "1003"
@@ -61,38 +60,15 @@ def page(items: list[dict[str, Any]], total: int, offset: int = 0) -> dict[str, 
     return {"total": total, "count": len(items), "offset": offset, "limit": PAGE_SIZE, "items": items}
 
 
-@dataclass
-class Call:
-    url: URL
-    kwargs: dict[str, Any]
-
-    @property
-    def path(self) -> str:
-        return self.url.raw_path
-
-    @property
-    def query(self) -> dict[str, str]:
-        return dict(self.url.query)
-
-
-class Ecwid:
-    """Mocked answers of one Ecwid store, recording every request in order."""
+class Ecwid(RecordedAPI):
+    """Mocked answers of one Ecwid store."""
 
     def __init__(self, api: aioresponses, base: str = API) -> None:
-        self.api = api
-        self.base = base
-        self.calls: list[Call] = []
-
-    def answer(self, path: str, payload: Any = None, **kwargs: Any) -> None:
-        pattern = re.compile(re.escape(f"{self.base}/{path}") + r"(\?.*)?$")
-        self.api.get(pattern, payload=payload, callback=self._record, **kwargs)
-
-    def _record(self, url: URL, **kwargs: Any) -> None:
-        self.calls.append(Call(url, kwargs))
+        super().__init__(api, base)
 
     @property
     def paths(self) -> list[str]:
-        return [call.path for call in self.calls]
+        return [call.raw_path for call in self.calls]
 
 
 @pytest.fixture

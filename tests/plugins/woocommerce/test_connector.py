@@ -8,7 +8,6 @@ import hmac
 import json
 import re
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -31,7 +30,7 @@ from server.platforms import (
     RetryPolicy,
 )
 from tests.conftest import SAMPLES
-from tests.plugins.conftest import RecordingSleep
+from tests.plugins.conftest import RecordedAPI, RecordingSleep
 from tests.plugins.paging import PagedEndpoint
 
 KEY = "ck_0123456789abcdef0123456789abcdef01234567"
@@ -60,37 +59,11 @@ def page_headers(total: int, pages: int) -> dict[str, str]:
     return {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
 
 
-@dataclass
-class Call:
-    url: URL
-    kwargs: dict[str, Any]
-
-    @property
-    def path(self) -> str:
-        return self.url.path
-
-    @property
-    def query(self) -> dict[str, str]:
-        return dict(self.url.query)
-
-
-class Store:
-    """Mocked answers of one WooCommerce site, recording every request in order."""
+class Store(RecordedAPI):
+    """Mocked answers of one WooCommerce site."""
 
     def __init__(self, api: aioresponses, base: str = API) -> None:
-        self.api = api
-        self.base = base
-        self.calls: list[Call] = []
-
-    def answer(self, path: str, payload: Any = None, **kwargs: Any) -> None:
-        pattern = re.compile(re.escape(f"{self.base}/{path}") + r"(\?.*)?$")
-        self.api.get(pattern, payload=payload, callback=self._record, **kwargs)
-
-    def _record(self, url: URL, **kwargs: Any) -> None:
-        self.calls.append(Call(url, kwargs))
-
-    def queries(self, *, without: tuple[str, ...] = ()) -> list[dict[str, str]]:
-        return [{k: v for k, v in call.query.items() if k not in without} for call in self.calls]
+        super().__init__(api, base)
 
 
 @pytest.fixture
