@@ -23,7 +23,7 @@ import json
 import math
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any, TypeVar
@@ -43,6 +43,7 @@ from plugins.paypal.reporting import ORDER_EVENT_CODES, search_params
 from plugins.shopify import queries
 from plugins.shopify.connector import DEFAULT_API_VERSION
 from plugins.woocommerce.auth import oauth1_query
+from server.platforms import pages_ahead
 
 __all__ = ["FLOORS"]
 
@@ -72,20 +73,17 @@ def _ok(status: int, body: Any, what: str) -> Any:
     return body
 
 
-async def _ahead(fetch: Callable[[int], Awaitable[T]], first: int, last: int, concurrency: int) -> AsyncIterator[T]:
-    """``fetch(n)`` for ``n`` from ``first`` to ``last``, at most ``concurrency`` in flight, yielded in order."""
-    pending: dict[int, asyncio.Task[T]] = {}
-    following = first
-    try:
-        for number in range(first, last + 1):
-            while following <= last and len(pending) < concurrency:
-                pending[following] = asyncio.ensure_future(fetch(following))
-                following += 1
-            yield await pending.pop(number)
-    finally:
-        for task in pending.values():
-            task.cancel()
-        await asyncio.gather(*pending.values(), return_exceptions=True)
+async def _offset_listing(
+    page: Callable[[int], Awaitable[tuple[list[Any], int]]], concurrency: int, key: str
+) -> set[str]:
+    """The ids under ``key`` of an offset listing: offset 0 for the ``total``, the rest ``concurrency`` at a time."""
+    items, total = await page(0)
+    seen = {o[key] for o in items}
+    step = len(items)
+    if step:
+        async for items, _ in pages_ahead(lambda n: page(n * step), 1, (total - 1) // step, concurrency=concurrency):
+            seen.update(o[key] for o in items)
+    return seen
 
 
 async def _each(calls: Iterable[Awaitable[T]], concurrency: int) -> list[T]:
@@ -193,7 +191,9 @@ async def woocommerce(
 
     orders, pages = await page(1)
     seen.update(o["id"] for o in orders)
-    async for orders, _ in _ahead(page, 2, pages, woocommerce_api.WooCommerceConnector.page_concurrency):
+    async for orders, _ in pages_ahead(
+        page, 2, pages, concurrency=woocommerce_api.WooCommerceConnector.page_concurrency
+    ):
         seen.update(o["id"] for o in orders)
     count.orders = len(seen)
 
@@ -280,7 +280,6 @@ async def ebay(
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     moment = start.astimezone(UTC)
     search = quote(f"creationdate:[{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z..]", safe=":")
-    seen: set[str] = set()
 
     async def page(offset: int) -> tuple[list[Any], int]:
         query = f"filter={search}&limit={ebay_api.PAGE_SIZE}&offset={offset}"
@@ -289,14 +288,7 @@ async def ebay(
         answer = _ok(status, body, "eBay")
         return answer.get("orders", []), answer["total"]
 
-    orders, total = await page(0)
-    seen.update(o["orderId"] for o in orders)
-    step = len(orders)
-    if step:
-        later = _ahead(lambda n: page(n * step), 1, (total - 1) // step, ebay_api.EbayConnector.page_concurrency)
-        async for orders, _ in later:
-            seen.update(o["orderId"] for o in orders)
-    count.orders = len(seen)
+    count.orders = len(await _offset_listing(page, ebay_api.EbayConnector.page_concurrency, "orderId"))
 
 
 # --- Ecwid: offsets, the store profile once --------------------------------------------------------
@@ -318,7 +310,6 @@ async def ecwid(
     _ok(status, body, "Ecwid profile")
     lower, upper = math.ceil(start.timestamp()) - 1, math.floor(end.timestamp()) + 1
     query = {"createdFrom": str(lower), "createdTo": str(upper), "limit": str(ecwid_api.PAGE_SIZE)}
-    seen: set[str] = set()
 
     async def page(offset: int) -> tuple[list[Any], int]:
         params = {**query, "offset": str(offset)}
@@ -326,14 +317,7 @@ async def ecwid(
         answer = _ok(status, body, "Ecwid")
         return answer["items"], answer["total"]
 
-    items, total = await page(0)
-    seen.update(o["id"] for o in items)
-    step = len(items)
-    if step:
-        later = _ahead(lambda n: page(n * step), 1, (total - 1) // step, ecwid_api.EcwidConnector.page_concurrency)
-        async for items, _ in later:
-            seen.update(o["id"] for o in items)
-    count.orders = len(seen)
+    count.orders = len(await _offset_listing(page, ecwid_api.EcwidConnector.page_concurrency, "id"))
 
 
 # --- PayPal: Transaction Search pages, then each payment's capture and order -----------------------
@@ -395,7 +379,7 @@ async def paypal(
             for reading in range(3):  # the connector's _PASSES
                 missed, read, pages = False, 0, 1
                 while read < pages:
-                    later = _ahead(page, read + 1, pages, paypal_api.PayPalConnector.page_concurrency)
+                    later = pages_ahead(page, read + 1, pages, concurrency=paypal_api.PayPalConnector.page_concurrency)
                     async with contextlib.aclosing(later):
                         async for rows, pages in later:
                             ids = {row["transaction_info"]["transaction_id"] for row in rows}
