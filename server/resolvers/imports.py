@@ -15,13 +15,12 @@ from ..schema.types import (
     ImportedOrderEdge,
     ImportJob,
     ImportOrdersPayload,
-    PageInfo,
     PendingImportChange,
     PendingImportEvent,
     Transaction,
 )
 from ..services import imports, live, pending
-from .common import seller_of, user_errors
+from .common import page_info, seller_of, user_errors
 
 
 async def resolve_pending_imports(
@@ -34,7 +33,7 @@ async def resolve_pending_imports(
     page = await pending.list_pending(seller_of(info), platform=platform, store_id=store, first=first, after=after)
     return ImportedOrderConnection(
         edges=[ImportedOrderEdge(cursor=c, node=ImportedOrder.from_row(r)) for r, c in zip(page.items, page.cursors)],
-        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.cursors[-1] if page.cursors else None),
+        page_info=page_info(page),
         total_count=page.total_count,
     )
 

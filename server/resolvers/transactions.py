@@ -4,9 +4,9 @@ import strawberry
 from strawberry.types import Info
 
 from ..context import Context
-from ..schema.types import PageInfo, Transaction, TransactionConnection, TransactionEdge
+from ..schema.types import Transaction, TransactionConnection, TransactionEdge
 from ..services import transactions
-from .common import seller_of
+from .common import page_info, seller_of
 
 
 async def resolve_transactions(
@@ -22,6 +22,6 @@ async def resolve_transactions(
     )
     return TransactionConnection(
         edges=[TransactionEdge(cursor=c, node=Transaction.from_row(r)) for r, c in zip(page.items, page.cursors)],
-        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.cursors[-1] if page.cursors else None),
+        page_info=page_info(page),
         total_count=page.total_count,
     )
