@@ -22,7 +22,7 @@ from tortoise import connections
 
 from .context import Context
 from .db import close_database, open_database
-from .errors import NotFound
+from .errors import InvalidInput, NotFound
 from .events import create_broker
 from .outbound import create_session
 from .platforms import ConnectorError, WebhookMalformed, WebhookRejected
@@ -108,6 +108,8 @@ async def receive_webhook(request: Request) -> JSONResponse:
         )
     except NotFound:
         return JSONResponse({"error": "not found"}, status_code=404)
+    except InvalidInput:  # the store cannot be used as configured: the platform retries once it is fixed
+        return JSONResponse({"error": "store misconfigured"}, status_code=503)
     except WebhookRejected:
         return JSONResponse({"error": "signature missing or invalid"}, status_code=401)
     except WebhookMalformed:

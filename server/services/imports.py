@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from ..errors import InvalidInput
 from ..events import job_channel, pending_channel
 from ..models import ImportedOrder, ImportJob, ImportMethod, ImportStatus, JobStatus, Seller, Store, Transaction
-from ..platforms import Capability, ConnectorError, Order
+from ..platforms import Capability, ConnectorError, Order, PlatformConnector
 from ..runtime import Runtime
 from .records import order_record
 from .stores import connector_class, get_store, open_connector
@@ -41,23 +41,25 @@ async def start_import(
     store = await get_store(seller, store_id, platform=platform)
     if (order_ref is None) == (hours is None):
         raise InvalidInput("give exactly one of orderId and hours", field="orderId" if order_ref is None else "hours")
-    now = datetime.now(UTC)
     if order_ref is not None:
         order_ref = order_ref.strip()
         if not order_ref or len(order_ref) > MAX_ORDER_REF:
             raise InvalidInput(f"orderId must be 1 to {MAX_ORDER_REF} characters", field="orderId")
         if Capability.FETCH_ORDER not in cls.capabilities:
             raise InvalidInput(f"{cls.display_name} cannot import one order by id", field="orderId")
+    elif hours not in HOURS:
+        raise InvalidInput("hours must be 1, 2, 3, 4, 5 or 6", field="hours")
+    elif Capability.LIST_ORDERS_CREATED not in cls.capabilities:
+        raise InvalidInput(f"{cls.display_name} cannot import orders by time", field="hours")
+    connector = await open_connector(rt, store)
+    now = datetime.now(UTC)
+    if order_ref is not None:
         job = await ImportJob.create(
             seller=seller, store=store, method=ImportMethod.ORDER_ID, order_ref=order_ref, heartbeat_at=now
         )
     else:
-        if hours not in HOURS:
-            raise InvalidInput("hours must be 1, 2, 3, 4, 5 or 6", field="hours")
-        if Capability.LIST_ORDERS_CREATED not in cls.capabilities:
-            raise InvalidInput(f"{cls.display_name} cannot import orders by time", field="hours")
+        assert hours is not None
         start = now - timedelta(hours=hours)
-        connector = await open_connector(rt, store)
         job = await ImportJob.create(
             seller=seller,
             store=store,
@@ -68,7 +70,7 @@ async def start_import(
             warning=connector.window_warning(start, now, now),
             heartbeat_at=now,
         )
-    await rt.jobs.start(job.id, lambda: run_job(rt, job, store))
+    await rt.jobs.start(job.id, lambda: run_job(rt, job, store, connector))
     await rt.jobs.wait(job.id, rt.settings.job_wait_seconds)
     await job.refresh_from_db()
     return job
@@ -82,16 +84,15 @@ class _Progress:
     seen: set[str] = field(default_factory=set)
 
 
-async def run_job(rt: Runtime, job: ImportJob, store: Store) -> None:
+async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: PlatformConnector) -> None:
     """Do the job's work and record how it ended. Never raises (except on cancellation)."""
     progress = _Progress()
     try:
-        connector = await open_connector(rt, store)
         if job.method == ImportMethod.ORDER_ID:
             assert job.order_ref is not None
             order = await connector.fetch_order(job.order_ref)
             if order is None:
-                name = connector_class(rt, store.platform).display_name
+                name = connector.display_name
                 await _finish(rt, job, progress, "ORDER_NOT_FOUND", f"{name} has no order {job.order_ref!r}")
                 return
             await _store_page(rt, job, store, [order], progress, restore=True)
@@ -105,8 +106,6 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store) -> None:
                 inside = [o for o in page if job.window_start <= o.placed_at <= job.window_end]
                 await _store_page(rt, job, store, inside, progress, restore=False)
     except ConnectorError as exc:
-        await _finish(rt, job, progress, exc.code, exc.message)
-    except InvalidInput as exc:  # the store's apiBaseUrl no longer passes the outbound rule
         await _finish(rt, job, progress, exc.code, exc.message)
     except Exception:
         log.exception("import job %s failed unexpectedly", job.id)

@@ -67,7 +67,10 @@ async def get_store(seller: Seller, store_id: str, *, platform: str | None = Non
 
 
 async def open_connector(rt: Runtime, store: Store) -> PlatformConnector:
-    """A connector for ``store``; the base URL is checked again, as DNS may have changed."""
+    """A connector for ``store``; the base URL is checked again, as DNS may have changed.
+
+    Raises ``InvalidInput`` when the store, as stored, no longer passes the rules.
+    """
     cls = connector_class(rt, store.platform)
     base = store.api_base_url
     if base is not None:
@@ -77,9 +80,12 @@ async def open_connector(rt: Runtime, store: Store) -> PlatformConnector:
         await Store.filter(id=store.id).update(connector_state=rt.cipher.encrypt(values))
 
     saved = rt.cipher.decrypt(store.connector_state) if store.connector_state else {}
-    return cls(
-        credentials=rt.cipher.decrypt(store.credentials),
-        http=HttpClient(rt.session, rt.retry_policy),
-        api_base_url=base,
-        state=ConnectorState(saved, save_state),
-    )
+    try:
+        return cls(
+            credentials=rt.cipher.decrypt(store.credentials),
+            http=HttpClient(rt.session, rt.retry_policy),
+            api_base_url=base,
+            state=ConnectorState(saved, save_state),
+        )
+    except InvalidCredentials as exc:  # the plugin's rules have changed since the store was connected
+        raise InvalidInput(f"reconnect the store: {exc.message}", field="store") from None
