@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -20,6 +20,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import connections
 
+from .console_routes import console_routes
 from .context import Context
 from .db import close_database, open_database
 from .errors import InvalidInput, NotFound
@@ -56,14 +57,17 @@ class GraphQLView(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
-            wants_ide = request.method == "GET" and "text/html" in request.headers.get("accept", "")
-            if not (wants_ide and self.graphql_ide):
-                seller = await authenticate(request.headers.get("authorization"))
-                if seller is None:
-                    response = JSONResponse(UNAUTHENTICATED, status_code=401, headers={"WWW-Authenticate": "Bearer"})
-                    await response(scope, receive, send)
-                    return
-                scope.setdefault("state", {})["seller"] = seller
+            if _asks_for_ide(request):
+                # The IDE's page only: it runs no operation, and its own requests carry the token.
+                page = await self.render_graphql_ide(request) if self.graphql_ide else None
+                await (page or PlainTextResponse("Not Found", status_code=404))(scope, receive, send)
+                return
+            seller = await authenticate(request.headers.get("authorization"))
+            if seller is None:
+                response = JSONResponse(UNAUTHENTICATED, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+                await response(scope, receive, send)
+                return
+            scope.setdefault("state", {})["seller"] = seller
         await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -81,6 +85,15 @@ class GraphQLView(GraphQL[Context, None]):
         if seller is None:
             raise ConnectionRejectionError({"reason": "a valid 'authorization': 'Bearer <token>' is required"})
         context.seller = seller
+
+
+def _asks_for_ide(request: Request) -> bool:
+    """A browser opening /graphql: a GET for HTML that carries no operation."""
+    return (
+        request.method == "GET"
+        and "text/html" in request.headers.get("accept", "")
+        and not ({"query", "operationName", "variables", "extensions"} & request.query_params.keys())
+    )
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -189,6 +202,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/webhooks/{platform}/{store}", receive_webhook, methods=["POST"]),
             Route("/webhooks/{platform}/{store}", answer_webhook_challenge, methods=["GET"]),
+            *console_routes(),
         ]
     )
     return app

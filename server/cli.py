@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -55,6 +56,16 @@ def _list_plugins() -> None:
         print(f"{cls.platform_id}\t{cls.display_name}\t{registry.provider(cls.platform_id)}")
 
 
+def _demo(host: str, port: int) -> None:
+    env = dict(os.environ)
+    with contextlib.ExitStack() as stack:
+        if not env.get("ORDER_IMPORT_DATABASE_URL"):
+            # A fresh database each run, so the demo always starts from the same story; removed on exit.
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="order-import-demo-")))
+            env["ORDER_IMPORT_DATABASE_URL"] = f"sqlite://{folder / 'demo.sqlite3'}"
+        asyncio.run(run_demo(Settings.from_env(env), host=host, port=port))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -66,12 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(build_schema().as_str())
             return 0
         if args.command == "demo":
-            env = dict(os.environ)
-            if not env.get("ORDER_IMPORT_DATABASE_URL"):
-                # A fresh database each run, so the demo always starts from the same story.
-                folder = Path(tempfile.mkdtemp(prefix="order-import-demo-"))
-                env["ORDER_IMPORT_DATABASE_URL"] = f"sqlite://{folder / 'demo.sqlite3'}"
-            asyncio.run(run_demo(Settings.from_env(env), host=args.host, port=args.port))
+            _demo(args.host, args.port)
             return 0
         settings = Settings.from_env()
         if args.command == "serve":

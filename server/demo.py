@@ -116,6 +116,8 @@ async def run_demo(settings: Settings, *, host: str, port: int) -> None:
         token = await seed(app.state.runtime, server_url, host, runners, now=datetime.now(UTC), seed=7)
         print(f"GraphQL: {server_url}/graphql", flush=True)
         print(f"Token: {token}", flush=True)
+        print(f"Console: {server_url}/", flush=True)
+        print(f"Database: {settings.database_url}", flush=True)
         await serving
     finally:
         for runner in runners:

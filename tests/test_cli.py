@@ -10,7 +10,9 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -138,15 +140,19 @@ mutation($store: ID!) {
 JOB = "query($id: ID!) { importJob(id: $id) { id status imported skipped fetched errorCode error } }"
 
 
+@dataclass
 class Demo:
-    def __init__(self, process: asyncio.subprocess.Process, url: str, token: str, log: Path) -> None:
-        self.process, self.url, self.token, self.log = process, url, token, log
+    process: asyncio.subprocess.Process
+    url: str
+    token: str
+    log: Path
+    database_url: str
 
 
-@pytest.fixture
-async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
+@asynccontextmanager
+async def running_demo(tmp_path: Path, env: dict[str, str]) -> AsyncIterator[Demo]:
+    """``order-import demo --port 0`` until it announced its four lines; killed at the end if still running."""
     log = tmp_path / "demo.log"
-    env = environment(ORDER_IMPORT_DATABASE_URL=f"sqlite://{tmp_path / 'demo.sqlite3'}")
     with log.open("wb") as stderr:
         process = await asyncio.create_subprocess_exec(
             *COMMAND, "demo", "--port", "0", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=stderr
@@ -156,7 +162,7 @@ async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
 
         async def announced() -> None:
             assert process.stdout is not None
-            while not {"GraphQL", "Token"} <= found.keys():
+            while not {"GraphQL", "Token", "Console", "Database"} <= found.keys():
                 line = (await process.stdout.readline()).decode()
                 if not line:
                     raise AssertionError(f"demo exited with {await process.wait()}:\n{log.read_text()}")
@@ -169,22 +175,45 @@ async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
             raise AssertionError(f"demo did not announce its URL and token within 30 s:\n{log.read_text()}") from None
         assert found["GraphQL"].startswith("http://127.0.0.1:") and found["GraphQL"].endswith("/graphql")
         assert TOKEN.fullmatch(found["Token"])
-        yield Demo(process, found["GraphQL"], found["Token"], log)
+        assert found["Console"] == found["GraphQL"].removesuffix("graphql")
+        yield Demo(process, found["GraphQL"], found["Token"], log, found["Database"])
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
 
 
+async def stop(demo: Demo) -> None:
+    demo.process.send_signal(signal.SIGINT)
+    try:
+        code = await asyncio.wait_for(demo.process.wait(), 10)
+    except TimeoutError:
+        raise AssertionError("demo did not exit within 10 s of SIGINT") from None
+    assert code in (0, 130), code  # 130: the re-raised SIGINT, caught by main()
+    assert "Traceback" not in demo.log.read_text()
+
+
+@pytest.fixture
+async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
+    database = f"sqlite://{tmp_path / 'demo.sqlite3'}"
+    async with running_demo(tmp_path, environment(ORDER_IMPORT_DATABASE_URL=database)) as demo:
+        assert demo.database_url == database
+        yield demo
+
+
+def graphql(http: aiohttp.ClientSession, demo: Demo) -> Callable[..., Awaitable[dict[str, Any]]]:
+    async def gql(query: str, **variables: Any) -> dict[str, Any]:
+        async with http.post(demo.url, json={"query": query, "variables": variables}) as response:
+            body = await response.json()
+        assert response.status == 200 and not body.get("errors"), body
+        return body["data"]
+
+    return gql
+
+
 async def test_demo_serves_seeded_data_imports_and_stops_on_sigint(demo: Demo) -> None:
     async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {demo.token}"}) as http:
-
-        async def gql(query: str, **variables: Any) -> dict[str, Any]:
-            async with http.post(demo.url, json={"query": query, "variables": variables}) as response:
-                body = await response.json()
-            assert response.status == 200 and not body.get("errors"), body
-            return body["data"]
-
+        gql = graphql(http, demo)
         platforms = (await gql("{ platforms { id name } }"))["platforms"]
         assert {"id": "shopify", "name": "Shopify"} in platforms
         stores = (await gql(STORES))["stores"]
@@ -208,10 +237,43 @@ async def test_demo_serves_seeded_data_imports_and_stops_on_sigint(demo: Demo) -
         assert pending["totalCount"] == job["imported"]
         assert {edge["node"]["status"] for edge in pending["edges"]} == {"PENDING"}
 
-    demo.process.send_signal(signal.SIGINT)
-    try:
-        code = await asyncio.wait_for(demo.process.wait(), 10)
-    except TimeoutError:
-        raise AssertionError("demo did not exit within 10 s of SIGINT") from None
-    assert code in (0, 130), code  # 130: the re-raised SIGINT, caught by main()
-    assert "Traceback" not in demo.log.read_text()
+    await stop(demo)
+
+
+# The ids the README offers, "`#1001` on Shopify", each of which the demo's data must have.
+README_IDS = re.compile(r"`([^`]+)`\s+on\s+(Shopify|WooCommerce|BigCommerce|eBay|Ecwid|PayPal)")
+IMPORT_ONE = """
+mutation($platform: String!, $store: ID!, $orderId: String!) {
+  importOrders(platform: $platform, store: $store, orderId: $orderId) {
+    job { id status errorCode } userErrors { code message }
+  }
+}"""
+
+
+async def test_every_order_id_the_readme_shows_is_in_the_demo(demo: Demo) -> None:
+    offered = README_IDS.findall((Path(__file__).parents[1] / "README.md").read_text())
+    assert {name for _, name in offered} == {"Shopify", "WooCommerce", "BigCommerce", "eBay", "Ecwid", "PayPal"}
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {demo.token}"}) as http:
+        gql = graphql(http, demo)
+        stores = {s["platform"]["name"]: s for s in (await gql("{ stores { id platform { id name } } }"))["stores"]}
+        for order_id, name in offered:
+            store = stores[name]
+            payload = await gql(IMPORT_ONE, platform=store["platform"]["id"], store=store["id"], orderId=order_id)
+            job = payload["importOrders"]["job"]
+            async with asyncio.timeout(30):
+                while job["status"] == "RUNNING":
+                    await asyncio.sleep(0.1)
+                    job = (await gql("query($id: ID!) { importJob(id: $id) { id status errorCode } }", id=job["id"]))[
+                        "importJob"
+                    ]
+            assert job["status"] == "SUCCEEDED", (name, order_id, job)
+
+
+async def test_the_demo_removes_its_temporary_folder_on_exit(tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    async with running_demo(tmp_path, environment(TMPDIR=str(scratch))) as demo:
+        assert demo.database_url.startswith(f"sqlite://{scratch}/order-import-demo-")
+        assert list(scratch.iterdir())
+        await stop(demo)
+    assert list(scratch.iterdir()) == []

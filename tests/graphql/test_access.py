@@ -26,6 +26,29 @@ async def test_graphiql_opens_in_a_browser_without_a_token(server):
     assert "graphiql" in (await response.text()).lower()
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"query": "{ platforms { id } }"},
+        {"query": "{ __schema { types { name } } }"},
+        {"query": 'mutation { cancelImport(id: "x") { userErrors { code } } }'},
+        {"operationName": "x"},
+    ],
+)
+@pytest.mark.parametrize("accept", ["text/html", "text/html,application/json", "*/*", "application/json"])
+async def test_no_operation_runs_over_get_without_a_token(server, params, accept):
+    response = await server.session.get(server.graphql_url, params=params, headers={"Accept": accept})
+    assert response.status == 401
+    assert "platforms" not in await response.text()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"])
+async def test_graphql_answers_no_method_without_a_token(server, method):
+    response = await server.session.request(method, server.graphql_url, params={"query": "{ platforms { id } }"})
+    assert response.status in (401, 405)
+    assert "shopify" not in await response.text()
+
+
 async def test_queries_work_over_get_with_a_token(server, token):
     response = await server.session.get(
         server.graphql_url, params={"query": "{ platforms { id } }"}, headers={"Authorization": f"Bearer {token}"}
