@@ -20,6 +20,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import connections
 
+from .bodies import BodyTooLarge, bad_request, graphql_body_problem, read_limited, replay
 from .console_routes import console_routes
 from .context import Context
 from .db import close_database, open_database
@@ -68,6 +69,18 @@ class GraphQLView(GraphQL[Context, None]):
                 await response(scope, receive, send)
                 return
             scope.setdefault("state", {})["seller"] = seller
+            if request.method == "POST":
+                limit = self.app.state.runtime.settings.max_body_bytes
+                try:
+                    body = await read_limited(request, limit)
+                except BodyTooLarge:
+                    await bad_request(f"the body is larger than {limit} bytes", 413)(scope, receive, send)
+                    return
+                problem = graphql_body_problem(body)
+                if problem is not None:
+                    await bad_request(problem)(scope, receive, send)
+                    return
+                receive = replay(body)
         await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -107,17 +120,13 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def receive_webhook(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > webhooks.MAX_BODY_BYTES:
+    try:
+        body = await read_limited(request, webhooks.MAX_BODY_BYTES)
+    except BodyTooLarge:
         return JSONResponse({"error": "body too large"}, status_code=413)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > webhooks.MAX_BODY_BYTES:
-            return JSONResponse({"error": "body too large"}, status_code=413)
     try:
         receipt = await webhooks.receive(
-            runtime, request.path_params["platform"], request.path_params["store"], request.headers, bytes(body)
+            runtime, request.path_params["platform"], request.path_params["store"], request.headers, body
         )
     except NotFound:
         return JSONResponse({"error": "not found"}, status_code=404)

@@ -33,6 +33,8 @@ class Settings:
     http_timeout: float = 30.0
     load_entry_points: bool = True
     graphiql: bool = True
+    # Larger /graphql request bodies are answered 413 before being read whole.
+    max_body_bytes: int = 1024 * 1024
     extra_plugins: tuple[object, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -56,7 +58,17 @@ class Settings:
             allow_local_api=env.get("ORDER_IMPORT_ALLOW_LOCAL_API", "") == "1",
             cors_origins=tuple(o.strip() for o in env.get("ORDER_IMPORT_CORS_ORIGINS", "").split(",") if o.strip()),
             broadcast_url=broadcast_url,
+            max_body_bytes=_positive_int(env, "ORDER_IMPORT_MAX_BODY_BYTES", cls.max_body_bytes),
         )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) == 0:
+        raise SettingsError(f"{name} must be a whole number greater than 0, not {value!r}")
+    return int(value)
 
 
 def _local_secret_key(database_url: str) -> str:
