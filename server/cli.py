@@ -18,6 +18,7 @@ from .app import create_app
 from .db import close_database, open_database
 from .demo import run_demo
 from .errors import DomainError
+from .listening import PortUnavailable, bind
 from .platforms.manager import PlatformRegistry, PluginConflict, get_plugin_manager
 from .schema import build_schema
 from .services import accounts
@@ -63,7 +64,8 @@ def _demo(host: str, port: int) -> None:
             # A fresh database each run, so the demo always starts from the same story; removed on exit.
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="order-import-demo-")))
             env["ORDER_IMPORT_DATABASE_URL"] = f"sqlite://{folder / 'demo.sqlite3'}"
-        asyncio.run(run_demo(Settings.from_env(env), host=host, port=port))
+        settings = Settings.from_env(env)
+        asyncio.run(run_demo(settings, host=host, listener=bind(host, port)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,10 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         settings = Settings.from_env()
         if args.command == "serve":
-            uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True)
+            listener = bind(args.host, args.port)
+            config = uvicorn.Config(create_app(settings), proxy_headers=True, server_header=False)
+            uvicorn.Server(config).run(sockets=[listener])
         elif args.command == "token":
             print(asyncio.run(_create_token(settings, args.seller)))
-    except (SettingsError, PluginConflict, DomainError) as exc:
+    except (SettingsError, PluginConflict, DomainError, PortUnavailable) as exc:
         print(f"order-import: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -99,11 +100,12 @@ async def seed(
     return await accounts.create_token(seller)
 
 
-async def run_demo(settings: Settings, *, host: str, port: int) -> None:
+async def run_demo(settings: Settings, *, host: str, listener: socket.socket) -> None:
     settings = replace(settings, allow_local_api=True)
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
-    serving = asyncio.create_task(server.serve())
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", server_header=False)
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
     while not server.started:
         if serving.done():
             await serving  # start-up failed: raise its error

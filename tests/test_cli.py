@@ -7,6 +7,7 @@ import importlib.metadata
 import os
 import re
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -277,3 +278,26 @@ async def test_the_demo_removes_its_temporary_folder_on_exit(tmp_path: Path) -> 
         assert list(scratch.iterdir())
         await stop(demo)
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_busy_port_is_one_line_and_exit_code_2(tmp_path: Path, command: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        env = environment(ORDER_IMPORT_DATABASE_URL=f"sqlite://{tmp_path / 'x.sqlite3'}", TMPDIR=str(tmp_path))
+        done = order_import(command, "--port", port, env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"order-import: cannot listen on 127.0.0.1:{port}: Address already in use"]
+    assert done.stdout == ""
+
+
+async def test_served_answers_carry_no_server_header(tmp_path: Path) -> None:
+    async with running_demo(
+        tmp_path, environment(ORDER_IMPORT_DATABASE_URL=f"sqlite://{tmp_path / 'd.sqlite3'}")
+    ) as demo:
+        async with aiohttp.ClientSession() as http, http.get(demo.url.removesuffix("graphql") + "healthz") as response:
+            assert response.status == 200
+            assert "server" not in {name.lower() for name in response.headers}
+        await stop(demo)
