@@ -1,4 +1,4 @@
-"""The PayPal connector, over Orders v2, Payments v2 captures and Transaction Search v1.
+"""The PayPal connector, over Orders v2, Payments v2 captures, Transaction Search v1 and the webhook event list.
 
 Every call carries ``Authorization: Bearer <token>``; the token comes from
 ``POST /v1/oauth2/token`` (client credentials, HTTP Basic) and is kept in the
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
@@ -22,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import aiohttp
+from yarl import URL
 
 from server.platforms import (
     Capability,
@@ -41,13 +43,15 @@ from server.platforms import (
     pages_ahead,
 )
 
+from .events import EVENTS_PATH, event_order, events_params, read_events
 from .mapping import ORDER_ID, capture_order_id, map_order
-from .reporting import checkout_payment_id, ranges, read_page, search_params
+from .reporting import checkout_payment_id, not_reported_yet, ranges, read_page, refreshed_at, search_params
 from .webhooks import read_event, verification_request
 
 __all__ = ["API_ORIGIN", "LOOKUPS", "REPORTING_LAG", "PayPalConnector"]
 
 _T = TypeVar("_T")
+log = logging.getLogger(__name__)
 
 API_ORIGIN = "https://api-m.paypal.com"
 """Live; the sandbox (``https://api-m.sandbox.paypal.com``) is reached by setting the store's apiBaseUrl."""
@@ -67,6 +71,9 @@ _TOKEN_MARGIN = timedelta(minutes=5)
 # transaction can come that long after the order.
 _CAPTURE_DELAY = timedelta(hours=3)
 _PASSES = 3  # readings of a listing that spans several pages, while each finds rows the others missed
+# The event list is read from a little before the time Transaction Search reports up to: rows and events
+# come from different PayPal systems, and an order found by both is yielded once anyway.
+_EVENTS_OVERLAP = timedelta(minutes=5)
 _SMALLEST_SPLIT = timedelta(minutes=1)
 _ANSWERED = (200, 400, 401, 403, 422)  # answers whose error body names the problem; 404/429/5xx are HttpClient's
 _CODE_LIMIT = 80
@@ -119,26 +126,59 @@ class PayPalConnector(PlatformConnector):
         return order
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
-        """Yield, per page of Transaction Search rows, the orders whose payments the rows record.
+        """Yield the orders placed in ``[start, end]``: those Transaction Search reports, then the newer ones.
 
         The search covers the window and up to ``_CAPTURE_DELAY`` after it
         (never past now), since an order's payment follows its creation. Each
         payment's capture names its order, which is then read through Orders
         v2: the same payload as ``fetch_order``, placed by its own
-        ``create_time``. Rows read twice and orders with several payments are
-        yielded once.
+        ``create_time``.
+
+        Transaction Search reports up to its ``last_refreshed_datetime``, up
+        to three hours behind, and refuses a start date past that ("Data for
+        the given start date is not available"). What it has not reported yet
+        is read from the webhook event list, which PayPal fills as orders are
+        approved and paid, whether their webhooks were delivered or not (see
+        ``events``). An app without access to that list gets what Transaction
+        Search reports; the window's warning already says it may be incomplete.
+
+        Rows read twice, orders with several payments or events, and orders
+        found by both are yielded once; orders placed outside the window (paid
+        or refunded in it) are left out.
         """
         until = max(end, min(end + _CAPTURE_DELAY, datetime.now(UTC)))
+        reported = _Reported(until)
         seen_payments: set[str] = set()
         seen_orders: set[str] = set()
-        async with aclosing(self._transactions(start, until)) as pages:
+
+        def placed_inside(orders: Sequence[Order | None]) -> list[Order]:
+            return [order for order in orders if order is not None and start <= order.placed_at <= end]
+
+        async with aclosing(self._transactions(start, until, reported)) as pages:
             async for rows in pages:
                 payments = [p for p in dict.fromkeys(map(checkout_payment_id, rows)) if p and p not in seen_payments]
                 seen_payments.update(payments)
                 order_ids = await _each(self._capture_order_id, payments)
                 fresh = [o for o in dict.fromkeys(order_ids) if o and o not in seen_orders]
                 seen_orders.update(fresh)
-                yield [order for order in await _each(self._order, fresh) if order is not None]
+                yield placed_inside(await _each(self._order, fresh))
+        if reported.until >= until.replace(microsecond=0):  # last_refreshed_datetime is given in whole seconds
+            return
+        since = max(start, reported.until - _EVENTS_OVERLAP)
+        try:
+            async with aclosing(self._events(since, until)) as pages:
+                async for events in pages:
+                    known = _order_events(events, seen_orders, start, end)
+                    seen_orders.update(known)
+                    missing = [order_id for order_id, order in known.items() if order is None]
+                    looked_up = dict(zip(missing, await _each(self._order, missing), strict=True))
+                    yield placed_inside([order or looked_up[order_id] for order_id, order in known.items()])
+        except _NoEventAccess as refused:
+            log.warning(
+                "%s: the orders placed after %s, which Transaction Search has not reported yet, are not listed",
+                refused.message,
+                reported.until.isoformat(),
+            )
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         """Have PayPal verify the delivery, then read it (``webhooks``)."""
@@ -182,17 +222,21 @@ class PayPalConnector(PlatformConnector):
             return None
         return capture_order_id(_json(response, "GET", f"capture {transaction_id}"))
 
-    async def _transactions(self, start: datetime, end: datetime) -> AsyncGenerator[list[Mapping[str, Any]], None]:
+    async def _transactions(
+        self, start: datetime, end: datetime, reported: _Reported
+    ) -> AsyncGenerator[list[Mapping[str, Any]], None]:
         """Yield pages of the rows of ``[start, end]``, searched in ranges PayPal accepts.
 
         A range holding more rows than PayPal returns (``RESULTSET_TOO_LARGE``)
-        is searched again in halves.
+        is searched again in halves. ``reported`` is brought down to how far
+        the search reaches: a range whose start PayPal has not reported yet
+        ends the search there, as every later range starts later still.
         """
         pending = deque(ranges(start, end))
         while pending:
             low, high = pending.popleft()
             try:
-                async with aclosing(self._search(low, high)) as pages:
+                async with aclosing(self._search(low, high, reported)) as pages:
                     async for rows in pages:
                         yield rows
             except _ResultSetTooLarge:
@@ -200,8 +244,13 @@ class PayPalConnector(PlatformConnector):
                     raise
                 middle = low + timedelta(seconds=(high - low) // timedelta(seconds=2))
                 pending.extendleft([(middle, high), (low, middle)])
+            except _NotReportedYet:
+                reported.limit(low)
+                return
 
-    async def _search(self, start: datetime, end: datetime) -> AsyncGenerator[list[Mapping[str, Any]], None]:
+    async def _search(
+        self, start: datetime, end: datetime, reported: _Reported
+    ) -> AsyncGenerator[list[Mapping[str, Any]], None]:
         """Yield the rows of one search page by page, from ``page=1`` until ``page == total_pages``.
 
         Page 1 is read alone for ``total_pages``; the next pages are read
@@ -211,11 +260,17 @@ class PayPalConnector(PlatformConnector):
         row can move across a page boundary between two requests. A listing
         of several pages is therefore read again until a reading finds no row
         the earlier ones missed (``_PASSES`` at most); the caller drops rows
-        seen twice.
+        seen twice. Each page brings ``reported`` down to its
+        ``last_refreshed_datetime`` (or, if it says none, to the most PayPal's
+        reporting is documented to lag), never later than now.
         """
 
         async def page(number: int) -> tuple[list[Mapping[str, Any]], int]:
-            return read_page(await self._search_page(start, end, number))
+            body = await self._search_page(start, end, number)
+            now = datetime.now(UTC)
+            refreshed = refreshed_at(body)
+            reported.limit(min(refreshed, now) if refreshed is not None else now - REPORTING_LAG)
+            return read_page(body)
 
         known: set[str] = set()
         for reading in range(_PASSES):
@@ -235,37 +290,81 @@ class PayPalConnector(PlatformConnector):
             if pages <= 1 or (reading > 0 and not missed):
                 return
 
-    async def _search_page(self, start: datetime, end: datetime, page: int) -> Any:
+    async def _search_page(self, start: datetime, end: datetime, page: int) -> Mapping[str, Any]:
         response = await self._api("GET", _SEARCH_PATH, params=search_params(start, end, page))
         if response.status == 403:
             raise PlatformAuthError(
                 f"{_shown(response, 'GET', 'the transaction search')}: the app needs Transaction Search enabled "
                 "in its PayPal settings"
             )
+        if response.status == 400 and not_reported_yet(_error_body(response)):
+            raise _NotReportedYet(f"{_shown(response, 'GET', 'the transaction search')}: not reported yet")
         return _json(response, "GET", "the transaction search")
 
+    async def _events(self, start: datetime, end: datetime) -> AsyncGenerator[list[Mapping[str, Any]], None]:
+        """Yield the event notifications PayPal made in ``[start, end]``, page by page along the ``next`` links.
+
+        The next page is requested as soon as its link is known, while the
+        caller looks up the orders of the page before (like the search's
+        ``page_concurrency`` of 2). Raises ``_NoEventAccess`` when PayPal
+        refuses the app the list (401/403).
+        """
+        requested: set[str] = set()
+        coming = asyncio.ensure_future(self._events_page(events_params(start, end), None))
+        try:
+            while True:
+                events, following = read_events(await coming)
+                if following is None:
+                    yield events
+                    return
+                if following in requested:
+                    raise PlatformBadResponse("PayPal's webhook event list links back to a page already read")
+                requested.add(following)
+                coming = asyncio.ensure_future(self._events_page(None, following))
+                yield events
+        finally:
+            coming.cancel()
+            await asyncio.gather(coming, return_exceptions=True)
+
+    async def _events_page(self, params: Mapping[str, str] | None, query: str | None) -> Mapping[str, Any]:
+        """One page of the event list: the first by ``params``, a later one by its ``next`` link's ``query``."""
+        response = await self._api("GET", EVENTS_PATH, params=params, query=query)
+        if response.status in (401, 403):
+            raise _NoEventAccess(_shown(response, "GET", "the webhook event list"))
+        return _json(response, "GET", "the webhook event list")
+
     async def _api(
-        self, method: str, path: str, *, params: Mapping[str, str] | None = None, body: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        query: str | None = None,
+        body: bytes | None = None,
     ) -> Response:
         """An authorized call; one refused (401, 403) with a kept token is tried once more with a new token.
 
         PayPal refuses a token that expired or was revoked early (``invalid_token``),
         and one issued before the app was given a permission it now needs.
+        ``query`` is a query string sent as it is (PayPal's own, from a link).
         """
+        url: str | URL = self._url(path)
+        if query is not None:
+            url = URL(f"{URL(url)}?{query}", encoded=True)
         token, new = await self._token()
-        response = await self._send(method, path, token, params, body)
+        response = await self._send(method, url, token, params, body)
         if response.status in (401, 403) and not new:
             token, _ = await self._token(refused=token)
-            response = await self._send(method, path, token, params, body)
+            response = await self._send(method, url, token, params, body)
         return response
 
     async def _send(
-        self, method: str, path: str, token: str, params: Mapping[str, str] | None, body: bytes | None
+        self, method: str, url: str | URL, token: str, params: Mapping[str, str] | None, body: bytes | None
     ) -> Response:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        return await self.http.request(method, self._url(path), headers=headers, params=params, data=body, ok=_ANSWERED)
+        return await self.http.request(method, url, headers=headers, params=params, data=body, ok=_ANSWERED)
 
     async def _token(self, *, refused: str | None = None) -> tuple[str, bool]:
         """The kept access token, unless it is about to expire or was ``refused``; else a new one, kept.
@@ -324,8 +423,48 @@ class PayPalConnector(PlatformConnector):
         return f"{self.api_base_url or API_ORIGIN}{path}"
 
 
+class _Reported:
+    """How far Transaction Search has reported: ``until``, brought down by each answer."""
+
+    def __init__(self, until: datetime) -> None:
+        self.until = until
+
+    def limit(self, moment: datetime) -> None:
+        self.until = min(self.until, moment)
+
+
 class _ResultSetTooLarge(PlatformLimitExceeded):
     """RESULTSET_TOO_LARGE: the search range holds more transactions than PayPal returns (10,000)."""
+
+
+class _NotReportedYet(PlatformBadResponse):
+    """PayPal's "Data for the given start date is not available": the range starts after what is reported."""
+
+
+class _NoEventAccess(PlatformAuthError):
+    """PayPal refuses the app the webhook event list (its token lacks the webhooks scope)."""
+
+
+def _order_events(
+    events: Sequence[Mapping[str, Any]], seen: set[str], start: datetime, end: datetime
+) -> dict[str, Order | None]:
+    """The orders a page of events makes known and not ``seen`` yet: each id, with the order if an event carries it.
+
+    An order several events name is kept once (with the order, if any of them
+    carries it). An order carried with its creation time outside ``[start,
+    end]`` is left out at once, and marked ``seen``, as no event can change when
+    it was created.
+    """
+    known: dict[str, Order | None] = {}
+    for found in filter(None, map(event_order, events)):
+        if found.order_id in seen:
+            continue
+        if found.placed_at is not None and not start <= found.placed_at <= end:
+            seen.add(found.order_id)
+            known.pop(found.order_id, None)
+            continue
+        known[found.order_id] = known.get(found.order_id) or found.order
+    return known
 
 
 async def _each(lookup: Callable[[str], Awaitable[_T]], keys: Sequence[str]) -> list[_T]:
@@ -372,12 +511,17 @@ def _shown(response: Response, method: str, what: str, code: str | None = None) 
     return f"PayPal refused {what}: {method} {response.where} answered HTTP {response.status} ({code})"
 
 
+def _error_body(response: Response) -> Any:
+    """The JSON of an error answer, or ``None``."""
+    try:
+        return json.loads(response.body)
+    except ValueError:
+        return None
+
+
 def _error_code(response: Response) -> str:
     """PayPal's error ``name`` (or OAuth ``error``) and the first ``details[].issue``, never values sent."""
-    try:
-        body = json.loads(response.body)
-    except ValueError:
-        body = None
+    body = _error_body(response)
     if not isinstance(body, dict):
         return "no error code"
     name = body.get("name") or body.get("error")

@@ -12,6 +12,12 @@ orders. A row holds no Orders v2 id: the capture it names leads to its order.
 Row times are "in the time zone of the account" although written with an
 offset (``2014-07-11T04:03:52+0000``), so they are not trusted for anything:
 the query is sent in UTC and each order is placed by its own ``create_time``.
+
+Reporting lags: "it takes a maximum of three hours for executed transactions
+to appear". An answer says how far it reaches in ``last_refreshed_datetime``
+("the date and time when the data was last refreshed"); a search whose
+``start_date`` is past that is refused with HTTP 400 ``INVALID_REQUEST``, "Data
+for the given start date is not available.", instead of an empty page.
 """
 
 from __future__ import annotations
@@ -24,7 +30,18 @@ from typing import Any
 
 from server.platforms import PlatformBadResponse
 
-__all__ = ["MAX_RANGE", "ORDER_EVENT_CODES", "PAGE_SIZE", "checkout_payment_id", "ranges", "read_page", "search_params"]
+__all__ = [
+    "MAX_RANGE",
+    "ORDER_EVENT_CODES",
+    "PAGE_SIZE",
+    "checkout_payment_id",
+    "not_reported_yet",
+    "ranges",
+    "read_page",
+    "refreshed_at",
+    "rfc3339",
+    "search_params",
+]
 
 PAGE_SIZE = 500
 """``page_size`` sent on every search: the most a page holds."""
@@ -35,13 +52,14 @@ ORDER_EVENT_CODES = frozenset({"T0003", "T0005", "T0006"})
 
 _TRANSACTION_ID = re.compile(r"[A-Za-z0-9]{1,24}")
 _DECIMAL = re.compile(r"-?[0-9]+|-?[0-9]*\.[0-9]+")  # the pattern of PayPal's money value
+_NOT_AVAILABLE = re.compile(r"\bstart date\b.*\bnot available\b", re.IGNORECASE)
 
 
 def search_params(start: datetime, end: datetime, page: int) -> dict[str, str]:
     """The query for one page of ``[start, end]``, widened to whole seconds in UTC (RFC 3339, seconds required)."""
     return {
-        "start_date": _rfc3339(start),
-        "end_date": _rfc3339(end, round_up=True),
+        "start_date": rfc3339(start),
+        "end_date": rfc3339(end, round_up=True),
         "fields": "all",
         "page_size": str(PAGE_SIZE),
         "page": str(page),
@@ -81,6 +99,26 @@ def read_page(body: Any) -> tuple[list[Mapping[str, Any]], int]:
     return infos, pages
 
 
+def refreshed_at(body: Mapping[str, Any]) -> datetime | None:
+    """``last_refreshed_datetime`` of a search answer: the rows reach no further. ``None`` when left out."""
+    value = body.get("last_refreshed_datetime")
+    if value is None:
+        return None
+    try:
+        refreshed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        refreshed = None
+    if refreshed is None or refreshed.utcoffset() is None:
+        raise PlatformBadResponse("PayPal field 'last_refreshed_datetime' is not a date-time with an offset")
+    return refreshed.astimezone(UTC)
+
+
+def not_reported_yet(error: Any) -> bool:
+    """Whether an HTTP 400 body is PayPal's "Data for the given start date is not available." """
+    message = error.get("message") if isinstance(error, Mapping) else None
+    return isinstance(message, str) and _NOT_AVAILABLE.search(message) is not None
+
+
 def checkout_payment_id(info: Mapping[str, Any]) -> str | None:
     """The transaction id of a checkout payment received by the seller, or ``None`` for any other row."""
     if info.get("transaction_event_code") not in ORDER_EVENT_CODES:
@@ -92,8 +130,8 @@ def checkout_payment_id(info: Mapping[str, Any]) -> str | None:
     return str(info["transaction_id"]) if Decimal(value) > 0 else None
 
 
-def _rfc3339(moment: datetime, *, round_up: bool = False) -> str:
-    """To the second; ``round_up`` keeps an inclusive upper bound inclusive."""
+def rfc3339(moment: datetime, *, round_up: bool = False) -> str:
+    """In UTC, to the second; ``round_up`` keeps an inclusive upper bound inclusive."""
     moment = moment.astimezone(UTC)
     if round_up and moment.microsecond:
         moment += timedelta(seconds=1)

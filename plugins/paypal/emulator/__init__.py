@@ -13,7 +13,17 @@ Paths are PayPal's (the product reaches them through ``apiBaseUrl`` in place of
   unknown id, 404 ``RESOURCE_NOT_FOUND`` / ``INVALID_RESOURCE_ID``.
 - ``GET /v2/payments/captures/{id}``: the capture, its order at ``supplementary_data.related_ids.order_id``.
 - ``GET /v1/reporting/transactions``: Transaction Search (see ``search``): rows are transactions, not
-  orders; with ``reporting_lag`` set, rows appear only that long after they happened.
+  orders; with ``reporting_lag`` set, rows appear only once reporting is refreshed past them
+  (``last_refreshed_datetime``, ``refreshed_at()``): a ``start_date`` after that is 400 ``INVALID_REQUEST``
+  "Data for the given start date is not available." with ``details: []`` and ``links: []``; an ``end_date``
+  after it answers up to it (``end_date`` in the body says so). ``reporting_refresh`` refreshes in steps
+  (hourly: times end in ``:59:59`` and a 3 h lag is 2-3 h, as PayPal's).
+- ``GET /v1/notifications/webhooks-events`` (also with a trailing ``/``): the app's event notifications,
+  newest first, delivered or not, listed as soon as they happen (see ``events``): ``page_size`` (1-300,
+  default 10), ``start_time``/``end_time`` (RFC 3339, inclusive, on ``create_time``), ``event_type``,
+  ``transaction_id`` (the resource's id); ``{"events": [...], "count": n}`` plus ``links: [{rel: "next"}]``
+  while more remain; an unusable parameter is 400 ``INVALID_REQUEST`` with ``details[{field, value,
+  location: "query", issue, description}]``.
 - ``POST /v1/notifications/verify-webhook-signature``: ``{auth_algo, cert_url, transmission_id,
   transmission_sig, transmission_time, webhook_id, webhook_event}`` gives ``{"verification_status":
   "SUCCESS"}`` for a delivery of ``order_webhooks()`` passed on unchanged (``webhook_event`` exactly as
@@ -28,6 +38,7 @@ Python API for tests::
         webhook_id="5GP028458E2496506",            # the listener's webhook id; credentials() returns it
         timezone="UTC",                            # the account's zone: Transaction Search dates use it
         reporting_lag=None,                        # timedelta: rows hidden until now - lag; None: no lag at all
+        reporting_refresh=None,                    # timedelta: refreshed in such steps (hourly: 2-3 h for a 3 h lag)
         token_lifetime=timedelta(seconds=32400), transaction_search_enabled=True,
         now=lambda: datetime.now(UTC), seed=0,     # clock (token expiry, lag); ids and seeded orders
     )
@@ -42,11 +53,13 @@ Python API for tests::
         buyer=("John", "Doe"), email=None, address=None,  # buyer=None: no payer details
         invoice_id=None, custom_id=None, description=None, order_id=None, capture_id=None,
         display_row=False,                         # also a non-balance-affecting row with the capture's id
+        webhook_lost=False,                        # its webhooks never arrived: not in order_webhooks()
     )                                              # -> PayPalOrder: .id, .capture.id, .total, ...
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.seed_order(placed_at)                 # -> SeededOrder(order_id=order id, order_number=capture id)
     emulator.set_timezone("America/Los_Angeles")
     emulator.order_webhooks()                      # PAYMENT.CAPTURE.COMPLETED deliveries: [(headers, body)]
+    emulator.refreshed_at()                        # Transaction Search's last_refreshed_datetime (or None)
 
     # faults, queued in call order, each consumed by one API request (token requests are exempt):
     emulator.fail_next(503, times=1, retry_after=None)  # PayPal's error body for the status

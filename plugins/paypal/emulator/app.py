@@ -16,7 +16,7 @@ from aiohttp import web
 
 from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
-from . import fake
+from . import events, fake
 from .auth import TokenService
 from .errors import debug_id, not_found, rest_error
 from .formats import quantize
@@ -61,6 +61,7 @@ class PayPalEmulator(FaultQueueDouble):
         webhook_id: str = DEFAULT_WEBHOOK_ID,
         timezone: str = "UTC",
         reporting_lag: timedelta | None = None,
+        reporting_refresh: timedelta | None = None,
         token_lifetime: timedelta = TOKEN_LIFETIME,
         transaction_search_enabled: bool = True,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -69,7 +70,12 @@ class PayPalEmulator(FaultQueueDouble):
         super().__init__()
         self.client_id, self._secret = client_id, client_secret
         self.merchant = Merchant(merchant_id=merchant_id, email=merchant_email)
+        if reporting_refresh is not None and (
+            reporting_refresh < timedelta(seconds=1) or reporting_refresh % timedelta(seconds=1)
+        ):
+            raise ValueError("reporting_refresh must be a whole number of seconds")
         self.reporting_lag = reporting_lag
+        self.reporting_refresh = reporting_refresh
         self.now = now
         self.requests: list[dict[str, Any]] = []
         self._zone = ZoneInfo(timezone)
@@ -78,6 +84,7 @@ class PayPalEmulator(FaultQueueDouble):
         self._orders: dict[str, PayPalOrder] = {}
         self._by_capture: dict[str, PayPalOrder] = {}
         self._ledger = Ledger()
+        self._events = events.EventLog()
         self._webhooks = WebhookSigner(webhook_id)
         self._tokens = TokenService(
             client_id=client_id,
@@ -99,10 +106,20 @@ class PayPalEmulator(FaultQueueDouble):
         return self._tokens.requests
 
     def refreshed_at(self) -> datetime | None:
-        """When reporting data was last refreshed (``now - reporting_lag``); ``None`` when no lag is modelled."""
+        """Up to when Transaction Search has data (its ``last_refreshed_datetime``); ``None``: no lag modelled.
+
+        ``now - reporting_lag`` to the second; with ``reporting_refresh`` the data is refreshed in steps (UTC
+        hours for one hour), each step ``reporting_lag - reporting_refresh`` after it ends, so the time ends in
+        ``:59:59`` as PayPal's does and the lag varies between the two (2-3 h for a 3 h lag refreshed hourly).
+        """
         if self.reporting_lag is None:
             return None
-        return (self.now() - self.reporting_lag).astimezone(UTC).replace(microsecond=0)
+        moment = self.now() - self.reporting_lag
+        if self.reporting_refresh is None:
+            return moment.astimezone(UTC).replace(microsecond=0)
+        step = int(self.reporting_refresh.total_seconds())
+        ends = int((moment + self.reporting_refresh).timestamp()) // step * step
+        return datetime.fromtimestamp(ends - 1, UTC)
 
     # --- PlatformDouble ----------------------------------------------------------------------
 
@@ -131,8 +148,10 @@ class PayPalEmulator(FaultQueueDouble):
         completed; signed for ``webhook_id`` (check them with ``POST /v1/notifications/verify-webhook-signature``).
 
         A capture still ``PENDING`` (or declined) has had no such event; a refunded one had it before the refund.
+        An order added with ``webhook_lost=True`` is left out: its delivery never arrived (the events list,
+        ``GET /v1/notifications/webhooks-events``, still has the event).
         """
-        paid = [order for order in self._orders.values() if completed(order)]
+        paid = [order for order in self._orders.values() if completed(order) and not order.webhook_lost]
         paid.sort(key=lambda order: order.capture.created_at if order.capture else order.created_at)
         return [delivery(order, merchant=self.merchant, signer=self._webhooks) for order in paid]
 
@@ -165,6 +184,7 @@ class PayPalEmulator(FaultQueueDouble):
         order_id: str | None = None,
         capture_id: str | None = None,
         display_row: bool = False,
+        webhook_lost: bool = False,
     ) -> PayPalOrder:
         """Add one checkout order; only a ``COMPLETED`` order has a capture (and so a reporting row).
 
@@ -172,6 +192,7 @@ class PayPalEmulator(FaultQueueDouble):
         them one item makes up ``total`` (default 25.00). ``capture_status`` defaults to COMPLETED,
         or (PARTIALLY_)REFUNDED when ``refund`` is given. ``buyer`` is ``(given name, surname)`` or
         ``None`` for no payer details; ``address`` is ``(street, city, state, country, postal code)``.
+        ``webhook_lost``: PayPal's webhook deliveries for the order never arrived (see ``order_webhooks``).
         """
         if created_at.utcoffset() is None:
             raise ValueError("created_at must be timezone-aware")
@@ -206,11 +227,13 @@ class PayPalEmulator(FaultQueueDouble):
             custom_id=custom_id,
             description=description,
             display_row=display_row,
+            webhook_lost=webhook_lost,
         )
         self._orders[oid] = order
         if capture is not None:
             self._by_capture[capture.id] = order
         self._ledger.add(order_rows(order, self._zone))
+        self._events.add(events.order_events(order, self.merchant.merchant_id))
         return order
 
     def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[PayPalOrder]:
@@ -265,6 +288,8 @@ class PayPalEmulator(FaultQueueDouble):
         app.router.add_get("/v2/payments/captures/{id}", partial(self._api, self._get_capture))
         app.router.add_get("/v1/reporting/transactions", partial(self._api, self._search))
         app.router.add_post("/v1/notifications/verify-webhook-signature", partial(self._api, self._verify_webhook))
+        for path in (events.LIST_PATH, f"{events.LIST_PATH}/"):  # PayPal's own next links end in "/"
+            app.router.add_get(path, partial(self._api, self._list_events))
         return app
 
     @web.middleware
@@ -308,6 +333,21 @@ class PayPalEmulator(FaultQueueDouble):
 
     async def _verify_webhook(self, request: web.Request) -> web.Response:
         return _json(*self._webhooks.verify(await request.read()))
+
+    def _list_events(self, request: web.Request) -> web.Response:
+        try:
+            query = events.parse_query(request.query)
+        except SearchRefused as refused:
+            return _json(refused.status, refused.body)
+        body = events.answer(
+            query,
+            self._events.newest_first(),
+            now=self.now(),
+            merchant=self.merchant,
+            query=request.query,
+            origin=_origin(request),
+        )
+        return _json(200, body)
 
     def _get_order(self, request: web.Request) -> web.Response:
         order = self._orders.get(request.match_info["id"])

@@ -1,5 +1,13 @@
 """The PayPal account ``order-import demo`` serves: ~40 orders over the eight hours before ``now``,
-reporting that lags like PayPal's, and the states a seller meets besides paid orders."""
+reporting that lags like PayPal's, and the states a seller meets besides paid orders.
+
+Transaction Search is refreshed hourly and each hour shows up three hours after it began, so
+``last_refreshed_datetime`` is 2-3 hours old: an import of the last one or two hours has to read the
+webhook events list (``GET /v1/notifications/webhooks-events``), which has every order at once. Some
+orders of the last two hours had their webhook lost (``LOST_RECENTLY``, and PayPal's documented order
+``5O190127TN364715T`` with its capture ``3C679366HH908993F``, the id a seller can type): the demo never
+delivers those, so only an import finds them. The demo loses about half of the other deliveries itself.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +27,14 @@ DEMO_CREDENTIALS = {
     "client_secret": "EDemoPayPalStoreSecret-OrderImport-Zr7pK9w3",
     "webhook_id": "8TD43957HB0731222",
 }
-DEMO_REPORTING_LAG = timedelta(hours=2, minutes=50)
-"""Transaction Search shows a transaction up to three hours after it happened."""
+DEMO_REPORTING_LAG = timedelta(hours=3)
+"""Transaction Search shows a transaction up to three hours after it happened..."""
+DEMO_REPORTING_REFRESH = timedelta(hours=1)
+"""...refreshing its data hourly: ``last_refreshed_datetime`` ends in ``:59:59`` and is 2-3 hours old."""
+LOST_RECENTLY = (timedelta(minutes=9), timedelta(minutes=41), timedelta(minutes=73), timedelta(minutes=106))
+"""How long before ``now`` the orders whose webhook was lost were created (paid ones, within the last 2 hours)."""
+DOCUMENTED_ORDER = ("5O190127TN364715T", "3C679366HH908993F", timedelta(minutes=27))
+"""PayPal's sample order id and capture id, created that long before ``now``; its webhook was lost too."""
 
 
 def demo_emulator() -> DemoEmulator:
@@ -44,6 +58,7 @@ def demo_account(now: datetime, seed: int) -> PayPalEmulator:
         webhook_id=DEMO_CREDENTIALS["webhook_id"],
         timezone="America/Los_Angeles",
         reporting_lag=DEMO_REPORTING_LAG,
+        reporting_refresh=DEMO_REPORTING_REFRESH,
         now=lambda: now + timedelta(seconds=time.monotonic() - started),
         seed=seed,
     )
@@ -53,6 +68,16 @@ def demo_account(now: datetime, seed: int) -> PayPalEmulator:
     for index, created_at in enumerate(fake.random_times(rng, 36, now - timedelta(hours=8), now)):
         spec = fake.random_order(rng)
         emulator.add_order(created_at=created_at, **(spec | _special(index, spec, rng)))
+    for ago in LOST_RECENTLY:
+        emulator.add_order(created_at=now - ago, webhook_lost=True, **fake.random_order(rng))
+    order_id, capture_id, ago = DOCUMENTED_ORDER
+    emulator.add_order(
+        created_at=now - ago,
+        order_id=order_id,
+        capture_id=capture_id,
+        webhook_lost=True,
+        **fake.random_order(rng),
+    )
     return emulator
 
 

@@ -61,13 +61,16 @@ def not_found(api: str, *, field: str | None = None, value: str | None = None) -
     return rest_error(404, details=[detail], links=[{"href": href, "rel": "information_link", "method": "GET"}])
 
 
-def invalid_query(field: str, value: str | None, issue: str, description: str) -> dict[str, Any]:
-    """400 INVALID_REQUEST naming the query parameter at fault."""
+def invalid_query(
+    field: str, value: str | None, issue: str, description: str, *, api: str = "transaction-search/v1"
+) -> dict[str, Any]:
+    """400 INVALID_REQUEST naming the query parameter at fault (the ``error_400``/``error_details`` schemas of
+    PayPal's OpenAPI specs)."""
     detail: dict[str, str] = {"field": field}
     if value is not None:
         detail["value"] = value
     detail |= {"location": "query", "issue": issue, "description": description}
-    return rest_error(400, api="transaction-search/v1", details=[detail])
+    return rest_error(400, api=api, details=[detail])
 
 
 def oauth_error(error: str, description: str) -> dict[str, str]:

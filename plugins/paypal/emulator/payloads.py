@@ -46,6 +46,11 @@ def capture_body(order: PayPalOrder, *, origin: str, merchant: Merchant) -> dict
     return body
 
 
+def refund_body(order: PayPalOrder, refund: Refund, *, origin: str) -> dict[str, Any]:
+    """A Payments v2 refund, as ``purchase_units[].payments.refunds[]`` shows it."""
+    return _refund(refund, order, origin)
+
+
 def _purchase_unit(order: PayPalOrder, origin: str, merchant: Merchant) -> dict[str, Any]:
     cur = order.currency
     breakdown = {"item_total": money(order.item_total, cur)}

@@ -80,7 +80,8 @@ class Refund:
 
 @dataclass(frozen=True, slots=True)
 class PayPalOrder:
-    """A checkout order as stored; ``display_row`` adds a non-balance-affecting report row sharing the capture's id."""
+    """A checkout order as stored; ``display_row`` adds a non-balance-affecting report row sharing the capture's id;
+    ``webhook_lost``: PayPal's deliveries of its events never reached the listener (the events list still has them)."""
 
     id: str
     status: str
@@ -97,6 +98,7 @@ class PayPalOrder:
     custom_id: str | None = None
     description: str | None = None
     display_row: bool = False
+    webhook_lost: bool = False
 
     @property
     def item_total(self) -> Decimal:

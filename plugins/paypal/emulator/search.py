@@ -6,8 +6,13 @@ apart; the last three years only; ``page_size`` 1-500 (default 100); ``page``
 from 1; at most 10,000 rows per query (else 400 ``RESULTSET_TOO_LARGE``);
 ``fields`` defaults to ``transaction_info``; ``balance_affecting_records_only``
 defaults to ``Y``. Both dates are inclusive. Rows become visible only once the
-reporting data is refreshed past them; a start after the last refresh is
-refused with "Data for the given start date is not available.".
+reporting data is refreshed past them (up to 3 hours, says the integration
+guide). A start after the last refresh is refused as a live account answered
+(paypal/PayPal-node-SDK#452): 400 ``{"name": "INVALID_REQUEST", "message": "Data
+for the given start date is not available.", "debug_id": ..., "details": [],
+"links": []}``; an end after it is answered up to it, the body's ``end_date``
+equal to ``last_refreshed_datetime`` (a live answer published by hackclub, 2021:
+asked at ``22:47:56Z``, both ``19:59:59+0000``).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ DEFAULT_PAGE_SIZE = 100
 MAX_RANGE = timedelta(days=31)
 MAX_RESULTS = 10_000
 HISTORY = timedelta(days=3 * 365)
-_DATE = re.compile(
+RFC3339 = re.compile(
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$"
 )
 
@@ -146,14 +151,17 @@ def _date(query: Mapping[str, str], name: str) -> datetime:
     value = query.get(name)
     if not value:
         raise _refused(name, None, "A required field is missing.", issue="MISSING_REQUIRED_PARAMETER")
-    if not _DATE.match(value):
+    try:
+        if not RFC3339.match(value):
+            raise ValueError(value)
+        return datetime.fromisoformat(value.upper())
+    except ValueError:  # also a date that does not exist, like February 30
         raise _refused(
             name,
             value,
             "The value of a field does not conform to the expected format.",
             issue="INVALID_PARAMETER_SYNTAX",
-        )
-    return datetime.fromisoformat(value.upper())
+        ) from None
 
 
 def _integer(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

@@ -139,18 +139,15 @@ def capture_completed_event(order: PayPalOrder, *, merchant: Merchant) -> dict[s
     resource.pop("status_details", None)
     resource["update_time"] = resource["create_time"]
     event_id = event_id_for(merchant.merchant_id, capture.id)
-    offset = int.from_bytes(_digest(f"delay/{event_id}")[:4], "big")
-    created = capture.created_at + timedelta(seconds=2 + offset % 7, milliseconds=offset % 1000)
     event_href = f"{EVENT_HOST}/v1/notifications/webhooks-events/{event_id}"
     return {
         "id": event_id,
         "event_version": "1.0",
-        "create_time": created.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "create_time": event_time(capture.created_at + event_delay(event_id)),
         "resource_type": "capture",
         "resource_version": "2.0",
         "event_type": EVENT_TYPE,
-        "summary": f"Payment completed for {_SYMBOLS.get(order.currency, order.currency)} "
-        f"{_summary_amount(capture.amount)} {order.currency}",
+        "summary": money_summary("Payment completed for", capture.amount, order.currency),
         "resource": resource,
         "links": [
             {"href": event_href, "rel": "self", "method": "GET"},
@@ -159,17 +156,30 @@ def capture_completed_event(order: PayPalOrder, *, merchant: Merchant) -> dict[s
     }
 
 
-def event_id_for(merchant_id: str, capture_id: str) -> str:
-    """``WH-`` and two 17-character ids, like ``WH-2CL46544TB770421K-5VB92446WP7345818``; the same for a capture."""
-    digest = hashlib.sha512(f"{merchant_id}/{capture_id}/{EVENT_TYPE}".encode()).digest()
+def event_id_for(merchant_id: str, resource_id: str, event_type: str = EVENT_TYPE) -> str:
+    """``WH-`` and two 17-character ids, like ``WH-2CL46544TB770421K-5VB92446WP7345818``; the same for a
+    resource (capture, order, refund) and event type."""
+    digest = hashlib.sha512(f"{merchant_id}/{resource_id}/{event_type}".encode()).digest()
     chars = "".join(_ID_CHARS[b % len(_ID_CHARS)] for b in digest[:34])
     return f"WH-{chars[:17]}-{chars[17:]}"
 
 
-def _summary_amount(amount: Decimal) -> str:
-    """PayPal's summary writes the amount as a float: ``100.0``, ``21.12``."""
-    text = f"{amount.normalize():f}"
-    return text if "." in text else f"{text}.0"
+def event_delay(event_id: str) -> timedelta:
+    """How long after what it reports PayPal created the event: 2-8 s and some milliseconds, fixed per event."""
+    offset = int.from_bytes(_digest(f"delay/{event_id}")[:4], "big")
+    return timedelta(seconds=2 + offset % 7, milliseconds=offset % 1000)
+
+
+def event_time(moment: datetime) -> str:
+    """An event's ``create_time``: UTC to the millisecond with ``Z`` (``2023-04-06T20:28:58.184Z``)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def money_summary(text: str, amount: Decimal, currency: str) -> str:
+    """``Payment completed for $ 100.0 USD``: PayPal's summary writes the amount as a float (``100.0``, ``21.12``)."""
+    number = f"{amount.normalize():f}"
+    number = number if "." in number else f"{number}.0"
+    return f"{text} {_SYMBOLS.get(currency, currency)} {number} {currency}"
 
 
 def _digest(text: str) -> bytes:

@@ -15,10 +15,11 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from yarl import URL
 
 from plugins.paypal.emulator import PayPalEmulator, demo_emulator
 from plugins.paypal.emulator import search as search_module
-from plugins.paypal.emulator.demo import DEMO_REPORTING_LAG, demo_account
+from plugins.paypal.emulator.demo import DEMO_REPORTING_LAG, DOCUMENTED_ORDER, demo_account
 from plugins.paypal.emulator.records import Capture, PayPalOrder
 from server.platforms.testing import PlatformDouble
 from tests.conftest import SAMPLES
@@ -32,6 +33,8 @@ SAMPLE_PAGE = json.loads((SAMPLES / "paypal" / "transactions-page.json").read_te
 SAMPLE_EVENT = json.loads((SAMPLES / "paypal" / "webhook-payment-capture-completed-sdk-example.json").read_text())
 SAMPLE_CAPTURE = SAMPLE_EVENT["resource"]
 SAMPLE_POSTMAN_EVENT = json.loads((SAMPLES / "paypal" / "webhook-payment-capture-completed.json").read_text())
+SAMPLE_EVENT_LIST = json.loads((SAMPLES / "paypal" / "webhook-events-list.json").read_text())
+EVENTS = "/v1/notifications/webhooks-events"
 VERIFY = "/v1/notifications/verify-webhook-signature"
 REPORT_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$")
 Client = TestClient[Any, Any]
@@ -399,6 +402,7 @@ async def test_rfc3339_dates_with_any_offset_are_accepted(
         ("start_date=2026-03-02T12:00Z&end_date=2026-03-02T13:00:00Z", "start_date", "INVALID_PARAMETER_SYNTAX"),
         ("start_date=2026-03-02&end_date=2026-03-02T13:00:00Z", "start_date", "INVALID_PARAMETER_SYNTAX"),
         ("start_date=2026-03-02T12:00:00&end_date=2026-03-02T13:00:00Z", "start_date", "INVALID_PARAMETER_SYNTAX"),
+        ("start_date=2026-02-30T12:00:00Z&end_date=2026-03-02T13:00:00Z", "start_date", "INVALID_PARAMETER_SYNTAX"),
         # an unencoded "+" is a space once the query string is decoded
         (
             "start_date=2026-03-02T12:00:00+00:00&end_date=2026-03-02T13:00:00Z",
@@ -566,6 +570,66 @@ async def test_transaction_search_must_be_enabled_for_the_app(clock: Clock) -> N
     assert body["name"] == "NOT_AUTHORIZED" and body["details"][0]["issue"] == "PERMISSION_DENIED"
 
 
+async def authorized(client: Client, emulator: PayPalEmulator) -> dict[str, str]:
+    creds = emulator.credentials()
+    token = await (await request_token(client, creds["client_id"], creds["client_secret"])).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+DATA_NOT_AVAILABLE = "Data for the given start date is not available."
+
+
+def assert_data_not_available(status: int, body: Any) -> None:
+    """PayPal's answer while reporting lags, as a live account gave it (paypal/PayPal-node-SDK#452):
+    ``{"debug_id": ..., "name": "INVALID_REQUEST", "details": [], "links": [], "message": "Data for ..."}``."""
+    assert status == 400
+    assert body == {
+        "name": "INVALID_REQUEST",
+        "message": DATA_NOT_AVAILABLE,
+        "debug_id": body["debug_id"],
+        "details": [],
+        "links": [],
+    }
+    assert re.fullmatch(r"[0-9a-f]{13}", body["debug_id"])
+
+
+async def test_reporting_is_refreshed_hourly_so_it_lags_two_to_three_hours(clock: Clock) -> None:
+    """A live answer (2021) asked at 22:47:56Z said ``last_refreshed_datetime`` and ``end_date``
+    ``19:59:59+0000``: data comes in hourly steps, ``end_date`` stops at the refresh, and the lag is under 3 h."""
+    clock.now = datetime(2026, 3, 3, 12, 47, 56, tzinfo=UTC)
+    emulator = PayPalEmulator(now=clock, reporting_lag=timedelta(hours=3), reporting_refresh=timedelta(hours=1))
+    edge = emulator.add_order(created_at=datetime(2026, 3, 3, 9, 59, 59, tzinfo=UTC))
+    after = emulator.add_order(created_at=datetime(2026, 3, 3, 10, 0, 0, tzinfo=UTC))
+    async with TestClient(TestServer(emulator.app())) as client:
+        auth = await authorized(client, emulator)
+        body = await search(client, auth, clock.now - timedelta(hours=6), clock.now)
+        assert ids(body) == [captured(edge).id]
+        assert body["last_refreshed_datetime"] == body["end_date"] == "2026-03-03T09:59:59+0000"
+        assert REPORT_DATE.match(body["last_refreshed_datetime"])
+        at_refresh = await search(client, auth, datetime(2026, 3, 3, 9, 59, 59, tzinfo=UTC), clock.now)
+        assert ids(at_refresh) == [captured(edge).id]  # a start at the refresh time itself is still answered
+        for start in ("2026-03-03T10:00:00Z", "2026-03-03T11:47:56Z", "2026-03-03T03:00:00-08:00"):
+            assert_data_not_available(*await get(client, SEARCH, auth, start_date=start, end_date=_z(clock.now)))
+        clock.now = datetime(2026, 3, 3, 13, 0, 0, tzinfo=UTC)
+        body = await search(client, auth, clock.now - timedelta(hours=6), clock.now)
+        assert ids(body) == [captured(edge).id, captured(after).id]
+        assert body["last_refreshed_datetime"] == "2026-03-03T10:59:59+0000"
+        emulator.set_timezone("America/Los_Angeles")
+        body = await search(client, auth, clock.now - timedelta(hours=6), clock.now)
+        assert body["last_refreshed_datetime"] == body["end_date"] == "2026-03-03T02:59:59-0800"
+    for minutes in range(0, 24 * 60, 7):
+        clock.now = datetime(2026, 3, 3, tzinfo=UTC) + timedelta(minutes=minutes, seconds=minutes % 60)
+        refreshed = emulator.refreshed_at()
+        assert refreshed is not None and (refreshed.minute, refreshed.second) == (59, 59)
+        assert timedelta(hours=2) < clock.now - refreshed <= timedelta(hours=3)
+
+
+@pytest.mark.parametrize("refresh", [timedelta(0), timedelta(milliseconds=1500)])
+def test_reporting_refresh_is_whole_seconds(refresh: timedelta) -> None:
+    with pytest.raises(ValueError, match="whole number of seconds"):
+        PayPalEmulator(reporting_lag=timedelta(hours=3), reporting_refresh=refresh)
+
+
 # --- faults --------------------------------------------------------------------------------------
 
 
@@ -726,7 +790,7 @@ async def test_demo_store_has_recent_realistic_orders_behind_a_reporting_lag() -
     account = demo_account(T0, 1)
     orders = list(account._orders.values())
     recent = [o for o in orders if T0 - timedelta(hours=8) <= o.created_at <= T0]
-    assert 30 <= len(recent) <= 40 and len(orders) - len(recent) >= 3
+    assert 30 <= len(recent) <= 45 and len(orders) - len(recent) >= 3
     assert {"COMPLETED", "PAYER_ACTION_REQUIRED", "APPROVED", "VOIDED"} <= {o.status for o in orders}
     assert {"USD", "EUR", "JPY"} <= {o.currency for o in orders}
     assert sum(o.capture is not None and captured(o).created_at > T0 - DEMO_REPORTING_LAG for o in orders) >= 5
@@ -958,7 +1022,8 @@ async def test_demo_account_delivers_webhooks_the_demo_credentials_verify() -> N
     account = demo.make_double(T0, 1)
     deliveries = account.order_webhooks()
     paid = [o for o in account._orders.values() if o.capture is not None and o.capture.status != "PENDING"]
-    assert len(deliveries) == len(paid) >= 30
+    lost = [o for o in paid if o.webhook_lost]
+    assert len(deliveries) == len(paid) - len(lost) >= 30 and len(lost) >= 4
     async with TestClient(TestServer(account.app())) as client:
         creds = demo.credentials
         token = await (await request_token(client, creds["client_id"], creds["client_secret"])).json()
@@ -966,3 +1031,308 @@ async def test_demo_account_delivers_webhooks_the_demo_credentials_verify() -> N
         for headers, body in deliveries[:3]:
             data = verify_request(headers, body, creds["webhook_id"])
             assert await verify(client, auth, data) == (200, {"verification_status": "SUCCESS"})
+
+
+# --- the webhook events list: GET /v1/notifications/webhooks-events --------------------------------
+
+SPEC_400_MESSAGE = "Request is not well-formed, syntactically incorrect, or violates schema."
+
+
+async def list_events(client: Client, auth: dict[str, str], **params: str) -> Any:
+    status, body = await get(client, EVENTS, auth, **params)
+    assert status == 200, body
+    return body
+
+
+async def follow(client: Client, auth: dict[str, str], href: str) -> Any:
+    """A ``next`` link, requested as given (only its host is the test server's)."""
+    response = await client.get(URL(href).raw_path_qs, headers=auth)
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+def order_of(event: dict[str, Any]) -> str:
+    """The order an event is about, read from its resource as a receiver would."""
+    resource = event["resource"]
+    if event["resource_type"] == "checkout-order":
+        return str(resource["id"])
+    if event["resource_type"] == "capture":
+        return str(resource["supplementary_data"]["related_ids"]["order_id"])
+    raise AssertionError(f"no order in a {event['resource_type']} event")
+
+
+def order_of_or_none(event: dict[str, Any]) -> str | None:
+    return None if event["resource_type"] == "refund" else order_of(event)
+
+
+def events_of(events: list[dict[str, Any]], order_id: str) -> dict[str, dict[str, Any]]:
+    return {event["event_type"]: event for event in events if order_of_or_none(event) == order_id}
+
+
+def times(body: dict[str, Any]) -> list[datetime]:
+    return [datetime.fromisoformat(event["create_time"]) for event in body["events"]]
+
+
+async def test_events_list_has_the_shape_of_paypals_sample(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    """The sample asks for ``transaction_id=<capture id>`` and gets that capture's PAYMENT.CAPTURE.COMPLETED,
+    its capture ``REFUNDED`` since: the resource is as it stands now, not as it was delivered."""
+    order = emulator.add_order(created_at=T0, total="200.00", refund="200.00", refunded_after=timedelta(minutes=5))
+    body = await list_events(client, auth, transaction_id=captured(order).id)
+    assert set(body) == set(SAMPLE_EVENT_LIST) == {"events", "count"}  # one page: no links, as in the sample
+    [event], [sample] = body["events"], SAMPLE_EVENT_LIST["events"]
+    assert body["count"] == SAMPLE_EVENT_LIST["count"] == 1
+    assert list(event) == list(sample)  # the Webhooks API's key order
+    assert_same_shape(sample, event)
+    assert set(sample["resource"]) <= set(event["resource"])
+    assert [(link["rel"], link["method"], link["encType"]) for link in event["links"]] == [
+        (link["rel"], link["method"], link["encType"]) for link in sample["links"]
+    ]
+    assert event["links"][0]["href"].endswith(f"{EVENTS}/{event['id']}")
+    assert (event["event_type"], event["resource_type"]) == (sample["event_type"], sample["resource_type"])
+    assert (event["event_version"], event["resource_version"]) == ("1.0", "2.0")
+    assert event["summary"] == sample["summary"] == "Payment completed for $ 200.0 USD"
+    capture = event["resource"]
+    assert capture["id"] == captured(order).id and order_of(event) == order.id
+    assert capture["status"] == sample["resource"]["status"] == "REFUNDED"
+    assert capture["update_time"] == _z(order.refunds[0].created_at) != capture["create_time"]
+    [(_, raw)] = emulator.order_webhooks()
+    delivered = json.loads(raw)
+    assert (event["id"], event["create_time"]) == (delivered["id"], delivered["create_time"])  # the same event
+    assert delivered["resource"]["status"] == "COMPLETED"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", event["create_time"])
+
+
+async def test_every_event_of_every_order_is_listed_newest_first_lost_deliveries_too(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    paid = emulator.add_order(created_at=T0, total="20.00", captured_after=timedelta(seconds=30))
+    lost = emulator.add_order(created_at=T0 + timedelta(minutes=5), total="30.00", webhook_lost=True)
+    approved = emulator.add_order(created_at=T0 + timedelta(minutes=10), status="APPROVED")
+    pending = emulator.add_order(created_at=T0 + timedelta(minutes=15), capture_status="PENDING")
+    refunded = emulator.add_order(created_at=T0 + timedelta(minutes=20), refund="5.00")
+    emulator.add_order(created_at=T0 + timedelta(minutes=25), status="PAYER_ACTION_REQUIRED")  # nothing happened
+    delivered = [json.loads(body)["resource"]["id"] for _, body in emulator.order_webhooks()]
+    assert delivered == [captured(paid).id, captured(refunded).id]  # the lost one never arrived
+    body = await list_events(client, auth, page_size="300")
+    events = body["events"]
+    assert "links" not in body and body["count"] == len(events) == 14
+    assert times(body) == sorted(times(body), reverse=True)
+    assert len({event["id"] for event in events}) == 14 and all(EVENT_ID.match(event["id"]) for event in events)
+    kinds: dict[str, list[str]] = {}
+    for event in events:
+        if event["resource_type"] != "refund":
+            kinds.setdefault(order_of(event), []).append(event["event_type"])
+    flow = ["CHECKOUT.ORDER.APPROVED", "CHECKOUT.ORDER.COMPLETED", "PAYMENT.CAPTURE.COMPLETED"]
+    assert sorted(kinds[paid.id]) == sorted(kinds[lost.id]) == sorted(kinds[refunded.id]) == flow
+    assert kinds[approved.id] == ["CHECKOUT.ORDER.APPROVED"]
+    assert sorted(kinds[pending.id]) == [
+        "CHECKOUT.ORDER.APPROVED",
+        "CHECKOUT.ORDER.COMPLETED",
+        "PAYMENT.CAPTURE.PENDING",
+    ]
+    for event in events:
+        if event["resource_type"] == "checkout-order":
+            resource = event["resource"]
+            assert_same_shape(SAMPLE_CAPTURED, resource)
+            assert resource["status"] == emulator._orders[resource["id"]].status  # as it stands now
+            assert resource["purchase_units"][0]["amount"]["currency_code"] == "USD"
+    paid_events = events_of(events, paid.id)
+    capture_time = captured(paid).created_at
+    approved_at = datetime.fromisoformat(paid_events["CHECKOUT.ORDER.APPROVED"]["create_time"])
+    completed_at = datetime.fromisoformat(paid_events["PAYMENT.CAPTURE.COMPLETED"]["create_time"])
+    assert paid.created_at < approved_at < completed_at and capture_time < completed_at
+    [refund_event] = [event for event in events if event["resource_type"] == "refund"]
+    assert refund_event["event_type"] == "PAYMENT.CAPTURE.REFUNDED"
+    assert refund_event["resource"]["id"] == refunded.refunds[0].id
+    assert refund_event["resource"]["amount"] == {"currency_code": "USD", "value": "5.00"}
+    assert refund_event["resource"]["links"][1]["href"].endswith(f"/v2/payments/captures/{captured(refunded).id}")
+    pending_event = events_of(events, pending.id)["PAYMENT.CAPTURE.PENDING"]
+    assert pending_event["resource"]["status"] == "PENDING"
+
+
+async def test_times_filter_create_time_inclusively_and_type_and_transaction_filter_exactly(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    orders = [emulator.add_order(created_at=T0 + timedelta(minutes=10 * i), total=f"{10 + i}.00") for i in range(4)]
+    everything = (await list_events(client, auth, page_size="300"))["events"]
+    assert len(everything) == 12
+    [target] = [e for e in everything if e["event_type"] == "PAYMENT.CAPTURE.COMPLETED" and order_of(e) == orders[1].id]
+    at = target["create_time"]
+    only = await list_events(client, auth, start_time=at, end_time=at)  # both ends inclusive, to the millisecond
+    assert [e["id"] for e in only["events"]] == [target["id"]]
+    just_after = (datetime.fromisoformat(at) + timedelta(milliseconds=1)).isoformat()
+    assert (await list_events(client, auth, start_time=just_after, end_time=just_after)) == {"events": [], "count": 0}
+    window = await list_events(
+        client, auth, start_time="2026-03-02T04:10:00-08:00", end_time="2026-03-02T12:19:59Z", page_size="300"
+    )
+    assert {order_of(e) for e in window["events"]} == {orders[1].id} and window["count"] == 3
+    since = await list_events(client, auth, start_time=_z(T0 + timedelta(minutes=20)), page_size="300")
+    assert {order_of(e) for e in since["events"]} == {orders[2].id, orders[3].id}
+    until = await list_events(client, auth, end_time=_z(T0 + timedelta(minutes=9)), page_size="300")
+    assert {order_of(e) for e in until["events"]} == {orders[0].id}
+    captures = await list_events(client, auth, event_type="PAYMENT.CAPTURE.COMPLETED", page_size="300")
+    assert [e["resource"]["id"] for e in captures["events"]] == [captured(o).id for o in reversed(orders)]
+    by_order = await list_events(client, auth, transaction_id=orders[0].id)
+    assert sorted(e["event_type"] for e in by_order["events"]) == [
+        "CHECKOUT.ORDER.APPROVED",
+        "CHECKOUT.ORDER.COMPLETED",
+    ]
+    both = await list_events(client, auth, transaction_id=orders[0].id, event_type="CHECKOUT.ORDER.COMPLETED")
+    assert [(e["event_type"], e["resource"]["id"]) for e in both["events"]] == [
+        ("CHECKOUT.ORDER.COMPLETED", orders[0].id)
+    ]
+    assert await list_events(client, auth, transaction_id="5O190127TN364715T") == {"events": [], "count": 0}
+    assert await list_events(client, auth, event_type="PAYMENT.SALE.COMPLETED") == {"events": [], "count": 0}
+
+
+async def test_pages_follow_next_links_and_events_arriving_meanwhile_shift_nothing(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    for minute in range(9):
+        emulator.add_order(created_at=T0 + timedelta(minutes=minute))  # 27 events
+    first = await list_events(client, auth)
+    assert first["count"] == 10 == len(first["events"])  # page_size defaults to 10
+    [link] = first["links"]
+    assert (link["rel"], link["method"]) == ("next", "GET")
+    href = URL(link["href"])
+    assert href.path == f"{EVENTS}/"  # PayPal's own next links end in "/"
+    assert dict(href.query) == {
+        "page_size": "10",
+        "move_to": "next",
+        "index_time": first["events"][-1]["create_time"],
+        "index_id": "1",
+    }
+    newcomer = emulator.add_order(created_at=T0 + timedelta(hours=1))  # newer than everything listed
+    seen, body, pages = [e["id"] for e in first["events"]], first, 1
+    while "links" in body:
+        body = await follow(client, auth, body["links"][0]["href"])
+        seen += [e["id"] for e in body["events"]]
+        pages += 1
+    assert (pages, body["count"]) == (3, 7)
+    assert len(seen) == len(set(seen)) == 27  # nothing repeated, skipped, or pushed along by the newcomer
+    fresh = await list_events(client, auth, page_size="300")
+    assert fresh["count"] == 30 and [e["id"] for e in fresh["events"]][3:] == seen
+    assert {order_of(e) for e in fresh["events"][:3]} == {newcomer.id}
+    everything = fresh["events"]
+    at = everything[4]["create_time"]
+    for index_id, expected in (("0", everything[4]), ("1", everything[5])):  # index_id: events served at index_time
+        body = await list_events(client, auth, move_to="next", index_time=at, index_id=index_id, page_size="1")
+        assert [e["id"] for e in body["events"]] == [expected["id"]]
+    filtered = await list_events(client, auth, event_type="CHECKOUT.ORDER.APPROVED", start_time=_z(T0), page_size="4")
+    approvals = [e["id"] for e in filtered["events"]]
+    while "links" in filtered:
+        query = URL(filtered["links"][0]["href"]).query
+        assert (query["event_type"], query["start_time"]) == ("CHECKOUT.ORDER.APPROVED", _z(T0))  # filters kept
+        filtered = await follow(client, auth, filtered["links"][0]["href"])
+        approvals += [e["id"] for e in filtered["events"]]
+    assert approvals == [e["id"] for e in everything if e["event_type"] == "CHECKOUT.ORDER.APPROVED"]
+    assert len(approvals) == 10
+
+
+async def test_events_are_listed_as_they_happen_while_transaction_search_lags(clock: Clock) -> None:
+    emulator = PayPalEmulator(now=clock, reporting_lag=timedelta(hours=3), reporting_refresh=timedelta(hours=1))
+    recent = emulator.add_order(created_at=clock.now - timedelta(minutes=20), webhook_lost=True)
+    coming = emulator.add_order(created_at=clock.now + timedelta(minutes=5))  # has not happened yet
+    async with TestClient(TestServer(emulator.app())) as client:
+        auth = await authorized(client, emulator)
+        last_hour = {"start_time": _z(clock.now - timedelta(hours=1)), "end_time": _z(clock.now)}
+        assert_data_not_available(
+            *await get(client, SEARCH, auth, start_date=last_hour["start_time"], end_date=last_hour["end_time"])
+        )
+        body = await list_events(client, auth, **last_hour)
+        assert {order_of(e) for e in body["events"]} == {recent.id} and body["count"] == 3
+        assert {order_of(e) for e in (await list_events(client, auth))["events"]} == {recent.id}
+        clock.now += timedelta(minutes=10)
+        body = await list_events(client, auth, start_time=last_hour["start_time"])
+        assert {order_of(e) for e in body["events"]} == {recent.id, coming.id}
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "issue"),
+    [
+        ({"page_size": "0"}, "page_size", "INVALID_PARAMETER_VALUE"),
+        ({"page_size": "301"}, "page_size", "INVALID_PARAMETER_VALUE"),
+        ({"page_size": "ten"}, "page_size", "INVALID_PARAMETER_VALUE"),
+        ({"start_time": "yesterday"}, "start_time", "INVALID_PARAMETER_SYNTAX"),
+        ({"end_time": "2026-03-02"}, "end_time", "INVALID_PARAMETER_SYNTAX"),
+        ({"start_time": "2026-03-02T12:00:00"}, "start_time", "INVALID_PARAMETER_SYNTAX"),  # no offset
+        ({"end_time": "2026-02-30T12:00:00Z"}, "end_time", "INVALID_PARAMETER_SYNTAX"),  # no such day
+        (
+            {"start_time": "2026-03-02T12:00:00Z", "end_time": "2026-03-02T11:59:59Z"},
+            "end_time",
+            "INVALID_PARAMETER_VALUE",
+        ),
+        (
+            {"move_to": "previous", "index_time": "2026-03-02T12:00:00Z", "index_id": "0"},
+            "move_to",
+            "INVALID_PARAMETER_VALUE",
+        ),
+        ({"move_to": "next", "index_id": "1"}, "index_time", "MISSING_REQUIRED_PARAMETER"),
+        (
+            {"move_to": "next", "index_time": "2026-03-02T12:00:00Z", "index_id": "x"},
+            "index_id",
+            "INVALID_PARAMETER_SYNTAX",
+        ),
+    ],
+)
+async def test_unusable_event_queries_are_400_invalid_request(
+    client: Client, auth: dict[str, str], params: dict[str, str], field: str, issue: str
+) -> None:
+    """The Webhooks spec's ``error_400``: ``INVALID_REQUEST`` with its message and ``error_details``."""
+    status, body = await get(client, EVENTS, auth, **params)
+    assert status == 400
+    assert set(body) == {"name", "message", "debug_id", "details", "links"}
+    assert (body["name"], body["message"]) == ("INVALID_REQUEST", SPEC_400_MESSAGE)
+    [detail] = body["details"]
+    assert (detail["field"], detail["location"], detail["issue"]) == (field, "query", issue)
+    assert detail.get("value") == params.get(field) and detail["description"]
+    assert body["links"][0]["href"].startswith("https://developer.paypal.com/docs/api/webhooks/v1/")
+
+
+async def test_events_list_needs_a_bearer_token_and_takes_injected_faults(
+    client: Client, emulator: PayPalEmulator, auth: dict[str, str]
+) -> None:
+    emulator.seed_order(T0)
+    status, body = await get(client, EVENTS, {})
+    assert status == 401 and body["name"] == "AUTHENTICATION_FAILURE"
+    assert await get(client, EVENTS, {"Authorization": "Bearer A21AAnotatoken"}) == (
+        401,
+        {"error": "invalid_token", "error_description": "Access Token not found in cache"},
+    )
+    emulator.fail_next(503)
+    status, body = await get(client, EVENTS, auth)
+    assert status == 503 and body["name"] == "SERVICE_UNAVAILABLE"
+    assert (await list_events(client, auth))["count"] == 3
+    status, body = await get(client, f"{EVENTS}/", auth)  # the path of PayPal's next links
+    assert status == 200 and body["count"] == 3
+    assert [r["path"] for r in emulator.requests[-4:]] == [EVENTS, EVENTS, EVENTS, f"{EVENTS}/"]
+
+
+@pytest.mark.parametrize("seed", [7, 1])  # 7: the seed `order-import demo` uses
+async def test_demo_orders_whose_webhooks_were_lost_are_found_through_the_events_list(seed: int) -> None:
+    account = demo_account(T0, seed)
+    delivered = {
+        json.loads(body)["resource"]["supplementary_data"]["related_ids"]["order_id"]
+        for _, body in account.order_webhooks()
+    }
+    async with TestClient(TestServer(account.app())) as client:
+        auth = await authorized(client, account)
+        refreshed = (await search(client, auth, T0 - timedelta(hours=6), T0))["last_refreshed_datetime"]
+        assert refreshed == "2026-03-02T01:59:59-0800"  # 2 h 1 s before T0 (12:00Z): the lag's best case
+        lost_by_hours = {}
+        for hours in (1, 2):
+            window = {"start_time": _z(T0 - timedelta(hours=hours)), "end_time": _z(T0)}
+            assert_data_not_available(
+                *await get(client, SEARCH, auth, start_date=window["start_time"], end_date=window["end_time"])
+            )
+            body = await list_events(client, auth, event_type="PAYMENT.CAPTURE.COMPLETED", page_size="300", **window)
+            lost_by_hours[hours] = {order_of(e) for e in body["events"]} - delivered
+        assert DOCUMENTED_ORDER[0] in lost_by_hours[1] and len(lost_by_hours[1]) >= 3
+        assert lost_by_hours[1] < lost_by_hours[2] and len(lost_by_hours[2]) >= 5
+        status, order = await get(client, f"/v2/checkout/orders/{DOCUMENTED_ORDER[0]}", auth)
+        assert status == 200 and order["status"] == "COMPLETED"
+        assert order["purchase_units"][0]["payments"]["captures"][0]["id"] == DOCUMENTED_ORDER[1]
+        status, capture = await get(client, f"/v2/payments/captures/{DOCUMENTED_ORDER[1]}", auth)
+        assert status == 200 and capture["supplementary_data"]["related_ids"]["order_id"] == DOCUMENTED_ORDER[0]

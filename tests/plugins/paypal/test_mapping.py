@@ -10,8 +10,16 @@ from typing import Any
 
 import pytest
 
+from plugins.paypal.events import EventOrder, event_order, events_params, read_events
 from plugins.paypal.mapping import capture_order_id, map_order, payment_status
-from plugins.paypal.reporting import checkout_payment_id, ranges, read_page, search_params
+from plugins.paypal.reporting import (
+    checkout_payment_id,
+    not_reported_yet,
+    ranges,
+    read_page,
+    refreshed_at,
+    search_params,
+)
 from server.platforms import Buyer, LineItem, Money, PaymentStatus, PlatformBadResponse
 from tests.conftest import SAMPLES
 
@@ -24,6 +32,7 @@ ORDER = sample("order.json")
 ORDER_CAPTURED = sample("order-captured.json")
 TRANSACTIONS = sample("transactions-page.json")
 CAPTURE_EVENT = sample("webhook-payment-capture-completed.json")
+EVENT_LIST = sample("webhook-events-list.json")
 
 # Neither sample has items or a PayPal wallet source: this order adds them field by field as the Orders v2
 # schema describes them (``purchase_units[].items[]`` with a string quantity, ``payment_source.paypal``).
@@ -361,3 +370,167 @@ def test_long_windows_are_searched_in_ranges_of_31_days() -> None:
         (datetime(2024, 3, 3, tzinfo=UTC), datetime(2024, 3, 10, tzinfo=UTC)),
     ]
     assert list(ranges(start, start)) == [(start, start)]
+
+
+def test_the_search_reaches_as_far_as_its_last_refresh() -> None:
+    assert refreshed_at(TRANSACTIONS) == datetime(2017, 1, 2, 6, 59, 59, tzinfo=UTC)  # "2017-01-02T06:59:59+0000"
+    assert refreshed_at({"last_refreshed_datetime": "2024-05-01T09:30:00-07:00"}) == datetime(
+        2024, 5, 1, 16, 30, tzinfo=UTC
+    )
+    assert refreshed_at({"transaction_details": []}) is None
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2024-05-01T09:30:00", 1714555800, ""])
+def test_a_last_refresh_that_is_no_date_time_is_malformed(value: Any) -> None:
+    with pytest.raises(PlatformBadResponse, match="'last_refreshed_datetime'"):
+        refreshed_at({"last_refreshed_datetime": value})
+
+
+def test_the_answer_for_a_start_date_not_reported_yet() -> None:
+    """As PayPal answered it in paypal/PayPal-node-SDK#452."""
+    answer = {
+        "debug_id": "4a924c46669da",
+        "name": "INVALID_REQUEST",
+        "details": [],
+        "links": [],
+        "message": "Data for the given start date is not available.",
+    }
+
+    assert not_reported_yet(answer)
+    assert not not_reported_yet({**answer, "message": "Request is not well-formed, syntactically incorrect."})
+    assert not not_reported_yet({"name": "INVALID_REQUEST"})
+    assert not not_reported_yet("Data for the given start date is not available.")
+
+
+# --- the webhook event list --------------------------------------------------------------------------------
+
+
+def test_event_list_sample() -> None:
+    events, following = read_events(EVENT_LIST)
+
+    assert following is None
+    assert [event["id"] for event in events] == ["WH-6MU909868L179220L-65239480AR672041G"]
+    # a capture listed REFUNDED (its state now) still made its order known when it completed
+    assert event_order(events[0]) == EventOrder("64E64612G5802414N")
+
+
+@pytest.mark.parametrize(
+    "name", ["webhook-payment-capture-completed.json", "webhook-payment-capture-completed-sdk-example.json"]
+)
+def test_capture_events_name_their_order(name: str) -> None:
+    event = sample(name)
+
+    assert event_order(event) == EventOrder(event["resource"]["supplementary_data"]["related_ids"]["order_id"])
+
+
+def test_an_approved_order_event_says_when_the_order_was_created_and_is_read_for_the_rest() -> None:
+    resource = {**ORDER, "status": "APPROVED"}
+    event = {**CAPTURE_EVENT, "event_type": "CHECKOUT.ORDER.APPROVED", "resource_type": "checkout-order"}
+
+    found = event_order({**event, "resource": resource})
+
+    assert found == EventOrder("5O190127TN364715T", None, datetime(2018, 4, 1, 21, 18, 49, tzinfo=UTC))
+
+
+def test_a_completed_order_event_carries_the_whole_order() -> None:
+    event = {**CAPTURE_EVENT, "event_type": "CHECKOUT.ORDER.COMPLETED", "resource_type": "checkout-order"}
+
+    found = event_order({**event, "resource": ORDER_WITH_ITEMS})
+
+    assert found is not None and found.order == map_order(ORDER_WITH_ITEMS)
+    assert found.placed_at == datetime(2018, 4, 1, 21, 18, 49, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        pytest.param(ORDER_CAPTURED, id="no-create-time"),  # the capture answer: its payment's time is no creation
+        pytest.param(
+            {**ORDER_CAPTURED, "create_time": "2018-04-01T21:18:49Z"}, id="no-unit-amount"
+        ),  # totalled by its captures
+        pytest.param({**ORDER, "create_time": "2018-04-01T21:18:49Z", "purchase_units": []}, id="no-units"),
+        pytest.param({**ORDER, "purchase_units": [{"amount": {"value": 100}}]}, id="unreadable-amount"),
+    ],
+)
+def test_a_completed_order_event_that_cannot_stand_for_the_order_has_it_read(resource: dict[str, Any]) -> None:
+    event = {**CAPTURE_EVENT, "event_type": "CHECKOUT.ORDER.COMPLETED", "resource": resource}
+
+    found = event_order(event)
+
+    assert found is not None and (found.order_id, found.order) == ("5O190127TN364715T", None)
+
+
+@pytest.mark.parametrize(
+    ("topic", "resource"),
+    [
+        ("PAYMENT.CAPTURE.REFUNDED", {"id": "1JU08902781691411", "status": "COMPLETED"}),
+        ("PAYMENT.CAPTURE.REVERSED", CAPTURE_EVENT["resource"]),
+        ("PAYMENT.CAPTURE.DENIED", CAPTURE_EVENT["resource"]),
+        ("CUSTOMER.DISPUTE.CREATED", "not even an object"),
+        ("CHECKOUT.ORDER.SAVED", ORDER),
+    ],
+)
+def test_events_that_make_no_order_known(topic: str, resource: Any) -> None:
+    assert event_order({**CAPTURE_EVENT, "event_type": topic, "resource": resource}) is None
+
+
+def test_a_capture_made_without_orders_v2_makes_no_order_known() -> None:
+    resource = {k: v for k, v in CAPTURE_EVENT["resource"].items() if k not in ("supplementary_data", "links")}
+
+    assert event_order({**CAPTURE_EVENT, "resource": resource}) is None
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ({**CAPTURE_EVENT, "resource": None}, "no 'resource' object"),
+        ({**CAPTURE_EVENT, "event_type": "CHECKOUT.ORDER.APPROVED", "resource": {"id": "../x"}}, "no order 'id'"),
+        (
+            {**CAPTURE_EVENT, "resource": {"supplementary_data": {"related_ids": {"order_id": "A B"}}}},
+            r"WH-2CL46544TB770421K-5VB92446WP7345818.*related_ids\.order_id",
+        ),
+    ],
+)
+def test_an_order_event_that_cannot_be_read_is_malformed(event: dict[str, Any], message: str) -> None:
+    with pytest.raises(PlatformBadResponse, match=message):
+        event_order(event)
+
+
+def test_the_next_page_is_the_query_of_the_next_link() -> None:
+    href = (
+        "https://api.sandbox.paypal.com/v1/notifications/webhooks-events/?page_size=300"
+        "&start_time=2024-05-01T10%3A00%3A00%2B00%3A00&move_to=next&index_id=65239480AR672041G"
+    )
+    body = {**EVENT_LIST, "links": [{"href": href, "rel": "next", "method": "GET"}]}
+
+    # sent as PayPal encoded it (":" needs no escaping in a query); a "+" encoded stays encoded
+    assert (
+        read_events(body)[1]
+        == "page_size=300&start_time=2024-05-01T10:00:00%2B00:00&move_to=next&index_id=65239480AR672041G"
+    )
+    assert read_events({"count": 0}) == ([], None)
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://api-m.paypal.com/v1/notifications/webhooks-events",
+        "https://api-m.paypal.com/v1/notifications/webhooks-events-other?page_size=1",
+        "https://api-m.paypal.com/v1/oauth2/token?grant_type=client_credentials",
+        42,
+    ],
+)
+def test_a_next_link_elsewhere_is_malformed(href: Any) -> None:
+    with pytest.raises(PlatformBadResponse, match="'next' link"):
+        read_events({"events": [], "links": [{"href": href, "rel": "next"}]})
+
+
+def test_event_list_query_is_whole_seconds_in_utc_and_keeps_the_end_inclusive() -> None:
+    start = datetime(2024, 5, 1, 10, 0, 0, 250000, tzinfo=UTC)
+    end = datetime(2024, 5, 1, 16, 0, 0, 500000, tzinfo=UTC)
+
+    assert events_params(start, end) == {
+        "page_size": "300",
+        "start_time": "2024-05-01T10:00:00Z",
+        "end_time": "2024-05-01T16:00:01Z",
+    }
