@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -31,10 +33,26 @@ async def open_database(database_url: str, *, create: bool = False) -> None:
     """Connect (globally visible to every task) and bring the schema up to date."""
     # Tortoise caches SQL per connection name, not per dialect; start clean.
     EXECUTOR_CACHE.clear()
+    _private_sqlite_file(database_url)
     config = tortoise_config(database_url)
     await Tortoise.init(config=config, _create_db=create, _enable_global_fallback=True)
     async with _migration_lock(config["connections"]["default"]):
         await MigrationExecutor(Tortoise.get_connection("default"), config["apps"]).migrate()
+
+
+def _private_sqlite_file(database_url: str) -> None:
+    """Buyers' names and emails live in the file: only its owner may read it.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the database file's permissions.
+    """
+    if not database_url.startswith("sqlite://"):
+        return
+    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    if path in ("", ":memory:"):
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
 
 
 @asynccontextmanager
