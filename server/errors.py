@@ -5,12 +5,17 @@ DomainError
 ├── UnknownPlatform    UNKNOWN_PLATFORM   no installed plugin provides the platform
 ├── StoreNotFound      STORE_NOT_FOUND    no such store for this seller
 ├── NotFound           NOT_FOUND          no such record for this seller
-├── AlreadyDecided     ALREADY_DECIDED    the imported order was accepted or canceled already
+├── AlreadyDecided     ALREADY_DECIDED    the imported order was accepted or canceled already (``order``: as it now is)
 ├── DuplicateStore     DUPLICATE_STORE    the seller has a store of that platform and name
 └── Unauthenticated    UNAUTHENTICATED    no valid API token
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import ImportedOrder
 
 
 class DomainError(Exception):
@@ -40,6 +45,10 @@ class NotFound(DomainError):
 
 class AlreadyDecided(DomainError):
     code = "ALREADY_DECIDED"
+
+    def __init__(self, message: str, *, order: ImportedOrder, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.order = order
 
 
 class DuplicateStore(DomainError):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise import fields
+from tortoise.migrations.constraints import UniqueConstraint
 from tortoise.models import Model
 
 
@@ -88,10 +89,18 @@ class Store(Model):
     last_rejected_webhook_reason = fields.CharField(max_length=200, null=True)
     api_base_url = fields.CharField(max_length=2048, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    disconnected_at = fields.DatetimeField(null=True)  # kept with its history; nothing is imported for it
 
     class Meta:
         table = "store"
-        unique_together = (("seller", "platform", "name"),)
+        # A disconnected store's name may be used again.
+        constraints = (
+            UniqueConstraint(
+                fields=("seller", "platform", "name"),
+                name="uid_store_connected_name",
+                condition='"disconnected_at" IS NULL',
+            ),
+        )
 
 
 class ImportJob(Model):
@@ -106,7 +115,12 @@ class ImportJob(Model):
     status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.RUNNING)
     fetched = fields.IntField(default=0)
     imported = fields.IntField(default=0)
-    skipped = fields.IntField(default=0)
+    skipped = fields.IntField(default=0)  # the sum of the four skipped_* reasons
+    # db_default: added to tables that already have rows.
+    skipped_pending = fields.IntField(default=0, db_default=0)
+    skipped_accepted = fields.IntField(default=0, db_default=0)
+    skipped_in_transaction_list = fields.IntField(default=0, db_default=0)
+    skipped_canceled = fields.IntField(default=0, db_default=0)
     error_code = fields.CharField(max_length=64, null=True)
     error = fields.TextField(null=True)
     warning = fields.TextField(null=True)
@@ -116,7 +130,7 @@ class ImportJob(Model):
 
     class Meta:
         table = "import_job"
-        indexes = (("status", "heartbeat_at"),)
+        indexes = (("status", "heartbeat_at"), ("seller_id", "started_at"))
 
 
 # A row of the Transaction List. Imports add rows and never change or delete one.
@@ -131,6 +145,7 @@ class Transaction(Model):
     status = fields.CharField(max_length=16, default="SUCCEEDED")
     source = fields.CharEnumField(TransactionSource, max_length=16)
     buyer_name = fields.CharField(max_length=255, null=True)
+    name_key = fields.CharField(max_length=255, null=True)  # buyer name casefolded, for substring search
     buyer_email = fields.CharField(max_length=320, null=True)
     email_key = fields.CharField(max_length=320, null=True)
     total_amount = DecimalText()

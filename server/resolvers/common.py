@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+import strawberry
 from strawberry.types import Info
 
 from ..context import Context
-from ..errors import DomainError
+from ..errors import AlreadyDecided, DomainError
 from ..models import Seller
-from ..schema.types import PageInfo, UserError
-from ..services.paging import Page
+from ..schema.types import ImportedOrder, PageInfo, UserError
+from ..services.paging import DEFAULT_PAGE, MAX_PAGE, Page
+
+# Every list's page size; a bad one is a top-level INVALID_INPUT error naming ``first``.
+First = Annotated[int | None, strawberry.argument(description=f"How many: 1 to {MAX_PAGE}, default {DEFAULT_PAGE}.")]
 
 
 def seller_of(info: Info[Context, None]) -> Seller:
@@ -17,6 +23,16 @@ def seller_of(info: Info[Context, None]) -> Seller:
 
 def user_errors(exc: DomainError) -> list[UserError]:
     return [UserError(code=exc.code, message=exc.message, field=exc.field.split(".") if exc.field else None)]
+
+
+def decided_order(exc: DomainError) -> ImportedOrder | None:
+    """The order as it now stands, when a decision lost to an earlier one."""
+    return ImportedOrder.from_row(exc.order) if isinstance(exc, AlreadyDecided) else None
+
+
+def given(**arguments: Any) -> dict[str, Any]:
+    """The optional arguments the caller gave (null included)."""
+    return {name: value for name, value in arguments.items() if value is not strawberry.UNSET}
 
 
 def page_info(page: Page[object]) -> PageInfo:

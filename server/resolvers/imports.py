@@ -14,20 +14,22 @@ from ..schema.types import (
     ImportedOrderConnection,
     ImportedOrderEdge,
     ImportJob,
+    ImportJobConnection,
+    ImportJobEdge,
     ImportOrdersPayload,
     PendingImportChange,
     PendingImportEvent,
     Transaction,
 )
 from ..services import imports, live, pending
-from .common import page_info, seller_of, user_errors
+from .common import First, decided_order, page_info, seller_of, user_errors
 
 
 async def resolve_pending_imports(
     info: Info[Context, None],
     platform: str | None = None,
     store: strawberry.ID | None = None,
-    first: int | None = 50,
+    first: First = 50,
     after: str | None = None,
 ) -> ImportedOrderConnection:
     page = await pending.list_pending(seller_of(info), platform=platform, store_id=store, first=first, after=after)
@@ -46,6 +48,21 @@ async def resolve_imported_order(info: Info[Context, None], id: strawberry.ID) -
 async def resolve_import_job(info: Info[Context, None], id: strawberry.ID) -> ImportJob | None:
     row = await pending.get_job(seller_of(info), id)
     return ImportJob.from_row(row) if row else None
+
+
+async def resolve_import_jobs(
+    info: Info[Context, None],
+    platform: str | None = None,
+    store: strawberry.ID | None = None,
+    first: First = 50,
+    after: str | None = None,
+) -> ImportJobConnection:
+    page = await imports.list_jobs(seller_of(info), platform=platform, store_id=store, first=first, after=after)
+    return ImportJobConnection(
+        edges=[ImportJobEdge(cursor=c, node=ImportJob.from_row(r)) for r, c in zip(page.items, page.cursors)],
+        page_info=page_info(page),
+        total_count=page.total_count,
+    )
 
 
 async def resolve_import_orders(
@@ -68,7 +85,7 @@ async def resolve_accept_import(info: Info[Context, None], id: strawberry.ID) ->
     try:
         row, transaction = await pending.accept_import(info.context.runtime, seller_of(info), id)
     except DomainError as exc:
-        return AcceptImportPayload(imported_order=None, transaction=None, user_errors=user_errors(exc))
+        return AcceptImportPayload(imported_order=decided_order(exc), transaction=None, user_errors=user_errors(exc))
     return AcceptImportPayload(
         imported_order=ImportedOrder.from_row(row), transaction=Transaction.from_row(transaction), user_errors=[]
     )
@@ -80,7 +97,7 @@ async def resolve_cancel_import(
     try:
         row = await pending.cancel_import(info.context.runtime, seller_of(info), id, reason)
     except DomainError as exc:
-        return CancelImportPayload(imported_order=None, user_errors=user_errors(exc))
+        return CancelImportPayload(imported_order=decided_order(exc), user_errors=user_errors(exc))
     return CancelImportPayload(imported_order=ImportedOrder.from_row(row), user_errors=[])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
@@ -9,18 +11,22 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from ..resolvers import imports, platforms, stores, transactions
 from .errors import present
+from .scalars import DateTime
 from .types import (
     AcceptImportPayload,
     CancelImportPayload,
     ConnectStorePayload,
+    DisconnectStorePayload,
     ImportedOrder,
     ImportedOrderConnection,
     ImportJob,
+    ImportJobConnection,
     ImportOrdersPayload,
     PendingImportEvent,
     Platform,
     Store,
     TransactionConnection,
+    UpdateStorePayload,
 )
 
 # Built once: per-request limiter instances would defeat the validation cache.
@@ -35,6 +41,9 @@ class Query:
     imported_order: ImportedOrder | None = strawberry.field(resolver=imports.resolve_imported_order)
     transactions: TransactionConnection = strawberry.field(resolver=transactions.resolve_transactions)
     import_job: ImportJob | None = strawberry.field(resolver=imports.resolve_import_job)
+    import_jobs: ImportJobConnection = strawberry.field(
+        resolver=imports.resolve_import_jobs, description="The caller's import jobs, newest first."
+    )
 
 
 @strawberry.type
@@ -45,6 +54,14 @@ class Mutation:
     accept_import: AcceptImportPayload = strawberry.mutation(resolver=imports.resolve_accept_import)
     cancel_import: CancelImportPayload = strawberry.mutation(resolver=imports.resolve_cancel_import)
     connect_store: ConnectStorePayload = strawberry.mutation(resolver=stores.resolve_connect_store)
+    update_store: UpdateStorePayload = strawberry.mutation(
+        resolver=stores.resolve_update_store,
+        description="Only the arguments given change; credentials are replaced whole and checked as by connectStore.",
+    )
+    disconnect_store: DisconnectStorePayload = strawberry.mutation(
+        resolver=stores.resolve_disconnect_store,
+        description="Its transactions stay; its pending orders leave the pending list (REMOVED).",
+    )
 
 
 @strawberry.type
@@ -70,6 +87,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        scalar_overrides={datetime: DateTime},
         extensions=[
             lambda: AddValidationRules(LIMIT_RULES),
             lambda: MaxTokensLimiter(max_token_count=2000),

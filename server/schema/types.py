@@ -15,6 +15,7 @@ from strawberry.types import Info
 from .. import models, platforms
 from ..context import Context
 from ..platforms import Capability, PlatformConnector
+from ..services.money import with_minor_units
 from ..services.webhooks import webhook_health
 
 ImportStatus = strawberry.enum(models.ImportStatus, name="ImportStatus")
@@ -88,6 +89,9 @@ class Store:
     name: str
     api_base_url: str | None
     created_at: datetime
+    connected: bool = strawberry.field(
+        description="False once disconnected: its transactions stay, nothing is imported for it."
+    )
     platform_id: strawberry.Private[str]
     row: strawberry.Private[models.Store]
 
@@ -121,6 +125,7 @@ class Store:
             name=row.name,
             api_base_url=row.api_base_url,
             created_at=row.created_at,
+            connected=row.disconnected_at is None,
             platform_id=row.platform,
             row=row,
         )
@@ -134,8 +139,15 @@ async def _store(info: Info[Context, None], store_id: uuid.UUID) -> Store:
 
 @strawberry.type
 class Money:
-    amount: Decimal
+    amount: Decimal = strawberry.field(
+        description='With the currency\'s minor units ("39.00", JPY "1500", KWD "1.500"), or more decimals as sent.'
+    )
     currency_code: str
+
+    @classmethod
+    def of(cls, amount: Decimal, currency: str) -> Money:
+        """Every Money of the schema is made here, so every amount is written the same way."""
+        return cls(amount=with_minor_units(amount, currency), currency_code=currency)
 
 
 @strawberry.type
@@ -155,7 +167,7 @@ class LineItem:
 
 def _line_items(rows: list[dict[str, Any]]) -> list[LineItem]:
     def money(m: dict[str, str]) -> Money:
-        return Money(amount=Decimal(m["amount"]), currency_code=m["currency"])
+        return Money.of(Decimal(m["amount"]), m["currency"])
 
     return [
         LineItem(
@@ -201,7 +213,7 @@ class Transaction:
             status=TransactionStatus(row.status),
             source=row.source,
             buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
-            total=Money(amount=row.total_amount, currency_code=row.currency),
+            total=Money.of(row.total_amount, row.currency),
             line_items=_line_items(row.line_items),
             placed_at=row.placed_at,
             created_at=row.created_at,
@@ -221,7 +233,19 @@ class ImportJob:
     status: ImportJobStatus
     fetched: int = strawberry.field(description="Orders read from the platform (inside the window).")
     imported: int = strawberry.field(description="New (or restored) pending imports.")
-    skipped: int = strawberry.field(description="Orders already known: pending, accepted, listed or canceled.")
+    skipped: int = strawberry.field(
+        description="Orders already known: pending, accepted, listed or canceled (the sum of the four skipped* counts)."
+    )
+    skipped_pending: int = strawberry.field(description="Skipped: already waiting in the pending list.")
+    skipped_accepted: int = strawberry.field(
+        description="Skipped: imported before and accepted (by the seller, or by a webhook that listed it)."
+    )
+    skipped_in_transaction_list: int = strawberry.field(
+        description="Skipped: already in the Transaction List without an accepted import (e.g. from a webhook)."
+    )
+    skipped_canceled: int = strawberry.field(
+        description="Skipped: imported before and canceled; an import by order id restores it instead."
+    )
     error_code: str | None
     error: str | None
     warning: str | None = strawberry.field(description="Something the seller should know, e.g. platform reporting lag.")
@@ -246,6 +270,10 @@ class ImportJob:
             fetched=row.fetched,
             imported=row.imported,
             skipped=row.skipped,
+            skipped_pending=row.skipped_pending,
+            skipped_accepted=row.skipped_accepted,
+            skipped_in_transaction_list=row.skipped_in_transaction_list,
+            skipped_canceled=row.skipped_canceled,
             error_code=row.error_code,
             error=row.error,
             warning=row.warning,
@@ -304,7 +332,7 @@ class ImportedOrder:
             placed_at=row.placed_at,
             imported_at=row.imported_at,
             buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
-            total=Money(amount=row.total_amount, currency_code=row.currency),
+            total=Money.of(row.total_amount, row.currency),
             line_items=_line_items(row.line_items),
             raw=row.payload,
             decided_at=row.decided_at,
@@ -349,6 +377,19 @@ class TransactionConnection:
 
 
 @strawberry.type
+class ImportJobEdge:
+    cursor: str
+    node: ImportJob
+
+
+@strawberry.type
+class ImportJobConnection:
+    edges: list[ImportJobEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
 class UserError:
     code: str
     message: str
@@ -376,6 +417,18 @@ class CancelImportPayload:
 
 @strawberry.type
 class ConnectStorePayload:
+    store: Store | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class UpdateStorePayload:
+    store: Store | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DisconnectStorePayload:
     store: Store | None
     user_errors: list[UserError]
 

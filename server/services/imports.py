@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,11 +19,13 @@ from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, StoreNotFound
 from ..events import job_channel, pending_channel
 from ..models import ImportedOrder, ImportJob, ImportMethod, ImportStatus, JobStatus, Seller, Store, Transaction
 from ..platforms import Capability, ConnectorError, Order, PlatformConnector
 from ..runtime import Runtime
+from .paging import Page, paginate, parse_id
+from .pending import pending_event
 from .records import order_record
 from .stores import connector_class, get_store, open_connector
 
@@ -31,6 +34,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_ORDER_REF = 255
 HOURS = range(1, 7)
+# Why a known order was skipped: the job's counter columns, which add up to ``skipped``.
+SKIP_REASONS = ("skipped_pending", "skipped_accepted", "skipped_in_transaction_list", "skipped_canceled")
 
 
 async def start_import(
@@ -76,12 +81,38 @@ async def start_import(
     return job
 
 
+async def list_jobs(
+    seller: Seller, *, platform: str | None, store_id: str | None, first: int | None, after: str | None
+) -> Page[ImportJob]:
+    """The seller's import jobs, newest first, narrowed to a platform and/or a store."""
+    query = ImportJob.filter(seller_id=seller.id)
+    if platform is not None:
+        query = query.filter(store__platform=platform)
+    if store_id is not None:
+        query = query.filter(store_id=parse_id(store_id))
+    return await paginate(query, sort="started_at", first=first, after=after)
+
+
 @dataclass
 class _Progress:
     fetched: int = 0
     imported: int = 0
-    skipped: int = 0
+    skips: Counter[str] = field(default_factory=Counter)
     seen: set[str] = field(default_factory=set)
+
+    def counters(self) -> dict[str, int]:
+        """The job's counter columns."""
+        skips = {reason: self.skips[reason] for reason in SKIP_REASONS}
+        return {"fetched": self.fetched, "imported": self.imported, "skipped": sum(skips.values()), **skips}
+
+
+def _skip_reason(status: ImportStatus | None, *, listed: bool) -> str:
+    """Why a known order was skipped. An accepted import is listed too; it counts as accepted."""
+    if status == ImportStatus.ACCEPTED:
+        return "skipped_accepted"
+    if listed:
+        return "skipped_in_transaction_list"
+    return "skipped_pending" if status == ImportStatus.PENDING else "skipped_canceled"
 
 
 async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: PlatformConnector) -> None:
@@ -105,7 +136,7 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: Platform
             async for page in pages:
                 inside = [o for o in page if job.window_start <= o.placed_at <= job.window_end]
                 await _store_page(rt, job, store, inside, progress, restore=False)
-    except ConnectorError as exc:
+    except (ConnectorError, StoreNotFound) as exc:
         await _finish(rt, job, progress, exc.code, exc.message)
     except Exception:
         log.exception("import job %s failed unexpectedly", job.id)
@@ -141,8 +172,10 @@ async def _store_page(
             page[order.order_id] = order
     progress.seen.update(page)
     now = datetime.now(UTC)
-    added: list[ImportedOrder] = []
     async with in_transaction() as conn:
+        # Locked, so a disconnect waits for this page and then cancels what it stored, or comes first.
+        if not await Store.filter(id=store.id, disconnected_at=None).select_for_update(no_key=True).using_db(conn):
+            raise StoreNotFound("the store was disconnected during this import", field="store")
         known = set(
             await Transaction.filter(store_id=store.id, order_id__in=list(page))
             .using_db(conn)
@@ -179,21 +212,18 @@ async def _store_page(
                             **order_record(order),
                         )
                     )
-            added = (
-                await ImportedOrder.filter(
-                    store_id=store.id, order_id__in=list(fresh), job_id=job.id, status=ImportStatus.PENDING
-                )
-                .using_db(conn)
-                .only("id", "order_id", "status", "store_id", "platform")
-            )
+        rows = (
+            await ImportedOrder.filter(store_id=store.id, order_id__in=list(page))
+            .using_db(conn)
+            .only("id", "order_id", "status", "store_id", "platform", "job_id")
+        )
+        added = [row for row in rows if row.job_id == job.id and row.status == ImportStatus.PENDING]
+        status = {row.order_id: row.status for row in rows}
+        for oid in page.keys() - {row.order_id for row in added}:
+            progress.skips[_skip_reason(status.get(oid), listed=oid in known)] += 1
         progress.fetched += len(page)
         progress.imported += len(added)
-        progress.skipped += len(page) - len(added)
-        await (
-            ImportJob.filter(id=job.id)
-            .using_db(conn)
-            .update(fetched=progress.fetched, imported=progress.imported, skipped=progress.skipped, heartbeat_at=now)
-        )
+        await ImportJob.filter(id=job.id).using_db(conn).update(**progress.counters(), heartbeat_at=now)
     for row in added:
         await rt.broker.publish(pending_channel(job.seller_id), pending_event("ADDED", row))
     await rt.broker.publish(job_channel(job.id), {"job": str(job.id)})
@@ -206,19 +236,7 @@ async def _finish(rt: Runtime, job: ImportJob, progress: _Progress, code: str | 
         status=JobStatus.FAILED if code else JobStatus.SUCCEEDED,
         error_code=code,
         error=message,
-        fetched=progress.fetched,
-        imported=progress.imported,
-        skipped=progress.skipped,
         finished_at=datetime.now(UTC),
+        **progress.counters(),
     )
     await rt.broker.publish(job_channel(job.id), {"job": str(job.id)})
-
-
-def pending_event(change: str, row: ImportedOrder) -> dict[str, str]:
-    return {
-        "change": change,
-        "id": str(row.id),
-        "status": row.status.value,
-        "store": str(row.store_id),
-        "platform": row.platform,
-    }

@@ -6,15 +6,16 @@ decisions exactly one changes the row, the other gets ``AlreadyDecided``.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from ..errors import AlreadyDecided, InvalidInput, NotFound
 from ..events import pending_channel
 from ..models import ImportedOrder, ImportJob, ImportStatus, Seller, Transaction, TransactionSource
 from ..runtime import Runtime
-from .imports import pending_event
 from .paging import Page, paginate, parse_id
 from .records import order_of
 from .transactions import record_transaction, transaction_columns
@@ -44,9 +45,10 @@ async def get_job(seller: Seller, job_id: str) -> ImportJob | None:
 
 
 async def _undecided(seller: Seller, key: object, order_id: str) -> Exception:
-    """Why a conditional update changed nothing: someone decided first, or there is no such order."""
-    if key is not None and await ImportedOrder.exists(id=key, seller_id=seller.id):
-        return AlreadyDecided("this order was accepted or canceled already", field="id")
+    """Why a conditional update changed nothing: someone decided first (the order as it now is), or no such order."""
+    row = await ImportedOrder.filter(id=key, seller_id=seller.id).first() if key is not None else None
+    if row is not None:
+        return AlreadyDecided("this order was accepted or canceled already", order=row, field="id")
     return NotFound(f"no imported order with id {order_id!r}", field="id")
 
 
@@ -93,8 +95,42 @@ async def cancel_import(rt: Runtime, seller: Seller, order_id: str, reason: str 
     if not changed:
         raise await _undecided(seller, key, order_id)
     row = await ImportedOrder.get(id=key)
-    await rt.broker.publish(pending_channel(seller.id), pending_event("REMOVED", row))
-    await rt.notify(
-        "order_canceled", platform=row.platform, store_id=str(row.store_id), order=order_of(row), reason=reason
-    )
+    await announce_canceled(rt, row)
     return row
+
+
+async def cancel_pending_of_store(conn: BaseDBAsyncClient, store_id: uuid.UUID, reason: str) -> list[ImportedOrder]:
+    """Cancel every pending order of the store, inside ``conn``'s transaction; announce the rows after commit."""
+    rows = await ImportedOrder.filter(store_id=store_id, status=ImportStatus.PENDING).select_for_update().using_db(conn)
+    if rows:
+        now = datetime.now(UTC)
+        await (
+            ImportedOrder.filter(id__in=[row.id for row in rows])
+            .using_db(conn)
+            .update(status=ImportStatus.CANCELED, decided_at=now, cancel_reason=reason)
+        )
+        for row in rows:
+            row.status, row.decided_at, row.cancel_reason = ImportStatus.CANCELED, now, reason
+    return rows
+
+
+async def announce_canceled(rt: Runtime, row: ImportedOrder) -> None:
+    """A canceled order leaves the pending list: its subscribers and the plugins hear of it."""
+    await rt.broker.publish(pending_channel(row.seller_id), pending_event("REMOVED", row))
+    await rt.notify(
+        "order_canceled",
+        platform=row.platform,
+        store_id=str(row.store_id),
+        order=order_of(row),
+        reason=row.cancel_reason,
+    )
+
+
+def pending_event(change: str, row: ImportedOrder) -> dict[str, str]:
+    return {
+        "change": change,
+        "id": str(row.id),
+        "status": row.status.value,
+        "store": str(row.store_id),
+        "platform": row.platform,
+    }

@@ -1,10 +1,18 @@
-"""Connected stores: validation, encrypted credentials, and connectors built for them."""
+"""Connected stores: validation, encrypted credentials, and connectors built for them.
+
+A disconnected store keeps its row and its history (transactions, imports,
+jobs) but is otherwise gone: it is not listed by default, nothing is imported
+for it, its webhooks are not found, and its name may be used again.
+"""
 
 from __future__ import annotations
 
+import enum
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from ..errors import DuplicateStore, InvalidInput, StoreNotFound, UnknownPlatform
 from ..models import Seller, Store
@@ -13,6 +21,18 @@ from ..platforms import ConnectorState, HttpClient, InvalidCredentials, Platform
 from ..platforms.manager import UnknownPlatform as UnregisteredPlatform
 from ..runtime import Runtime
 from .paging import parse_id
+from .pending import announce_canceled, cancel_pending_of_store
+
+DISCONNECTED = "store disconnected"  # the cancelReason of the pending orders a disconnect cancels
+
+
+class Keep(enum.Enum):
+    """An argument the caller did not give: that setting stays as it is."""
+
+    KEEP = enum.auto()
+
+
+KEEP = Keep.KEEP
 
 
 def connector_class(rt: Runtime, platform: str) -> type[PlatformConnector]:
@@ -22,21 +42,39 @@ def connector_class(rt: Runtime, platform: str) -> type[PlatformConnector]:
         raise UnknownPlatform(f"no installed plugin provides the platform {platform!r}", field="platform") from None
 
 
+def _checked_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("the store name is 1 to 200 characters", field="name")
+    return name
+
+
+def _checked_credentials(cls: type[PlatformConnector], credentials: Any) -> dict[str, str]:
+    if not isinstance(credentials, dict):
+        raise InvalidInput("credentials must be a JSON object of the platform's credential fields", field="credentials")
+    try:
+        return cls.check_credentials(credentials)
+    except InvalidCredentials as exc:
+        raise InvalidInput(exc.message, field=f"credentials.{exc.field}" if exc.field else "credentials") from None
+
+
+async def _checked_api_base_url(rt: Runtime, api_base_url: str | None) -> str | None:
+    if api_base_url is None:
+        return None
+    return await check_api_base_url(api_base_url, allow_local=rt.settings.allow_local_api)
+
+
+def _duplicate(cls: type[PlatformConnector], name: str) -> DuplicateStore:
+    return DuplicateStore(f"you already have a {cls.display_name} store named {name!r}", field="name")
+
+
 async def connect_store(
     rt: Runtime, seller: Seller, *, platform: str, name: str, credentials: Any, api_base_url: str | None
 ) -> Store:
     cls = connector_class(rt, platform)
-    name = name.strip()
-    if not name or len(name) > 200:
-        raise InvalidInput("the store name is 1 to 200 characters", field="name")
-    if not isinstance(credentials, dict):
-        raise InvalidInput("credentials must be a JSON object of the platform's credential fields", field="credentials")
-    try:
-        cleaned = cls.check_credentials(credentials)
-    except InvalidCredentials as exc:
-        raise InvalidInput(exc.message, field=f"credentials.{exc.field}" if exc.field else "credentials") from None
-    if api_base_url is not None:
-        api_base_url = await check_api_base_url(api_base_url, allow_local=rt.settings.allow_local_api)
+    name = _checked_name(name)
+    cleaned = _checked_credentials(cls, credentials)
+    api_base_url = await _checked_api_base_url(rt, api_base_url)
     try:
         return await Store.create(
             seller=seller,
@@ -46,23 +84,76 @@ async def connect_store(
             api_base_url=api_base_url,
         )
     except IntegrityError:
-        raise DuplicateStore(f"you already have a {cls.display_name} store named {name!r}", field="name") from None
+        raise _duplicate(cls, name) from None
 
 
-async def list_stores(seller: Seller, platform: str | None = None) -> list[Store]:
+async def update_store(
+    rt: Runtime,
+    seller: Seller,
+    store_id: str,
+    *,
+    name: str | None | Keep = KEEP,
+    credentials: Any = KEEP,
+    api_base_url: str | None | Keep = KEEP,
+) -> Store:
+    """Change what is given, checked as ``connect_store`` checks it; credentials are replaced whole.
+
+    New credentials or a new ``api_base_url`` drop the connector's saved state (tokens of the old ones).
+    """
+    store = await get_store(seller, store_id, field="id")
+    cls = connector_class(rt, store.platform)
+    changes: dict[str, Any] = {}
+    if name is not KEEP:
+        changes["name"] = _checked_name(name)
+    if credentials is not KEEP:
+        changes["credentials"] = rt.cipher.encrypt(_checked_credentials(cls, credentials))
+    if api_base_url is not KEEP:
+        changes["api_base_url"] = await _checked_api_base_url(rt, api_base_url)
+    if "credentials" in changes or "api_base_url" in changes:
+        changes["connector_state"] = None
+    if changes:
+        try:
+            updated = await Store.filter(id=store.id, disconnected_at=None).update(**changes)
+        except IntegrityError:
+            raise _duplicate(cls, changes["name"]) from None
+        if not updated:
+            raise StoreNotFound(f"no store with id {store_id!r}", field="id")
+        await store.refresh_from_db()
+    return store
+
+
+async def disconnect_store(rt: Runtime, seller: Seller, store_id: str) -> Store:
+    """Mark the store disconnected and cancel its pending orders (REMOVED events); its history stays."""
+    key = parse_id(store_id)
+    async with in_transaction() as conn:
+        connected = Store.filter(id=key, seller_id=seller.id, disconnected_at=None).using_db(conn)
+        if key is None or not await connected.update(disconnected_at=datetime.now(UTC)):
+            raise StoreNotFound(f"no store with id {store_id!r}", field="id")
+        canceled = await cancel_pending_of_store(conn, key, DISCONNECTED)
+        store = await Store.get(id=key).using_db(conn)
+    for row in canceled:
+        await announce_canceled(rt, row)
+    return store
+
+
+async def list_stores(
+    seller: Seller, platform: str | None = None, *, include_disconnected: bool = False
+) -> list[Store]:
     query = Store.filter(seller_id=seller.id)
     if platform is not None:
         query = query.filter(platform=platform)
+    if not include_disconnected:
+        query = query.filter(disconnected_at=None)
     return await query.order_by("created_at", "id")
 
 
-async def get_store(seller: Seller, store_id: str, *, platform: str | None = None) -> Store:
-    """The seller's store (of ``platform`` when given), or ``StoreNotFound``."""
+async def get_store(seller: Seller, store_id: str, *, platform: str | None = None, field: str = "store") -> Store:
+    """The seller's connected store (of ``platform`` when given), or ``StoreNotFound`` naming ``field``."""
     key = parse_id(store_id)
-    store = await Store.filter(id=key, seller_id=seller.id).first() if key else None
+    store = await Store.filter(id=key, seller_id=seller.id, disconnected_at=None).first() if key else None
     if store is None or (platform is not None and store.platform != platform):
         where = f"{platform} store" if platform else "store"
-        raise StoreNotFound(f"no {where} with id {store_id!r}", field="store")
+        raise StoreNotFound(f"no {where} with id {store_id!r}", field=field)
     return store
 
 

@@ -22,7 +22,7 @@ async def record_transaction(
     conn: BaseDBAsyncClient, *, seller_id: Any, store_id: Any, platform: str, source: TransactionSource, **columns: Any
 ) -> Transaction:
     """The store's row for ``columns["order_id"]``: inserted now, or the one already there (never changed)."""
-    email = columns.get("buyer_email")
+    name, email = columns.get("buyer_name"), columns.get("buyer_email")
     await Transaction.bulk_create(
         [
             Transaction(
@@ -31,6 +31,7 @@ async def record_transaction(
                 platform=platform,
                 source=source,
                 number_key=number_key(columns["order_number"]),
+                name_key=name.casefold() if name else None,
                 email_key=email.casefold() if email else None,
                 **columns,
             )
@@ -63,6 +64,7 @@ async def list_transactions(
     first: int | None,
     after: str | None,
 ) -> Page[Transaction]:
+    """Newest first; ``search`` is an exact order id, order number or email, or a part of the buyer's name."""
     query = Transaction.filter(seller_id=seller.id)
     if platform is not None:
         query = query.filter(platform=platform)
@@ -73,7 +75,8 @@ async def list_transactions(
         if len(term) > MAX_SEARCH:
             raise InvalidInput(f"search is longer than {MAX_SEARCH} characters", field="search")
         if term:
+            key = term.casefold()
             query = query.filter(
-                Q(order_id__iexact=term) | Q(number_key=number_key(term)) | Q(email_key=term.casefold())
+                Q(order_id__iexact=term) | Q(number_key=number_key(term)) | Q(email_key=key) | Q(name_key__contains=key)
             )
     return await paginate(query, sort="created_at", first=first, after=after)

@@ -23,8 +23,8 @@ from ..events import pending_channel
 from ..models import DeliveryStatus, ImportedOrder, ImportStatus, Store, Transaction, TransactionSource, WebhookDelivery
 from ..platforms import Capability, ConnectorError, Order, WebhookMalformed, WebhookRejected
 from ..runtime import Runtime
-from .imports import pending_event
 from .paging import parse_id
+from .pending import pending_event
 from .records import order_from_columns, order_json, transaction_record
 from .stores import open_connector
 from .transactions import record_transaction
@@ -44,9 +44,12 @@ class Receipt:
 
 
 async def receive(rt: Runtime, platform: str, store_id: str, headers: dict[str, str], body: bytes) -> Receipt:
-    """Verify and record one delivery. Raises NotFound, WebhookRejected or WebhookMalformed."""
+    """Verify and record one delivery. Raises NotFound, WebhookRejected or WebhookMalformed.
+
+    A disconnected store is not found.
+    """
     key = parse_id(store_id)
-    store = await Store.filter(id=key, platform=platform).first() if key else None
+    store = await Store.filter(id=key, platform=platform, disconnected_at=None).first() if key else None
     if store is None or platform not in rt.registry:
         raise NotFound("no such store for this platform")
     connector = await open_connector(rt, store)
@@ -87,7 +90,7 @@ async def challenge(
 ) -> dict[str, str]:
     """The answer to a platform's endpoint check (a GET), or NotFound."""
     key = parse_id(store_id)
-    store = await Store.filter(id=key, platform=platform).first() if key else None
+    store = await Store.filter(id=key, platform=platform, disconnected_at=None).first() if key else None
     if store is None or platform not in rt.registry:
         raise NotFound("no such store for this platform")
     answer = (await open_connector(rt, store)).webhook_challenge(query, endpoint_url)

@@ -2,6 +2,7 @@
 
 JOB_FIELDS = (
     "id method orderId hours windowStart windowEnd status fetched imported skipped errorCode error startedAt finishedAt"
+    " skippedPending skippedAccepted skippedInTransactionList skippedCanceled"
 )
 ORDER_FIELDS = """
   id orderId orderNumber status paymentStatus placedAt importedAt decidedAt cancelReason raw
@@ -69,3 +70,33 @@ subscription($platform: String, $store: ID) {
 }
 """
 JOB_EVENTS = "subscription($id: ID!) { importJob(id: $id) { id status fetched imported skipped errorCode } }"
+
+IMPORT_JOBS = f"""
+query($platform: String, $store: ID, $first: Int, $after: String) {{
+  importJobs(platform: $platform, store: $store, first: $first, after: $after) {{
+    totalCount
+    pageInfo {{ hasNextPage endCursor }}
+    edges {{ cursor node {{ {JOB_FIELDS} store {{ id }} }} }}
+  }}
+}}
+"""
+
+STORE_FIELDS = "id name apiBaseUrl connected createdAt platform { id }"
+STORES = f"""
+query($platform: String, $includeDisconnected: Boolean) {{
+  stores(platform: $platform, includeDisconnected: $includeDisconnected) {{ {STORE_FIELDS} }}
+}}
+"""
+UPDATE_STORE = f"""
+mutation($id: ID!, $name: String, $credentials: JSON, $apiBaseUrl: String) {{
+  updateStore(id: $id, name: $name, credentials: $credentials, apiBaseUrl: $apiBaseUrl) {{
+    store {{ {STORE_FIELDS} }}
+    userErrors {{ code message field }}
+  }}
+}}
+"""
+DISCONNECT_STORE = f"""
+mutation($id: ID!) {{
+  disconnectStore(id: $id) {{ store {{ {STORE_FIELDS} }} userErrors {{ code message field }} }}
+}}
+"""

@@ -76,6 +76,7 @@ async def test_another_sellers_records_answer_as_not_found(server, token, store_
         data = await server.execute(mutation, {"id": row["id"]}, token=bob)
         [payload] = data.values()
         assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]
+        assert payload["importedOrder"] is None
     stolen = await import_orders(server, bob, store_id, hours=1)
     assert [e["code"] for e in stolen["userErrors"]] == ["STORE_NOT_FOUND"]
     accepted = (await server.execute(ACCEPT, {"id": row["id"]}, token=token))["acceptImport"]

@@ -8,7 +8,7 @@ import plugins.shopify
 from server.models import ImportedOrder, ImportJob, Store, Transaction
 from server.platforms import Capability, CredentialField, PlatformConnector, hookimpl
 from tests.conftest import CONNECT_STORE, new_token
-from tests.graphql.queries import ACCEPT, CANCEL, IMPORT_ORDERS, PENDING, TRANSACTIONS
+from tests.graphql.queries import ACCEPT, CANCEL, IMPORT_JOBS, IMPORT_ORDERS, PENDING, TRANSACTIONS
 from tests.graphql.test_import_flow import add, import_orders, pending
 from tests.support import GraphQLErrors, running_server, settings
 
@@ -184,15 +184,19 @@ async def test_a_second_store_with_the_same_name_is_refused(server, token, store
     assert [e["code"] for e in data["connectStore"]["userErrors"]] == ["DUPLICATE_STORE"]
 
 
-@pytest.mark.parametrize("query", [PENDING, TRANSACTIONS])
-@pytest.mark.parametrize(
-    ("variables", "field"), [({"first": 0}, "first"), ({"first": 201}, "first"), ({"after": "garbage!"}, "after")]
-)
-async def test_list_arguments_are_checked(server, token, query, variables, field):
-    with pytest.raises(GraphQLErrors) as raised:
-        await server.execute(query, variables, token=token)
-    [error] = raised.value.args[0]
-    assert error["extensions"] == {"code": "INVALID_INPUT", "field": field}
+@pytest.mark.parametrize("query", [PENDING, TRANSACTIONS, IMPORT_JOBS])
+async def test_list_arguments_are_checked(server, token, query):
+    for variables, field in (
+        ({"first": 0}, "first"),
+        ({"first": -1}, "first"),
+        ({"first": 201}, "first"),
+        ({"after": "garbage!"}, "after"),
+    ):
+        with pytest.raises(GraphQLErrors) as raised:
+            await server.execute(query, variables, token=token)
+        [error] = raised.value.args[0]
+        assert error["extensions"] == {"code": "INVALID_INPUT", "field": field}
+        assert field in error["message"]
 
 
 async def test_credentials_are_never_readable(server, token, store_id):

@@ -86,7 +86,11 @@ async def test_import_by_hours_takes_exactly_the_window(server, token, store_id,
     assert {row["orderNumber"] for row in await pending(server, token)} == {o["name"] for o in inside}
 
 
-async def test_known_orders_are_skipped_and_counted(server, token, store_id, shopify):
+def skips(job: dict[str, Any]) -> tuple[int, ...]:
+    return (job["skippedPending"], job["skippedAccepted"], job["skippedInTransactionList"], job["skippedCanceled"])
+
+
+async def test_known_orders_are_skipped_and_counted_by_reason(server, token, store_id, shopify):
     for minutes in (10, 20, 30, 40):
         add(shopify, minutes)
     first = (await import_orders(server, token, store_id, hours=1))["job"]
@@ -94,31 +98,27 @@ async def test_known_orders_are_skipped_and_counted(server, token, store_id, sho
     await server.execute(ACCEPT, {"id": rows[0]["id"]}, token=token)
     await server.execute(CANCEL, {"id": rows[1]["id"]}, token=token)
     add(shopify, 5)
+    listed = add(shopify, 6)
+    await _list_by_webhook(server, store_id, listed["name"])
 
     again = (await import_orders(server, token, store_id, hours=1))["job"]
 
-    assert (first["fetched"], first["imported"], first["skipped"]) == (4, 4, 0)
-    assert (again["fetched"], again["imported"], again["skipped"]) == (5, 1, 4)
+    assert (first["fetched"], first["imported"], first["skipped"], skips(first)) == (4, 4, 0, (0, 0, 0, 0))
+    assert (again["fetched"], again["imported"], again["skipped"]) == (6, 1, 5)
+    assert skips(again) == (2, 1, 1, 1)  # pending, accepted, in the Transaction List, canceled
     assert len(await pending(server, token)) == 3
+    stored = await ImportJob.get(id=again["id"])
+    assert (stored.skipped_pending, stored.skipped_accepted) == (2, 1)
 
 
 async def test_orders_already_in_the_transaction_list_are_skipped(server, token, store_id, shopify):
     listed = add(shopify, 15)
     add(shopify, 25)
-    connector_order = await _platform_order(server, store_id, listed["name"])
-    async with in_transaction() as conn:
-        await record_transaction(
-            conn,
-            seller_id=(await _store(store_id)).seller_id,
-            store_id=store_id,
-            platform="shopify",
-            source=TransactionSource.WEBHOOK,
-            **transaction_record(connector_order),
-        )
+    await _list_by_webhook(server, store_id, listed["name"])
 
     job = (await import_orders(server, token, store_id, hours=1))["job"]
 
-    assert (job["imported"], job["skipped"]) == (1, 1)
+    assert (job["imported"], job["skipped"], job["skippedInTransactionList"]) == (1, 1, 1)
     assert [r["orderNumber"] for r in await pending(server, token)] != [listed["name"]]
 
 
@@ -146,6 +146,8 @@ async def test_accept_adds_exactly_one_succeeded_transaction(server, token, stor
         assert [e["node"]["id"] for e in found["edges"]] == [transaction["id"]], search
     again = (await server.execute(ACCEPT, {"id": row["id"]}, token=token))["acceptImport"]
     assert [e["code"] for e in again["userErrors"]] == ["ALREADY_DECIDED"]
+    assert again["transaction"] is None
+    assert again["importedOrder"] == accepted["importedOrder"]  # as it stands: who won, and when
     assert await Transaction.all().count() == 1
 
 
@@ -153,16 +155,7 @@ async def test_accepting_an_order_a_late_webhook_listed_links_to_that_row(server
     add(shopify, 5)
     await import_orders(server, token, store_id, orderId="#1001")
     [row] = await pending(server, token)
-    late = await _platform_order(server, store_id, "#1001")
-    async with in_transaction() as conn:
-        webhook_row = await record_transaction(
-            conn,
-            seller_id=(await _store(store_id)).seller_id,
-            store_id=store_id,
-            platform="shopify",
-            source=TransactionSource.WEBHOOK,
-            **transaction_record(late),
-        )
+    webhook_row = await _list_by_webhook(server, store_id, "#1001")
 
     accepted = (await server.execute(ACCEPT, {"id": row["id"]}, token=token))["acceptImport"]
 
@@ -290,6 +283,20 @@ async def test_refused_credentials_fail_the_job_with_platform_auth(server, token
     assert (job["status"], job["errorCode"]) == ("FAILED", "PLATFORM_AUTH")
     assert "shpat_wrong_secret" not in job["error"]
     assert await ImportJob.filter(status="RUNNING").count() == 0
+
+
+async def _list_by_webhook(server: Server, store_id: str, name: str) -> Transaction:
+    """Put the platform's order ``name`` in the Transaction List, as a webhook would."""
+    order = await _platform_order(server, store_id, name)
+    async with in_transaction() as conn:
+        return await record_transaction(
+            conn,
+            seller_id=(await _store(store_id)).seller_id,
+            store_id=store_id,
+            platform="shopify",
+            source=TransactionSource.WEBHOOK,
+            **transaction_record(order),
+        )
 
 
 async def _store(store_id: str):  # type: ignore[no-untyped-def]

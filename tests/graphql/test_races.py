@@ -26,8 +26,13 @@ async def test_twenty_concurrent_accepts_give_one_transaction(server, token, sto
 
     results = await asyncio.gather(*(server.execute(ACCEPT, {"id": order}, token=token) for _ in range(20)))
 
-    assert _codes(r["acceptImport"] for r in results) == {"OK": 1, "ALREADY_DECIDED": 19}
+    payloads = [r["acceptImport"] for r in results]
+    assert _codes(payloads) == {"OK": 1, "ALREADY_DECIDED": 19}
     assert await Transaction.all().count() == 1
+    [winner] = [p for p in payloads if not p["userErrors"]]
+    for loser in (p for p in payloads if p["userErrors"]):
+        assert loser["importedOrder"] == winner["importedOrder"]
+        assert loser["transaction"] is None
     assert (await ImportedOrder.get(id=order)).status == "ACCEPTED"
 
 
@@ -47,6 +52,8 @@ async def test_accept_racing_cancel_gives_one_outcome(server, token, store_id, s
         winner = next(i for i, p in enumerate(payloads) if not p["userErrors"])
         assert final.status == ("ACCEPTED" if winner < 3 else "CANCELED")
         assert await Transaction.filter(order_id=final.order_id).count() == (1 if winner < 3 else 0)
+        for loser in (p for p in payloads if p["userErrors"]):
+            assert loser["importedOrder"] == payloads[winner]["importedOrder"]  # the order as the winner left it
 
 
 async def test_concurrent_imports_of_one_window_store_each_order_once(server, token, store_id, shopify):

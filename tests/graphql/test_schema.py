@@ -41,6 +41,20 @@ def test_every_name_of_the_contract_is_served():
     assert sorted(contract - served) == []
 
 
+def test_every_page_size_argument_states_its_limits():
+    described = {
+        f"{type_name}.{field_name}": (arg.description, arg.default_value)
+        for type_name, type_ in build_schema()._schema.type_map.items()
+        if isinstance(type_, GraphQLObjectType) and not type_name.startswith("__")
+        for field_name, field in type_.fields.items()
+        for name, arg in field.args.items()
+        if name == "first"
+    }
+    assert {"Query.pendingImports", "Query.transactions", "Query.importJobs"} <= set(described)
+    for where, (description, default) in described.items():
+        assert f"1 to 200, default {default}" in (description or ""), where
+
+
 async def test_introspection_answers_with_the_contract_names(server, token):
     data = await server.execute("{ __schema { types { name fields { name } } } }", token=token)
     types = {t["name"]: {f["name"] for f in t["fields"] or ()} for t in data["__schema"]["types"]}

@@ -18,7 +18,7 @@ import plugins.ebay
 import plugins.shopify
 from server.models import DeliveryStatus, ImportedOrder, Store, Transaction, WebhookDelivery
 from tests.conftest import CONNECT_STORE, SAMPLES, new_token
-from tests.graphql.queries import ACCEPT, PENDING_EVENTS
+from tests.graphql.queries import ACCEPT, DISCONNECT_STORE, PENDING_EVENTS
 from tests.graphql.test_import_flow import add, import_orders, pending
 from tests.support import Server, running_server, settings
 
@@ -138,6 +138,17 @@ async def test_oversized_and_misaddressed_deliveries(server, token, store_id):
     response = await server.session.post(f"{server.url}/webhooks/nosuch/{store_id}", data=body, headers=signed(body))
     assert response.status == 404
     assert await Transaction.all().count() == 0
+
+
+async def test_a_disconnected_stores_webhooks_are_not_found(server, token, store_id):
+    disconnected = await server.execute(DISCONNECT_STORE, {"id": store_id}, token=token)
+    assert disconnected["disconnectStore"]["userErrors"] == []
+    body = order_body()
+
+    assert (await deliver(server, store_id, body, signed(body)))[0] == 404
+    assert await WebhookDelivery.all().count() == 0
+    assert await Transaction.all().count() == 0
+    assert (await Store.get(id=store_id)).webhook_count == 0
 
 
 async def test_other_topics_are_acknowledged_and_ignored(server, token, store_id):

@@ -1,0 +1,101 @@
+"""Migrations bring an existing database forward without losing a row."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.exceptions import IntegrityError
+from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
+
+from server.db import tortoise_config
+from server.models import ImportedOrder, ImportJob, Store, Transaction
+from tests.databases import POSTGRES_SERVER, on_postgres, require_service
+
+SELLER, STORE, JOB, TRANSACTION, ORDER = (str(uuid.uuid4()) for _ in range(5))
+AT = "2026-12-01 10:00:00+00:00"
+
+# Rows as a database at 0002_webhooks holds them.
+ROWS = [
+    f"""INSERT INTO "seller" ("id", "name", "created_at") VALUES ('{SELLER}', 'alice', '{AT}')""",
+    f"""INSERT INTO "store" ("id", "seller_id", "platform", "name", "credentials", "created_at", "webhook_count")
+        VALUES ('{STORE}', '{SELLER}', 'shopify', 'Shop', 'secret', '{AT}', 3)""",
+    f"""INSERT INTO "import_job" ("id", "seller_id", "store_id", "method", "hours", "status", "fetched", "imported",
+        "skipped", "started_at", "heartbeat_at")
+        VALUES ('{JOB}', '{SELLER}', '{STORE}', 'TIME', 1, 'SUCCEEDED', 2, 1, 1, '{AT}', '{AT}')""",
+    f"""INSERT INTO "transaction" ("id", "seller_id", "store_id", "platform", "order_id", "order_number",
+        "number_key", "status", "source", "buyer_name", "total_amount", "currency", "line_items", "placed_at",
+        "created_at")
+        VALUES ('{TRANSACTION}', '{SELLER}', '{STORE}', 'shopify', '1', '#1', '1', 'SUCCEEDED', 'WEBHOOK',
+        'ZOË Ørsted', '10.00', 'USD', '[]', '{AT}', '{AT}')""",
+    f"""INSERT INTO "imported_order" ("id", "seller_id", "store_id", "job_id", "transaction_id", "platform",
+        "order_id", "order_number", "status", "payment_status", "placed_at", "imported_at", "total_amount",
+        "currency", "line_items", "payload")
+        VALUES ('{ORDER}', '{SELLER}', '{STORE}', '{JOB}', '{TRANSACTION}', 'shopify', '1', '#1', 'ACCEPTED', 'PAID',
+        '{AT}', '{AT}', '10.00', 'USD', '[]', '{{}}')""",
+]
+
+
+@pytest.fixture
+async def database() -> AsyncIterator[BaseDBAsyncClient]:
+    """A new, empty database of the kind the tests run on."""
+    url = "sqlite://:memory:"
+    if on_postgres():
+        await require_service("PostgreSQL", POSTGRES_SERVER)
+        url = f"{POSTGRES_SERVER}/oi_migrations_{uuid.uuid4().hex[:8]}"
+    EXECUTOR_CACHE.clear()
+    await Tortoise.init(config=tortoise_config(url), _create_db=True)
+    try:
+        yield connections.get("default")
+    finally:
+        await Tortoise._drop_databases()
+        await Tortoise.close_connections()
+
+
+async def migrate(client: BaseDBAsyncClient, target: str | None = None) -> None:
+    apps = tortoise_config("sqlite://:memory:")["apps"]
+    await MigrationExecutor(client, apps).migrate([MigrationTarget("models", target)] if target else None)
+
+
+@pytest.mark.database
+async def test_rows_of_an_earlier_database_survive_and_gain_the_new_columns(database):
+    await migrate(database, "0002_webhooks")
+    for statement in ROWS:
+        await database.execute_script(statement)
+
+    await migrate(database)
+
+    store = await Store.get(id=STORE)
+    assert (store.name, store.webhook_count, store.disconnected_at) == ("Shop", 3, None)
+    job = await ImportJob.get(id=JOB)
+    assert (job.skipped, job.skipped_pending, job.skipped_accepted, job.skipped_canceled) == (1, 0, 0, 0)
+    transaction = await Transaction.get(id=TRANSACTION)
+    assert (transaction.buyer_name, transaction.name_key) == ("ZOË Ørsted", "zoë ørsted")
+    order = await ImportedOrder.get(id=ORDER)
+    assert (order.store_id, order.transaction_id) == (uuid.UUID(STORE), uuid.UUID(TRANSACTION))
+    with pytest.raises(IntegrityError):  # references to stores are still enforced
+        await ImportJob.create(seller_id=SELLER, store_id=uuid.uuid4(), method="TIME", heartbeat_at=datetime.now(UTC))
+
+
+@pytest.mark.database
+async def test_a_store_name_is_unique_among_connected_stores_after_migrating(database):
+    await migrate(database, "0002_webhooks")
+    for statement in ROWS[:2]:
+        await database.execute_script(statement)
+    await migrate(database)
+
+    with pytest.raises(IntegrityError):
+        await Store.create(seller_id=SELLER, platform="shopify", name="Shop", credentials="x")
+    await Store.filter(id=STORE).update(disconnected_at=datetime.now(UTC))
+    again = await Store.create(seller_id=SELLER, platform="shopify", name="Shop", credentials="x")
+    await Store.create(seller_id=SELLER, platform="ecwid", name="Shop", credentials="x")
+
+    assert await Store.filter(name="Shop").count() == 3
+    with pytest.raises(IntegrityError):
+        await Store.create(seller_id=SELLER, platform="shopify", name="Shop", credentials="x")
+    assert again.disconnected_at is None
