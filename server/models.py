@@ -83,7 +83,7 @@ class Store(Model):
     credentials = fields.TextField()  # encrypted, see server.crypto
     connector_state = fields.TextField(null=True)  # encrypted ConnectorState values
     last_webhook_at = fields.DatetimeField(null=True)
-    webhook_count = fields.IntField(default=0)
+    webhook_count = fields.IntField(default=0, db_default=0)
     webhook_usual_gap = fields.FloatField(null=True)  # seconds, moving average of the gaps between deliveries
     last_rejected_webhook_at = fields.DatetimeField(null=True)
     last_rejected_webhook_reason = fields.CharField(max_length=200, null=True)

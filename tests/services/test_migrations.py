@@ -99,3 +99,18 @@ async def test_a_store_name_is_unique_among_connected_stores_after_migrating(dat
     with pytest.raises(IntegrityError):
         await Store.create(seller_id=SELLER, platform="shopify", name="Shop", credentials="x")
     assert again.disconnected_at is None
+
+
+@pytest.mark.database
+async def test_a_database_with_stores_from_the_first_release_migrates(database):
+    await migrate(database, "0001_initial")
+    await database.execute_script(ROWS[0])
+    await database.execute_script(
+        f"""INSERT INTO "store" ("id", "seller_id", "platform", "name", "credentials", "created_at")
+            VALUES ('{STORE}', '{SELLER}', 'shopify', 'Shop', 'secret', '{AT}')"""
+    )
+
+    await migrate(database)
+
+    store = await Store.get(id=STORE)
+    assert (store.name, store.webhook_count, store.disconnected_at) == ("Shop", 0, None)
