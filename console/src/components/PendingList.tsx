@@ -1,0 +1,390 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { PendingRowFieldsFragment } from '../gql/graphql';
+import { useApp, sortPlatforms } from '../app/context';
+import { errorText } from '../lib/client';
+import { userErrorMessage } from '../lib/errors';
+import { humanizeEnum } from '../lib/format';
+import type { LiveStatus } from '../lib/live';
+import {
+  appendPage,
+  applyEvent,
+  emptyPending,
+  fromPage,
+  removeRow,
+  type PendingEvent,
+  type PendingState,
+} from '../lib/pendingList';
+import { AcceptImportMutation, PendingImportsQuery, PendingImportsSubscription } from '../operations';
+import { CancelDialog } from './CancelDialog';
+import { describedBy } from './FieldError';
+import { Cell } from './Cell';
+import { Money } from './Money';
+import { OrderDialog } from './OrderDialog';
+import { TableWrap } from './TableWrap';
+import { Time } from './Time';
+
+type Row = PendingRowFieldsFragment;
+
+export const PAGE_SIZE = 25;
+const MAX_PAGE = 200;
+
+const LIVE_WORDS: Record<LiveStatus, string> = {
+  idle: 'Live updates: starting',
+  connecting: 'Live updates: connecting…',
+  connected: 'Live updates: on',
+  reconnecting: 'Live updates: reconnecting…',
+  closed: 'Live updates: off',
+};
+
+export function PendingList() {
+  const { client, live, platforms, stores } = useApp();
+  const [platform, setPlatform] = useState('');
+  const [store, setStore] = useState('');
+  const [state, setState] = useState<PendingState<Row>>(emptyPending);
+  const [loading, setLoading] = useState(true);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [liveError, setLiveError] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [liveStatus, setLiveStatus] = useState<LiveStatus>(live.status());
+  const [announcement, setAnnouncement] = useState('');
+  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+  const [canceling, setCanceling] = useState<Row | null>(null);
+  const [viewing, setViewing] = useState<Row | null>(null);
+  const [reloadTick, setReloadTick] = useState(0);
+
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const rowCount = useRef(0);
+  rowCount.current = state.rows.length;
+  const focusedRow = useRef<{ id: string; index: number } | null>(null);
+
+  useEffect(() => live.onStatus(setLiveStatus), [live]);
+
+  // Load the first page, follow the subscription, and fetch again on every (re)connect.
+  useEffect(() => {
+    let active = true;
+    let generation = 0;
+    let buffered: PendingEvent<Row>[] | null = null;
+    const variables = { platform: platform || null, store: store || null };
+
+    const load = (size: number) => {
+      const mine = ++generation;
+      buffered = [];
+      client.request(PendingImportsQuery, { ...variables, first: size }).then(
+        (result) => {
+          if (!active || mine !== generation) return;
+          const events = buffered ?? [];
+          buffered = null;
+          setState(events.reduce(applyEvent, fromPage(result.pendingImports)));
+          setLoadError(null);
+          setLoading(false);
+        },
+        (error: unknown) => {
+          if (!active || mine !== generation) return;
+          buffered = null;
+          setLoadError(error);
+          setLoading(false);
+        },
+      );
+    };
+
+    setLoading(true);
+    setLoadError(null);
+    setState(emptyPending());
+    load(PAGE_SIZE);
+
+    const offConnected = live.onConnected(() => {
+      setLiveError(null);
+      load(Math.min(MAX_PAGE, Math.max(PAGE_SIZE, rowCount.current)));
+    });
+    const unsubscribe = live.subscribe(PendingImportsSubscription, variables, {
+      next: (data) => {
+        const event = data.pendingImports as PendingEvent<Row>;
+        buffered?.push(event);
+        setState((current) => applyEvent(current, event));
+      },
+      error: (error) => {
+        if (active) setLiveError(Array.isArray(error) ? error.map((e: { message?: string }) => e.message).join('; ') : 'the connection was refused');
+      },
+    });
+    return () => {
+      active = false;
+      offConnected();
+      unsubscribe();
+    };
+  }, [client, live, platform, store, reloadTick]);
+
+  // A row that had focus left the list (accepted here or elsewhere): focus its neighbour.
+  useLayoutEffect(() => {
+    const last = focusedRow.current;
+    if (!last || state.rows.some((r) => r.id === last.id)) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
+    if (document.querySelector('dialog[open]')) return;
+    focusedRow.current = null;
+    const next = state.rows[Math.min(last.index, state.rows.length - 1)];
+    const target = next ? document.getElementById(`accept-${next.id}`) : headingRef.current;
+    target?.focus();
+  }, [state.rows]);
+
+  async function loadMore() {
+    if (!state.endCursor) return;
+    setLoadingMore(true);
+    try {
+      const result = await client.request(PendingImportsQuery, {
+        platform: platform || null,
+        store: store || null,
+        first: PAGE_SIZE,
+        after: state.endCursor,
+      });
+      setState((current) => appendPage(current, result.pendingImports));
+    } catch (error) {
+      setAnnouncement(`More orders could not be loaded: ${errorText(error)}`);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  const setRowBusy = (id: string, on: boolean) =>
+    setBusy((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const setRowError = (id: string, message: string | null) =>
+    setRowErrors((current) => {
+      const next = { ...current };
+      if (message) next[id] = message;
+      else delete next[id];
+      return next;
+    });
+
+  /** The order left the list by a decision (ours, or another's first: ALREADY_DECIDED). */
+  function decided(row: Row, message: string) {
+    setRowError(row.id, null);
+    setState((current) => removeRow(current, row.id));
+    setAnnouncement(message);
+  }
+
+  async function accept(row: Row) {
+    setRowBusy(row.id, true);
+    setRowError(row.id, null);
+    try {
+      const result = await client.request(AcceptImportMutation, { id: row.id });
+      const errors = result.acceptImport.userErrors;
+      if (errors.length === 0) {
+        decided(row, `Order ${row.orderNumber} accepted: it is in the Transaction List as Succeeded.`);
+      } else if (errors.some((e) => e.code === 'ALREADY_DECIDED')) {
+        decided(row, `Order ${row.orderNumber}: This order was already decided.`);
+      } else {
+        setRowError(row.id, errors.map(userErrorMessage).join(' '));
+      }
+    } catch (error) {
+      setRowError(row.id, errorText(error));
+    } finally {
+      setRowBusy(row.id, false);
+    }
+  }
+
+  const sortedPlatforms = sortPlatforms(platforms);
+  const filterStores = stores
+    .filter((s) => s.connected !== false && (!platform || s.platform.id === platform))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const rows = state.rows;
+
+  const fallbackFocus = () => {
+    const first = rows.find((r) => r.id !== canceling?.id);
+    return (first && document.getElementById(`accept-${first.id}`)) || headingRef.current;
+  };
+
+  return (
+    <section class="panel" aria-labelledby="pending-heading">
+      <h2 id="pending-heading" class="section-title" tabIndex={-1} ref={headingRef}>
+        Import Transaction List
+      </h2>
+      <div class="form-row filters">
+        <div class="field">
+          <label for="filter-platform">Filter by platform</label>
+          <select
+            id="filter-platform"
+            value={platform}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setPlatform(next);
+              if (next && store && !stores.some((s) => s.id === store && s.platform.id === next)) setStore('');
+            }}
+          >
+            <option value="">All platforms</option>
+            {sortedPlatforms.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-store">Filter by store</label>
+          <select id="filter-store" value={store} onChange={(e) => setStore(e.currentTarget.value)}>
+            <option value="">All stores</option>
+            {filterStores.map((s) => (
+              <option key={s.id} value={s.id}>
+                {platform ? s.name : `${s.name} (${s.platform.name})`}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <div class="list-meta">
+        <p class="count">
+          {loading ? 'Loading pending orders…' : `${state.totalCount} pending ${state.totalCount === 1 ? 'order' : 'orders'}`}
+          {!loading && rows.length < state.totalCount ? ` (showing ${rows.length})` : ''}
+        </p>
+        <p class={`live-state live-${liveStatus}`}>
+          <span class="dot" aria-hidden="true" />
+          {liveError ? `Live updates stopped: ${liveError}` : LIVE_WORDS[liveStatus]}
+        </p>
+      </div>
+      <p class="announcement" role="status">
+        {announcement}
+      </p>
+
+      {loadError ? (
+        <div class="error-box" role="alert">
+          <p>The pending orders could not be loaded: {errorText(loadError)}</p>
+          <button type="button" class="button" onClick={() => setReloadTick((n) => n + 1)}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+
+      {!loading && !loadError && rows.length === 0 ? (
+        <p class="empty">No pending orders. Import missing orders above.</p>
+      ) : null}
+
+      {rows.length > 0 ? (
+        <TableWrap label="Pending orders, scrollable">
+          <table class="data-table" role="table" aria-labelledby="pending-heading">
+            <thead role="rowgroup">
+              <tr role="row">
+                <th scope="col" role="columnheader">Order</th>
+                <th scope="col" role="columnheader">Platform</th>
+                <th scope="col" role="columnheader">Store</th>
+                <th scope="col" role="columnheader">Placed at</th>
+                <th scope="col" role="columnheader">Buyer</th>
+                <th scope="col" role="columnheader" class="num">Total</th>
+                <th scope="col" role="columnheader">Payment</th>
+                <th scope="col" role="columnheader">Status</th>
+                <th scope="col" role="columnheader">Actions</th>
+              </tr>
+            </thead>
+            <tbody
+              role="rowgroup"
+              onFocusIn={(event) => {
+                const tr = (event.target as HTMLElement).closest('tr');
+                const id = tr?.getAttribute('data-id');
+                if (id) focusedRow.current = { id, index: rows.findIndex((r) => r.id === id) };
+              }}
+            >
+              {rows.map((row) => {
+                const error = rowErrors[row.id];
+                const headerId = `order-${row.id}`;
+                const errorId = `row-error-${row.id}`;
+                const describe = describedBy(headerId, error && errorId);
+                const isBusy = busy.has(row.id);
+                return (
+                  <tr key={row.id} role="row" data-id={row.id}>
+                    <Cell label="Order" id={headerId} class="order-number">
+                      {row.orderNumber}
+                    </Cell>
+                    <Cell label="Platform">{row.platform.name}</Cell>
+                    <Cell label="Store">{row.store.name}</Cell>
+                    <Cell label="Placed at">
+                      <Time value={row.placedAt} />
+                    </Cell>
+                    <Cell label="Buyer">
+                      {row.buyer.name || '—'}
+                      {row.buyer.email ? <span class="sub">{row.buyer.email}</span> : null}
+                    </Cell>
+                    <Cell label="Total" class="num">
+                      <Money value={row.total} />
+                    </Cell>
+                    <Cell label="Payment">{humanizeEnum(row.paymentStatus)}</Cell>
+                    <Cell label="Status">
+                      <span class="badge badge-pending">Pending</span>
+                    </Cell>
+                    <td role="cell" class="actions">
+                      <span class="cell-label" aria-hidden="true">
+                        Actions
+                      </span>
+                      <div class="row-actions">
+                        <button
+                          type="button"
+                          id={`accept-${row.id}`}
+                          class="button button-primary button-small"
+                          aria-describedby={describe}
+                          aria-disabled={isBusy ? 'true' : undefined}
+                          onClick={() => {
+                            if (!isBusy) void accept(row);
+                          }}
+                        >
+                          Accept Buyer
+                        </button>
+                        <button
+                          type="button"
+                          class="button button-danger button-small"
+                          aria-describedby={describe}
+                          aria-disabled={isBusy ? 'true' : undefined}
+                          onClick={() => {
+                            if (!isBusy) setCanceling(row);
+                          }}
+                        >
+                          Mark as Cancel
+                        </button>
+                        <button
+                          type="button"
+                          class="button button-small"
+                          aria-describedby={headerId}
+                          onClick={() => setViewing(row)}
+                        >
+                          View
+                        </button>
+                      </div>
+                      {error ? (
+                        <p id={errorId} class="field-error" role="alert">
+                          {error}
+                        </p>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </TableWrap>
+      ) : null}
+
+      {state.hasNextPage && rows.length > 0 ? (
+        <div class="load-more">
+          <button type="button" class="button" disabled={loadingMore} onClick={() => void loadMore()}>
+            {loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      ) : null}
+
+      {canceling ? (
+        <CancelDialog
+          order={canceling}
+          fallbackFocus={fallbackFocus}
+          onClose={() => setCanceling(null)}
+          onDecided={(row, message) => {
+            setCanceling(null);
+            decided(row, message);
+          }}
+        />
+      ) : null}
+      {viewing ? <OrderDialog order={viewing} onClose={() => setViewing(null)} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+// What an import job says to the seller, in one line.
+
+import { jobErrorText } from './errors';
+import { plural } from './format';
+
+export interface JobCounts {
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  method?: 'ORDER_ID' | 'TIME';
+  orderId?: string | null;
+  hours?: number | null;
+  fetched: number;
+  imported: number;
+  skipped: number;
+  skippedPending?: number | null;
+  skippedAccepted?: number | null;
+  skippedInTransactionList?: number | null;
+  skippedCanceled?: number | null;
+  errorCode?: string | null;
+  error?: string | null;
+  warning?: string | null;
+}
+
+/** "(2 pending, 5 accepted, 1 in the Transaction List, 1 canceled)", when the API gives the breakdown. */
+export function skippedBreakdown(job: JobCounts): string {
+  const parts: string[] = [];
+  const add = (count: number | null | undefined, words: string) => {
+    if (typeof count === 'number' && count > 0) parts.push(`${count} ${words}`);
+  };
+  add(job.skippedPending, 'pending');
+  add(job.skippedAccepted, 'accepted');
+  add(job.skippedInTransactionList, 'in the Transaction List');
+  add(job.skippedCanceled, 'canceled');
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/** "3 new orders pending, 9 already imported (…)". */
+export function resultLine(job: JobCounts): string {
+  if (job.imported === 0 && job.skipped === 0) {
+    if (job.method === 'TIME' && job.hours) {
+      return `No orders were placed in the last ${plural(job.hours, 'hour')}.`;
+    }
+    return 'No orders found.';
+  }
+  const fresh = `${plural(job.imported, 'new order')} pending`;
+  if (job.skipped === 0) return `${fresh}.`;
+  return `${fresh}, ${job.skipped} already imported${skippedBreakdown(job)}.`;
+}
+
+/** Progress while RUNNING: "Importing: 12 fetched, 3 imported, 9 skipped". */
+export function progressLine(job: JobCounts): string {
+  return `Importing: ${job.fetched} fetched, ${job.imported} imported, ${job.skipped} skipped`;
+}
+
+export interface JobMessage {
+  tone: 'progress' | 'success' | 'error';
+  line: string;
+  /** Something the seller should know besides the result (e.g. PayPal's reporting lag). */
+  warning: string | null;
+  /** Words for a failure, with its code. */
+  error: string | null;
+}
+
+export function describeJob(job: JobCounts): JobMessage {
+  const warning = job.warning || null;
+  if (job.status === 'RUNNING') {
+    return { tone: 'progress', line: progressLine(job), warning, error: null };
+  }
+  if (job.status === 'FAILED') {
+    const kept =
+      job.imported > 0
+        ? ` ${plural(job.imported, 'order')} imported before the failure ${job.imported === 1 ? 'stays' : 'stay'} pending.`
+        : '';
+    return {
+      tone: 'error',
+      line: `The import failed.${kept}`,
+      warning,
+      error: jobErrorText(job.errorCode, job.error),
+    };
+  }
+  return { tone: 'success', line: resultLine(job), warning, error: null };
+}
+
+/** What a job asked for: "Order ID #1001", "Last 6 hours". */
+export function jobTarget(job: Pick<JobCounts, 'method' | 'orderId' | 'hours'>): string {
+  if (job.method === 'ORDER_ID') return `Order ID ${job.orderId ?? ''}`.trim();
+  if (job.method === 'TIME') return `Last ${plural(job.hours ?? 0, 'hour')}`;
+  return 'Import';
+}
