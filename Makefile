@@ -26,19 +26,20 @@ $(VENV)/.gumroad-installed: $(GUMROAD)/pyproject.toml | $(VENV)/.installed
 	@touch $@
 
 # The seller console (console/, TypeScript): built into server/console/, which the server serves at /
-# and the wheel ships. Without npm the API still installs and serves; `/` then says how to build it.
+# and the wheel ships, with GraphiQL in server/console/graphiql/ (written last by the same `npm run build`).
+# Without npm the API still installs and serves; `/` then says how to build it.
 CONSOLE_SOURCES := $(shell find console/src -path console/src/gql -prune -o -type f -print 2>/dev/null) \
-	$(wildcard console/index.html console/public/*) \
+	$(wildcard console/index.html console/graphiql.html console/public/*) \
 	$(wildcard console/*.json console/*.ts) schema.graphql
 
 console/node_modules/.package-lock.json: console/package-lock.json
 	cd console && npm ci --no-audit --no-fund
 
-server/console/index.html: console/node_modules/.package-lock.json $(CONSOLE_SOURCES)
+server/console/graphiql/graphiql.html: console/node_modules/.package-lock.json $(CONSOLE_SOURCES)
 	cd console && npm run build
 
 ifdef NPM
-console: server/console/index.html
+console: server/console/graphiql/graphiql.html
 else
 console:
 	@echo "npm not found: the seller console is not built (the API at /graphql works without it)" >&2

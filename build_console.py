@@ -16,7 +16,7 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).parent
 SOURCE = ROOT / "console"
-BUILT = ROOT / "server" / "console" / "index.html"
+BUILT = ROOT / "server" / "console" / "graphiql" / "graphiql.html"  # the last file `npm run build` writes
 
 
 class BuildPyWithConsole(build_py):

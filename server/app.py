@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -20,8 +20,11 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import connections
 
+from . import logs
+from .access_log import AccessLog
 from .bodies import BodyTooLarge, bad_request, graphql_body_problem, read_limited, replay
-from .console_routes import console_routes
+from .connections import TokenBoundHandler
+from .console_routes import console_routes, graphiql_page
 from .context import Context
 from .db import close_database, open_database
 from .errors import InvalidInput, NotFound
@@ -29,10 +32,12 @@ from .events import create_broker
 from .outbound import create_session
 from .platforms import ConnectorError, WebhookMalformed, WebhookRejected
 from .platforms.manager import PlatformRegistry, get_plugin_manager
+from .ratelimits import closing_as_refused, refuse_websocket
 from .runtime import Runtime
 from .schema import build_schema
+from .schema.request_checks import is_request_error
 from .services import webhooks
-from .services.accounts import authenticate
+from .services.accounts import authenticate_token
 from .services.jobs import JobRunner
 from .settings import Settings
 
@@ -51,11 +56,15 @@ UNAUTHENTICATED = {
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view, with the seller's token checked before any operation runs."""
 
+    graphql_transport_ws_handler_class = TokenBoundHandler  # a socket closes with 4403 once its token is revoked
+
     def __init__(self, app: Starlette, **kwargs: Any) -> None:
         super().__init__(build_schema(), subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,), **kwargs)
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            send = closing_as_refused(scope, send)  # a socket refused for a rate limit closes with 4429
         if scope["type"] == "http":
             request = Request(scope, receive)
             if _asks_for_ide(request):
@@ -63,12 +72,22 @@ class GraphQLView(GraphQL[Context, None]):
                 page = await self.render_graphql_ide(request) if self.graphql_ide else None
                 await (page or PlainTextResponse("Not Found", status_code=404))(scope, receive, send)
                 return
-            seller = await authenticate(request.headers.get("authorization"))
+            rate_limits = self.app.state.runtime.rate_limits
+            token = await authenticate_token(request.headers.get("authorization"))
+            seller = token.seller if token else None
             if seller is None:
-                response = JSONResponse(UNAUTHENTICATED, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+                refused = await rate_limits.failed_authentication(scope)
+                response = (
+                    refused.response()
+                    if refused
+                    else JSONResponse(UNAUTHENTICATED, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+                )
                 await response(scope, receive, send)
                 return
-            scope.setdefault("state", {})["seller"] = seller
+            if refused := await rate_limits.request(request.headers.get("authorization", "")):
+                await refused.response()(scope, receive, send)
+                return
+            scope.setdefault("state", {}).update(seller=seller, token=token)
             if request.method == "POST":
                 limit = self.app.state.runtime.settings.max_body_bytes
                 try:
@@ -83,21 +102,41 @@ class GraphQLView(GraphQL[Context, None]):
                 receive = replay(body)
         await super().__call__(scope, receive, send)
 
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """GraphiQL from the console's build (never strawberry's CDN page), under its own security headers."""
+        return graphiql_page()
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Any:
+        """A request error (the document or the variables: nothing ran) is answered 400, without ``data``."""
+        if is_request_error(response_data):
+            response_data = {key: value for key, value in response_data.items() if key != "data"}
+            sub_response.status_code = 400
+        return super().create_response(response_data, sub_response)
+
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(
             runtime=self.app.state.runtime,
             request=request,
             response=response,
             seller=request.scope.get("state", {}).get("seller"),
+            token=request.scope.get("state", {}).get("token"),
         )
 
     async def on_ws_connect(self, context: Context) -> None:
         params = context.connection_params or {}
         authorization = params.get("authorization") or params.get("Authorization")
-        seller = await authenticate(authorization if isinstance(authorization, str) else None)
+        token = await authenticate_token(authorization if isinstance(authorization, str) else None)
+        seller = token.seller if token else None
         if seller is None:
+            if refused := await context.runtime.rate_limits.failed_authentication(context.request.scope):
+                refuse_websocket(context.request.scope, refused.message)
             raise ConnectionRejectionError({"reason": "a valid 'authorization': 'Bearer <token>' is required"})
+        if refused := await context.runtime.rate_limits.request(str(authorization)):
+            refuse_websocket(context.request.scope, refused.message)
+            raise ConnectionRejectionError({"reason": refused.message})
         context.seller = seller
+        context.token = token
+        context.request.scope.setdefault("state", {})["token"] = token  # for the access log
 
 
 def _asks_for_ide(request: Request) -> bool:
@@ -120,6 +159,8 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def receive_webhook(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
+    if refused := await runtime.rate_limits.bad_signatures_over(request.scope):  # not verified until it has room
+        return refused.response(graphql=False)
     try:
         body = await read_limited(request, webhooks.MAX_BODY_BYTES)
     except BodyTooLarge:
@@ -133,6 +174,8 @@ async def receive_webhook(request: Request) -> JSONResponse:
     except InvalidInput:  # the store cannot be used as configured: the platform retries once it is fixed
         return JSONResponse({"error": "store misconfigured"}, status_code=503)
     except WebhookRejected:
+        if refused := await runtime.rate_limits.bad_signature(request.scope):
+            return refused.response(graphql=False)
         return JSONResponse({"error": "signature missing or invalid"}, status_code=401)
     except WebhookMalformed:
         return JSONResponse({"error": "malformed delivery"}, status_code=400)
@@ -163,6 +206,8 @@ async def retry_webhooks(runtime: Runtime) -> None:
 
 
 def create_app(settings: Settings) -> Starlette:
+    logs.install()  # whoever runs the app: no secret in any log record
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         registry = PlatformRegistry(
@@ -177,6 +222,8 @@ def create_app(settings: Settings) -> Starlette:
         await runtime.jobs.sweep()
         runtime.jobs.start_sweeper()
         runtime.background.every(60, lambda: retry_webhooks(runtime), name="webhook-retries")
+        runtime.background.spawn(runtime.token_watch.listen(), name="token-revocations")
+        runtime.background.every(settings.token_recheck_seconds, runtime.token_watch.recheck, name="token-recheck")
         app.state.runtime = runtime
         try:
             yield
@@ -184,6 +231,7 @@ def create_app(settings: Settings) -> Starlette:
             await runtime.background.shutdown()
             await runtime.jobs.shutdown()
             await broker.close()
+            await runtime.rate_limits.close()
             await session.close()
             await close_database()
 
@@ -199,6 +247,7 @@ def create_app(settings: Settings) -> Starlette:
             )
         )
     app = Starlette(lifespan=lifespan, middleware=middleware)
+    app.add_middleware(AccessLog)  # outermost: one line for every request, whatever answers it
     view = GraphQLView(
         app,
         graphql_ide="graphiql" if settings.graphiql else None,
@@ -211,7 +260,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/webhooks/{platform}/{store}", receive_webhook, methods=["POST"]),
             Route("/webhooks/{platform}/{store}", answer_webhook_challenge, methods=["GET"]),
-            *console_routes(),
+            *console_routes(graphiql=settings.graphiql),
         ]
     )
     return app

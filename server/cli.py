@@ -1,4 +1,4 @@
-"""The ``order-import`` command: serve, demo, token create, plugins."""
+"""The ``order-import`` command: serve, demo, token create / list / revoke, plugins."""
 
 from __future__ import annotations
 
@@ -10,19 +10,26 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import uvicorn
 
+from . import logs
 from .app import create_app
 from .db import close_database, open_database
 from .demo import run_demo
 from .errors import DomainError
-from .listening import PortUnavailable, bind
+from .events import create_broker
+from .listening import PortUnavailable, bind, listening_url
+from .models import ApiToken
 from .platforms.manager import PlatformRegistry, PluginConflict, get_plugin_manager
 from .schema import build_schema
 from .services import accounts
 from .settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,17 +45,62 @@ def _parser() -> argparse.ArgumentParser:
     token_commands = token.add_subparsers(dest="token_command", required=True)
     create = token_commands.add_parser("create", help="create a seller if needed and print a new API token")
     create.add_argument("--seller", required=True)
+    create.add_argument("--name", help="a label, 1 to 100 characters (default: token-<n>, n counting the seller's)")
+    create.add_argument("--expires-in", type=int, metavar="DAYS", help="the token stops working DAYS days from now")
+    create.add_argument("--read-only", action="store_true", help="queries and subscriptions only: no mutation")
+    listing = token_commands.add_parser(
+        "list", help="one line per token: id, seller, name, created, last used, expires, revoked (tab-separated)"
+    )
+    listing.add_argument("--seller")
+    revoke = token_commands.add_parser("revoke", help="revoke a token at once, on every server process")
+    revoke.add_argument("id")
     commands.add_parser("plugins", help="list the installed platform plugins")
     commands.add_parser("schema", help="print the GraphQL schema (SDL), as kept in schema.graphql")
     return parser
 
 
-async def _create_token(settings: Settings, seller_name: str) -> str:
+async def _token_command(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """The lines a ``token`` command prints: the new token alone, or one line per token."""
     await open_database(settings.database_url)
     try:
-        return await accounts.create_token(await accounts.get_or_create_seller(seller_name))
+        if args.token_command == "create":
+            token = await accounts.create_seller_token(
+                args.seller, name=args.name, expires_in_days=args.expires_in, read_only=args.read_only
+            )
+            return [token]
+        if args.token_command == "list":
+            return [_token_line(row) for row in await accounts.list_all_tokens(args.seller)]
+        row = await accounts.revoke_token(args.id)
+        await _announce_revocation(settings, row)
+        return [_token_line(row)]
     finally:
         await close_database()
+
+
+def _token_line(token: ApiToken) -> str:
+    """id, seller, name, created, last used, expires, revoked: tab-separated, times ISO-8601 UTC or "-"."""
+    times = (token.created_at, token.last_used_at, token.expires_at, token.revoked_at)
+    return "\t".join([str(token.id), token.seller.name, token.name, *map(_utc, times)])
+
+
+def _utc(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+async def _announce_revocation(settings: Settings, token: ApiToken) -> None:
+    """Through the servers' broker, so each closes the token's websockets at once (else at its next re-check)."""
+    broker = create_broker(settings.broadcast_url)
+    try:
+        await broker.start()
+        await accounts.announce_revocation(broker, token)
+    except Exception as exc:  # the broker's own errors vary; the revocation itself is committed
+        log.warning(
+            "ORDER_IMPORT_BROADCAST_URL is unreachable (%s): servers notice the revocation at their next re-check",
+            type(exc).__name__,
+        )
+    finally:
+        with contextlib.suppress(Exception):
+            await broker.close()
 
 
 def _list_plugins() -> None:
@@ -70,7 +122,7 @@ def _demo(host: str, port: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.setup(logging.INFO)  # every command, and so the server and the workers: no secret in any log record
     try:
         if args.command == "plugins":
             _list_plugins()
@@ -84,10 +136,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command == "serve":
             listener = bind(args.host, args.port)
-            config = uvicorn.Config(create_app(settings), proxy_headers=True, server_header=False)
+            if not settings.public_url:
+                settings = replace(settings, public_url=listening_url(listener))
+                logging.getLogger(__name__).warning(
+                    "ORDER_IMPORT_PUBLIC_URL is not set: webhook URLs are given under %s, the address this server "
+                    "listens on; set it to the URL the platforms reach this server at",
+                    settings.public_url,
+                )
+            # uvicorn's access log would show query strings: server.access_log writes one line per request instead.
+            config = uvicorn.Config(
+                create_app(settings),
+                proxy_headers=True,
+                server_header=False,
+                access_log=False,
+                ws_max_size=settings.max_body_bytes,
+            )
             uvicorn.Server(config).run(sockets=[listener])
         elif args.command == "token":
-            print(asyncio.run(_create_token(settings, args.seller)))
+            for line in asyncio.run(_token_command(settings, args)):
+                print(line)
     except (SettingsError, PluginConflict, DomainError, PortUnavailable) as exc:
         print(f"order-import: {exc}", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .loaders import Loaders
-from .models import Seller
+from .models import ApiToken, Seller
 from .runtime import Runtime
 
 
@@ -16,6 +16,7 @@ class Context:
     request: Any
     response: Any
     seller: Seller | None = None
+    token: ApiToken | None = None  # the token the seller authenticated with (read-only or not)
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(default_factory=Loaders)
 

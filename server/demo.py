@@ -22,6 +22,7 @@ from aiohttp import web
 from tortoise.transactions import in_transaction
 
 from .app import create_app
+from .listening import listening_url
 from .models import DeliveryStatus, Store, TransactionSource, WebhookDelivery
 from .platforms import DemoDouble
 from .runtime import Runtime
@@ -101,9 +102,18 @@ async def seed(
 
 
 async def run_demo(settings: Settings, *, host: str, listener: socket.socket) -> None:
-    settings = replace(settings, allow_local_api=True)
+    # Webhook URLs name the demo's own address, unless the operator said where it is reached.
+    settings = replace(settings, allow_local_api=True, public_url=settings.public_url or listening_url(listener))
+    settings = replace(settings, graphiql=True)  # the demo always serves GraphiQL (ORDER_IMPORT_GRAPHIQL aside)
     app = create_app(settings)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", server_header=False)
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        lifespan="on",
+        server_header=False,
+        access_log=False,  # it would show query strings; server.access_log writes one line per request
+        ws_max_size=settings.max_body_bytes,
+    )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve(sockets=[listener]))
     while not server.started:

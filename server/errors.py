@@ -2,12 +2,14 @@
 
 DomainError
 ├── InvalidInput       INVALID_INPUT      an argument breaks a rule (``field`` names it)
+│   └── DisallowedAddress  ADDRESS_NOT_ALLOWED  a URL the seller gave is not https:// or not public
 ├── UnknownPlatform    UNKNOWN_PLATFORM   no installed plugin provides the platform
 ├── StoreNotFound      STORE_NOT_FOUND    no such store for this seller
 ├── NotFound           NOT_FOUND          no such record for this seller
 ├── AlreadyDecided     ALREADY_DECIDED    the imported order was accepted or canceled already (``order``: as it now is)
 ├── DuplicateStore     DUPLICATE_STORE    the seller has a store of that platform and name
-└── Unauthenticated    UNAUTHENTICATED    no valid API token
+├── Unauthenticated    UNAUTHENTICATED    no valid API token
+└── Forbidden          FORBIDDEN          the API token may not do this (a read-only token's mutation)
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ class DomainError(Exception):
 
 class InvalidInput(DomainError):
     code = "INVALID_INPUT"
+
+
+class DisallowedAddress(InvalidInput):
+    """A seller-given URL breaks the address rules (see ``server.outbound``)."""
+
+    code = "ADDRESS_NOT_ALLOWED"
 
 
 class UnknownPlatform(DomainError):
@@ -57,3 +65,7 @@ class DuplicateStore(DomainError):
 
 class Unauthenticated(DomainError):
     code = "UNAUTHENTICATED"
+
+
+class Forbidden(DomainError):
+    code = "FORBIDDEN"

@@ -168,3 +168,7 @@ def pending_channel(seller_id: object) -> str:
 
 def job_channel(job_id: object) -> str:
     return f"job:{job_id}"
+
+
+# ``{"token": id}`` for each revoked API token: every process closes the token's open websockets.
+REVOKED_TOKENS = "tokens:revoked"

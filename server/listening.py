@@ -24,3 +24,9 @@ def bind(host: str, port: int) -> socket.socket:
         raise PortUnavailable(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     sock.set_inheritable(True)
     return sock
+
+
+def listening_url(sock: socket.socket) -> str:
+    """``http://HOST:PORT`` of the address ``sock`` listens on (an IPv6 host in brackets)."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

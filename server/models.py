@@ -70,6 +70,12 @@ class ApiToken(Model):
     seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="tokens")
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # db_default: tokens made before names existed are "default", not read-only, never expiring.
+    name = fields.CharField(max_length=100, default="default", db_default="default")
+    read_only = fields.BooleanField(default=False, db_default=False)  # queries and subscriptions only
+    expires_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    last_used_at = fields.DatetimeField(null=True)  # written at most once a minute, see services.accounts
 
     class Meta:
         table = "api_token"
@@ -87,6 +93,9 @@ class Store(Model):
     webhook_usual_gap = fields.FloatField(null=True)  # seconds, moving average of the gaps between deliveries
     last_rejected_webhook_at = fields.DatetimeField(null=True)
     last_rejected_webhook_reason = fields.CharField(max_length=200, null=True)
+    # Deliveries refused for a missing or wrong signature: counted, never shown as the store's own deliveries.
+    forged_webhook_count = fields.IntField(default=0, db_default=0)
+    last_forged_webhook_at = fields.DatetimeField(null=True)
     api_base_url = fields.CharField(max_length=2048, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     disconnected_at = fields.DatetimeField(null=True)  # kept with its history; nothing is imported for it

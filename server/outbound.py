@@ -1,12 +1,14 @@
 """Outbound HTTP: the one client session, and the rule that keeps seller-chosen URLs public.
 
-A seller may point a store at any ``apiBaseUrl``, so the server could be made to
-call its own network. By default that URL must be ``https://`` and resolve only
-to public addresses, checked when the store is connected; and every socket the
-session opens is checked again against the address actually dialled, so a DNS
-answer that changes later (rebinding) cannot reach a private address either.
-``ORDER_IMPORT_ALLOW_LOCAL_API=1`` lifts both checks for the demo, tests and
-emulators.
+A seller may point a store at any ``apiBaseUrl`` (or a URL credential, such as
+WooCommerce's site address), so the server could be made to call its own
+network. By default such a URL must be ``https://`` and resolve only to public
+addresses, checked when the store is connected; and every socket the session
+opens is checked again against the address actually dialled, so a DNS answer
+that changes later (rebinding) cannot reach a private address either: that
+connection fails at once with ``AddressRefused``, which ``HttpClient`` reports as
+``AddressNotAllowed``, never retried. ``ORDER_IMPORT_ALLOW_LOCAL_API=1`` lifts
+both checks for the demo, tests and emulators.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohappyeyeballs import AddrInfoType
 
-from .errors import InvalidInput
+from .errors import DisallowedAddress, InvalidInput
+from .platforms.http import AddressRefused
 
 
 def is_public_address(address: str) -> bool:
@@ -32,7 +35,7 @@ def is_public_address(address: str) -> bool:
 def _public_socket(addr_info: AddrInfoType) -> socket.socket:
     family, type_, proto, _, address = addr_info
     if not is_public_address(str(address[0])):
-        raise OSError(f"refusing to connect to non-public address {address[0]}")
+        raise AddressRefused(str(address[0]))
     return socket.socket(family=family, type=type_, proto=proto)
 
 
@@ -43,22 +46,36 @@ def create_session(*, allow_local: bool) -> aiohttp.ClientSession:
 
 async def check_api_base_url(url: str, *, allow_local: bool) -> str:
     """The normalized URL, or ``InvalidInput`` saying why it may not be used."""
+    return await check_url(url, allow_local=allow_local, field="apiBaseUrl", name="apiBaseUrl")
+
+
+async def check_url(url: str, *, allow_local: bool, field: str, name: str) -> str:
+    """``url`` without a trailing ``/``, or ``InvalidInput`` naming ``field`` (``DisallowedAddress`` when the
+    address rules refuse it); ``name`` is what the message calls the URL."""
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InvalidInput("apiBaseUrl must be an absolute https:// URL", field="apiBaseUrl")
+    try:
+        parts = urlsplit(url)
+        hostname, _ = parts.hostname, parts.port
+    except ValueError:
+        raise InvalidInput(f"{name} must be an absolute https:// URL", field=field) from None
+    if parts.scheme not in ("https", "http") or not hostname:
+        raise InvalidInput(f"{name} must be an absolute https:// URL", field=field)
     if parts.username or parts.password or parts.query or parts.fragment:
-        raise InvalidInput("apiBaseUrl may not carry credentials, a query or a fragment", field="apiBaseUrl")
+        raise InvalidInput(f"{name} may not carry credentials, a query or a fragment", field=field)
     if len(url) > 2048:
-        raise InvalidInput("apiBaseUrl is longer than 2048 characters", field="apiBaseUrl")
+        raise InvalidInput(f"{name} is longer than 2048 characters", field=field)
     if allow_local:
         return url.rstrip("/")
     if parts.scheme != "https":
-        raise InvalidInput("apiBaseUrl must use https://", field="apiBaseUrl")
+        raise DisallowedAddress(f"{name} must use https://", field=field)
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+        infos = await _resolve(hostname, parts.port or 443)
     except OSError:
-        raise InvalidInput(f"apiBaseUrl host {parts.hostname} cannot be resolved", field="apiBaseUrl") from None
+        raise InvalidInput(f"{name} host {hostname} cannot be resolved", field=field) from None
     if not infos or not all(is_public_address(str(info[4][0])) for info in infos):
-        raise InvalidInput(f"apiBaseUrl host {parts.hostname} resolves to a non-public address", field="apiBaseUrl")
+        raise DisallowedAddress(f"{name} host {hostname} resolves to a non-public address", field=field)
     return url.rstrip("/")
+
+
+async def _resolve(host: str, port: int) -> list[AddrInfoType]:
+    return await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)

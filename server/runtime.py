@@ -14,7 +14,9 @@ from .crypto import CredentialsCipher
 from .events import Broker
 from .platforms import RetryPolicy
 from .platforms.manager import PlatformRegistry
+from .ratelimits import RateLimits
 from .services.background import Background
+from .services.token_watch import TokenWatch
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.cipher = CredentialsCipher(self.settings.secret_key)
+        self.token_watch = TokenWatch(self.broker)  # open websockets, closed when their token is revoked
+        self.rate_limits = RateLimits(self.settings.rate_limits, self.settings.broadcast_url)
         self.retry_policy = RetryPolicy(
             attempts=self.settings.retry_attempts,
             base_delay=self.settings.retry_base_delay,

@@ -7,6 +7,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from .ratelimits import DEFAULT_RATE_LIMITS, parse_rate_limits
 
 DEFAULT_SQLITE_FILE = "order-import.sqlite3"
 
@@ -32,9 +35,17 @@ class Settings:
     retry_base_delay: float = 0.5
     http_timeout: float = 30.0
     load_entry_points: bool = True
-    graphiql: bool = True
+    # GraphiQL at /graphql for browsers (ORDER_IMPORT_GRAPHIQL=1; the demo always): its page needs no token.
+    graphiql: bool = False
     # Larger /graphql request bodies are answered 413 before being read whole.
     max_body_bytes: int = 1024 * 1024
+    # How often each process re-checks the tokens of its open websockets (revoked or expired: closed 4403).
+    token_recheck_seconds: float = 2.0
+    # ORDER_IMPORT_RATE_LIMITS: kind=limit pairs over the defaults (see server/ratelimits.py).
+    rate_limits: str = DEFAULT_RATE_LIMITS
+    # The origin (and optional path prefix) platforms and browsers reach this server at, without a trailing
+    # "/": webhook URLs are built from it, never from a request's Host header. ``serve`` fills it in.
+    public_url: str = ""
     extra_plugins: tuple[object, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -59,7 +70,27 @@ class Settings:
             cors_origins=tuple(o.strip() for o in env.get("ORDER_IMPORT_CORS_ORIGINS", "").split(",") if o.strip()),
             broadcast_url=broadcast_url,
             max_body_bytes=_positive_int(env, "ORDER_IMPORT_MAX_BODY_BYTES", cls.max_body_bytes),
+            rate_limits=_rate_limits(env.get("ORDER_IMPORT_RATE_LIMITS", "")),
+            public_url=_public_url(env.get("ORDER_IMPORT_PUBLIC_URL", "")),
+            graphiql=_graphiql(env.get("ORDER_IMPORT_GRAPHIQL", "")),
         )
+
+
+def _graphiql(value: str) -> bool:
+    """``1`` serves GraphiQL; unset, empty or ``0`` does not. Anything else is a mistake worth saying."""
+    value = value.strip()
+    if value not in ("", "0", "1"):
+        raise SettingsError(f"ORDER_IMPORT_GRAPHIQL must be 1 (serve GraphiQL) or 0 (do not), not {value!r}")
+    return value == "1"
+
+
+def _rate_limits(value: str) -> str:
+    value = value.strip() or DEFAULT_RATE_LIMITS
+    try:
+        parse_rate_limits(value)
+    except ValueError as exc:
+        raise SettingsError(f"ORDER_IMPORT_RATE_LIMITS {exc}") from None
+    return value
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -69,6 +100,24 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) == 0:
         raise SettingsError(f"{name} must be a whole number greater than 0, not {value!r}")
     return int(value)
+
+
+def _public_url(value: str) -> str:
+    """``https://orders.example.com`` (a path prefix allowed), without its trailing ``/``; "" when unset."""
+    value = value.strip()
+    if not value:
+        return ""
+    problem = "ORDER_IMPORT_PUBLIC_URL must be an http:// or https:// origin, such as https://orders.example.com"
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # a port that is not a number from 0 to 65535 raises ValueError
+    except ValueError:
+        raise SettingsError(problem) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        raise SettingsError(problem)
+    if "?" in value or "#" in value or parts.username is not None or parts.password is not None:
+        raise SettingsError("ORDER_IMPORT_PUBLIC_URL may not carry a query, a fragment or credentials")
+    return value.rstrip("/")
 
 
 def _local_secret_key(database_url: str) -> str:

@@ -12,12 +12,15 @@ import aioresponses.core
 import pytest
 
 from plugins.shopify.emulator import ShopifyEmulator
+from server import logs
 from server.platforms import HttpClient, RetryPolicy
 from server.services import accounts
 from tests.databases import drop_database
 from tests.support import Server, running_server, serve_app
 
 SAMPLES = Path(__file__).parent / "samples"
+
+logs.install()  # as every command and the app do: no secret in any log record, in the tests too
 
 # aioresponses 0.7.9 predates aiohttp 3.14's required ``stream_writer`` argument
 # (pnuckowski/aioresponses#289); hand it a response class that supplies one.

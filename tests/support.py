@@ -19,6 +19,9 @@ from server.runtime import Runtime
 from server.settings import Settings
 from tests.databases import prepare_database, test_database_url
 
+# Where the test server says it is reached: not its loopback address, so a URL built from a request shows.
+PUBLIC_URL = "https://orders.example.test"
+
 TEST_SETTINGS = Settings(
     database_url=test_database_url(),
     secret_key="test-secret-key",
@@ -30,6 +33,9 @@ TEST_SETTINGS = Settings(
     http_timeout=2.0,
     job_wait_seconds=10.0,
     graphiql=True,
+    # Limits no test reaches by chance; the tests of the limits set low ones on their own server.
+    rate_limits="requests=100000/minute;imports=100000/minute;auth_failures=100000/minute;bad_signatures=100000/minute",
+    public_url=PUBLIC_URL,
 )
 
 
@@ -123,7 +129,17 @@ class Subscriptions:
 async def running_server(settings: Settings = TEST_SETTINGS) -> AsyncIterator[Server]:
     await prepare_database(settings.database_url)
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
+    # As `serve` runs it: no uvicorn access log (it would show query strings), websocket messages as large as bodies.
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="on",
+        access_log=False,
+        ws_max_size=settings.max_body_bytes,
+    )
+    server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     try:
         while not server.started:

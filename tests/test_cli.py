@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import importlib.metadata
 import os
 import re
@@ -11,9 +12,11 @@ import socket
 import stat
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,8 @@ import aiohttp
 import pytest
 
 from server.db import close_database, open_database
-from server.services.accounts import authenticate
+from server.models import ApiToken
+from server.services.accounts import authenticate, authenticate_token
 from tests.databases import unavailable
 
 SCRIPT = Path(sys.executable).with_name("order-import")
@@ -79,6 +83,141 @@ def test_token_create_refuses_a_blank_seller(tmp_path: Path, sqlite_url: str) ->
     assert done.returncode == 2
     assert done.stdout == ""
     assert "order-import: a seller name is 1 to 200 characters" in done.stderr
+
+
+# ---------------------------------------------------------------------------
+# order-import token create options, token list, token revoke
+
+LISTED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def create(env: dict[str, str], cwd: Path, *args: str) -> str:
+    done = order_import("token", "create", *args, env=env, cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    assert TOKEN.fullmatch(done.stdout.removesuffix("\n")), done.stdout
+    return done.stdout.strip()
+
+
+def listed(env: dict[str, str], cwd: Path, *args: str) -> list[list[str]]:
+    done = order_import("token", "list", *args, env=env, cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return [line.split("\t") for line in done.stdout.splitlines()]
+
+
+async def test_token_create_takes_a_name_an_expiry_and_read_only(tmp_path: Path, sqlite_url: str) -> None:
+    env = environment(ORDER_IMPORT_DATABASE_URL=sqlite_url)
+    reports = create(env, tmp_path, "--seller", "bob", "--name", " reports ", "--expires-in", "30", "--read-only")
+    plain = create(env, tmp_path, "--seller", "bob")
+    create(env, tmp_path, "--seller", "bob")
+
+    await open_database(sqlite_url)
+    try:
+        rows = {row.name: row for row in await ApiToken.all()}
+        found = [await authenticate_token(f"Bearer {secret}") for secret in (reports, plain)]
+    finally:
+        await close_database()
+    assert sorted(rows) == ["reports", "token-2", "token-3"]  # token-<n>: n counts the seller's tokens
+    assert (rows["reports"].read_only, rows["token-2"].read_only) == (True, False)
+    assert rows["reports"].expires_at is not None and rows["token-2"].expires_at is None
+    assert abs(rows["reports"].expires_at - rows["reports"].created_at - timedelta(days=30)) < timedelta(seconds=5)
+    assert [token.name if token else None for token in found] == ["reports", "token-2"]
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--name", " "], "a token name is 1 to 100 characters"),
+        (["--name", "x" * 101], "a token name is 1 to 100 characters"),
+        (["--name", "a\tb"], "a token name cannot hold control characters"),
+        (["--expires-in", "0"], "a token expires in 1 to 3650 days"),
+        (["--expires-in", "3651"], "a token expires in 1 to 3650 days"),
+    ],
+)
+def test_token_create_refuses_bad_options_and_creates_nothing(
+    tmp_path: Path, sqlite_url: str, option: list[str], message: str
+) -> None:
+    env = environment(ORDER_IMPORT_DATABASE_URL=sqlite_url)
+    done = order_import("token", "create", "--seller", "bob", *option, env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert f"order-import: {message}" in done.stderr
+    nobody = order_import("token", "list", "--seller", "bob", env=env, cwd=tmp_path)
+    assert (nobody.returncode, nobody.stdout) == (2, "")
+    assert "order-import: no seller named 'bob'" in nobody.stderr
+
+
+async def test_token_list_shows_every_token_but_never_its_secret(tmp_path: Path, sqlite_url: str) -> None:
+    env = environment(ORDER_IMPORT_DATABASE_URL=sqlite_url)
+    alices = create(env, tmp_path, "--seller", "alice")
+    bobs = create(env, tmp_path, "--seller", "bob", "--name", "laptop", "--expires-in", "7")
+    await open_database(sqlite_url)
+    try:
+        await authenticate_token(f"Bearer {alices}")
+    finally:
+        await close_database()
+
+    done = order_import("token", "list", env=env, cwd=tmp_path)
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    only_bob = listed(env, tmp_path, "--seller", "bob")
+
+    assert done.returncode == 0, done.stderr
+    for secret in (alices, bobs):
+        assert secret not in done.stdout
+        assert hashlib.sha256(secret.encode()).hexdigest() not in done.stdout
+    assert [len(row) for row in rows] == [7, 7]  # id, seller, name, created, last used, expires, revoked
+    (alice_id, *alice), (bob_id, *bob) = rows
+    assert str(uuid.UUID(alice_id)) == alice_id and str(uuid.UUID(bob_id)) == bob_id
+    assert alice[:2] == ["alice", "token-1"] and bob[:2] == ["bob", "laptop"]
+    assert LISTED_TIME.fullmatch(alice[2]) and LISTED_TIME.fullmatch(alice[3])  # created, last used
+    assert alice[4:] == ["-", "-"]
+    assert LISTED_TIME.fullmatch(bob[2]) and bob[3] == "-" and LISTED_TIME.fullmatch(bob[4]) and bob[5] == "-"
+    lifetime = datetime.fromisoformat(bob[4]) - datetime.fromisoformat(bob[2])
+    assert abs(lifetime - timedelta(days=7)) <= timedelta(seconds=2)
+    assert only_bob == [rows[1]]
+
+
+async def test_token_revoke_refuses_the_token_at_once(tmp_path: Path, sqlite_url: str) -> None:
+    env = environment(ORDER_IMPORT_DATABASE_URL=sqlite_url)
+    secret = create(env, tmp_path, "--seller", "alice")
+    kept = create(env, tmp_path, "--seller", "alice")
+    [[token_id, *_], _] = listed(env, tmp_path)
+
+    done = order_import("token", "revoke", token_id, env=env, cwd=tmp_path)
+    again = order_import("token", "revoke", token_id, env=env, cwd=tmp_path)
+    unknown = order_import("token", "revoke", str(uuid.uuid4()), env=env, cwd=tmp_path)
+    await open_database(sqlite_url)
+    try:
+        found = [await authenticate_token(f"Bearer {s}") for s in (secret, kept)]
+    finally:
+        await close_database()
+
+    assert done.returncode == 0, done.stderr
+    [line] = done.stdout.splitlines()
+    assert line.split("\t")[:3] == [token_id, "alice", "token-1"]
+    assert LISTED_TIME.fullmatch(line.split("\t")[6])
+    assert (again.returncode, again.stdout) == (0, done.stdout)  # revoked once, at the first time
+    assert [token.name if token else None for token in found] == [None, "token-2"]
+    assert (unknown.returncode, unknown.stdout) == (2, "")
+    assert "order-import: no API token with id" in unknown.stderr
+    assert "Traceback" not in unknown.stderr + done.stderr + again.stderr
+
+
+def test_token_revoke_warns_when_the_servers_broker_is_unreachable(tmp_path: Path, sqlite_url: str) -> None:
+    env = environment(ORDER_IMPORT_DATABASE_URL=sqlite_url)
+    create(env, tmp_path, "--seller", "alice")
+    [[token_id, *_]] = listed(env, tmp_path)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    env["ORDER_IMPORT_BROADCAST_URL"] = f"redis://127.0.0.1:{port}/0"
+
+    done = order_import("token", "revoke", token_id, env=env, cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr  # revoked: the servers see it at their next re-check
+    assert done.stdout.split("\t")[0] == token_id
+    assert "ORDER_IMPORT_BROADCAST_URL is unreachable" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert [row[6] != "-" for row in listed(env, tmp_path)] == [True]
 
 
 COMMANDS = [

@@ -1,5 +1,6 @@
 """Two `order-import serve` processes on one PostgreSQL and one Redis: a subscriber on one sees every
-event caused by mutations on the other, exactly once."""
+event caused by mutations on the other, exactly once; a token revoked from the command line closes its
+websockets on both."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from plugins.shopify.emulator import ShopifyEmulator
 from tests.conftest import CONNECT_STORE
 from tests.databases import POSTGRES_SERVER, require_service
 from tests.graphql.queries import ACCEPT, IMPORT_ORDERS, PENDING, PENDING_EVENTS
+from tests.graphql.test_tokens import closed_with, still_open
 from tests.services.test_broadcast import REDIS_URL
 from tests.support import Server, serve_app
 
@@ -173,3 +175,45 @@ async def test_a_stopping_server_closes_subscriptions_cleanly(tmp_path):
     assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
     assert closed_with == 1012  # service restart: clients reconnect elsewhere
     assert served.process.returncode in (0, 130)  # and no traceback: serve() checks its stderr
+
+
+async def test_a_token_revoked_from_the_command_line_closes_its_websockets_on_every_process():
+    await require_service("PostgreSQL", POSTGRES_SERVER)
+    await require_service("Redis", REDIS_URL)
+    async with postgres_database() as database:
+        env = os.environ | {
+            "ORDER_IMPORT_DATABASE_URL": database,
+            "ORDER_IMPORT_SECRET_KEY": "multi-process-secret",
+            "ORDER_IMPORT_BROADCAST_URL": REDIS_URL,
+        }
+        revoked, kept = create_token(env), create_token(env)
+        listed = subprocess.run(
+            [sys.executable, "-m", "server.cli", "token", "list", "--seller", "alice"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        revoked_id = listed.stdout.splitlines()[0].split("\t")[0]  # the older one
+        async with serve(env) as one, serve(env) as other, aiohttp.ClientSession() as session:
+            servers = [Server(url=s.url, runtime=None, session=session) for s in (one, other)]  # type: ignore[arg-type]
+            async with (
+                servers[0].websocket(revoked) as first,
+                servers[1].websocket(revoked) as second,
+                servers[1].websocket(kept) as untouched,
+            ):
+                for ws in (first, second, untouched):
+                    await ws.acknowledged()
+                    await ws.subscribe(PENDING_EVENTS)
+                revoking = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "server.cli", "token", "revoke", revoked_id, env=env
+                )
+                assert await revoking.wait() == 0
+                closed = await asyncio.gather(closed_with(first, within=5), closed_with(second, within=5))
+                statuses = [(await server.post("{ stores { id } }", token=revoked)).status for server in servers]
+                still = await still_open(untouched)
+
+    assert [code for code, _ in closed] == [4403, 4403]
+    assert all(seconds < 5 for _, seconds in closed)
+    assert statuses == [401, 401]
+    assert still

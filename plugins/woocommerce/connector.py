@@ -76,7 +76,7 @@ class WooCommerceConnector(PlatformConnector):
     display_name = "WooCommerce"
     order_id_label = "Order number (1001, WC-2024-0001) or order ID"
     credential_fields = (
-        CredentialField("site_url", "Store URL (the WordPress site address)"),
+        CredentialField("site_url", "Store URL (the WordPress site address)", url=True),
         CredentialField("consumer_key", "REST API consumer key (ck_…)", secret=True),
         CredentialField("consumer_secret", "REST API consumer secret (cs_…)", secret=True),
         CredentialField(

@@ -15,6 +15,7 @@ This package imports nothing from the rest of ``server``.
 
 from .contract import Capability, ConnectorState, DemoDouble, DemoEmulator, PlatformConnector
 from .errors import (
+    AddressNotAllowed,
     ConnectorError,
     InvalidCredentials,
     PlatformAuthError,
@@ -32,6 +33,7 @@ from .webhooks import WebhookEvent, WebhookMalformed, WebhookRejected
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "AddressNotAllowed",
     "Buyer",
     "Capability",
     "ConnectorError",

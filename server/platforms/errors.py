@@ -3,6 +3,7 @@
 ConnectorError
 ├── InvalidCredentials      INVALID_CREDENTIALS    credentials fail the connector's own checks
 ├── UnsupportedOperation    UNSUPPORTED_OPERATION  the connector does not offer this operation
+├── AddressNotAllowed       ADDRESS_NOT_ALLOWED    the core refused to connect to a non-public address
 └── PlatformError                                  the platform could not give a usable answer
     ├── PlatformAuthError       PLATFORM_AUTH          credentials refused (401/403)
     ├── PlatformUnavailable     PLATFORM_UNAVAILABLE   429/5xx/timeouts past the retries
@@ -16,6 +17,7 @@ the platform's status or error code, nothing else.
 from __future__ import annotations
 
 __all__ = [
+    "AddressNotAllowed",
     "ConnectorError",
     "InvalidCredentials",
     "PlatformAuthError",
@@ -48,6 +50,15 @@ class UnsupportedOperation(ConnectorError):
     """The connector does not offer this operation (see ``capabilities``)."""
 
     code = "UNSUPPORTED_OPERATION"
+
+
+class AddressNotAllowed(ConnectorError):
+    """The core refused to connect: the host resolves to a loopback, private or otherwise non-public address.
+
+    Raised by ``HttpClient`` at once, never retried: the address will not become allowed by waiting.
+    """
+
+    code = "ADDRESS_NOT_ALLOWED"
 
 
 class PlatformError(ConnectorError):

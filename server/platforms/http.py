@@ -5,14 +5,16 @@ Transient faults (connection errors, timeouts, 429, 5xx, and whatever the
 connector's ``throttle`` callback recognizes in a 200) are retried with
 exponential backoff and jitter, honouring the platform's own wait signal
 (``Retry-After`` or the value ``throttle`` returns). 401/403 raise
-``PlatformAuthError`` at once; exhausted retries raise ``PlatformUnavailable``
-naming the last fault. Error messages carry the method and URL path, never the
-query string or headers, which may hold credentials.
+``PlatformAuthError`` at once, and a connection the core's session refused
+to open (a non-public address) ``AddressNotAllowed``; exhausted retries raise
+``PlatformUnavailable`` naming the last fault. Error messages carry the method
+and URL path, never the query string or headers, which may hold credentials.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import random
 from collections.abc import Awaitable, Callable, Collection, Mapping
@@ -25,11 +27,24 @@ import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from .errors import PlatformAuthError, PlatformBadResponse, PlatformUnavailable
+from .errors import AddressNotAllowed, PlatformAuthError, PlatformBadResponse, PlatformUnavailable
 
-__all__ = ["HttpClient", "Response", "RetryPolicy", "parse_retry_after"]
+__all__ = ["AddressRefused", "HttpClient", "Response", "RetryPolicy", "parse_retry_after"]
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class AddressRefused(OSError):
+    """What the core's session raises instead of opening a socket to a non-public ``address``.
+
+    Every instance reads the same (the address is an attribute), so when each address a
+    host resolves to is refused, the connection attempt fails with this error, not a
+    combination; ``HttpClient`` turns it into ``AddressNotAllowed``.
+    """
+
+    def __init__(self, address: str) -> None:
+        super().__init__(errno.EACCES, "refusing to connect to a non-public address")
+        self.address = address
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +171,11 @@ class HttpClient:
             except aiohttp.ClientPayloadError as exc:
                 last_fault = f"truncated response ({type(exc).__name__})"
             except aiohttp.ClientError as exc:
+                if isinstance(getattr(exc, "os_error", None), AddressRefused):
+                    raise AddressNotAllowed(
+                        f"{shown} was not sent: {target.host} resolves to a non-public address, which this server "
+                        "does not connect to"
+                    ) from None
                 last_fault = f"connection failed ({type(exc).__name__})"
             else:
                 status = response.status

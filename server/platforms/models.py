@@ -107,9 +107,16 @@ class Order:
 
 @dataclass(frozen=True, slots=True)
 class CredentialField:
-    """One value a seller enters to connect a store (shop domain, API key, ...)."""
+    """One value a seller enters to connect a store (shop domain, API key, ...).
+
+    ``url=True`` marks a URL the connector sends requests to (a self-hosted shop's
+    address): the core holds it to the address rules of ``apiBaseUrl`` when a store
+    is connected or updated (``https://``, public addresses only, unless the
+    operator allows local ones), after ``check_credentials`` normalized it.
+    """
 
     name: str
     label: str
     secret: bool = False
     required: bool = True
+    url: bool = False

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
-from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.extensions import AddValidationRules, ValidationCache
+from strawberry.types import ExecutionResult
 
-from ..resolvers import imports, platforms, stores, transactions
+from ..resolvers import imports, platforms, stores, tokens, transactions
+from .access import refuse_read_only_tokens
+from .arguments import guard_root_arguments
 from .errors import present
+from .request_checks import LIMIT_RULES, CachedParse, refused, request_problem
 from .scalars import DateTime
 from .types import (
     AcceptImportPayload,
+    ApiToken,
     CancelImportPayload,
     ConnectStorePayload,
     DisconnectStorePayload,
@@ -24,13 +28,11 @@ from .types import (
     ImportOrdersPayload,
     PendingImportEvent,
     Platform,
+    RevokeApiTokenPayload,
     Store,
     TransactionConnection,
     UpdateStorePayload,
 )
-
-# Built once: per-request limiter instances would defeat the validation cache.
-LIMIT_RULES = [depth_rule(10, None, None), max_aliases_rule(30)]
 
 
 @strawberry.type
@@ -44,8 +46,13 @@ class Query:
     import_jobs: ImportJobConnection = strawberry.field(
         resolver=imports.resolve_import_jobs, description="The caller's import jobs, newest first."
     )
+    api_tokens: list[ApiToken] = strawberry.field(
+        resolver=tokens.resolve_api_tokens,
+        description="The API tokens of the caller's seller, oldest first, revoked and expired ones included.",
+    )
 
 
+@refuse_read_only_tokens
 @strawberry.type
 class Mutation:
     import_orders: ImportOrdersPayload = strawberry.mutation(
@@ -62,6 +69,11 @@ class Mutation:
         resolver=stores.resolve_disconnect_store,
         description="Its transactions stay; its pending orders leave the pending list (REMOVED).",
     )
+    revoke_api_token: RevokeApiTokenPayload = strawberry.mutation(
+        resolver=tokens.resolve_revoke_api_token,
+        description="One of the seller's tokens, the caller's own included: refused (HTTP 401) from now on, "
+        "its open websockets closed with 4403.",
+    )
 
 
 @strawberry.type
@@ -76,22 +88,54 @@ class Subscription:
 
 
 class _Schema(strawberry.Schema):
+    """Requests are checked before they run (``request_checks``): a problem is a BAD_REQUEST error, not a guess."""
+
+    async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
+        problem = request_problem(
+            query,
+            _argument(args, kwargs, 3, "operation_name"),
+            _argument(args, kwargs, 4, "allowed_operation_types"),
+            variables=_argument(args, kwargs, 0, "variable_values"),
+        )
+        if problem is not None:
+            return ExecutionResult(data=None, errors=[problem])
+        return await super().execute(query, *args, **kwargs)
+
+    async def stream(self, query: str | None, *args: Any, **kwargs: Any) -> Any:
+        problem = request_problem(
+            query,
+            _argument(args, kwargs, 3, "operation_name"),
+            variables=_argument(args, kwargs, 0, "variable_values"),
+            streaming=True,
+        )
+        if problem is not None:
+            return refused(problem)
+        return await super().stream(query, *args, **kwargs)
+
     def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
         """Present each error (see ``errors.present``); unexpected ones are logged there, without the query."""
         for error in errors:
             present(error)
 
 
+def _argument(args: tuple[Any, ...], kwargs: dict[str, Any], position: int, name: str) -> Any:
+    """An argument of ``Schema.execute`` / ``Schema.stream`` (after ``query``), given by keyword or by position."""
+    if name in kwargs:
+        return kwargs[name]
+    return args[position] if len(args) > position else None
+
+
 def build_schema() -> strawberry.Schema:
-    return _Schema(
+    schema = _Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         scalar_overrides={datetime: DateTime},
         extensions=[
             lambda: AddValidationRules(LIMIT_RULES),
-            lambda: MaxTokensLimiter(max_token_count=2000),
-            lambda: ParserCache(maxsize=256),
+            CachedParse,
             lambda: ValidationCache(maxsize=256),
         ],
     )
+    guard_root_arguments(schema._schema)
+    return schema

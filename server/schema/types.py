@@ -16,7 +16,7 @@ from .. import models, platforms
 from ..context import Context
 from ..platforms import Capability, PlatformConnector
 from ..services.money import with_minor_units
-from ..services.webhooks import webhook_health
+from ..services.webhooks import webhook_health, webhook_url
 
 ImportStatus = strawberry.enum(models.ImportStatus, name="ImportStatus")
 ImportMethod = strawberry.enum(models.ImportMethod, name="ImportMethod")
@@ -76,8 +76,14 @@ def _platform(info: Info[Context, None], platform_id: str) -> Platform:
 @strawberry.type(description="How a store's webhooks are doing.")
 class WebhookHealth:
     last_delivery_at: datetime | None
-    last_rejected_at: datetime | None
+    last_rejected_at: datetime | None = strawberry.field(
+        description="The last delivery that carried the platform's signature but could not be used."
+    )
     last_rejected_reason: str | None
+    forged_count: int = strawberry.field(
+        description="Deliveries refused for a missing or wrong signature: forged, or signed with another secret."
+    )
+    last_forged_at: datetime | None
     usual_gap_seconds: int | None = strawberry.field(description="Typical time between deliveries, once known.")
     quiet: bool = strawberry.field(description="Nothing arrived for much longer than the usual gap.")
     message: str | None = strawberry.field(description="What to tell the seller when quiet.")
@@ -101,10 +107,7 @@ class Store:
 
     @strawberry.field(description="Where the platform should send this store's order webhooks.")
     def webhook_url(self, info: Info[Context, None]) -> str:
-        base = str(info.context.request.base_url).rstrip("/")
-        if base.startswith("ws"):
-            base = "http" + base.removeprefix("ws")
-        return f"{base}/webhooks/{self.platform_id}/{self.id}"
+        return webhook_url(info.context.runtime, self.row)
 
     @strawberry.field
     def webhook_health(self) -> WebhookHealth:
@@ -113,6 +116,8 @@ class Store:
             last_delivery_at=health.last_delivery_at,
             last_rejected_at=health.last_rejected_at,
             last_rejected_reason=health.last_rejected_reason,
+            forged_count=health.forged_count,
+            last_forged_at=health.last_forged_at,
             usual_gap_seconds=round(health.usual_gap.total_seconds()) if health.usual_gap else None,
             quiet=health.quiet,
             message=health.message,
@@ -430,6 +435,35 @@ class UpdateStorePayload:
 @strawberry.type
 class DisconnectStorePayload:
     store: Store | None
+    user_errors: list[UserError]
+
+
+@strawberry.type(description="An API token of the caller's seller; the secret itself is shown once, at creation.")
+class ApiToken:
+    id: strawberry.ID
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None = strawberry.field(description="Updated at most once a minute.")
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    read_only: bool = strawberry.field(description="Queries and subscriptions only: a mutation answers FORBIDDEN.")
+
+    @classmethod
+    def from_row(cls, row: models.ApiToken) -> ApiToken:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            expires_at=row.expires_at,
+            revoked_at=row.revoked_at,
+            read_only=row.read_only,
+        )
+
+
+@strawberry.type
+class RevokeApiTokenPayload:
+    api_token: ApiToken | None
     user_errors: list[UserError]
 
 

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -21,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from ..errors import InvalidInput, StoreNotFound
 from ..events import job_channel, pending_channel
+from ..logs import redact
 from ..models import ImportedOrder, ImportJob, ImportMethod, ImportStatus, JobStatus, Seller, Store, Transaction
 from ..platforms import Capability, ConnectorError, Order, PlatformConnector
 from ..runtime import Runtime
@@ -41,7 +43,11 @@ SKIP_REASONS = ("skipped_pending", "skipped_accepted", "skipped_in_transaction_l
 async def start_import(
     rt: Runtime, seller: Seller, *, platform: str, store_id: str, order_ref: str | None, hours: int | None
 ) -> ImportJob:
-    """Validate, record a job and run it; return it finished, or RUNNING if it takes longer than a moment."""
+    """Validate, record a job and run it; return it finished, or RUNNING if it takes longer than a moment.
+
+    The same import of the store still running is answered with that job; a new one counts against the store's
+    imports limit (``RateLimited``).
+    """
     cls = connector_class(rt, platform)
     store = await get_store(seller, store_id, platform=platform)
     if (order_ref is None) == (hours is None):
@@ -57,28 +63,71 @@ async def start_import(
     elif Capability.LIST_ORDERS_CREATED not in cls.capabilities:
         raise InvalidInput(f"{cls.display_name} cannot import orders by time", field="hours")
     connector = await open_connector(rt, store)
-    now = datetime.now(UTC)
-    if order_ref is not None:
-        job = await ImportJob.create(
-            seller=seller, store=store, method=ImportMethod.ORDER_ID, order_ref=order_ref, heartbeat_at=now
-        )
-    else:
-        assert hours is not None
-        start = now - timedelta(hours=hours)
-        job = await ImportJob.create(
-            seller=seller,
-            store=store,
-            method=ImportMethod.TIME,
-            hours=hours,
-            window_start=start,
-            window_end=now,
-            warning=connector.window_warning(start, now, now),
-            heartbeat_at=now,
-        )
-    await rt.jobs.start(job.id, lambda: run_job(rt, job, store, connector))
+    async with _STARTING.hold(store.id):  # so two identical imports cannot both miss each other
+        job = await _running_twin(rt, store, order_ref=order_ref, hours=hours)
+        if job is None:
+            await rt.rate_limits.import_started(store.id)  # RateLimited: no job
+            new = await _record_job(seller, store, connector, order_ref=order_ref, hours=hours)
+            await rt.jobs.start(new.id, lambda: run_job(rt, new, store, connector))
+            job = new
     await rt.jobs.wait(job.id, rt.settings.job_wait_seconds)
     await job.refresh_from_db()
     return job
+
+
+class _OnePerKey:
+    """One holder at a time per key; a key's lock lives only while it is held or awaited."""
+
+    def __init__(self) -> None:
+        self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: object) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks.pop(key)
+            if users > 1:
+                self._locks[key] = (lock, users - 1)
+
+
+_STARTING = _OnePerKey()  # per store, in this process
+
+
+async def _running_twin(rt: Runtime, store: Store, *, order_ref: str | None, hours: int | None) -> ImportJob | None:
+    """The store's live RUNNING job doing this very import: importOrders answers with it instead of another."""
+    alive = datetime.now(UTC) - timedelta(seconds=rt.settings.job_lease_seconds)
+    running = ImportJob.filter(store_id=store.id, status=JobStatus.RUNNING, heartbeat_at__gte=alive)
+    if order_ref is not None:
+        running = running.filter(method=ImportMethod.ORDER_ID, order_ref=order_ref)
+    else:
+        running = running.filter(method=ImportMethod.TIME, hours=hours)
+    return await running.order_by("-started_at").first()
+
+
+async def _record_job(
+    seller: Seller, store: Store, connector: PlatformConnector, *, order_ref: str | None, hours: int | None
+) -> ImportJob:
+    now = datetime.now(UTC)
+    if order_ref is not None:
+        return await ImportJob.create(
+            seller=seller, store=store, method=ImportMethod.ORDER_ID, order_ref=order_ref, heartbeat_at=now
+        )
+    assert hours is not None
+    start = now - timedelta(hours=hours)
+    return await ImportJob.create(
+        seller=seller,
+        store=store,
+        method=ImportMethod.TIME,
+        hours=hours,
+        window_start=start,
+        window_end=now,
+        warning=connector.window_warning(start, now, now),
+        heartbeat_at=now,
+    )
 
 
 async def list_jobs(
@@ -235,7 +284,7 @@ async def _finish(rt: Runtime, job: ImportJob, progress: _Progress, code: str | 
     await ImportJob.filter(id=job.id).update(
         status=JobStatus.FAILED if code else JobStatus.SUCCEEDED,
         error_code=code,
-        error=message,
+        error=redact(message) if message else message,  # a platform's error text may quote the request
         finished_at=datetime.now(UTC),
         **progress.counters(),
     )

@@ -8,6 +8,8 @@ for it, its webhooks are not found, and its name may be used again.
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,8 +17,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from ..errors import DuplicateStore, InvalidInput, StoreNotFound, UnknownPlatform
+from ..logs import register_secrets
 from ..models import Seller, Store
-from ..outbound import check_api_base_url
+from ..outbound import check_api_base_url, check_url
 from ..platforms import ConnectorState, HttpClient, InvalidCredentials, PlatformConnector
 from ..platforms.manager import UnknownPlatform as UnregisteredPlatform
 from ..runtime import Runtime
@@ -49,13 +52,36 @@ def _checked_name(name: str | None) -> str:
     return name
 
 
+_SECRET_STATE = re.compile(r"(?i)(token|secret|password)$")  # what connectors keep: access tokens
+
+
+def remember_secrets(cls: type[PlatformConnector], credentials: Mapping[str, Any], state: Mapping[str, Any]) -> None:
+    """Hide the store's secret credentials, and the tokens its connector keeps, in every log record."""
+    secret = {spec.name for spec in cls.credential_fields if spec.secret}
+    register_secrets(value for name, value in credentials.items() if name in secret)
+    register_secrets(value for name, value in state.items() if _SECRET_STATE.search(name))
+
+
 def _checked_credentials(cls: type[PlatformConnector], credentials: Any) -> dict[str, str]:
     if not isinstance(credentials, dict):
         raise InvalidInput("credentials must be a JSON object of the platform's credential fields", field="credentials")
+    remember_secrets(cls, credentials, {})
     try:
         return cls.check_credentials(credentials)
     except InvalidCredentials as exc:
         raise InvalidInput(exc.message, field=f"credentials.{exc.field}" if exc.field else "credentials") from None
+
+
+async def _checked_urls(rt: Runtime, cls: type[PlatformConnector], credentials: dict[str, str]) -> None:
+    """Hold the credential fields marked ``url`` to the address rules of ``apiBaseUrl``."""
+    for spec in cls.credential_fields:
+        if spec.url and spec.name in credentials:
+            await check_url(
+                credentials[spec.name],
+                allow_local=rt.settings.allow_local_api,
+                field=f"credentials.{spec.name}",
+                name=spec.label,
+            )
 
 
 async def _checked_api_base_url(rt: Runtime, api_base_url: str | None) -> str | None:
@@ -74,6 +100,7 @@ async def connect_store(
     cls = connector_class(rt, platform)
     name = _checked_name(name)
     cleaned = _checked_credentials(cls, credentials)
+    await _checked_urls(rt, cls, cleaned)
     api_base_url = await _checked_api_base_url(rt, api_base_url)
     try:
         return await Store.create(
@@ -106,7 +133,9 @@ async def update_store(
     if name is not KEEP:
         changes["name"] = _checked_name(name)
     if credentials is not KEEP:
-        changes["credentials"] = rt.cipher.encrypt(_checked_credentials(cls, credentials))
+        cleaned = _checked_credentials(cls, credentials)
+        await _checked_urls(rt, cls, cleaned)
+        changes["credentials"] = rt.cipher.encrypt(cleaned)
     if api_base_url is not KEEP:
         changes["api_base_url"] = await _checked_api_base_url(rt, api_base_url)
     if "credentials" in changes or "api_base_url" in changes:
@@ -158,7 +187,7 @@ async def get_store(seller: Seller, store_id: str, *, platform: str | None = Non
 
 
 async def open_connector(rt: Runtime, store: Store) -> PlatformConnector:
-    """A connector for ``store``; the base URL is checked again, as DNS may have changed.
+    """A connector for ``store``; the base URL and URL credentials are checked again, as DNS may have changed.
 
     Raises ``InvalidInput`` when the store, as stored, no longer passes the rules.
     """
@@ -166,14 +195,18 @@ async def open_connector(rt: Runtime, store: Store) -> PlatformConnector:
     base = store.api_base_url
     if base is not None:
         base = await check_api_base_url(base, allow_local=rt.settings.allow_local_api)
+    credentials = rt.cipher.decrypt(store.credentials)
+    await _checked_urls(rt, cls, credentials)
 
     async def save_state(values: dict[str, str]) -> None:
+        remember_secrets(cls, {}, values)
         await Store.filter(id=store.id).update(connector_state=rt.cipher.encrypt(values))
 
     saved = rt.cipher.decrypt(store.connector_state) if store.connector_state else {}
+    remember_secrets(cls, credentials, saved)
     try:
         return cls(
-            credentials=rt.cipher.decrypt(store.credentials),
+            credentials=credentials,
             http=HttpClient(rt.session, rt.retry_policy),
             api_base_url=base,
             state=ConnectorState(saved, save_state),

@@ -7,6 +7,11 @@ then lists the order, fetching it first when the payload was thin. A
 delivery whose processing failed stays FAILED and is retried by the
 sweeper with backoff, so a crash between the answer and the processing
 loses nothing.
+
+What ``webhookHealth`` tells the seller comes from verified deliveries only:
+a delivery whose signature is missing or wrong (anyone can send one) is only
+counted, with one atomic increment, and never becomes the store's last
+delivery or its last rejected one.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from ..errors import NotFound
 from ..events import pending_channel
+from ..logs import redact
 from ..models import DeliveryStatus, ImportedOrder, ImportStatus, Store, Transaction, TransactionSource, WebhookDelivery
 from ..platforms import Capability, ConnectorError, Order, WebhookMalformed, WebhookRejected
 from ..runtime import Runtime
@@ -58,14 +65,20 @@ async def receive(rt: Runtime, platform: str, store_id: str, headers: dict[str, 
     now = datetime.now(UTC)
     try:
         event = await connector.parse_webhook(headers, body)
-    except (WebhookRejected, WebhookMalformed) as exc:
+    except WebhookRejected:  # forged, or signed with another secret: counted, and nothing the seller is told changes
         await Store.filter(id=store.id).update(
-            last_rejected_webhook_at=now, last_rejected_webhook_reason=exc.message[:200]
+            forged_webhook_count=F("forged_webhook_count") + 1, last_forged_webhook_at=now
         )
         raise
-    await _count_delivery(store, now)
+    except WebhookMalformed as exc:  # signed by the platform, but cannot be used
+        await Store.filter(id=store.id).update(
+            last_rejected_webhook_at=now, last_rejected_webhook_reason=redact(exc.message)[:200]
+        )
+        raise
     if event.order is None and event.order_reference is None:
+        # A ping or another topic: some need no signature (WooCommerce's creation ping), so they are not deliveries.
         return Receipt(delivery=None)
+    await _count_delivery(store, now)
     fresh = uuid.uuid4()
     await WebhookDelivery.bulk_create(
         [
@@ -113,7 +126,7 @@ async def process(rt: Runtime, delivery: WebhookDelivery) -> None:
                 raise LookupError(f"the platform has no order {delivery.order_reference!r}")
         await list_order(rt, store, order)
     except (ConnectorError, LookupError) as exc:
-        message = exc.message if isinstance(exc, ConnectorError) else str(exc)
+        message = redact(exc.message if isinstance(exc, ConnectorError) else str(exc))
         await WebhookDelivery.filter(id=delivery.id).update(
             status=DeliveryStatus.FAILED, attempts=delivery.attempts + 1, error=message
         )
@@ -171,7 +184,7 @@ async def due_for_retry(now: datetime) -> list[WebhookDelivery]:
 
 
 async def _count_delivery(store: Store, now: datetime) -> None:
-    """Keep the store's webhook rhythm: the last delivery and a moving average of the gaps."""
+    """Keep the rhythm of the store's verified order deliveries: the last one and a moving average of the gaps."""
     usual = store.webhook_usual_gap
     if store.last_webhook_at is not None:
         gap = max(0.0, (now - store.last_webhook_at).total_seconds())
@@ -181,11 +194,21 @@ async def _count_delivery(store: Store, now: datetime) -> None:
     )
 
 
+def webhook_url(rt: Runtime, store: Store) -> str:
+    """Where the platform should send ``store``'s webhooks: under the operator's public URL, never a request's Host.
+
+    Without a public URL (an app built without ``serve``), the path alone.
+    """
+    return f"{rt.settings.public_url}/webhooks/{store.platform}/{store.id}"
+
+
 @dataclass(frozen=True)
 class Health:
     last_delivery_at: datetime | None
     last_rejected_at: datetime | None
     last_rejected_reason: str | None
+    forged_count: int
+    last_forged_at: datetime | None
     usual_gap: timedelta | None
     quiet: bool
     message: str | None
@@ -210,6 +233,8 @@ def webhook_health(store: Store, now: datetime | None = None) -> Health:
         last_delivery_at=last,
         last_rejected_at=store.last_rejected_webhook_at,
         last_rejected_reason=store.last_rejected_webhook_reason,
+        forged_count=store.forged_webhook_count,
+        last_forged_at=store.last_forged_webhook_at,
         usual_gap=usual,
         quiet=message is not None,
         message=message,

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+from pathlib import Path
+
 import pytest
 
+from server import console_routes, demo
+from server.console_routes import GRAPHIQL_CONTENT_SECURITY_POLICY
+from server.settings import Settings, SettingsError
 from tests.conftest import new_token
 from tests.graphql.queries import ACCEPT, CANCEL, IMPORT_JOB, IMPORTED_ORDER, PENDING, TRANSACTIONS
 from tests.graphql.test_import_flow import add, import_orders, pending
@@ -20,10 +26,103 @@ async def test_requests_without_a_valid_token_get_401(server, authorization):
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_graphiql_opens_in_a_browser_without_a_token(server):
-    response = await server.session.get(server.graphql_url, headers={"Accept": "text/html"})
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+@pytest.fixture
+def built_graphiql(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in for the console's build, GraphiQL included (tests/browser/test_graphiql.py uses the real one)."""
+    (tmp_path / "graphiql" / "assets").mkdir(parents=True)
+    (tmp_path / "graphiql" / "graphiql.html").write_text(
+        '<!doctype html><title>GraphiQL</title><div id="graphiql"></div>'
+        '<script type="module" src="/graphiql/assets/graphiql-1a2b.js"></script>'
+    )
+    (tmp_path / "graphiql" / "assets" / "graphiql-1a2b.js").write_text("console.log('graphiql')")
+    monkeypatch.setattr(console_routes, "DIST", tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("accept", ["text/html", BROWSER_ACCEPT])
+async def test_graphiql_opens_in_a_browser_without_a_token(built_graphiql, server, accept):  # the build, then the app
+    response = await server.session.get(server.graphql_url, headers={"Accept": accept})
     assert response.status == 200
-    assert "graphiql" in (await response.text()).lower()
+    assert response.content_type == "text/html"
+    assert await response.text() == (built_graphiql / "graphiql" / "graphiql.html").read_text()  # not a CDN page
+    policy = response.headers["Content-Security-Policy"]
+    assert policy == GRAPHIQL_CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in policy and "script-src 'self';" in policy
+    assert "unsafe-eval" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-cache"
+    asset = await server.session.get(f"{server.url}/graphiql/assets/graphiql-1a2b.js")
+    assert asset.status == 200
+    assert await asset.text() == "console.log('graphiql')"
+    assert asset.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_graphiql_without_its_build_says_how_to_build_it(server, tmp_path, monkeypatch):
+    monkeypatch.setattr(console_routes, "DIST", tmp_path / "not-built")
+    response = await server.session.get(server.graphql_url, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status == 404
+    assert "make console" in await response.text()
+    assert response.headers["Content-Security-Policy"] == GRAPHIQL_CONTENT_SECURITY_POLICY
+
+
+@pytest.mark.database
+async def test_graphiql_off_is_404_and_operations_still_work(built_graphiql):
+    async with running_server(settings(graphiql=False)) as server:
+        page = await server.session.get(server.graphql_url, headers={"Accept": BROWSER_ACCEPT})
+        assert page.status == 404
+        assert "graphiql" not in (await page.text()).lower()
+        asset = await server.session.get(f"{server.url}/graphiql/assets/graphiql-1a2b.js")
+        assert asset.status == 404
+        assert "graphiql" not in await asset.text()
+
+        token = await new_token("alice")
+        query = {"query": "{ platforms { id } }"}
+        for accept in ("application/json", BROWSER_ACCEPT):
+            response = await server.session.get(
+                server.graphql_url, params=query, headers={"Authorization": f"Bearer {token}", "Accept": accept}
+            )
+            assert (await response.json()) == {"data": {"platforms": [{"id": "shopify"}]}}
+        assert (await server.execute(query["query"], token=token)) == {"platforms": [{"id": "shopify"}]}
+        refused = await server.session.get(server.graphql_url, params=query, headers={"Accept": BROWSER_ACCEPT})
+        assert refused.status == 401
+        assert "shopify" not in await refused.text()
+
+
+def graphiql_setting(value: str | None) -> Settings:
+    env = {"ORDER_IMPORT_DATABASE_URL": "sqlite://:memory:"}
+    return Settings.from_env(env if value is None else env | {"ORDER_IMPORT_GRAPHIQL": value})
+
+
+@pytest.mark.parametrize(("value", "on"), [(None, False), ("", False), ("0", False), (" 1 ", True), ("1", True)])
+def test_serve_has_graphiql_only_when_the_setting_says_1(value, on):
+    assert graphiql_setting(value).graphiql is on
+
+
+@pytest.mark.parametrize("value", ["true", "yes", "on", "2"])
+def test_a_mistyped_graphiql_setting_is_refused(value):
+    with pytest.raises(SettingsError, match="ORDER_IMPORT_GRAPHIQL must be 1"):
+        graphiql_setting(value)
+
+
+async def test_the_demo_always_serves_graphiql(monkeypatch):
+    class Started(Exception):
+        pass
+
+    seen: list[Settings] = []
+
+    def create_app(settings: Settings) -> None:
+        seen.append(settings)
+        raise Started
+
+    monkeypatch.setattr(demo, "create_app", create_app)
+    with socket.socket() as listener, pytest.raises(Started):
+        listener.bind(("127.0.0.1", 0))
+        await demo.run_demo(graphiql_setting("0"), host="127.0.0.1", listener=listener)
+    assert [s.graphiql for s in seen] == [True]
 
 
 @pytest.mark.parametrize(

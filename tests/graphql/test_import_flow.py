@@ -16,8 +16,6 @@ from server.services.transactions import record_transaction
 from tests.graphql.queries import ACCEPT, CANCEL, IMPORT_JOB, IMPORT_ORDERS, IMPORTED_ORDER, PENDING, TRANSACTIONS
 from tests.support import Server
 
-NOW = datetime.now(UTC)
-
 
 async def import_orders(server: Server, token: str, store: str, **args: Any) -> dict[str, Any]:
     data = await server.execute(IMPORT_ORDERS, {"platform": "shopify", "store": store, **args}, token=token)
@@ -30,7 +28,8 @@ async def pending(server: Server, token: str, **args: Any) -> list[dict[str, Any
 
 
 def add(shopify: ShopifyEmulator, minutes_ago: float, **kwargs: Any) -> dict[str, Any]:
-    return shopify.add_order(created_at=NOW - timedelta(minutes=minutes_ago), **kwargs)
+    """An order placed ``minutes_ago`` before now (now, not when the module loaded: runs can be long)."""
+    return shopify.add_order(created_at=datetime.now(UTC) - timedelta(minutes=minutes_ago), **kwargs)
 
 
 @pytest.mark.parametrize("typed", ["#1001", "1001", " #1001 ", "legacy", "gid"])

@@ -122,7 +122,7 @@ async def test_update_applies_the_address_rules_of_api_base_url():
 
         for url in ("http://example.com", "https://127.0.0.1:8443", "https://localhost", "https://10.1.2.3"):
             payload = await update(server, token, store, apiBaseUrl=url)
-            assert codes(payload) == [("INVALID_INPUT", ["apiBaseUrl"])], url
+            assert codes(payload) == [("ADDRESS_NOT_ALLOWED", ["apiBaseUrl"])], url
 
         assert (await Store.get(id=store)).api_base_url is None
 

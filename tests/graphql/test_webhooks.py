@@ -16,11 +16,12 @@ import pytest
 
 import plugins.ebay
 import plugins.shopify
+import plugins.woocommerce
 from server.models import DeliveryStatus, ImportedOrder, Store, Transaction, WebhookDelivery
 from tests.conftest import CONNECT_STORE, SAMPLES, new_token
 from tests.graphql.queries import ACCEPT, DISCONNECT_STORE, PENDING_EVENTS
 from tests.graphql.test_import_flow import add, import_orders, pending
-from tests.support import Server, running_server, settings
+from tests.support import PUBLIC_URL, Server, running_server, settings
 
 SECRET = "shpss_webhook_secret"
 SAMPLE = json.loads((SAMPLES / "shopify" / "webhook-orders-create.json").read_text())
@@ -123,8 +124,93 @@ async def test_bad_deliveries_are_refused_and_store_nothing(server, token, store
     assert await WebhookDelivery.all().count() == 0
     assert await Transaction.all().count() == 0
     store = await Store.get(id=store_id)
-    assert store.last_rejected_webhook_at is not None
-    assert SECRET not in (store.last_rejected_webhook_reason or "")
+    assert (store.last_webhook_at, store.webhook_count) == (None, 0)
+    if case == "malformed":  # signed by the platform: the seller is told it could not be used
+        assert (store.last_rejected_webhook_at is not None, store.forged_webhook_count) == (True, 0)
+        assert SECRET not in (store.last_rejected_webhook_reason or "")
+    else:  # anyone can send these: counted only
+        assert (store.last_rejected_webhook_at, store.last_rejected_webhook_reason) == (None, None)
+        assert (store.forged_webhook_count, store.last_forged_webhook_at is not None) == (1, True)
+
+
+HEALTH = """{ stores { webhookUrl webhookHealth {
+  lastDeliveryAt lastRejectedAt lastRejectedReason forgedCount lastForgedAt usualGapSeconds quiet message } } }"""
+
+
+async def test_forged_deliveries_are_counted_and_change_nothing_the_seller_is_told(server, token, store_id):
+    now = datetime.now(UTC)
+    await Store.filter(id=store_id).update(
+        last_webhook_at=now - timedelta(hours=5), webhook_count=40, webhook_usual_gap=600.0
+    )
+    malformed = b'{"id": "not an order"'
+    assert (await deliver(server, store_id, malformed, signed(malformed)))[0] == 400
+    [before] = (await server.execute(HEALTH, token=token))["stores"]
+    body = order_body()
+    forged = signed(body) | {"X-Shopify-Hmac-Sha256": base64.b64encode(b"x" * 32).decode()}
+    unsigned = {k: v for k, v in signed(body).items() if k != "X-Shopify-Hmac-Sha256"}
+
+    # A flood at once: each is one conditional increment, so none is lost.
+    answers = await asyncio.gather(*(deliver(server, store_id, body, forged) for _ in range(20)))
+    answers.append(await deliver(server, store_id, body, unsigned))
+    answers.append(await deliver(server, store_id, body, signed(body, secret="not-the-secret")))
+    [after] = (await server.execute(HEALTH, token=token))["stores"]
+
+    assert {status for status, _ in answers} == {401}
+    health = after["webhookHealth"]
+    assert health["forgedCount"] == 22 and health["lastForgedAt"] is not None
+    told = ("lastDeliveryAt", "lastRejectedAt", "lastRejectedReason", "usualGapSeconds", "quiet", "message")
+    assert {k: health[k] for k in told} == {k: before["webhookHealth"][k] for k in told}
+    assert health["quiet"] is True and health["lastRejectedReason"] is not None
+    assert before["webhookHealth"]["forgedCount"] == 0
+    assert await WebhookDelivery.all().count() == 0
+
+
+async def test_the_webhook_url_comes_from_the_public_url_never_the_host_header(server, token, store_id):
+    headers = {"Authorization": f"Bearer {token}", "Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    response = await server.session.post(
+        server.graphql_url, json={"query": "{ stores { webhookUrl } }"}, headers=headers
+    )
+    [store] = (await response.json())["data"]["stores"]
+
+    assert store["webhookUrl"] == f"{PUBLIC_URL}/webhooks/shopify/{store_id}"
+    async with server.websocket(token) as ws:
+        await ws.acknowledged()
+        await ws.ws.send_json({"id": "q", "type": "subscribe", "payload": {"query": "{ stores { webhookUrl } }"}})
+        message = await ws.receive()
+        assert (await ws.receive()) == {"id": "q", "type": "complete"}  # the operation is over before the socket is
+    assert message["payload"]["data"]["stores"] == [store]
+
+
+@pytest.mark.database
+async def test_an_unsigned_ping_is_not_a_delivery():
+    """WooCommerce's creation ping needs no signature, so anyone can send one: it must not look like a delivery."""
+    async with running_server(settings(extra_plugins=(plugins.shopify, plugins.woocommerce))) as server:
+        token = await new_token("wendy")
+        data = await server.execute(
+            CONNECT_STORE,
+            {
+                "platform": "woocommerce",
+                "name": "Wendy's shop",
+                "credentials": {
+                    "site_url": "https://wendy.example",
+                    "consumer_key": "ck_wendy",
+                    "consumer_secret": "cs_wendy",
+                    "webhook_secret": "wendy-secret",
+                },
+                "apiBaseUrl": None,
+            },
+            token=token,
+        )
+        store = data["connectStore"]["store"]["id"]
+        ping = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": "WooCommerce/9.0 Hookshot"}
+
+        response = await server.session.post(
+            f"{server.url}/webhooks/woocommerce/{store}", data=b"webhook_id=7", headers=ping
+        )
+
+        assert response.status == 200
+        row = await Store.get(id=store)
+        assert (row.last_webhook_at, row.webhook_count, row.webhook_usual_gap) == (None, 0, None)
 
 
 async def test_oversized_and_misaddressed_deliveries(server, token, store_id):
@@ -210,7 +296,7 @@ async def test_webhook_health_flags_a_store_gone_quiet(server, token, store_id):
 
     [store] = (await server.execute(query, token=token))["stores"]
 
-    assert store["webhookUrl"] == f"{server.url}/webhooks/shopify/{store_id}"
+    assert store["webhookUrl"] == f"{PUBLIC_URL}/webhooks/shopify/{store_id}"
     health = store["webhookHealth"]
     assert (health["usualGapSeconds"], health["quiet"]) == (600, True)
     assert health["message"] == "No orders received by webhook for 5 hours — import missing orders."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -14,10 +15,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from server.db import tortoise_config
-from server.models import ImportedOrder, ImportJob, Store, Transaction
+from server.models import ApiToken, ImportedOrder, ImportJob, Store, Transaction
+from server.services.accounts import authenticate_token
 from tests.databases import POSTGRES_SERVER, on_postgres, require_service
 
-SELLER, STORE, JOB, TRANSACTION, ORDER = (str(uuid.uuid4()) for _ in range(5))
+SELLER, STORE, JOB, TRANSACTION, ORDER, TOKEN = (str(uuid.uuid4()) for _ in range(6))
 AT = "2026-12-01 10:00:00+00:00"
 
 # Rows as a database at 0002_webhooks holds them.
@@ -72,6 +74,7 @@ async def test_rows_of_an_earlier_database_survive_and_gain_the_new_columns(data
 
     store = await Store.get(id=STORE)
     assert (store.name, store.webhook_count, store.disconnected_at) == ("Shop", 3, None)
+    assert (store.forged_webhook_count, store.last_forged_webhook_at) == (0, None)
     job = await ImportJob.get(id=JOB)
     assert (job.skipped, job.skipped_pending, job.skipped_accepted, job.skipped_canceled) == (1, 0, 0, 0)
     transaction = await Transaction.get(id=TRANSACTION)
@@ -114,3 +117,27 @@ async def test_a_database_with_stores_from_the_first_release_migrates(database):
 
     store = await Store.get(id=STORE)
     assert (store.name, store.webhook_count, store.disconnected_at) == ("Shop", 0, None)
+
+
+@pytest.mark.database
+async def test_tokens_made_before_token_names_keep_working(database):
+    await migrate(database, "0004_connected_store_names")
+    secret = "oi_" + "a" * 43
+    await database.execute_script(ROWS[0])
+    await database.execute_script(
+        f"""INSERT INTO "api_token" ("id", "seller_id", "token_hash", "created_at")
+            VALUES ('{TOKEN}', '{SELLER}', '{hashlib.sha256(secret.encode()).hexdigest()}', '{AT}')"""
+    )
+
+    await migrate(database)
+
+    token = await ApiToken.get(id=TOKEN)
+    assert (token.name, token.read_only, token.expires_at, token.revoked_at, token.last_used_at) == (
+        "default",
+        False,
+        None,
+        None,
+        None,
+    )
+    found = await authenticate_token(f"Bearer {secret}")
+    assert found is not None and found.seller.name == "alice"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+
+import aiohappyeyeballs
 import aiohttp
 import pytest
 from aiohttp import web
 
-from server.errors import InvalidInput
-from server.outbound import check_api_base_url, create_session, is_public_address
+from server.errors import DisallowedAddress, InvalidInput
+from server.outbound import _public_socket, check_api_base_url, check_url, create_session, is_public_address
+from server.platforms import AddressNotAllowed, HttpClient, RetryPolicy
+from server.platforms.http import AddressRefused
 from tests.support import serve_app
 
 
@@ -55,6 +60,25 @@ async def test_urls_refused_by_default(url):
     assert "secret" not in refused.value.message
 
 
+@pytest.mark.parametrize(
+    ("url", "refusal"),
+    [
+        ("http://example.com", DisallowedAddress),
+        ("https://127.0.0.1:8443", DisallowedAddress),
+        ("https://localhost", DisallowedAddress),
+        ("ftp://example.com", InvalidInput),
+        ("https://example.com:99999", InvalidInput),  # not a port
+        ("https://[::1", InvalidInput),  # not a URL
+    ],
+)
+async def test_the_address_rules_name_the_field_they_check(url, refusal):
+    with pytest.raises(InvalidInput) as refused:
+        await check_url(url, allow_local=False, field="credentials.site_url", name="Store URL")
+    assert type(refused.value) is refusal
+    assert refused.value.field == "credentials.site_url"
+    assert refused.value.message.startswith("Store URL ")
+
+
 async def test_local_urls_allowed_when_the_operator_says_so():
     assert await check_api_base_url("http://127.0.0.1:9000/base/", allow_local=True) == "http://127.0.0.1:9000/base"
 
@@ -76,3 +100,40 @@ async def test_the_session_refuses_private_addresses_when_it_connects():
         finally:
             await guarded.close()
             await open_.close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+async def test_a_refused_address_is_not_retried(host):
+    async def inside(request: web.Request) -> web.Response:
+        return web.Response(text="inside")
+
+    app = web.Application()
+    app.router.add_get("/", inside)
+    slept: list[float] = []
+
+    async def sleep(delay: float) -> None:
+        slept.append(delay)
+
+    async with serve_app(app) as url:
+        guarded = create_session(allow_local=False)
+        try:
+            http = HttpClient(guarded, RetryPolicy(attempts=5), sleep=sleep)
+            with pytest.raises(AddressNotAllowed) as refused:
+                await http.request("GET", url.replace("127.0.0.1", host) + "/orders?token=secret")
+        finally:
+            await guarded.close()
+    assert slept == []
+    assert refused.value.code == "ADDRESS_NOT_ALLOWED"
+    assert f"GET {url.replace('127.0.0.1', host)}/orders was not sent" in refused.value.message
+    assert "secret" not in refused.value.message
+
+
+async def test_a_host_with_several_refused_addresses_is_refused_as_one():
+    """Happy eyeballs tries each address; when every one is refused, the refusal itself comes out, not a mix."""
+    addresses = [
+        (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", 9, 0, 0)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 9)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.1", 9)),
+    ]
+    with pytest.raises(AddressRefused):
+        await aiohappyeyeballs.start_connection(addresses, happy_eyeballs_delay=0.25, socket_factory=_public_socket)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from ..context import Context
+from ..errors import DomainError
+from ..schema.types import ApiToken, RevokeApiTokenPayload
+from ..services import accounts
+from .common import seller_of, user_errors
+
+
+async def resolve_api_tokens(info: Info[Context, None]) -> list[ApiToken]:
+    return [ApiToken.from_row(row) for row in await accounts.list_tokens(seller_of(info))]
+
+
+async def resolve_revoke_api_token(info: Info[Context, None], id: strawberry.ID) -> RevokeApiTokenPayload:
+    try:
+        row = await accounts.revoke_token(id, seller=seller_of(info), broker=info.context.runtime.broker)
+    except DomainError as exc:
+        return RevokeApiTokenPayload(api_token=None, user_errors=user_errors(exc))
+    return RevokeApiTokenPayload(api_token=ApiToken.from_row(row), user_errors=[])
