@@ -21,7 +21,7 @@ import hashlib
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,21 +159,18 @@ class RateLimits:
 
     async def hit(self, kind: str, key: str) -> int | None:
         """Count one event: ``None`` within the limit, else the whole seconds (at least 1) until one fits."""
-        item = self.items[kind]
-        try:
-            if await self._limiter.hit(item, kind, key):
-                self._recovered()
-                return None
-            return await self._retry_after(item, kind, key)
-        except StorageError as exc:
-            self._failed(exc)
-            return None
+        return await self._ask(self._limiter.hit, kind, key)
 
     async def over(self, kind: str, key: str) -> int | None:
         """Without counting: ``None`` while the limit has room, else the whole seconds until it has."""
+        return await self._ask(self._limiter.test, kind, key)
+
+    async def _ask(
+        self, ask: Callable[[limits.RateLimitItem, str, str], Awaitable[bool]], kind: str, key: str
+    ) -> int | None:
         item = self.items[kind]
         try:
-            if await self._limiter.test(item, kind, key):
+            if await ask(item, kind, key):
                 self._recovered()
                 return None
             return await self._retry_after(item, kind, key)

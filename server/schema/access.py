@@ -7,11 +7,11 @@ from typing import Any, TypeVar
 
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
-from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition
+from strawberry.types.base import get_object_definition
 from strawberry.types.field import StrawberryField
 
-from ..errors import Forbidden
-from .types import UserError
+from ..errors import DomainError, Forbidden
+from .refusals import payload_refusal
 
 T = TypeVar("T")
 
@@ -32,10 +32,10 @@ class ReadOnlyRefusal(FieldExtension):
         self._refusal = _refusal(field)
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
-        return self._refusal() if _read_only(info) else next_(source, info, **kwargs)
+        return self._refusal(Forbidden(READ_ONLY)) if _read_only(info) else next_(source, info, **kwargs)
 
     async def resolve_async(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
-        return self._refusal() if _read_only(info) else await next_(source, info, **kwargs)
+        return self._refusal(Forbidden(READ_ONLY)) if _read_only(info) else await next_(source, info, **kwargs)
 
 
 def _read_only(info: Info) -> bool:
@@ -43,30 +43,8 @@ def _read_only(info: Info) -> bool:
     return token is not None and token.read_only
 
 
-def _refusal(field: StrawberryField) -> Callable[[], Any]:
-    """Build the payload of ``field`` with FORBIDDEN, its other fields empty (checked once, at schema build)."""
-    payload = field.type
-    definition = get_object_definition(payload, strict=True)
-    if not any(part.python_name == "user_errors" for part in definition.fields):
-        raise TypeError(f"{definition.name} has no userErrors to carry a read-only token's refusal")
-    empty: dict[str, Callable[[], Any]] = {}
-    for part in definition.fields:
-        if part.python_name == "user_errors":
-            continue
-        if isinstance(part.type, StrawberryOptional):
-            empty[part.python_name] = lambda: None
-        elif isinstance(part.type, StrawberryList):
-            empty[part.python_name] = list
-        elif part.type is int:
-            empty[part.python_name] = int
-        else:
-            raise TypeError(f"{definition.name}.{part.name} has no empty value for a read-only token's refusal")
-
-    def refusal() -> Any:
-        forbidden = Forbidden(READ_ONLY)
-        return payload(
-            **{name: make() for name, make in empty.items()},
-            user_errors=[UserError(code=forbidden.code, message=forbidden.message, field=None)],
-        )
-
+def _refusal(field: StrawberryField) -> Callable[[DomainError], Any]:
+    refusal = payload_refusal(get_object_definition(field.type, strict=True))
+    if refusal is None:
+        raise TypeError(f"the payload of {field.name} cannot carry a read-only token's refusal as a userError")
     return refusal

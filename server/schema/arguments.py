@@ -31,10 +31,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType, GraphQLSchema, get_named_type
-from strawberry.types.base import StrawberryList, StrawberryOptional
 
 from ..errors import InvalidInput
-from .types import UserError
+from .refusals import payload_refusal
 
 LIMITS: Mapping[str, int] = {
     "platform": 64,
@@ -85,27 +84,7 @@ def _too_long(name: str, kind: str, limit: int, value: Any) -> InvalidInput | No
 def _payload_refusal(field: GraphQLField) -> Callable[[InvalidInput], Any] | None:
     """For a mutation whose payload has ``userErrors``: build that payload carrying the error."""
     definition = (get_named_type(field.type).extensions or {}).get("strawberry-definition")
-    if definition is None or not any(f.python_name == "user_errors" for f in definition.fields):
-        return None
-    payload = definition.origin
-    empty: dict[str, Callable[[], Any]] = {}
-    for part in definition.fields:
-        if part.python_name == "user_errors":
-            continue
-        if isinstance(part.type, StrawberryOptional):
-            empty[part.python_name] = lambda: None
-        elif isinstance(part.type, StrawberryList):
-            empty[part.python_name] = list
-        elif part.type is int:
-            empty[part.python_name] = int
-        else:
-            return None  # no empty value: the refusal is a top-level error instead
-
-    def refusal(error: InvalidInput) -> Any:
-        user_error = UserError(code=error.code, message=error.message, field=[error.field] if error.field else None)
-        return payload(**{name: make() for name, make in empty.items()}, user_errors=[user_error])
-
-    return refusal
+    return payload_refusal(definition) if definition is not None else None
 
 
 def _guarded(
