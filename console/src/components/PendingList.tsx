@@ -18,10 +18,9 @@ import { AcceptImportMutation, PendingImportsQuery, PendingImportsSubscription }
 import { CancelDialog } from './CancelDialog';
 import { describedBy } from './FieldError';
 import { Cell } from './Cell';
-import { Money } from './Money';
+import { OrderCells } from './OrderCells';
 import { OrderDialog } from './OrderDialog';
 import { TableWrap } from './TableWrap';
-import { Time } from './Time';
 
 type Row = PendingRowFieldsFragment;
 
@@ -295,21 +294,7 @@ export function PendingList() {
                 const isBusy = busy.has(row.id);
                 return (
                   <tr key={row.id} role="row" data-id={row.id}>
-                    <Cell label="Order" id={headerId} class="order-number">
-                      {row.orderNumber}
-                    </Cell>
-                    <Cell label="Platform">{row.platform.name}</Cell>
-                    <Cell label="Store">{row.store.name}</Cell>
-                    <Cell label="Placed at">
-                      <Time value={row.placedAt} />
-                    </Cell>
-                    <Cell label="Buyer">
-                      {row.buyer.name || '—'}
-                      {row.buyer.email ? <span class="sub">{row.buyer.email}</span> : null}
-                    </Cell>
-                    <Cell label="Total" class="num">
-                      <Money value={row.total} />
-                    </Cell>
+                    <OrderCells row={row} numberId={headerId} />
                     <Cell label="Payment">{humanizeEnum(row.paymentStatus)}</Cell>
                     <Cell label="Status">
                       <span class="badge badge-pending">Pending</span>

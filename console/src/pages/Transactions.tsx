@@ -4,10 +4,9 @@ import { useApp } from '../app/context';
 import { useDebounced } from '../app/hooks';
 import { Cell } from '../components/Cell';
 import { describedBy, FieldError } from '../components/FieldError';
-import { Money } from '../components/Money';
+import { OrderCells } from '../components/OrderCells';
 import { PageHeading } from '../components/PageHeading';
 import { TableWrap } from '../components/TableWrap';
-import { Time } from '../components/Time';
 import { errorText } from '../lib/client';
 import { humanizeEnum } from '../lib/format';
 import { TransactionsQuery } from '../operations';
@@ -162,21 +161,7 @@ export function TransactionsPage() {
             <tbody role="rowgroup">
               {rows.map((row) => (
                 <tr role="row" key={row.id}>
-                  <Cell label="Order" class="order-number">
-                    {row.orderNumber}
-                  </Cell>
-                  <Cell label="Platform">{row.platform.name}</Cell>
-                  <Cell label="Store">{row.store.name}</Cell>
-                  <Cell label="Placed at">
-                    <Time value={row.placedAt} />
-                  </Cell>
-                  <Cell label="Buyer">
-                    {row.buyer.name || '—'}
-                    {row.buyer.email ? <span class="sub">{row.buyer.email}</span> : null}
-                  </Cell>
-                  <Cell label="Total" class="num">
-                    <Money value={row.total} />
-                  </Cell>
+                  <OrderCells row={row} />
                   <Cell label="Source">{humanizeEnum(row.source)}</Cell>
                   <Cell label="Status">
                     <span class="badge badge-succeeded">{humanizeEnum(row.status)}</span>
