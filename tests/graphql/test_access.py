@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from server import console_routes, demo
+from server.app import create_app
 from server.console_routes import GRAPHIQL_CONTENT_SECURITY_POLICY
 from server.settings import Settings, SettingsError
 from tests.conftest import new_token
 from tests.graphql.queries import ACCEPT, CANCEL, IMPORT_JOB, IMPORTED_ORDER, PENDING, TRANSACTIONS
 from tests.graphql.test_import_flow import add, import_orders, pending
-from tests.support import running_server, settings
+from tests.support import TEST_SETTINGS, running_server, settings
 
 
 @pytest.mark.parametrize("authorization", [None, "", "Bearer", "Bearer nope", "Basic b2k=", "Bearer oi_unknown"])
@@ -146,6 +147,30 @@ async def test_graphql_answers_no_method_without_a_token(server, method):
     response = await server.session.request(method, server.graphql_url, params={"query": "{ platforms { id } }"})
     assert response.status in (401, 405)
     assert "shopify" not in await response.text()
+
+
+OPEN_WITHOUT_TOKEN = {"/healthz", "/{path:path}", "/assets", "/graphiql/assets"}  # liveness, the console's files
+
+
+async def test_every_route_and_method_without_a_token_runs_nothing(server, token, store_id):
+    """Walk the app's own routes: only liveness and the console's files answer without a token."""
+    routes = [getattr(route, "path", "") for route in create_app(TEST_SETTINGS).routes]
+    assert "/graphql" in routes and "/webhooks/{platform}/{store}" in routes
+    for path in routes:
+        url = server.url + path.replace("{path:path}", "import").replace("{platform}", "shopify").replace(
+            "{store}", store_id
+        )
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"):
+            for accept in ("application/json", "text/html"):
+                response = await server.session.request(
+                    method, url, params={"query": "{ stores { id } }"}, headers={"Accept": accept}, data=b"{}"
+                )
+                body = await response.text()
+                assert response.status < 500, (method, path, response.status)
+                assert store_id not in body, (method, path)
+                if response.status < 300 and path not in OPEN_WITHOUT_TOKEN:
+                    assert path == "/graphql" and accept == "text/html" and method == "GET", (method, path)
+                    assert '"data"' not in body
 
 
 async def test_queries_work_over_get_with_a_token(server, token):
