@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -111,6 +112,8 @@ def _list_plugins() -> None:
 
 def _demo(host: str, port: int) -> None:
     env = dict(os.environ)
+    # uvicorn stops on SIGTERM, then raises it again: exit through Python, so the folder below is removed.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with contextlib.ExitStack() as stack:
         if not env.get("ORDER_IMPORT_DATABASE_URL"):
             # A fresh database each run, so the demo always starts from the same story; removed on exit.
@@ -118,6 +121,10 @@ def _demo(host: str, port: int) -> None:
             env["ORDER_IMPORT_DATABASE_URL"] = f"sqlite://{folder / 'demo.sqlite3'}"
         settings = Settings.from_env(env)
         asyncio.run(run_demo(settings, host=host, listener=bind(host, port)))
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

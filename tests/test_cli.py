@@ -323,13 +323,13 @@ async def running_demo(tmp_path: Path, env: dict[str, str]) -> AsyncIterator[Dem
             await process.wait()
 
 
-async def stop(demo: Demo) -> None:
-    demo.process.send_signal(signal.SIGINT)
+async def stop(demo: Demo, signum: int = signal.SIGINT) -> None:
+    demo.process.send_signal(signum)
     try:
         code = await asyncio.wait_for(demo.process.wait(), 10)
     except TimeoutError:
-        raise AssertionError("demo did not exit within 10 s of SIGINT") from None
-    assert code in (0, 130), code  # 130: the re-raised SIGINT, caught by main()
+        raise AssertionError(f"demo did not exit within 10 s of {signal.Signals(signum).name}") from None
+    assert code in (0, 128 + signum), code  # the signal, raised again once the server stopped
     assert "Traceback" not in demo.log.read_text()
 
 
@@ -409,13 +409,14 @@ async def test_every_order_id_the_readme_shows_is_in_the_demo(demo: Demo) -> Non
             assert job["status"] == "SUCCEEDED", (name, order_id, job)
 
 
-async def test_the_demo_removes_its_temporary_folder_on_exit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+async def test_the_demo_removes_its_temporary_folder_on_exit(tmp_path: Path, signum: int) -> None:
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     async with running_demo(tmp_path, environment(TMPDIR=str(scratch))) as demo:
         assert demo.database_url.startswith(f"sqlite://{scratch}/order-import-demo-")
         assert list(scratch.iterdir())
-        await stop(demo)
+        await stop(demo, signum)
     assert list(scratch.iterdir()) == []
 
 
