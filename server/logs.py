@@ -39,6 +39,7 @@ __all__ = [
     "RedactingFilter",
     "forget_secrets",
     "install",
+    "names_a_secret",
     "redact",
     "register_secrets",
     "setup",
@@ -70,6 +71,12 @@ _HEADER_PAIR = re.compile(
 # key = value, key: "value" … whose key names a secret; the key is read whole (possessive: linear time).
 _KEY_VALUE = re.compile(r"(?<![\w-])([\w-]{1,64}+)(['\"]?\s*[:=]\s*)(\"[^\"\r\n]*\"|'[^'\r\n]*'|[^\s,;&'\"}\])]+)")
 _SECRET_NAME = re.compile(r"(?i)(token|secret|password|passwd|api[_-]?key|signature|private[_-]?key)$")
+
+
+def names_a_secret(key: str) -> bool:
+    """Whether a key (``access_token``, ``client_secret``, ``api-key`` …) names a secret value."""
+    return _SECRET_NAME.search(key) is not None
+
 
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
@@ -109,7 +116,7 @@ def redact(text: str) -> str:
     text = _SCHEME.sub(lambda m: f"{m.group(1) or m.group(3)}{m.group(2) or m.group(4)}{REDACTED}", text)
     text = _API_TOKEN.sub(REDACTED, text)
     text = _KEY_VALUE.sub(
-        lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}" if _SECRET_NAME.search(m.group(1)) else m.group(0), text
+        lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}" if names_a_secret(m.group(1)) else m.group(0), text
     )
     return _without_registered(text)
 

@@ -25,7 +25,7 @@ import pytest
 
 from server.db import close_database, open_database
 from server.models import ApiToken
-from server.services.accounts import authenticate, authenticate_token
+from server.services.accounts import authenticate_token
 from tests.databases import unavailable
 
 SCRIPT = Path(sys.executable).with_name("order-import")
@@ -68,10 +68,11 @@ async def test_token_create_prints_only_a_token_and_keeps_a_private_key_file(tmp
 
     await open_database(sqlite_url)
     try:
-        sellers = [await authenticate(f"Bearer {done.stdout.strip()}") for done in (first, second)]
+        tokens = [await authenticate_token(f"Bearer {done.stdout.strip()}") for done in (first, second)]
+        sellers = [t.seller if t else None for t in tokens]
         assert [s.name if s else None for s in sellers] == ["bob", "bob"]
         assert sellers[0] is not None and sellers[1] is not None and sellers[0].id == sellers[1].id
-        assert await authenticate("Bearer oi_not-a-real-token-at-all-000000") is None
+        assert await authenticate_token("Bearer oi_not-a-real-token-at-all-000000") is None
     finally:
         await close_database()
 

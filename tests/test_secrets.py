@@ -273,7 +273,7 @@ def test_every_record_of_every_logger_is_cleaned(caplog):
     secret = "zz_registered_for_records_42"
     logs.register_secrets([secret])
 
-    logging.getLogger("some.library").info("sending headers %s", {"Authorization": "Bearer abcdefgh12345678"})
+    logging.getLogger("thirdparty.client").info("sending headers %s", {"Authorization": "Bearer abcdefgh12345678"})
     logging.getLogger("uvicorn.error").warning("%s %s", "client sent", secret)
 
     assert "abcdefgh12345678" not in caplog.text and secret not in caplog.text

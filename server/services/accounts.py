@@ -123,12 +123,6 @@ async def _mark_used(token: ApiToken, now: datetime) -> None:
         token.last_used_at = now
 
 
-async def authenticate(authorization: str | None) -> Seller | None:
-    """The seller owning ``Bearer <token>``, or ``None``."""
-    token = await authenticate_token(authorization)
-    return token.seller if token else None
-
-
 async def list_tokens(seller: Seller) -> list[ApiToken]:
     """The seller's tokens, oldest first, revoked and expired ones included."""
     return await ApiToken.filter(seller=seller).order_by("created_at", "id")

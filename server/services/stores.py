@@ -8,7 +8,6 @@ for it, its webhooks are not found, and its name may be used again.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from ..errors import DuplicateStore, InvalidInput, StoreNotFound, UnknownPlatform
-from ..logs import register_secrets
+from ..logs import names_a_secret, register_secrets
 from ..models import Seller, Store
 from ..outbound import check_api_base_url, check_url
 from ..platforms import ConnectorState, HttpClient, InvalidCredentials, PlatformConnector
@@ -52,14 +51,11 @@ def _checked_name(name: str | None) -> str:
     return name
 
 
-_SECRET_STATE = re.compile(r"(?i)(token|secret|password)$")  # what connectors keep: access tokens
-
-
 def remember_secrets(cls: type[PlatformConnector], credentials: Mapping[str, Any], state: Mapping[str, Any]) -> None:
     """Hide the store's secret credentials, and the tokens its connector keeps, in every log record."""
     secret = {spec.name for spec in cls.credential_fields if spec.secret}
     register_secrets(value for name, value in credentials.items() if name in secret)
-    register_secrets(value for name, value in state.items() if _SECRET_STATE.search(name))
+    register_secrets(value for name, value in state.items() if names_a_secret(name))
 
 
 def _checked_credentials(cls: type[PlatformConnector], credentials: Any) -> dict[str, str]:
