@@ -10,9 +10,20 @@ from ..errors import AlreadyDecided, DomainError, Unauthenticated
 from ..models import Seller
 from ..schema.types import ImportedOrder, PageInfo, UserError
 from ..services.paging import DEFAULT_PAGE, MAX_PAGE, Page
+from . import nodes
 
-# Every list's page size; a bad one is a top-level INVALID_INPUT error naming ``first``.
+# The arguments every list shares. A bad ``first`` or ``after`` is a top-level INVALID_INPUT error naming it.
 First = Annotated[int | None, strawberry.argument(description=f"How many: 1 to {MAX_PAGE}, default {DEFAULT_PAGE}.")]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Continue after this cursor (pageInfo.endCursor); none: from the start."),
+]
+PlatformFilter = Annotated[
+    str | None, strawberry.argument(description='Only this platform\'s (its id: "shopify" ...); none: every platform.')
+]
+StoreFilter = Annotated[
+    strawberry.ID | None, strawberry.argument(description="Only this store's (its id); none: every store.")
+]
 
 
 def seller_of(info: Info[Context, None]) -> Seller:
@@ -26,9 +37,9 @@ def user_errors(exc: DomainError) -> list[UserError]:
     return [UserError(code=exc.code, message=exc.message, field=exc.field.split(".") if exc.field else None)]
 
 
-def decided_order(exc: DomainError) -> ImportedOrder | None:
+def decided_order(info: Info[Context, None], exc: DomainError) -> ImportedOrder | None:
     """The order as it now stands, when a decision lost to an earlier one."""
-    return ImportedOrder.from_row(exc.order) if isinstance(exc, AlreadyDecided) else None
+    return nodes.imported_order(info, exc.order) if isinstance(exc, AlreadyDecided) else None
 
 
 def given(**arguments: Any) -> dict[str, Any]:
@@ -37,4 +48,9 @@ def given(**arguments: Any) -> dict[str, Any]:
 
 
 def page_info(page: Page[object]) -> PageInfo:
-    return PageInfo(has_next_page=page.has_next_page, end_cursor=page.cursors[-1] if page.cursors else None)
+    return PageInfo(
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        start_cursor=page.cursors[0] if page.cursors else None,
+        end_cursor=page.cursors[-1] if page.cursors else None,
+    )

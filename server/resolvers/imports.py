@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -19,47 +20,57 @@ from ..schema.types import (
     ImportOrdersPayload,
     PendingImportChange,
     PendingImportEvent,
-    Transaction,
 )
-from ..services import imports, live, pending
-from .common import First, decided_order, page_info, seller_of, user_errors
+from ..services import imports, live, orders, pending
+from . import nodes
+from .common import After, First, PlatformFilter, StoreFilter, decided_order, page_info, seller_of, user_errors
+
+OrderId = Annotated[strawberry.ID, strawberry.argument(description="The imported order's id (ImportedOrder.id).")]
+JobId = Annotated[strawberry.ID, strawberry.argument(description="The import job's id (ImportJob.id).")]
 
 
 async def resolve_pending_imports(
     info: Info[Context, None],
-    platform: str | None = None,
-    store: strawberry.ID | None = None,
+    platform: PlatformFilter = None,
+    store: StoreFilter = None,
     first: First = 50,
-    after: str | None = None,
+    after: After = None,
 ) -> ImportedOrderConnection:
     page = await pending.list_pending(seller_of(info), platform=platform, store_id=store, first=first, after=after)
     return ImportedOrderConnection(
-        edges=[ImportedOrderEdge(cursor=c, node=ImportedOrder.from_row(r)) for r, c in zip(page.items, page.cursors)],
+        edges=[
+            ImportedOrderEdge(cursor=c, node=nodes.imported_order(info, r)) for r, c in zip(page.items, page.cursors)
+        ],
         page_info=page_info(page),
         total_count=page.total_count,
     )
 
 
-async def resolve_imported_order(info: Info[Context, None], id: strawberry.ID) -> ImportedOrder | None:
+async def resolve_imported_order(
+    info: Info[Context, None],
+    id: Annotated[
+        strawberry.ID, strawberry.argument(description="The imported order's id (ImportedOrder.id, not orderId).")
+    ],
+) -> ImportedOrder | None:
     row = await pending.get_imported_order(seller_of(info), id)
-    return ImportedOrder.from_row(row) if row else None
+    return nodes.imported_order(info, row) if row else None
 
 
-async def resolve_import_job(info: Info[Context, None], id: strawberry.ID) -> ImportJob | None:
-    row = await pending.get_job(seller_of(info), id)
-    return ImportJob.from_row(row) if row else None
+async def resolve_import_job(info: Info[Context, None], id: JobId) -> ImportJob | None:
+    row = await imports.get_job(seller_of(info), id)
+    return nodes.import_job(info, row) if row else None
 
 
 async def resolve_import_jobs(
     info: Info[Context, None],
-    platform: str | None = None,
-    store: strawberry.ID | None = None,
+    platform: PlatformFilter = None,
+    store: StoreFilter = None,
     first: First = 50,
-    after: str | None = None,
+    after: After = None,
 ) -> ImportJobConnection:
     page = await imports.list_jobs(seller_of(info), platform=platform, store_id=store, first=first, after=after)
     return ImportJobConnection(
-        edges=[ImportJobEdge(cursor=c, node=ImportJob.from_row(r)) for r, c in zip(page.items, page.cursors)],
+        edges=[ImportJobEdge(cursor=c, node=nodes.import_job(info, r)) for r, c in zip(page.items, page.cursors)],
         page_info=page_info(page),
         total_count=page.total_count,
     )
@@ -67,10 +78,18 @@ async def resolve_import_jobs(
 
 async def resolve_import_orders(
     info: Info[Context, None],
-    platform: str,
-    store: strawberry.ID,
-    order_id: str | None = None,
-    hours: int | None = None,
+    platform: Annotated[str, strawberry.argument(description="The store's platform (Platform.id).")],
+    store: Annotated[strawberry.ID, strawberry.argument(description="The store's id.")],
+    order_id: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Import this one order: its id or number as the seller knows it (Platform.orderIdLabel), "
+            "1 to 255 characters once trimmed."
+        ),
+    ] = None,
+    hours: Annotated[
+        int | None, strawberry.argument(description="Import every order placed in the last 1 to 6 hours.")
+    ] = None,
 ) -> ImportOrdersPayload:
     try:
         job = await imports.start_import(
@@ -78,40 +97,49 @@ async def resolve_import_orders(
         )
     except DomainError as exc:
         return ImportOrdersPayload(job=None, user_errors=user_errors(exc))
-    return ImportOrdersPayload(job=ImportJob.from_row(job), user_errors=[])
+    return ImportOrdersPayload(job=nodes.import_job(info, job), user_errors=[])
 
 
-async def resolve_accept_import(info: Info[Context, None], id: strawberry.ID) -> AcceptImportPayload:
+async def resolve_accept_import(info: Info[Context, None], id: OrderId) -> AcceptImportPayload:
     try:
-        row, transaction = await pending.accept_import(info.context.runtime, seller_of(info), id)
+        row, transaction = await orders.accept(info.context.runtime, seller_of(info), id)
     except DomainError as exc:
-        return AcceptImportPayload(imported_order=decided_order(exc), transaction=None, user_errors=user_errors(exc))
+        return AcceptImportPayload(
+            imported_order=decided_order(info, exc), transaction=None, user_errors=user_errors(exc)
+        )
     return AcceptImportPayload(
-        imported_order=ImportedOrder.from_row(row), transaction=Transaction.from_row(transaction), user_errors=[]
+        imported_order=nodes.imported_order(info, row),
+        transaction=nodes.transaction(info, transaction),
+        user_errors=[],
     )
 
 
 async def resolve_cancel_import(
-    info: Info[Context, None], id: strawberry.ID, reason: str | None = None
+    info: Info[Context, None],
+    id: OrderId,
+    reason: Annotated[
+        str | None,
+        strawberry.argument(description="Why, kept with the order: up to 1000 characters once trimmed; blank: none."),
+    ] = None,
 ) -> CancelImportPayload:
     try:
-        row = await pending.cancel_import(info.context.runtime, seller_of(info), id, reason)
+        row = await orders.cancel(info.context.runtime, seller_of(info), id, reason)
     except DomainError as exc:
-        return CancelImportPayload(imported_order=decided_order(exc), user_errors=user_errors(exc))
-    return CancelImportPayload(imported_order=ImportedOrder.from_row(row), user_errors=[])
+        return CancelImportPayload(imported_order=decided_order(info, exc), user_errors=user_errors(exc))
+    return CancelImportPayload(imported_order=nodes.imported_order(info, row), user_errors=[])
 
 
 async def subscribe_pending_imports(
-    info: Info[Context, None], platform: str | None = None, store: strawberry.ID | None = None
+    info: Info[Context, None], platform: PlatformFilter = None, store: StoreFilter = None
 ) -> AsyncGenerator[PendingImportEvent, None]:
     async for change, row in live.watch_pending(
         info.context.runtime, seller_of(info), platform=platform, store_id=store
     ):
         info.context.fresh_loaders()
-        yield PendingImportEvent(change=PendingImportChange(change), order=ImportedOrder.from_row(row))
+        yield PendingImportEvent(change=PendingImportChange(change), order=nodes.imported_order(info, row))
 
 
-async def subscribe_import_job(info: Info[Context, None], id: strawberry.ID) -> AsyncGenerator[ImportJob, None]:
+async def subscribe_import_job(info: Info[Context, None], id: JobId) -> AsyncGenerator[ImportJob, None]:
     async for row in live.watch_job(info.context.runtime, seller_of(info), id):
         info.context.fresh_loaders()
-        yield ImportJob.from_row(row)
+        yield nodes.import_job(info, row)

@@ -10,22 +10,45 @@ from ..context import Context
 from ..errors import DomainError
 from ..schema.types import ConnectStorePayload, DisconnectStorePayload, Store, UpdateStorePayload
 from ..services import stores
-from .common import given, seller_of, user_errors
+from . import nodes
+from .common import PlatformFilter, given, seller_of, user_errors
+
+StoreId = Annotated[strawberry.ID, strawberry.argument(description="The store's id (Store.id).")]
+NAME = (
+    "The seller's name for the store: 1 to 200 characters once trimmed, unique among its connected stores of the"
+    " platform."
+)
 
 
 async def resolve_stores(
     info: Info[Context, None],
-    platform: str | None = None,
+    platform: PlatformFilter = None,
     include_disconnected: Annotated[
         bool | None, strawberry.argument(description="Disconnected stores too (by default, connected ones only).")
     ] = False,
 ) -> list[Store]:
     rows = await stores.list_stores(seller_of(info), platform, include_disconnected=bool(include_disconnected))
-    return [Store.from_row(row) for row in rows]
+    return [nodes.store(info, row) for row in rows]
 
 
 async def resolve_connect_store(
-    info: Info[Context, None], platform: str, name: str, credentials: JSON, api_base_url: str | None = None
+    info: Info[Context, None],
+    platform: Annotated[str, strawberry.argument(description="The store's platform (Platform.id).")],
+    name: Annotated[str, strawberry.argument(description=NAME)],
+    credentials: Annotated[
+        JSON,
+        strawberry.argument(
+            description="An object of the platform's credentialFields by name, their values strings: "
+            '{"shop_domain": "...", "access_token": "..."}; up to 16384 characters of JSON.'
+        ),
+    ],
+    api_base_url: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Override of the platform API's origin (sandboxes, self-hosted shops, tests): https and a "
+            "public address unless the operator allows local ones; none: the platform's own."
+        ),
+    ] = None,
 ) -> ConnectStorePayload:
     try:
         row = await stores.connect_store(
@@ -38,16 +61,20 @@ async def resolve_connect_store(
         )
     except DomainError as exc:
         return ConnectStorePayload(store=None, user_errors=user_errors(exc))
-    return ConnectStorePayload(store=Store.from_row(row), user_errors=[])
+    return ConnectStorePayload(store=nodes.store(info, row), user_errors=[])
 
 
 async def resolve_update_store(
     info: Info[Context, None],
-    id: strawberry.ID,
-    name: str | None = strawberry.UNSET,
-    credentials: JSON | None = strawberry.UNSET,
+    id: StoreId,
+    name: Annotated[str | None, strawberry.argument(description=NAME)] = strawberry.UNSET,
+    credentials: Annotated[
+        JSON | None,
+        strawberry.argument(description="New credentials, replacing the old whole; checked as by connectStore."),
+    ] = strawberry.UNSET,
     api_base_url: Annotated[
-        str | None, strawberry.argument(description="null: back to the platform's own API origin.")
+        str | None,
+        strawberry.argument(description="A new API origin, checked as by connectStore; null: the platform's own."),
     ] = strawberry.UNSET,
 ) -> UpdateStorePayload:
     try:
@@ -59,12 +86,12 @@ async def resolve_update_store(
         )
     except DomainError as exc:
         return UpdateStorePayload(store=None, user_errors=user_errors(exc))
-    return UpdateStorePayload(store=Store.from_row(row), user_errors=[])
+    return UpdateStorePayload(store=nodes.store(info, row), user_errors=[])
 
 
-async def resolve_disconnect_store(info: Info[Context, None], id: strawberry.ID) -> DisconnectStorePayload:
+async def resolve_disconnect_store(info: Info[Context, None], id: StoreId) -> DisconnectStorePayload:
     try:
         row = await stores.disconnect_store(info.context.runtime, seller_of(info), id)
     except DomainError as exc:
         return DisconnectStorePayload(store=None, user_errors=user_errors(exc))
-    return DisconnectStorePayload(store=Store.from_row(row), user_errors=[])
+    return DisconnectStorePayload(store=nodes.store(info, row), user_errors=[])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -14,7 +16,10 @@ async def resolve_api_tokens(info: Info[Context, None]) -> list[ApiToken]:
     return [ApiToken.from_row(row) for row in await accounts.list_tokens(seller_of(info))]
 
 
-async def resolve_revoke_api_token(info: Info[Context, None], id: strawberry.ID) -> RevokeApiTokenPayload:
+async def resolve_revoke_api_token(
+    info: Info[Context, None],
+    id: Annotated[strawberry.ID, strawberry.argument(description="The token's id (ApiToken.id), never its secret.")],
+) -> RevokeApiTokenPayload:
     try:
         row = await accounts.revoke_token(id, seller=seller_of(info), broker=info.context.runtime.broker)
     except DomainError as exc:

@@ -11,7 +11,7 @@ import logging
 
 from graphql import GraphQLError
 
-from ..errors import DomainError
+from ..errors import DomainError, ErrorCode
 from .request_checks import present_request_error
 
 log = logging.getLogger("order_import.graphql")
@@ -36,4 +36,4 @@ def present(error: GraphQLError) -> None:
     where = ".".join(map(str, error.path or ())) or "operation"
     log.error("unexpected error in %s (%s)", where, type(original).__name__, exc_info=original)
     error.message = MASKED_MESSAGE
-    error.extensions = {"code": "INTERNAL_ERROR", "exception": type(original).__name__}
+    error.extensions = {"code": ErrorCode.INTERNAL_ERROR, "exception": type(original).__name__}

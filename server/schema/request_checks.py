@@ -22,7 +22,15 @@ from collections.abc import AsyncGenerator, Collection
 from functools import lru_cache
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError, ValidationContext, ValidationRule, parse, print_ast
+from graphql import (
+    ASTValidationRule,
+    GraphQLError,
+    GraphQLSyntaxError,
+    ValidationContext,
+    ValidationRule,
+    parse,
+    print_ast,
+)
 from graphql.language import (
     DocumentNode,
     FieldNode,
@@ -37,13 +45,15 @@ from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.types.execution import PreExecutionError
 
+from ..platforms.codes import ErrorCode
+
 MAX_QUERY_CHARS = 64 * 1024
 MAX_TOKENS = 2000
 MAX_DEPTH = 10
 # The standard introspection query (graphql-core's, GraphiQL's) is 14 deep: __schema types fields type ofType…
 MAX_INTROSPECTION_DEPTH = 15
 MAX_ALIASES = 30
-BAD_REQUEST = "BAD_REQUEST"
+BAD_REQUEST = ErrorCode.BAD_REQUEST
 
 
 def bad_request(message: str, **kwargs: Any) -> GraphQLError:
@@ -162,10 +172,10 @@ class DepthLimit(ValidationRule):
 
 
 # Built once: rule classes made per request would defeat the validation cache (stack notes, G4).
-LIMIT_RULES = [DepthLimit, max_aliases_rule(MAX_ALIASES)]
+LIMIT_RULES: list[type[ASTValidationRule]] = [DepthLimit, max_aliases_rule(MAX_ALIASES)]
 
 
-BAD_USER_INPUT = "BAD_USER_INPUT"
+BAD_USER_INPUT = ErrorCode.BAD_USER_INPUT
 _VARIABLE_PATH = re.compile(r"Variable '\$\w+' has invalid value((?:\[\d+\]|\.\w+)*): ")
 _SAFE_REASON = re.compile(r"[A-Z]\w* cannot represent(?: [a-z0-9 -]+)? value")
 

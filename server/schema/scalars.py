@@ -1,4 +1,4 @@
-"""Scalars the schema writes its own way: every DateTime as JavaScript's toISOString does."""
+"""Scalars the schema writes its own way: every DateTime as JavaScript's toISOString does, Decimal as a string."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import strawberry
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.schema.types.base_scalars import DecimalDefinition
 
 
 def serialize_datetime(value: datetime) -> str:
@@ -29,7 +30,14 @@ def parse_datetime(value: object) -> datetime:
 
 DateTime = strawberry.scalar(
     name="DateTime",
-    description='A moment in UTC, ISO-8601 with milliseconds: "2026-12-07T14:10:30.123Z".',
+    description='A moment in UTC, ISO-8601 with milliseconds and a Z: "2026-12-07T14:10:30.123Z".',
     serialize=serialize_datetime,
     parse_value=parse_datetime,
+)
+
+Decimal = strawberry.scalar(
+    name="Decimal",
+    description='An exact decimal number written as a string ("39.00", "-5", "12.3456"), never a float.',
+    serialize=str,
+    parse_value=DecimalDefinition.parse_value,
 )

@@ -1,56 +1,145 @@
-"""GraphQL object types. Built from rows by the ``from_row`` constructors; related rows come through DataLoaders."""
+"""GraphQL object types and enums, built from rows by the ``from_row`` constructors.
+
+Related rows come through the request's DataLoaders. What only services know (a store's webhook URL
+and health) is given to the constructors by the resolver layer: a type computes nothing itself.
+"""
 
 from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from .. import models, platforms
+from .. import models
 from ..context import Context
+from ..money import with_minor_units
 from ..platforms import Capability, PlatformConnector
-from ..services.money import with_minor_units
-from ..services.webhooks import webhook_health, webhook_url
 
-ImportStatus = strawberry.enum(models.ImportStatus, name="ImportStatus")
-ImportMethod = strawberry.enum(models.ImportMethod, name="ImportMethod")
-ImportJobStatus = strawberry.enum(models.JobStatus, name="ImportJobStatus")
-TransactionSource = strawberry.enum(models.TransactionSource, name="TransactionSource")
-PaymentStatus = strawberry.enum(platforms.PaymentStatus, name="PaymentStatus")
+T = TypeVar("T")
+StoreLoader = Callable[[uuid.UUID], Awaitable["Store"]]
+"""Builds the store of a row by its id: given by the resolver layer, which adds the store's webhook facts."""
 
 
-@strawberry.enum
+def described(description: str) -> Callable[[Callable[..., T]], T]:
+    """``@strawberry.field(description=...)``, typed as the bare ``@strawberry.field`` is (strawberry says Any)."""
+    return cast("Callable[[Callable[..., T]], T]", strawberry.field(description=description))
+
+
+@strawberry.enum(description="Where an imported order stands.")
+class ImportStatus(enum.Enum):
+    PENDING = strawberry.enum_value("PENDING", description="In the pending list, waiting for the seller's decision.")
+    ACCEPTED = strawberry.enum_value(
+        "ACCEPTED", description="In the Transaction List: accepted by the seller, or listed by a webhook."
+    )
+    CANCELED = strawberry.enum_value(
+        "CANCELED",
+        description="Canceled by the seller or by disconnecting its store; an import by order id restores it.",
+    )
+
+
+@strawberry.enum(description="Who settled an imported order.")
+class Settlement(enum.Enum):
+    SELLER = strawberry.enum_value("SELLER", description="The seller: acceptImport or cancelImport.")
+    WEBHOOK = strawberry.enum_value(
+        "WEBHOOK", description="The platform's webhook listed the order while it was pending (accepted)."
+    )
+    DISCONNECT = strawberry.enum_value("DISCONNECT", description="Its store was disconnected (canceled).")
+
+
+@strawberry.type(
+    description="One decision an imported order received. An import by order id that restores a canceled order "
+    "makes it pending again; its earlier decisions stay."
+)
+class Decision:
+    status: ImportStatus = strawberry.field(description="What was decided: ACCEPTED or CANCELED.")
+    by: Settlement = strawberry.field(description="Who decided it.")
+    decided_at: datetime = strawberry.field(description="When.")
+    cancel_reason: str | None = strawberry.field(description="The reason given when CANCELED; null otherwise.")
+
+    @classmethod
+    def from_row(cls, row: models.Decision) -> Decision:
+        return cls(
+            status=ImportStatus(row.status.value),
+            by=Settlement(row.by.value),
+            decided_at=row.decided_at,
+            cancel_reason=row.cancel_reason,
+        )
+
+
+@strawberry.enum(description="How an import job chose its orders.")
+class ImportMethod(enum.Enum):
+    ORDER_ID = strawberry.enum_value("ORDER_ID", description="One order, by its id or number.")
+    TIME = strawberry.enum_value("TIME", description="Every order placed in the last 1 to 6 hours.")
+
+
+@strawberry.enum(description="Where an import job stands.")
+class ImportJobStatus(enum.Enum):
+    RUNNING = strawberry.enum_value("RUNNING", description="Still fetching and storing orders.")
+    SUCCEEDED = strawberry.enum_value("SUCCEEDED", description="Finished: every order was fetched and judged.")
+    FAILED = strawberry.enum_value(
+        "FAILED", description="Stopped early (errorCode and error say why); what it stored before stays."
+    )
+
+
+@strawberry.enum(description="How a row entered the Transaction List.")
+class TransactionSource(enum.Enum):
+    WEBHOOK = strawberry.enum_value("WEBHOOK", description="The platform's order webhook, with no seller decision.")
+    IMPORT = strawberry.enum_value("IMPORT", description="The seller accepted an imported order.")
+
+
+@strawberry.enum(description="The state of a row of the Transaction List.")
 class TransactionStatus(enum.Enum):
-    SUCCEEDED = "SUCCEEDED"
+    SUCCEEDED = strawberry.enum_value("SUCCEEDED", description="A completed sale: every row is one.")
 
 
-@strawberry.enum
+@strawberry.enum(description="Where the buyer's payment stands, in the platform-neutral vocabulary of the plugins.")
+class PaymentStatus(enum.Enum):
+    PAID = strawberry.enum_value("PAID", description="Paid in full.")
+    PENDING = strawberry.enum_value("PENDING", description="Not paid yet, or only authorized.")
+    PARTIALLY_PAID = strawberry.enum_value("PARTIALLY_PAID", description="Part of the total is paid.")
+    PARTIALLY_REFUNDED = strawberry.enum_value("PARTIALLY_REFUNDED", description="Paid, then refunded in part.")
+    REFUNDED = strawberry.enum_value("REFUNDED", description="Paid, then refunded in full.")
+    VOIDED = strawberry.enum_value("VOIDED", description="The authorization was voided before any capture.")
+    FAILED = strawberry.enum_value("FAILED", description="The payment failed or was declined.")
+    UNKNOWN = strawberry.enum_value("UNKNOWN", description="The platform does not say, or says something unmapped.")
+
+
+@strawberry.enum(description="How the pending list changed.")
 class PendingImportChange(enum.Enum):
-    ADDED = "ADDED"
-    UPDATED = "UPDATED"
-    REMOVED = "REMOVED"
+    ADDED = strawberry.enum_value("ADDED", description="The order entered the pending list (imported or restored).")
+    UPDATED = strawberry.enum_value("UPDATED", description="The order is still pending and changed.")
+    REMOVED = strawberry.enum_value(
+        "REMOVED", description="The order left the pending list: accepted, canceled, or listed by a webhook."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One value a seller enters to connect a store (shop domain, API key ...).")
 class CredentialField:
-    name: str
-    label: str
-    secret: bool
-    required: bool
+    name: str = strawberry.field(description="Its key in the credentials object of connectStore and updateStore.")
+    label: str = strawberry.field(description="What to call it in a form.")
+    secret: bool = strawberry.field(
+        description="Whether to mask it as a password; no credential is ever readable back."
+    )
+    required: bool = strawberry.field(description="Whether connectStore refuses credentials without it.")
 
 
 @strawberry.type(description="A sales platform, contributed by an installed plugin.")
 class Platform:
-    id: strawberry.ID
-    name: str
-    order_id_label: str
-    credential_fields: list[CredentialField]
+    id: strawberry.ID = strawberry.field(description='The plugin\'s platform key: "shopify", "woocommerce" ...')
+    name: str = strawberry.field(description='Its display name: "Shopify".')
+    order_id_label: str = strawberry.field(
+        description='What sellers type to import one order, e.g. "Order number (#1001) or order ID".'
+    )
+    credential_fields: list[CredentialField] = strawberry.field(
+        description="What connectStore needs in credentials, in the order a form asks for them."
+    )
     supports_order_id: bool = strawberry.field(description="Whether one order can be imported by its id.")
     supports_time: bool = strawberry.field(description="Whether orders can be imported by creation time.")
 
@@ -70,84 +159,89 @@ class Platform:
 
 
 def _platform(info: Info[Context, None], platform_id: str) -> Platform:
-    return Platform.from_connector(info.context.runtime.registry.get(platform_id))
+    """The platform of a record; one whose plugin is no longer installed keeps its id and offers nothing."""
+    connector = info.context.runtime.registry.get(platform_id)
+    if connector is None:
+        return Platform(
+            id=strawberry.ID(platform_id),
+            name=platform_id,
+            order_id_label="",
+            credential_fields=[],
+            supports_order_id=False,
+            supports_time=False,
+        )
+    return Platform.from_connector(connector)
 
 
 @strawberry.type(description="How a store's webhooks are doing.")
 class WebhookHealth:
-    last_delivery_at: datetime | None
+    last_delivery_at: datetime | None = strawberry.field(
+        description="When the last verified delivery arrived; null before the first."
+    )
     last_rejected_at: datetime | None = strawberry.field(
         description="The last delivery that carried the platform's signature but could not be used."
     )
-    last_rejected_reason: str | None
+    last_rejected_reason: str | None = strawberry.field(
+        description="Why that delivery could not be used (up to 200 characters); null if none was rejected."
+    )
     forged_count: int = strawberry.field(
         description="Deliveries refused for a missing or wrong signature: forged, or signed with another secret."
     )
-    last_forged_at: datetime | None
-    usual_gap_seconds: int | None = strawberry.field(description="Typical time between deliveries, once known.")
-    quiet: bool = strawberry.field(description="Nothing arrived for much longer than the usual gap.")
-    message: str | None = strawberry.field(description="What to tell the seller when quiet.")
+    last_forged_at: datetime | None = strawberry.field(
+        description="When the last such delivery was refused; null if none was."
+    )
+    usual_gap_seconds: int | None = strawberry.field(
+        description="Typical time between deliveries, in whole seconds; null until 5 deliveries have arrived."
+    )
+    quiet: bool = strawberry.field(
+        description="Nothing arrived for 3 times the usual gap and at least an hour; never before the gap is known."
+    )
+    message: str | None = strawberry.field(description="What to tell the seller when quiet; null otherwise.")
 
 
 @strawberry.type(description="A seller's connected store. Credentials are write-only: never readable back.")
 class Store:
-    id: strawberry.ID
-    name: str
-    api_base_url: str | None
-    created_at: datetime
+    id: strawberry.ID = strawberry.field(description="The store's id, a UUID.")
+    name: str = strawberry.field(
+        description="The seller's name for it: 1 to 200 characters, unique among the seller's connected stores "
+        "of its platform."
+    )
+    api_base_url: str | None = strawberry.field(
+        description="Override of the platform API's origin (sandboxes, self-hosted shops, tests); "
+        "null: the platform's own."
+    )
+    created_at: datetime = strawberry.field(description="When the store was connected.")
     connected: bool = strawberry.field(
         description="False once disconnected: its transactions stay, nothing is imported for it."
     )
+    webhook_url: str = strawberry.field(description="Where the platform should send this store's order webhooks.")
+    webhook_health: WebhookHealth = strawberry.field(description="How this store's webhooks are doing.")
     platform_id: strawberry.Private[str]
-    row: strawberry.Private[models.Store]
 
-    @strawberry.field
+    @described("The platform the store is on.")
     def platform(self, info: Info[Context, None]) -> Platform:
         return _platform(info, self.platform_id)
 
-    @strawberry.field(description="Where the platform should send this store's order webhooks.")
-    def webhook_url(self, info: Info[Context, None]) -> str:
-        return webhook_url(info.context.runtime, self.row)
-
-    @strawberry.field
-    def webhook_health(self) -> WebhookHealth:
-        health = webhook_health(self.row)
-        return WebhookHealth(
-            last_delivery_at=health.last_delivery_at,
-            last_rejected_at=health.last_rejected_at,
-            last_rejected_reason=health.last_rejected_reason,
-            forged_count=health.forged_count,
-            last_forged_at=health.last_forged_at,
-            usual_gap_seconds=round(health.usual_gap.total_seconds()) if health.usual_gap else None,
-            quiet=health.quiet,
-            message=health.message,
-        )
-
     @classmethod
-    def from_row(cls, row: models.Store) -> Store:
+    def from_row(cls, row: models.Store, *, webhook_url: str, webhook_health: WebhookHealth) -> Store:
         return cls(
             id=strawberry.ID(str(row.id)),
             name=row.name,
             api_base_url=row.api_base_url,
             created_at=row.created_at,
             connected=row.disconnected_at is None,
+            webhook_url=webhook_url,
+            webhook_health=webhook_health,
             platform_id=row.platform,
-            row=row,
         )
 
 
-async def _store(info: Info[Context, None], store_id: uuid.UUID) -> Store:
-    row = await info.context.loaders.store.load(store_id)
-    assert row is not None  # a foreign key
-    return Store.from_row(row)
-
-
-@strawberry.type
+@strawberry.type(description="An exact amount of money in one currency.")
 class Money:
     amount: Decimal = strawberry.field(
         description='With the currency\'s minor units ("39.00", JPY "1500", KWD "1.500"), or more decimals as sent.'
     )
-    currency_code: str
+    currency_code: str = strawberry.field(description='Its ISO 4217 currency code, in capitals: "USD".')
 
     @classmethod
     def of(cls, amount: Decimal, currency: str) -> Money:
@@ -155,19 +249,19 @@ class Money:
         return cls(amount=with_minor_units(amount, currency), currency_code=currency)
 
 
-@strawberry.type
+@strawberry.type(description="Who placed an order, as far as the platform tells.")
 class Buyer:
-    name: str | None
-    email: str | None
+    name: str | None = strawberry.field(description="The buyer's name; null when the platform gives none.")
+    email: str | None = strawberry.field(description="The buyer's email address; null when the platform gives none.")
 
 
-@strawberry.type
+@strawberry.type(description="One line of an order.")
 class LineItem:
-    sku: str | None
-    name: str
-    quantity: int
-    unit_price: Money
-    total: Money
+    sku: str | None = strawberry.field(description="The product's SKU; null when it has none.")
+    name: str = strawberry.field(description="The product's name, as the platform gives it.")
+    quantity: int = strawberry.field(description="How many units.")
+    unit_price: Money = strawberry.field(description="The price of one unit.")
+    total: Money = strawberry.field(description="What the buyer pays for the line.")
 
 
 def _line_items(rows: list[dict[str, Any]]) -> list[LineItem]:
@@ -188,35 +282,40 @@ def _line_items(rows: list[dict[str, Any]]) -> list[LineItem]:
 
 @strawberry.type(description="A row of the Transaction List.")
 class Transaction:
-    id: strawberry.ID
-    order_id: str
-    order_number: str
-    status: TransactionStatus
-    source: TransactionSource
-    buyer: Buyer
-    total: Money
-    line_items: list[LineItem]
-    placed_at: datetime
-    created_at: datetime
+    id: strawberry.ID = strawberry.field(description="The row's id, a UUID.")
+    order_id: str = strawberry.field(description="The platform's own id of the order.")
+    order_number: str = strawberry.field(
+        description='What the seller sees ("#1001"); equals orderId where the platform has one id.'
+    )
+    status: TransactionStatus = strawberry.field(description="Always SUCCEEDED.")
+    source: TransactionSource = strawberry.field(description="How the row entered the list.")
+    buyer: Buyer = strawberry.field(description="Who placed the order.")
+    total: Money = strawberry.field(description="What the buyer pays for the order.")
+    line_items: list[LineItem] = strawberry.field(description="The order's lines, in the platform's order.")
+    placed_at: datetime = strawberry.field(description="When the buyer placed the order, by the platform's clock.")
+    created_at: datetime = strawberry.field(
+        description="When the row entered the list (the list's order, newest first); a row never changes."
+    )
     store_id: strawberry.Private[uuid.UUID]
     platform_id: strawberry.Private[str]
+    load_store: strawberry.Private[StoreLoader]
 
-    @strawberry.field
-    async def store(self, info: Info[Context, None]) -> Store:
-        return await _store(info, self.store_id)
+    @described("The store the order was placed in.")
+    async def store(self) -> Store:
+        return await self.load_store(self.store_id)
 
-    @strawberry.field
+    @described("The platform of that store.")
     def platform(self, info: Info[Context, None]) -> Platform:
         return _platform(info, self.platform_id)
 
     @classmethod
-    def from_row(cls, row: models.Transaction) -> Transaction:
+    def from_row(cls, row: models.Transaction, load_store: StoreLoader) -> Transaction:
         return cls(
             id=strawberry.ID(str(row.id)),
             order_id=row.order_id,
             order_number=row.order_number,
             status=TransactionStatus(row.status),
-            source=row.source,
+            source=TransactionSource(row.source.value),
             buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
             total=Money.of(row.total_amount, row.currency),
             line_items=_line_items(row.line_items),
@@ -224,18 +323,25 @@ class Transaction:
             created_at=row.created_at,
             store_id=row.store_id,
             platform_id=row.platform,
+            load_store=load_store,
         )
 
 
 @strawberry.type(description="One run of importOrders.")
 class ImportJob:
-    id: strawberry.ID
-    method: ImportMethod
-    order_id: str | None
-    hours: int | None
-    window_start: datetime | None
-    window_end: datetime | None
-    status: ImportJobStatus
+    id: strawberry.ID = strawberry.field(description="The job's id, a UUID.")
+    method: ImportMethod = strawberry.field(description="How the job chose its orders.")
+    order_id: str | None = strawberry.field(
+        description="The order id or number asked for, trimmed (ORDER_ID); null for TIME."
+    )
+    hours: int | None = strawberry.field(description="How many hours back, 1 to 6 (TIME); null for ORDER_ID.")
+    window_start: datetime | None = strawberry.field(
+        description="The window's start: hours before the job started (TIME); null for ORDER_ID."
+    )
+    window_end: datetime | None = strawberry.field(
+        description="The window's end: when the job started (TIME); null for ORDER_ID."
+    )
+    status: ImportJobStatus = strawberry.field(description="Where the job stands.")
     fetched: int = strawberry.field(description="Orders read from the platform (inside the window).")
     imported: int = strawberry.field(description="New (or restored) pending imports.")
     skipped: int = strawberry.field(
@@ -251,27 +357,33 @@ class ImportJob:
     skipped_canceled: int = strawberry.field(
         description="Skipped: imported before and canceled; an import by order id restores it instead."
     )
-    error_code: str | None
-    error: str | None
+    error_code: str | None = strawberry.field(
+        description="Why the job FAILED: an error code of docs/errors.md (ORDER_NOT_FOUND, PLATFORM_AUTH, "
+        "INTERRUPTED ...); null unless FAILED."
+    )
+    error: str | None = strawberry.field(
+        description="What went wrong, for the seller, with secrets removed; null unless FAILED."
+    )
     warning: str | None = strawberry.field(description="Something the seller should know, e.g. platform reporting lag.")
-    started_at: datetime
-    finished_at: datetime | None
+    started_at: datetime = strawberry.field(description="When the job was started.")
+    finished_at: datetime | None = strawberry.field(description="When it finished; null while RUNNING.")
     store_id: strawberry.Private[uuid.UUID]
+    load_store: strawberry.Private[StoreLoader]
 
-    @strawberry.field
-    async def store(self, info: Info[Context, None]) -> Store:
-        return await _store(info, self.store_id)
+    @described("The store the job imports from.")
+    async def store(self) -> Store:
+        return await self.load_store(self.store_id)
 
     @classmethod
-    def from_row(cls, row: models.ImportJob) -> ImportJob:
+    def from_row(cls, row: models.ImportJob, load_store: StoreLoader) -> ImportJob:
         return cls(
             id=strawberry.ID(str(row.id)),
-            method=row.method,
+            method=ImportMethod(row.method.value),
             order_id=row.order_ref,
             hours=row.hours,
             window_start=row.window_start,
             window_end=row.window_end,
-            status=row.status,
+            status=ImportJobStatus(row.status.value),
             fetched=row.fetched,
             imported=row.imported,
             skipped=row.skipped,
@@ -285,167 +397,211 @@ class ImportJob:
             started_at=row.started_at,
             finished_at=row.finished_at,
             store_id=row.store_id,
+            load_store=load_store,
         )
 
 
 @strawberry.type(description="An order fetched from a platform by an import, waiting for the seller's decision.")
 class ImportedOrder:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The imported order's id, a UUID (not the platform's).")
     order_id: str = strawberry.field(description="The platform's own id of the order.")
-    order_number: str = strawberry.field(description='What the seller sees ("#1001").')
-    status: ImportStatus
-    payment_status: PaymentStatus
-    placed_at: datetime
-    imported_at: datetime
-    buyer: Buyer
-    total: Money
-    line_items: list[LineItem]
+    order_number: str = strawberry.field(
+        description='What the seller sees ("#1001"); equals orderId where the platform has one id.'
+    )
+    status: ImportStatus = strawberry.field(description="Where the order stands.")
+    payment_status: PaymentStatus = strawberry.field(description="The buyer's payment, as last fetched.")
+    placed_at: datetime = strawberry.field(description="When the buyer placed the order, by the platform's clock.")
+    imported_at: datetime = strawberry.field(description="When an import stored it, or restored it last.")
+    buyer: Buyer = strawberry.field(description="Who placed the order.")
+    total: Money = strawberry.field(description="What the buyer pays for the order.")
+    line_items: list[LineItem] = strawberry.field(description="The order's lines, in the platform's order.")
     raw: JSON = strawberry.field(description="The platform's own payload, for View.")
-    decided_at: datetime | None
-    cancel_reason: str | None
+    decided_at: datetime | None = strawberry.field(description="When it was accepted or canceled; null while PENDING.")
+    cancel_reason: str | None = strawberry.field(
+        description="Why it was canceled: the seller's reason (trimmed, up to 1000 characters) or \"store "
+        'disconnected"; null when none was given or it is not CANCELED.'
+    )
     store_id: strawberry.Private[uuid.UUID]
     platform_id: strawberry.Private[str]
     job_id: strawberry.Private[uuid.UUID | None]
     transaction_id: strawberry.Private[uuid.UUID | None]
+    load_store: strawberry.Private[StoreLoader]
 
-    @strawberry.field
-    async def store(self, info: Info[Context, None]) -> Store:
-        return await _store(info, self.store_id)
+    @described("The store the order was placed in.")
+    async def store(self) -> Store:
+        return await self.load_store(self.store_id)
 
-    @strawberry.field
+    @described("The platform of that store.")
     def platform(self, info: Info[Context, None]) -> Platform:
         return _platform(info, self.platform_id)
 
-    @strawberry.field
+    @described("The import job that stored it, or restored it last.")
     async def job(self, info: Info[Context, None]) -> ImportJob | None:
         row = await info.context.loaders.job.load(self.job_id) if self.job_id else None
-        return ImportJob.from_row(row) if row else None
+        return ImportJob.from_row(row, self.load_store) if row else None
 
-    @strawberry.field
+    @described("Its row of the Transaction List once ACCEPTED; null before.")
     async def transaction(self, info: Info[Context, None]) -> Transaction | None:
         row = await info.context.loaders.transaction.load(self.transaction_id) if self.transaction_id else None
-        return Transaction.from_row(row) if row else None
+        return Transaction.from_row(row, self.load_store) if row else None
+
+    @described("Every decision it received, oldest first: empty while it was never decided.")
+    async def decisions(self, info: Info[Context, None]) -> list[Decision]:
+        return [Decision.from_row(row) for row in await info.context.loaders.decisions.load(uuid.UUID(self.id))]
 
     @classmethod
-    def from_row(cls, row: models.ImportedOrder) -> ImportedOrder:
+    def from_row(cls, row: models.ImportedOrder, load_store: StoreLoader) -> ImportedOrder:
         return cls(
             id=strawberry.ID(str(row.id)),
             order_id=row.order_id,
             order_number=row.order_number,
-            status=row.status,
-            payment_status=platforms.PaymentStatus(row.payment_status),
+            status=ImportStatus(row.status.value),
+            payment_status=PaymentStatus(row.payment_status),
             placed_at=row.placed_at,
             imported_at=row.imported_at,
             buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
             total=Money.of(row.total_amount, row.currency),
             line_items=_line_items(row.line_items),
-            raw=row.payload,
+            raw=JSON(row.payload),
             decided_at=row.decided_at,
             cancel_reason=row.cancel_reason,
             store_id=row.store_id,
             platform_id=row.platform,
             job_id=row.job_id,
             transaction_id=row.transaction_id,
+            load_store=load_store,
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="Where a page stands in its list, as the Relay connection spec has it. Lists page forward only "
+    "(first, after)."
+)
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="Whether items come before this page: after was given and an item of the list still sorts at "
+        "or before that cursor (checked, not counted). False on a first page."
+    )
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor; null when the page is empty.")
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor, the after of the next page; null when the page is empty."
+    )
 
 
-@strawberry.type
+_CURSOR = "Opaque: pass it as after to continue after this item."
+
+
+@strawberry.type(description="A pending imported order and its cursor.")
 class ImportedOrderEdge:
-    cursor: str
-    node: ImportedOrder
+    cursor: str = strawberry.field(description=_CURSOR)
+    node: ImportedOrder = strawberry.field(description="The order.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of pending imported orders, newest placedAt first.")
 class ImportedOrderConnection:
-    edges: list[ImportedOrderEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[ImportedOrderEdge] = strawberry.field(description="The page's orders.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands.")
+    total_count: int = strawberry.field(description="How many orders the whole list holds, not just this page.")
 
 
-@strawberry.type
+@strawberry.type(description="A row of the Transaction List and its cursor.")
 class TransactionEdge:
-    cursor: str
-    node: Transaction
+    cursor: str = strawberry.field(description=_CURSOR)
+    node: Transaction = strawberry.field(description="The row.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of the Transaction List, newest createdAt first.")
 class TransactionConnection:
-    edges: list[TransactionEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[TransactionEdge] = strawberry.field(description="The page's rows.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands.")
+    total_count: int = strawberry.field(description="How many rows match the filters, on every page.")
 
 
-@strawberry.type
+@strawberry.type(description="An import job and its cursor.")
 class ImportJobEdge:
-    cursor: str
-    node: ImportJob
+    cursor: str = strawberry.field(description=_CURSOR)
+    node: ImportJob = strawberry.field(description="The job.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of import jobs, newest startedAt first.")
 class ImportJobConnection:
-    edges: list[ImportJobEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[ImportJobEdge] = strawberry.field(description="The page's jobs.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands.")
+    total_count: int = strawberry.field(description="How many jobs match the filters, on every page.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="Why a mutation did not do what was asked: bad input, not found, already decided, platform refused "
+    "... The payload's other fields are then null or empty (acceptImport and cancelImport still give the order as it "
+    "stands when it was decided already)."
+)
 class UserError:
-    code: str
-    message: str
-    field: list[str] | None
+    code: str = strawberry.field(
+        description="What went wrong, for programs: an error code of docs/errors.md (INVALID_INPUT, "
+        "STORE_NOT_FOUND, ALREADY_DECIDED ...)."
+    )
+    message: str = strawberry.field(description="What went wrong, for people (English).")
+    field: list[str] | None = strawberry.field(
+        description='The path of the argument at fault: ["orderId"], ["credentials", "shop_domain"]; null for '
+        "none in particular."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The answer of importOrders.")
 class ImportOrdersPayload:
-    job: ImportJob | None
-    user_errors: list[UserError]
+    job: ImportJob | None = strawberry.field(
+        description="The job: finished, or RUNNING if it takes longer than a moment (subscribe to importJob); "
+        "an identical import of the store still running is answered with that job. Null on a userError."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why no job started; empty when one did.")
 
 
-@strawberry.type
+@strawberry.type(description="The answer of acceptImport.")
 class AcceptImportPayload:
-    imported_order: ImportedOrder | None
-    transaction: Transaction | None
-    user_errors: list[UserError]
+    imported_order: ImportedOrder | None = strawberry.field(
+        description="The order, ACCEPTED; on ALREADY_DECIDED the order as it stands; otherwise null on a userError."
+    )
+    transaction: Transaction | None = strawberry.field(
+        description="Its new row of the Transaction List (or the row already there); null on a userError."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was not accepted; empty when it was.")
 
 
-@strawberry.type
+@strawberry.type(description="The answer of cancelImport.")
 class CancelImportPayload:
-    imported_order: ImportedOrder | None
-    user_errors: list[UserError]
+    imported_order: ImportedOrder | None = strawberry.field(
+        description="The order, CANCELED; on ALREADY_DECIDED the order as it stands; otherwise null on a userError."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was not canceled; empty when it was.")
 
 
-@strawberry.type
+@strawberry.type(description="The answer of connectStore.")
 class ConnectStorePayload:
-    store: Store | None
-    user_errors: list[UserError]
+    store: Store | None = strawberry.field(description="The new store; null on a userError.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was not connected; empty when it was.")
 
 
-@strawberry.type
+@strawberry.type(description="The answer of updateStore.")
 class UpdateStorePayload:
-    store: Store | None
-    user_errors: list[UserError]
+    store: Store | None = strawberry.field(description="The store as it now is; null on a userError.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty when it did.")
 
 
-@strawberry.type
+@strawberry.type(description="The answer of disconnectStore.")
 class DisconnectStorePayload:
-    store: Store | None
-    user_errors: list[UserError]
+    store: Store | None = strawberry.field(description="The store, no longer connected; null on a userError.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was not disconnected; empty when it was.")
 
 
 @strawberry.type(description="An API token of the caller's seller; the secret itself is shown once, at creation.")
 class ApiToken:
-    id: strawberry.ID
-    name: str
-    created_at: datetime
-    last_used_at: datetime | None = strawberry.field(description="Updated at most once a minute.")
-    expires_at: datetime | None
-    revoked_at: datetime | None
+    id: strawberry.ID = strawberry.field(description="The token's id, a UUID (not its secret).")
+    name: str = strawberry.field(description='Its name, given at creation or "token-<n>".')
+    created_at: datetime = strawberry.field(description="When it was created.")
+    last_used_at: datetime | None = strawberry.field(description="Updated at most once a minute; null if never used.")
+    expires_at: datetime | None = strawberry.field(description="When it stops working; null: never.")
+    revoked_at: datetime | None = strawberry.field(description="When it was revoked; null while it is not.")
     read_only: bool = strawberry.field(description="Queries and subscriptions only: a mutation answers FORBIDDEN.")
 
     @classmethod
@@ -461,13 +617,17 @@ class ApiToken:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The answer of revokeApiToken.")
 class RevokeApiTokenPayload:
-    api_token: ApiToken | None
-    user_errors: list[UserError]
+    api_token: ApiToken | None = strawberry.field(
+        description="The token, revoked (revoking it again changes nothing); null on a userError."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was revoked; empty otherwise.")
 
 
-@strawberry.type
+@strawberry.type(description="A change to the pending list.")
 class PendingImportEvent:
-    change: PendingImportChange
-    order: ImportedOrder
+    change: PendingImportChange = strawberry.field(description="What happened.")
+    order: ImportedOrder = strawberry.field(
+        description="The order, with the status the change announced (even if it has moved on since)."
+    )

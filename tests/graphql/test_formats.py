@@ -11,8 +11,8 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from tortoise.transactions import in_transaction
 
 from server.models import ImportedOrder, ImportJob, Store, Transaction, TransactionSource
+from server.money import with_minor_units
 from server.schema.scalars import parse_datetime, serialize_datetime
-from server.services.money import with_minor_units
 from server.services.transactions import record_transaction
 from tests.graphql.queries import ACCEPT, IMPORT_JOB
 from tests.graphql.test_import_flow import add, import_orders, pending

@@ -25,11 +25,12 @@ from graphql import (
     is_non_null_type,
 )
 
+from server.api import build_schema
 from server.models import ImportJob, Store
-from server.schema import build_schema
 from server.schema.arguments import TRIMMED, limits_of
 from server.schema.request_checks import MAX_ALIASES, MAX_DEPTH, MAX_INTROSPECTION_DEPTH, MAX_QUERY_CHARS, MAX_TOKENS
 from tests.graphql.queries import IMPORT_ORDERS
+from tests.graphql.test_stores import CREDENTIALS
 from tests.support import Server
 
 UNKNOWN_ID = "7d9c1a52-3f0e-4b8e-9a57-2f1d0c6e4b11"
@@ -383,7 +384,7 @@ async def test_a_trimmed_argument_is_refused_only_when_too_long_once_trimmed(ser
         """mutation($name: String!, $credentials: JSON!, $url: String) {
              connectStore(platform: "shopify", name: $name, credentials: $credentials, apiBaseUrl: $url) {
                store { name } userErrors { code field } } }""",
-        {"name": padded, "credentials": {"shop_domain": "a.myshopify.com", "access_token": "t"}, "url": shopify_url},
+        {"name": padded, "credentials": CREDENTIALS, "url": shopify_url},
         token=token,
     )
     assert data["connectStore"] == {"store": {"name": "n" * 200}, "userErrors": []}

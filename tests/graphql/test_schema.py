@@ -1,13 +1,17 @@
-"""The schema: every name of the public contract is served, and schema.graphql is current."""
+"""The schema: every name of the public contract is served, everything is described, schema.graphql is current."""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
+import pytest
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 from graphql import build_schema as parse_sdl
 
-from server.schema import build_schema
+from server import models, platforms
+from server.api import build_schema
+from server.schema import types
 
 ROOT = Path(__file__).parents[2]
 OUTLINE = ROOT / "tests" / "contract" / "schema-outline.graphql"
@@ -39,6 +43,45 @@ def test_every_name_of_the_contract_is_served():
     contract = _names(parse_sdl(OUTLINE.read_text()))
     served = _names(build_schema()._schema)
     assert sorted(contract - served) == []
+
+
+def _descriptions(schema) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    """``{where: description}`` for every type, field, argument, input field and enum value (introspection's aside)."""
+    found: dict[str, str | None] = {}
+    for type_name, type_ in schema.type_map.items():
+        if type_name.startswith("__"):
+            continue
+        found[type_name] = type_.description
+        if isinstance(type_, (GraphQLObjectType, GraphQLInterfaceType, GraphQLInputObjectType)):
+            for field_name, field in type_.fields.items():
+                found[f"{type_name}.{field_name}"] = field.description
+                for arg_name, arg in getattr(field, "args", {}).items():
+                    found[f"{type_name}.{field_name}({arg_name})"] = arg.description
+        elif isinstance(type_, GraphQLEnumType):
+            found.update({f"{type_name}.{name}": value.description for name, value in type_.values.items()})
+    return found
+
+
+def test_everything_in_the_schema_is_described_from_a_capital_letter():
+    described = _descriptions(build_schema()._schema)
+    assert {"PageInfo.hasPreviousPage", "Query.transactions(after)", "ImportStatus.CANCELED"} <= set(described)
+    assert sorted(where for where, text in described.items() if not (text or "").strip()) == []
+    assert sorted(where for where, text in described.items() if text and text[0].islower()) == []
+
+
+@pytest.mark.parametrize(
+    ("served", "stored"),
+    [
+        (types.ImportStatus, models.ImportStatus),
+        (types.ImportMethod, models.ImportMethod),
+        (types.ImportJobStatus, models.JobStatus),
+        (types.TransactionSource, models.TransactionSource),
+        (types.Settlement, models.Settlement),
+        (types.PaymentStatus, platforms.PaymentStatus),
+    ],
+)
+def test_every_stored_enum_value_has_its_graphql_value(served: type[Enum], stored: type[Enum]):
+    assert [member.value for member in served] == [member.value for member in stored]
 
 
 def test_every_page_size_argument_states_its_limits():

@@ -1,0 +1,177 @@
+"""The GraphQL API: the root types, whose fields point at ``server.resolvers``, and the schema built from them.
+
+The floors, each importing only from below: ``schema`` (object types, scalars, request checks, error
+presentation), then ``resolvers`` (which call ``services`` and build the types), then this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry.extensions import AddValidationRules, ValidationCache
+from strawberry.types import ExecutionResult
+
+from .resolvers import imports, platforms, stores, tokens, transactions
+from .schema.access import refuse_read_only_tokens
+from .schema.arguments import guard_root_arguments
+from .schema.errors import present
+from .schema.request_checks import LIMIT_RULES, CachedParse, refused, request_problem
+from .schema.scalars import DateTime
+from .schema.scalars import Decimal as DecimalScalar
+from .schema.types import (
+    AcceptImportPayload,
+    ApiToken,
+    CancelImportPayload,
+    ConnectStorePayload,
+    DisconnectStorePayload,
+    ImportedOrder,
+    ImportedOrderConnection,
+    ImportJob,
+    ImportJobConnection,
+    ImportOrdersPayload,
+    PendingImportEvent,
+    Platform,
+    RevokeApiTokenPayload,
+    Store,
+    TransactionConnection,
+    UpdateStorePayload,
+)
+
+
+@strawberry.type(description="What an API token reads: always the data of its own seller only.")
+class Query:
+    platforms: list[Platform] = strawberry.field(
+        resolver=platforms.resolve_platforms, description="The platforms of the installed plugins."
+    )
+    stores: list[Store] = strawberry.field(
+        resolver=stores.resolve_stores, description="The caller's stores, oldest first."
+    )
+    pending_imports: ImportedOrderConnection = strawberry.field(
+        resolver=imports.resolve_pending_imports,
+        description="The pending list: imported orders waiting for a decision, newest placedAt first.",
+    )
+    imported_order: ImportedOrder | None = strawberry.field(
+        resolver=imports.resolve_imported_order,
+        description="One imported order, in any status; null when the caller has none with this id.",
+    )
+    transactions: TransactionConnection = strawberry.field(
+        resolver=transactions.resolve_transactions, description="The Transaction List, newest createdAt first."
+    )
+    import_job: ImportJob | None = strawberry.field(
+        resolver=imports.resolve_import_job, description="One import job; null when the caller has none with this id."
+    )
+    import_jobs: ImportJobConnection = strawberry.field(
+        resolver=imports.resolve_import_jobs, description="The caller's import jobs, newest first."
+    )
+    api_tokens: list[ApiToken] = strawberry.field(
+        resolver=tokens.resolve_api_tokens,
+        description="The API tokens of the caller's seller, oldest first, revoked and expired ones included.",
+    )
+
+
+@refuse_read_only_tokens
+@strawberry.type(
+    description="Changes. Each answers a payload whose userErrors say what the caller can fix; a read-only token "
+    "gets a FORBIDDEN userError."
+)
+class Mutation:
+    import_orders: ImportOrdersPayload = strawberry.mutation(
+        resolver=imports.resolve_import_orders,
+        description="Exactly one of orderId and hours (1 to 6). Fetches from the platform and stores the orders not "
+        "known yet as pending; counts against the store's imports rate limit (RATE_LIMITED).",
+    )
+    accept_import: AcceptImportPayload = strawberry.mutation(
+        resolver=imports.resolve_accept_import,
+        description="Move a pending order into the Transaction List. Of two racing decisions one wins; the other "
+        "gets ALREADY_DECIDED.",
+    )
+    cancel_import: CancelImportPayload = strawberry.mutation(
+        resolver=imports.resolve_cancel_import,
+        description="Take a pending order off the pending list; an import by its order id restores it.",
+    )
+    connect_store: ConnectStorePayload = strawberry.mutation(
+        resolver=stores.resolve_connect_store,
+        description="Connect a store of a platform with its credentials, checked by the platform's plugin.",
+    )
+    update_store: UpdateStorePayload = strawberry.mutation(
+        resolver=stores.resolve_update_store,
+        description="Only the arguments given change; credentials are replaced whole and checked as by connectStore.",
+    )
+    disconnect_store: DisconnectStorePayload = strawberry.mutation(
+        resolver=stores.resolve_disconnect_store,
+        description="Its transactions stay; its pending orders leave the pending list (REMOVED).",
+    )
+    revoke_api_token: RevokeApiTokenPayload = strawberry.mutation(
+        resolver=tokens.resolve_revoke_api_token,
+        description="One of the seller's tokens, the caller's own included: refused (HTTP 401) from now on, "
+        "its open websockets closed with 4403.",
+    )
+
+
+@strawberry.type(description="Live changes, over the graphql-transport-ws websocket at /graphql only.")
+class Subscription:
+    pending_imports: AsyncGenerator[PendingImportEvent, None] = strawberry.subscription(
+        resolver=imports.subscribe_pending_imports,
+        description="Changes to the pending list the caller may see, optionally narrowed.",
+    )
+    import_job: AsyncGenerator[ImportJob, None] = strawberry.subscription(
+        resolver=imports.subscribe_import_job, description="Progress of one import job until it finishes."
+    )
+
+
+class _Schema(strawberry.Schema):
+    """Requests are checked before they run (``request_checks``): a problem is a BAD_REQUEST error, not a guess."""
+
+    async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
+        problem = request_problem(
+            query,
+            _argument(args, kwargs, 3, "operation_name"),
+            _argument(args, kwargs, 4, "allowed_operation_types"),
+            variables=_argument(args, kwargs, 0, "variable_values"),
+        )
+        if problem is not None:
+            return ExecutionResult(data=None, errors=[problem])
+        return await super().execute(query, *args, **kwargs)
+
+    async def stream(self, query: str | None, *args: Any, **kwargs: Any) -> Any:
+        problem = request_problem(
+            query,
+            _argument(args, kwargs, 3, "operation_name"),
+            variables=_argument(args, kwargs, 0, "variable_values"),
+            streaming=True,
+        )
+        if problem is not None:
+            return refused(problem)
+        return await super().stream(query, *args, **kwargs)
+
+    def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
+        """Present each error (see ``errors.present``); unexpected ones are logged there, without the query."""
+        for error in errors:
+            present(error)
+
+
+def _argument(args: tuple[Any, ...], kwargs: dict[str, Any], position: int, name: str) -> Any:
+    """An argument of ``Schema.execute`` / ``Schema.stream`` (after ``query``), given by keyword or by position."""
+    if name in kwargs:
+        return kwargs[name]
+    return args[position] if len(args) > position else None
+
+
+def build_schema() -> strawberry.Schema:
+    schema = _Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        scalar_overrides={datetime: DateTime, Decimal: DecimalScalar},
+        extensions=[
+            lambda: AddValidationRules(LIMIT_RULES),
+            CachedParse,
+            lambda: ValidationCache(maxsize=256),
+        ],
+    )
+    guard_root_arguments(schema._schema)
+    return schema
