@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -22,35 +23,24 @@ from tortoise import connections
 
 from . import logs
 from .access_log import AccessLog
+from .api import build_schema
 from .bodies import BodyTooLarge, bad_request, graphql_body_problem, read_limited, replay
 from .connections import TokenBoundHandler
 from .console_routes import console_routes, graphiql_page
 from .context import Context
-from .db import close_database, open_database
-from .errors import InvalidInput, NotFound
-from .events import create_broker
-from .outbound import create_session
+from .errors import ErrorCode, InvalidInput, NotFound, StoreMisconfigured, Unauthenticated
 from .platforms import ConnectorError, WebhookMalformed, WebhookRejected
-from .platforms.manager import PlatformRegistry, get_plugin_manager
 from .ratelimits import closing_as_refused, refuse_websocket
-from .runtime import Runtime
-from .schema import build_schema
+from .runtime import Runtime, open_runtime
 from .schema.request_checks import is_request_error
 from .services import webhooks
 from .services.accounts import authenticate_token
-from .services.jobs import JobRunner
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-UNAUTHENTICATED = {
-    "errors": [
-        {
-            "message": "Send 'Authorization: Bearer <token>' with a valid API token.",
-            "extensions": {"code": "UNAUTHENTICATED"},
-        }
-    ]
-}
+NO_TOKEN = Unauthenticated("Send 'Authorization: Bearer <token>' with a valid API token.")
+UNAUTHENTICATED = {"errors": [{"message": NO_TOKEN.message, "extensions": {"code": NO_TOKEN.code}}]}
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -113,7 +103,7 @@ class GraphQLView(GraphQL[Context, None]):
             sub_response.status_code = 400
         return super().create_response(response_data, sub_response)
 
-    async def get_context(self, request: Any, response: Any) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         return Context(
             runtime=self.app.state.runtime,
             request=request,
@@ -157,6 +147,10 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
+def _webhook_answer(status_code: int, code: ErrorCode, error: str) -> JSONResponse:
+    return JSONResponse({"error": error, "code": code}, status_code=status_code)
+
+
 async def receive_webhook(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
     if refused := await runtime.rate_limits.bad_signatures_over(request.scope):  # not verified until it has room
@@ -164,25 +158,27 @@ async def receive_webhook(request: Request) -> JSONResponse:
     try:
         body = await read_limited(request, webhooks.MAX_BODY_BYTES)
     except BodyTooLarge:
-        return JSONResponse({"error": "body too large"}, status_code=413)
+        return _webhook_answer(413, ErrorCode.PAYLOAD_TOO_LARGE, "body too large")
     try:
         receipt = await webhooks.receive(
             runtime, request.path_params["platform"], request.path_params["store"], request.headers, body
         )
-    except NotFound:
-        return JSONResponse({"error": "not found"}, status_code=404)
-    except InvalidInput:  # the store cannot be used as configured: the platform retries once it is fixed
-        return JSONResponse({"error": "store misconfigured"}, status_code=503)
-    except WebhookRejected:
+    except NotFound as exc:
+        return _webhook_answer(404, exc.code, "not found")
+    except (StoreMisconfigured, InvalidInput) as exc:  # the store's address or credentials no longer pass the rules:
+        return _webhook_answer(503, exc.code, "store misconfigured")  # the platform retries once it is fixed
+    except WebhookRejected as exc:
         if refused := await runtime.rate_limits.bad_signature(request.scope):
             return refused.response(graphql=False)
-        return JSONResponse({"error": "signature missing or invalid"}, status_code=401)
-    except WebhookMalformed:
-        return JSONResponse({"error": "malformed delivery"}, status_code=400)
-    except ConnectorError:  # the platform's verification service failed: ask for a retry
-        return JSONResponse({"error": "try again later"}, status_code=503)
+        return _webhook_answer(401, exc.code, "signature missing or invalid")
+    except WebhookMalformed as exc:
+        return _webhook_answer(400, exc.code, "malformed delivery")
+    except ConnectorError as exc:  # the platform's verification service failed: ask for a retry
+        return _webhook_answer(503, exc.code, "try again later")
     if receipt.delivery is not None and not receipt.replay:
-        runtime.background.spawn(webhooks.process(runtime, receipt.delivery), name=f"webhook-{receipt.delivery.id}")
+        runtime.background.spawn(
+            webhooks.process(runtime, receipt.delivery, receipt.order), name=f"webhook-{receipt.delivery.id}"
+        )
     return JSONResponse({"status": "replay" if receipt.replay else "ok"})
 
 
@@ -195,8 +191,10 @@ async def answer_webhook_challenge(request: Request) -> JSONResponse:
             dict(request.query_params),
             str(request.url.replace(query="")),
         )
-    except NotFound:
-        return JSONResponse({"error": "not found"}, status_code=404)
+    except NotFound as exc:
+        return _webhook_answer(404, exc.code, "not found")
+    except (StoreMisconfigured, InvalidInput) as exc:
+        return _webhook_answer(503, exc.code, "store misconfigured")
     return JSONResponse(answer)
 
 
@@ -210,30 +208,14 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        registry = PlatformRegistry(
-            get_plugin_manager(load_entry_points=settings.load_entry_points, plugins=settings.extra_plugins)
-        )
-        await open_database(settings.database_url)
-        session = create_session(allow_local=settings.allow_local_api)
-        broker = create_broker(settings.broadcast_url)
-        await broker.start()
-        runtime = Runtime(settings=settings, registry=registry, session=session, broker=broker)
-        runtime.jobs = JobRunner(runtime.broker, lease_seconds=settings.job_lease_seconds)
-        await runtime.jobs.sweep()
-        runtime.jobs.start_sweeper()
-        runtime.background.every(60, lambda: retry_webhooks(runtime), name="webhook-retries")
-        runtime.background.spawn(runtime.token_watch.listen(), name="token-revocations")
-        runtime.background.every(settings.token_recheck_seconds, runtime.token_watch.recheck, name="token-recheck")
-        app.state.runtime = runtime
-        try:
+        async with open_runtime(settings) as runtime:
+            await runtime.jobs.sweep()
+            runtime.jobs.start_sweeper()
+            runtime.background.every(60, lambda: retry_webhooks(runtime), name="webhook-retries")
+            runtime.background.spawn(runtime.token_watch.listen(), name="token-revocations")
+            runtime.background.every(settings.token_recheck_seconds, runtime.token_watch.recheck, name="token-recheck")
+            app.state.runtime = runtime
             yield
-        finally:
-            await runtime.background.shutdown()
-            await runtime.jobs.shutdown()
-            await broker.close()
-            await runtime.rate_limits.close()
-            await session.close()
-            await close_database()
 
     middleware = []
     if settings.cors_origins:

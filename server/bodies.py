@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import Message, Receive
 
+from .platforms.codes import ErrorCode
+
 
 class BodyTooLarge(Exception):
     """The body is larger than the limit; nothing past the limit was read."""
@@ -61,5 +63,5 @@ def graphql_body_problem(body: bytes) -> str | None:
 
 
 def bad_request(message: str, status_code: int = 400) -> JSONResponse:
-    code = "BAD_REQUEST" if status_code == 400 else "PAYLOAD_TOO_LARGE"
+    code = ErrorCode.BAD_REQUEST if status_code == 400 else ErrorCode.PAYLOAD_TOO_LARGE
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status_code)

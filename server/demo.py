@@ -15,6 +15,7 @@ import random
 import socket
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 import aiohttp
 import uvicorn
@@ -27,7 +28,7 @@ from .models import DeliveryStatus, Store, TransactionSource, WebhookDelivery
 from .platforms import DemoDouble
 from .runtime import Runtime
 from .services import accounts, stores
-from .services.records import transaction_record
+from .services.records import transaction_columns
 from .services.transactions import record_transaction
 from .settings import Settings
 
@@ -42,9 +43,16 @@ async def _serve(app: web.Application, host: str) -> tuple[web.AppRunner, str]:
     return runner, f"http://{host}:{runner.addresses[0][1]}"
 
 
+@runtime_checkable
+class _SignsWebhooks(Protocol):
+    """An emulator that also produces the platform's signed order webhooks (see ``DemoDouble``)."""
+
+    def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]: ...
+
+
 async def _deliver_webhooks(double: DemoDouble, webhook_url: str, rng: random.Random) -> bool:
     """POST a share of the emulator's signed order webhooks; False when it produces none."""
-    deliveries = getattr(double, "order_webhooks", lambda: [])()
+    deliveries = double.order_webhooks() if isinstance(double, _SignsWebhooks) else []
     if not deliveries:
         return False
     async with aiohttp.ClientSession() as session:
@@ -67,7 +75,7 @@ async def _list_directly(runtime: Runtime, store: Store, now: datetime, rng: ran
                         store_id=store.id,
                         platform=store.platform,
                         source=TransactionSource.WEBHOOK,
-                        **transaction_record(order),
+                        **transaction_columns(order),
                     )
 
 

@@ -16,7 +16,9 @@ import logging
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ class Broker(Protocol):
 
     async def publish(self, channel: str, event: Event) -> None: ...
 
-    def subscribe(self, channel: str) -> Any:
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
         """An async context manager yielding an async iterator of the channel's events."""
         ...
 
@@ -172,3 +174,89 @@ def job_channel(job_id: object) -> str:
 
 # ``{"token": id}`` for each revoked API token: every process closes the token's open websockets.
 REVOKED_TOKENS = "tokens:revoked"
+
+
+class Change(StrEnum):
+    """How the pending list changed: an order became pending, a pending one changed, or one left it."""
+
+    ADDED = "ADDED"
+    UPDATED = "UPDATED"
+    REMOVED = "REMOVED"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingChange:
+    """One change to a seller's pending list: the imported order, the status it now has, its store and platform."""
+
+    change: Change
+    order: str  # the ImportedOrder's id
+    status: str
+    seller: str
+    store: str
+    platform: str
+
+    @property
+    def channel(self) -> str:
+        return pending_channel(self.seller)
+
+    def message(self) -> Event:
+        return {
+            "change": self.change.value,
+            "id": self.order,
+            "status": self.status,
+            "store": self.store,
+            "platform": self.platform,
+        }
+
+    @classmethod
+    def read(cls, seller: object, message: Event) -> PendingChange | None:
+        """The change a message on ``seller``'s channel announces; ``None`` for one that cannot be read."""
+        try:
+            return cls(
+                Change(message["change"]),
+                str(message["id"]),
+                str(message["status"]),
+                str(seller),
+                str(message["store"]),
+                str(message["platform"]),
+            )
+        except (KeyError, ValueError, TypeError):
+            log.warning("ignored a malformed pending-list event")
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class JobChanged:
+    """An import job's status or counters changed."""
+
+    job: str
+
+    @property
+    def channel(self) -> str:
+        return job_channel(self.job)
+
+    def message(self) -> Event:
+        return {"job": self.job}
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRevoked:
+    """An API token was revoked: every process closes its open websockets."""
+
+    token: str
+
+    @property
+    def channel(self) -> str:
+        return REVOKED_TOKENS
+
+    def message(self) -> Event:
+        return {"token": self.token}
+
+
+Announcement = PendingChange | JobChanged | TokenRevoked
+
+
+async def announce(broker: Broker, *events: Announcement) -> None:
+    """Publish ``events`` (after the commit that made them true), in order."""
+    for event in events:
+        await broker.publish(event.channel, event.message())

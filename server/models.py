@@ -7,8 +7,10 @@ and one Transaction List row per (store, platform order id).
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
@@ -43,16 +45,24 @@ class TransactionSource(str, enum.Enum):
     IMPORT = "IMPORT"
 
 
-class DecimalText(fields.CharField):  # type: ignore[type-arg]
+# A CharField in the database, a Decimal on the model: CharField's type parameter can only say str,
+# so the checker sees the field as the Field[Decimal] it reads and writes.
+if TYPE_CHECKING:
+    _DecimalTextBase = fields.Field[Decimal]
+else:
+    _DecimalTextBase = fields.CharField
+
+
+class DecimalText(_DecimalTextBase):
     """An exact decimal kept as text, so "69.8400" and "100" come back as the platform sent them."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=40, **kwargs)
 
-    def to_db_value(self, value: Any, instance: Any) -> str | None:  # type: ignore[override]
+    def to_db_value(self, value: Any, instance: Any) -> str | None:
         return None if value is None else str(Decimal(value))
 
-    def to_python_value(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def to_python_value(self, value: Any) -> Decimal | None:
         return None if value is None else Decimal(value)
 
 
@@ -68,6 +78,7 @@ class Seller(Model):
 class ApiToken(Model):
     id = fields.UUIDField(primary_key=True)
     seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="tokens")
+    seller_id: UUID
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     # db_default: tokens made before names existed are "default", not read-only, never expiring.
@@ -80,10 +91,15 @@ class ApiToken(Model):
     class Meta:
         table = "api_token"
 
+    def usable(self, now: datetime) -> bool:
+        """Neither revoked nor expired at ``now``."""
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
 
 class Store(Model):
     id = fields.UUIDField(primary_key=True)
     seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="stores")
+    seller_id: UUID
     platform = fields.CharField(max_length=64)
     name = fields.CharField(max_length=200)
     credentials = fields.TextField()  # encrypted, see server.crypto
@@ -115,7 +131,9 @@ class Store(Model):
 class ImportJob(Model):
     id = fields.UUIDField(primary_key=True)
     seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="jobs")
+    seller_id: UUID
     store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField("models.Store", related_name="jobs")
+    store_id: UUID
     method = fields.CharEnumField(ImportMethod, max_length=16)
     order_ref = fields.CharField(max_length=255, null=True)
     hours = fields.SmallIntField(null=True)
@@ -146,7 +164,9 @@ class ImportJob(Model):
 class Transaction(Model):
     id = fields.UUIDField(primary_key=True)
     seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="transactions")
+    seller_id: UUID
     store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField("models.Store", related_name="transactions")
+    store_id: UUID
     platform = fields.CharField(max_length=64)
     order_id = fields.CharField(max_length=255)
     order_number = fields.CharField(max_length=255)
@@ -159,7 +179,7 @@ class Transaction(Model):
     email_key = fields.CharField(max_length=320, null=True)
     total_amount = DecimalText()
     currency = fields.CharField(max_length=3)
-    line_items = fields.JSONField(default=list)
+    line_items: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     placed_at = fields.DatetimeField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -173,13 +193,17 @@ class Transaction(Model):
 class ImportedOrder(Model):
     id = fields.UUIDField(primary_key=True)
     seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField("models.Seller", related_name="imports")
+    seller_id: UUID
     store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField("models.Store", related_name="imports")
+    store_id: UUID
     job: fields.ForeignKeyNullableRelation[ImportJob] = fields.ForeignKeyField(
         "models.ImportJob", related_name="orders", null=True, on_delete=fields.SET_NULL
     )
+    job_id: UUID | None
     transaction: fields.ForeignKeyNullableRelation[Transaction] = fields.ForeignKeyField(
         "models.Transaction", related_name="imports", null=True, on_delete=fields.RESTRICT
     )
+    transaction_id: UUID | None
     platform = fields.CharField(max_length=64)
     order_id = fields.CharField(max_length=255)
     order_number = fields.CharField(max_length=255)
@@ -191,8 +215,8 @@ class ImportedOrder(Model):
     buyer_email = fields.CharField(max_length=320, null=True)
     total_amount = DecimalText()
     currency = fields.CharField(max_length=3)
-    line_items = fields.JSONField(default=list)
-    payload = fields.JSONField()  # the platform's own order, for View
+    line_items: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField()  # the platform's own order, for View
     decided_at = fields.DatetimeField(null=True)
     cancel_reason = fields.TextField(null=True)
 
@@ -206,11 +230,13 @@ class ImportedOrder(Model):
 class WebhookDelivery(Model):
     id = fields.UUIDField(primary_key=True)
     store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField("models.Store", related_name="deliveries")
+    store_id: UUID
     delivery_id = fields.CharField(max_length=255)
     topic = fields.CharField(max_length=128)
     status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.RECEIVED)
     order_reference = fields.CharField(max_length=255, null=True)
-    order = fields.JSONField(null=True)  # the normalized order, when the payload carried it
+    # The normalized order, when the payload carried it.
+    order: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     attempts = fields.SmallIntField(default=0)
     error = fields.TextField(null=True)
     received_at = fields.DatetimeField()
@@ -220,3 +246,33 @@ class WebhookDelivery(Model):
         table = "webhook_delivery"
         unique_together = (("store", "delivery_id"),)
         indexes = (("status", "received_at"), ("store_id", "received_at"))
+
+
+class Settlement(str, enum.Enum):
+    """Who settled a pending order."""
+
+    SELLER = "SELLER"  # acceptImport / cancelImport
+    WEBHOOK = "WEBHOOK"  # the platform's webhook put the order in the Transaction List
+    DISCONNECT = "DISCONNECT"  # its store was disconnected
+
+
+# Every decision an imported order received, oldest first. A restore makes the order PENDING again (its
+# decided_at and cancel_reason cleared) and the decision stays here: history, never overwritten.
+class Decision(Model):
+    id = fields.UUIDField(primary_key=True)
+    imported_order: fields.ForeignKeyRelation[ImportedOrder] = fields.ForeignKeyField(
+        "models.ImportedOrder", related_name="decisions"
+    )
+    imported_order_id: UUID
+    status = fields.CharEnumField(ImportStatus, max_length=16)
+    by = fields.CharEnumField(Settlement, max_length=16)
+    decided_at = fields.DatetimeField()
+    cancel_reason = fields.TextField(null=True)
+    transaction: fields.ForeignKeyNullableRelation[Transaction] = fields.ForeignKeyField(
+        "models.Transaction", related_name="decisions", null=True, on_delete=fields.RESTRICT
+    )
+    transaction_id: UUID | None
+
+    class Meta:
+        table = "decision"
+        indexes = (("imported_order_id", "decided_at"),)

@@ -23,7 +23,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import limits
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
@@ -32,7 +32,7 @@ from limits.errors import StorageError
 from starlette.responses import JSONResponse
 from starlette.types import Scope, Send
 
-from .errors import DomainError
+from .errors import DomainError, ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ _REFUSED = "order_import.refused"  # scope key: why on_ws_connect refused the so
 class RateLimited(DomainError):
     """Over a rate limit (code RATE_LIMITED): the message says when to try again, ``retry_after`` in seconds."""
 
-    code = "RATE_LIMITED"
+    code = ErrorCode.RATE_LIMITED
 
     def __init__(self, what: str, retry_after: int) -> None:
         super().__init__(wait_message(what, retry_after))
@@ -93,19 +93,16 @@ def _pairs(value: str) -> list[tuple[str, str]]:
 class Refusal:
     """Over a limit: why, and the whole seconds (at least 1) until the window has room."""
 
+    code: ClassVar[ErrorCode] = ErrorCode.RATE_LIMITED
     message: str
     retry_after: int
 
     def response(self, *, graphql: bool = True) -> JSONResponse:
         """HTTP 429 with ``Retry-After``; for ``/graphql`` a GraphQL-shaped error with code RATE_LIMITED."""
         body: Mapping[str, Any] = (
-            {
-                "errors": [
-                    {"message": self.message, "extensions": {"code": "RATE_LIMITED", "retryAfter": self.retry_after}}
-                ]
-            }
+            {"errors": [{"message": self.message, "extensions": {"code": self.code, "retryAfter": self.retry_after}}]}
             if graphql
-            else {"error": self.message, "retryAfter": self.retry_after}
+            else {"error": self.message, "code": self.code, "retryAfter": self.retry_after}
         )
         return JSONResponse(body, status_code=429, headers={"Retry-After": str(self.retry_after)})
 

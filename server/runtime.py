@@ -1,57 +1,100 @@
-"""The long-lived resources of one server process, created and closed by the app's lifespan."""
+"""The long-lived resources of one server process, opened whole by ``open_runtime`` and closed with it."""
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pluggy
+from pluggy import HookCaller
 
+from .background import Background
 from .crypto import CredentialsCipher
-from .events import Broker
+from .db import close_database, open_database
+from .events import Broker, create_broker
+from .jobs import JobRunner
+from .outbound import create_session
 from .platforms import RetryPolicy
-from .platforms.manager import PlatformRegistry
+from .platforms.manager import PlatformRegistry, get_plugin_manager
 from .ratelimits import RateLimits
-from .services.background import Background
-from .services.token_watch import TokenWatch
 from .settings import Settings
+from .token_watch import TokenWatch
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(slots=True)
 class Runtime:
     settings: Settings
     registry: PlatformRegistry
-    session: aiohttp.ClientSession
-    broker: Broker
-    jobs: Any = None  # server.services.jobs.JobRunner, set once the runtime exists
-    background: Background = field(default_factory=Background)
-
-    def __post_init__(self) -> None:
-        self.cipher = CredentialsCipher(self.settings.secret_key)
-        self.token_watch = TokenWatch(self.broker)  # open websockets, closed when their token is revoked
-        self.rate_limits = RateLimits(self.settings.rate_limits, self.settings.broadcast_url)
-        self.retry_policy = RetryPolicy(
-            attempts=self.settings.retry_attempts,
-            base_delay=self.settings.retry_base_delay,
-            timeout=self.settings.http_timeout,
-        )
+    session: aiohttp.ClientSession  # every outbound request: platforms' APIs, through the address rules
+    broker: Broker  # live updates, within this process or across processes
+    jobs: JobRunner  # import jobs running in this process
+    cipher: CredentialsCipher  # store credentials and connector state at rest
+    rate_limits: RateLimits
+    retry_policy: RetryPolicy  # of every connector's HttpClient
+    token_watch: TokenWatch  # open websockets, closed when their token is revoked
+    background: Background  # tasks that outlive a request (webhook processing, periodic chores)
 
     @property
     def pm(self) -> pluggy.PluginManager:
         return self.registry.pm
 
     async def notify(self, hook_name: str, **kwargs: Any) -> None:
-        """Call a lifecycle hook of every plugin after a commit; failures are logged, never raised."""
-        hook: Callable[..., list[Any]] = getattr(self.pm.hook, hook_name)
-        for impl in hook.get_hookimpls():  # type: ignore[attr-defined]
-            try:
-                result = impl.function(**{k: kwargs[k] for k in impl.argnames})
-                if hasattr(result, "__await__"):
+        """Call a notification hook after a commit, through pluggy; failures are logged, never raised.
+
+        Each implementation's awaitable is awaited on its own (see ``hookspecs``).
+        """
+        hook: HookCaller = getattr(self.pm.hook, hook_name)
+        try:
+            results = hook(**kwargs)
+        except Exception:
+            log.exception("a plugin failed in %s", hook_name)
+            return
+        for result in results:
+            if inspect.isawaitable(result):
+                try:
                     await result
-            except Exception:
-                log.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
+                except Exception:
+                    log.exception("a plugin failed in %s (%s)", hook_name, getattr(result, "__qualname__", result))
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Load the plugins, open the database, the HTTP session and the broker; close them all on the way out."""
+    registry = PlatformRegistry(
+        get_plugin_manager(load_entry_points=settings.load_entry_points, plugins=settings.extra_plugins)
+    )
+    async with AsyncExitStack() as stack:
+        await open_database(settings.database_url)
+        stack.push_async_callback(close_database)
+        session = create_session(allow_local=settings.allow_local_api)
+        stack.push_async_callback(session.close)
+        broker = create_broker(settings.broadcast_url)
+        await broker.start()
+        stack.push_async_callback(broker.close)
+        rate_limits = RateLimits(settings.rate_limits, settings.broadcast_url)
+        stack.push_async_callback(rate_limits.close)
+        jobs = JobRunner(broker, lease_seconds=settings.job_lease_seconds)
+        stack.push_async_callback(jobs.shutdown)
+        background = Background()
+        stack.push_async_callback(background.shutdown)
+        yield Runtime(
+            settings=settings,
+            registry=registry,
+            session=session,
+            broker=broker,
+            jobs=jobs,
+            cipher=CredentialsCipher(settings.secret_key),
+            rate_limits=rate_limits,
+            retry_policy=RetryPolicy(
+                attempts=settings.retry_attempts, base_delay=settings.retry_base_delay, timeout=settings.http_timeout
+            ),
+            token_watch=TokenWatch(broker),
+            background=background,
+        )

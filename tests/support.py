@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from aiohttp import web
 
 import plugins.shopify
 from server.app import create_app
+from server.errors import ErrorCode
 from server.runtime import Runtime
 from server.settings import Settings
 from tests.databases import prepare_database, test_database_url
@@ -39,6 +41,18 @@ TEST_SETTINGS = Settings(
 )
 
 
+def assert_known_codes(body: Any) -> None:
+    """Every error code in an answer (``code``, ``errorCode``, at any depth) is one of ``ErrorCode``."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key in ("code", "errorCode") and isinstance(value, str):
+                assert value in ErrorCode.__members__, f"{value!r} reached a client and is not an ErrorCode"
+            assert_known_codes(value)
+    elif isinstance(body, list):
+        for item in body:
+            assert_known_codes(item)
+
+
 class GraphQLErrors(AssertionError):
     """The response carried top-level ``errors``."""
 
@@ -61,6 +75,8 @@ class Server:
             self.graphql_url, json={"query": query, "variables": variables or {}}, headers=headers
         )
         await response.read()
+        with contextlib.suppress(ValueError):
+            assert_known_codes(json.loads(await response.text()))
         return response
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None, *, token: str) -> dict[str, Any]:
@@ -94,7 +110,9 @@ class Subscriptions:
         message = await self.ws.receive(timeout=timeout)
         if message.type != aiohttp.WSMsgType.TEXT:
             raise ConnectionError(f"websocket closed: {message.type.name} {self.ws.close_code}")
-        return json.loads(message.data)
+        data: dict[str, Any] = json.loads(message.data)
+        assert_known_codes(data)
+        return data
 
     async def acknowledged(self) -> None:
         assert (await self.receive())["type"] == "connection_ack"

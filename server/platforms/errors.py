@@ -1,20 +1,23 @@
 """Errors a connector raises. Each carries a stable ``code`` the product reports.
 
-ConnectorError
+ConnectorError              PLATFORM_ERROR         (raised bare: a platform fault of no kind below)
 ├── InvalidCredentials      INVALID_CREDENTIALS    credentials fail the connector's own checks
 ├── UnsupportedOperation    UNSUPPORTED_OPERATION  the connector does not offer this operation
 ├── AddressNotAllowed       ADDRESS_NOT_ALLOWED    the core refused to connect to a non-public address
-└── PlatformError                                  the platform could not give a usable answer
+└── PlatformError           PLATFORM_ERROR         the platform could not give a usable answer
     ├── PlatformAuthError       PLATFORM_AUTH          credentials refused (401/403)
     ├── PlatformUnavailable     PLATFORM_UNAVAILABLE   429/5xx/timeouts past the retries
     ├── PlatformBadResponse     PLATFORM_BAD_RESPONSE  a body that cannot be read or mapped
     └── PlatformLimitExceeded   PLATFORM_LIMIT         the platform refuses the request's scope
 
+Codes are members of ``ErrorCode`` (``codes``), the product's one error vocabulary.
 Messages never contain credentials: they name the operation, the URL path and
 the platform's status or error code, nothing else.
 """
 
 from __future__ import annotations
+
+from .codes import ErrorCode
 
 __all__ = [
     "AddressNotAllowed",
@@ -32,7 +35,7 @@ __all__ = [
 class ConnectorError(Exception):
     """Base of every error a connector raises; ``code`` is what the product reports."""
 
-    code = "CONNECTOR_ERROR"
+    code: ErrorCode = ErrorCode.PLATFORM_ERROR
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -43,13 +46,13 @@ class ConnectorError(Exception):
 class InvalidCredentials(ConnectorError):
     """The credentials fail the connector's own checks; ``field`` names the credential."""
 
-    code = "INVALID_CREDENTIALS"
+    code = ErrorCode.INVALID_CREDENTIALS
 
 
 class UnsupportedOperation(ConnectorError):
     """The connector does not offer this operation (see ``capabilities``)."""
 
-    code = "UNSUPPORTED_OPERATION"
+    code = ErrorCode.UNSUPPORTED_OPERATION
 
 
 class AddressNotAllowed(ConnectorError):
@@ -58,34 +61,32 @@ class AddressNotAllowed(ConnectorError):
     Raised by ``HttpClient`` at once, never retried: the address will not become allowed by waiting.
     """
 
-    code = "ADDRESS_NOT_ALLOWED"
+    code = ErrorCode.ADDRESS_NOT_ALLOWED
 
 
 class PlatformError(ConnectorError):
     """The platform could not give a usable answer."""
 
-    code = "PLATFORM_ERROR"
-
 
 class PlatformAuthError(PlatformError):
     """The platform refused the credentials (HTTP 401/403 or its own access error)."""
 
-    code = "PLATFORM_AUTH"
+    code = ErrorCode.PLATFORM_AUTH
 
 
 class PlatformUnavailable(PlatformError):
     """429, 5xx, timeouts or broken connections persisted past the retries."""
 
-    code = "PLATFORM_UNAVAILABLE"
+    code = ErrorCode.PLATFORM_UNAVAILABLE
 
 
 class PlatformBadResponse(PlatformError):
     """The platform answered with something that cannot be read or mapped."""
 
-    code = "PLATFORM_BAD_RESPONSE"
+    code = ErrorCode.PLATFORM_BAD_RESPONSE
 
 
 class PlatformLimitExceeded(PlatformError):
     """The platform refuses the request's scope (too costly, too far back, too many rows)."""
 
-    code = "PLATFORM_LIMIT"
+    code = ErrorCode.PLATFORM_LIMIT

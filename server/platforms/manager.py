@@ -5,23 +5,20 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import pluggy
+from pluggy import HookCaller
 
 from . import hookspecs
 from .contract import Capability, DemoEmulator, PlatformConnector
 
-__all__ = ["PluginConflict", "PlatformRegistry", "Provider", "UnknownPlatform", "get_plugin_manager"]
+__all__ = ["PluginConflict", "PlatformRegistry", "Provider", "get_plugin_manager", "plugin_providers"]
 
 
 class PluginConflict(RuntimeError):
     """Two plugins claim the same name or platform id; raised at start-up."""
-
-
-class UnknownPlatform(KeyError):
-    """No installed plugin provides this platform id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,27 +41,38 @@ def get_plugin_manager(*, load_entry_points: bool = True, plugins: Iterable[Any]
     """
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
-    providers: dict[str, Provider] = {}
     if load_entry_points:
+        seen: dict[str, Provider] = {}
         for ep in entry_points(group=hookspecs.ENTRY_POINT_GROUP):
-            dist = ep.dist
-            provider = Provider(dist.name, dist.version) if dist else Provider(ep.value, None)
-            if ep.name in providers:
+            provider = _provider_of(ep)
+            if ep.name in seen:
                 raise PluginConflict(
                     f"entry point {ep.name!r} in group {hookspecs.ENTRY_POINT_GROUP!r} is declared by both "
-                    f"{providers[ep.name]} and {provider}"
+                    f"{seen[ep.name]} and {provider}"
                 )
-            providers[ep.name] = provider
+            seen[ep.name] = provider
             pm.register(ep.load(), name=ep.name)
     for plugin in plugins:
         name = getattr(plugin, "__name__", None) or repr(plugin)
         if pm.is_registered(plugin) or pm.has_plugin(name):
             raise PluginConflict(f"plugin {name} is registered twice (entry point and explicitly?)")
-        providers[name] = Provider(name, None)
         pm.register(plugin, name=name)
     pm.check_pending()
-    pm.providers = providers  # type: ignore[attr-defined]
     return pm
+
+
+def _provider_of(ep: EntryPoint) -> Provider:
+    return Provider(ep.dist.name, ep.dist.version) if ep.dist else Provider(ep.value, None)
+
+
+def plugin_providers(pm: pluggy.PluginManager) -> dict[str, Provider]:
+    """Where each plugin registered in ``pm`` came from: its entry point's distribution, else its name."""
+    providers = {name: Provider(name, None) for name, _ in pm.list_name_plugin()}
+    for ep in entry_points(group=hookspecs.ENTRY_POINT_GROUP):
+        plugin = pm.get_plugin(ep.name)
+        if plugin is not None and getattr(plugin, "__name__", None) == ep.value.partition(":")[0]:
+            providers[ep.name] = _provider_of(ep)
+    return providers
 
 
 def _check_connector(cls: Any, origin: Provider) -> type[PlatformConnector]:
@@ -87,6 +95,16 @@ def _check_connector(cls: Any, origin: Provider) -> type[PlatformConnector]:
     return cls
 
 
+def _per_plugin(pm: pluggy.PluginManager, hook: str) -> Iterator[tuple[str, list[Any]]]:
+    """Each plugin's own answer to a collecting hook, through pluggy's hook caller, so the answer keeps its origin."""
+    caller: HookCaller = getattr(pm.hook, hook)
+    names = {impl.plugin_name for impl in caller.get_hookimpls()}
+    for name in sorted(names):
+        others = [plugin for other, plugin in pm.list_name_plugin() if other != name]
+        for result in pm.subset_hook_caller(hook, remove_plugins=others)():
+            yield name, result
+
+
 def _listed(result: Any, origin: Provider, hook: str) -> list[Any]:
     if result is None:
         return []
@@ -96,16 +114,20 @@ def _listed(result: Any, origin: Provider, hook: str) -> list[Any]:
 
 
 class PlatformRegistry:
-    """The installed platforms, by id. Built once at start-up from the plugin manager."""
+    """The installed platforms, by id, and the plugins that provide them. Built once at start-up.
 
-    def __init__(self, pm: pluggy.PluginManager) -> None:
+    ``providers`` maps each plugin's registered name to its origin; by default it is read from the
+    entry points (see ``plugin_providers``).
+    """
+
+    def __init__(self, pm: pluggy.PluginManager, providers: dict[str, Provider] | None = None) -> None:
         self.pm = pm
-        providers: dict[str, Provider] = getattr(pm, "providers", {})
+        self.providers = providers if providers is not None else plugin_providers(pm)
         self._classes: dict[str, type[PlatformConnector]] = {}
         self._providers: dict[str, Provider] = {}
-        for impl in pm.hook.register_platforms.get_hookimpls():
-            origin = providers.get(impl.plugin_name, Provider(impl.plugin_name, None))
-            for cls in _listed(impl.function(), origin, "register_platforms"):
+        for name, result in _per_plugin(pm, "register_platforms"):
+            origin = self._origin(name)
+            for cls in _listed(result, origin, "register_platforms"):
                 cls = _check_connector(cls, origin)
                 if cls.platform_id in self._classes:
                     raise PluginConflict(
@@ -115,11 +137,12 @@ class PlatformRegistry:
                 self._classes[cls.platform_id] = cls
                 self._providers[cls.platform_id] = origin
 
-    def get(self, platform_id: str) -> type[PlatformConnector]:
-        try:
-            return self._classes[platform_id]
-        except KeyError:
-            raise UnknownPlatform(platform_id) from None
+    def _origin(self, plugin_name: str) -> Provider:
+        return self.providers.get(plugin_name) or Provider(plugin_name, None)
+
+    def get(self, platform_id: str) -> type[PlatformConnector] | None:
+        """The connector class of ``platform_id``, or ``None`` when no installed plugin provides it."""
+        return self._classes.get(platform_id)
 
     def __contains__(self, platform_id: object) -> bool:
         return platform_id in self._classes
@@ -132,11 +155,10 @@ class PlatformRegistry:
 
     def emulators(self) -> list[DemoEmulator]:
         """The demo emulators, asked for only when wanted: serving never imports emulator code."""
-        providers: dict[str, Provider] = getattr(self.pm, "providers", {})
         found: dict[str, DemoEmulator] = {}
-        for impl in self.pm.hook.register_demo_emulators.get_hookimpls():
-            origin = providers.get(impl.plugin_name, Provider(impl.plugin_name, None))
-            for emulator in _listed(impl.function(), origin, "register_demo_emulators"):
+        for name, result in _per_plugin(self.pm, "register_demo_emulators"):
+            origin = self._origin(name)
+            for emulator in _listed(result, origin, "register_demo_emulators"):
                 # Only the plugin that provides a platform may emulate it.
                 if self._providers.get(emulator.platform_id) == origin:
                     found[emulator.platform_id] = emulator

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .codes import ErrorCode
 from .errors import ConnectorError
 from .models import Order
 
@@ -20,13 +21,13 @@ __all__ = ["WebhookEvent", "WebhookMalformed", "WebhookRejected"]
 class WebhookRejected(ConnectorError):
     """The delivery's signature is missing or wrong (answered 401, nothing stored)."""
 
-    code = "WEBHOOK_REJECTED"
+    code = ErrorCode.WEBHOOK_REJECTED
 
 
 class WebhookMalformed(ConnectorError):
     """The delivery is signed correctly but cannot be read (answered 400, nothing stored)."""
 
-    code = "WEBHOOK_MALFORMED"
+    code = ErrorCode.WEBHOOK_MALFORMED
 
 
 @dataclass(frozen=True, slots=True)

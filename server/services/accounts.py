@@ -3,7 +3,7 @@
 A token has a name, may be read-only (queries and subscriptions only), may expire and may be
 revoked. A revoked or expired token authenticates nothing from that moment on. A revocation is
 also announced on the broker after its commit, so that every server process closes the token's
-open websockets at once (see ``services.token_watch``).
+open websockets at once (see ``server.token_watch``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from ..errors import InvalidInput, NotFound
-from ..events import REVOKED_TOKENS, Broker
+from ..events import Broker, TokenRevoked, announce
 from ..models import ApiToken, Seller
 from .paging import parse_id
 
@@ -91,11 +91,6 @@ def _check_options(*, name: str | None, expires_in_days: int | None) -> None:
         raise InvalidInput(f"a token expires in 1 to {MAX_EXPIRY_DAYS} days", field="expiresIn")
 
 
-def usable(token: ApiToken, now: datetime) -> bool:
-    """Neither revoked nor expired at ``now``."""
-    return token.revoked_at is None and (token.expires_at is None or token.expires_at > now)
-
-
 async def authenticate_token(authorization: str | None, *, now: datetime | None = None) -> ApiToken | None:
     """The usable token of ``Bearer <token>``, its seller loaded, or ``None``.
 
@@ -109,7 +104,7 @@ async def authenticate_token(authorization: str | None, *, now: datetime | None 
         return None
     found = await ApiToken.filter(token_hash=_hash(secret)).select_related("seller").first()
     now = now or datetime.now(UTC)
-    if found is None or not usable(found, now):
+    if found is None or not found.usable(now):
         return None
     if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
         await _mark_used(found, now)
@@ -163,7 +158,7 @@ async def announce_revocation(broker: Broker, token: ApiToken) -> None:
     """Tell every server process, after the commit. A lost message is no failure: each process also
     re-checks its connections' tokens every few seconds."""
     try:
-        await broker.publish(REVOKED_TOKENS, {"token": str(token.id)})
+        await announce(broker, TokenRevoked(str(token.id)))
     except Exception as exc:  # the broker's own errors (Redis, PostgreSQL, network) vary
         log.warning(
             "the revocation of API token %s was not announced (%s); servers notice it at their next re-check",

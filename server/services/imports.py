@@ -20,15 +20,14 @@ from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
-from ..errors import InvalidInput, StoreNotFound
-from ..events import job_channel, pending_channel
+from ..errors import ErrorCode, InvalidInput, OrderNotFound, StoreNotFound
+from ..events import JobChanged, announce
 from ..logs import redact
 from ..models import ImportedOrder, ImportJob, ImportMethod, ImportStatus, JobStatus, Seller, Store, Transaction
 from ..platforms import Capability, ConnectorError, Order, PlatformConnector
 from ..runtime import Runtime
+from . import orders
 from .paging import Page, paginate, parse_id
-from .pending import pending_event
-from .records import order_record
 from .stores import connector_class, get_store, open_connector
 
 log = logging.getLogger(__name__)
@@ -130,6 +129,11 @@ async def _record_job(
     )
 
 
+async def get_job(seller: Seller, job_id: str) -> ImportJob | None:
+    key = parse_id(job_id)
+    return await ImportJob.filter(id=key, seller_id=seller.id).first() if key else None
+
+
 async def list_jobs(
     seller: Seller, *, platform: str | None, store_id: str | None, first: int | None, after: str | None
 ) -> Page[ImportJob]:
@@ -172,10 +176,8 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: Platform
             assert job.order_ref is not None
             order = await connector.fetch_order(job.order_ref)
             if order is None:
-                name = connector.display_name
-                await _finish(rt, job, progress, "ORDER_NOT_FOUND", f"{name} has no order {job.order_ref!r}")
-                return
-            await _store_page(rt, job, store, [order], progress, restore=True)
+                raise OrderNotFound(f"{connector.display_name} has no order {job.order_ref!r}")
+            await _store_page(rt, job, store, [order], progress, by_id=True)
         else:
             assert job.window_start is not None and job.window_end is not None
             overlap = timedelta(seconds=rt.settings.window_overlap_seconds)
@@ -184,12 +186,12 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: Platform
             pages = _one_ahead(connector.orders_created(job.window_start - overlap, ask_until))
             async for page in pages:
                 inside = [o for o in page if job.window_start <= o.placed_at <= job.window_end]
-                await _store_page(rt, job, store, inside, progress, restore=False)
-    except (ConnectorError, StoreNotFound) as exc:
+                await _store_page(rt, job, store, inside, progress, by_id=False)
+    except (ConnectorError, StoreNotFound, OrderNotFound) as exc:
         await _finish(rt, job, progress, exc.code, exc.message)
     except Exception:
         log.exception("import job %s failed unexpectedly", job.id)
-        await _finish(rt, job, progress, "INTERNAL_ERROR", "the import stopped on an unexpected error")
+        await _finish(rt, job, progress, ErrorCode.INTERNAL_ERROR, "the import stopped on an unexpected error")
     else:
         await _finish(rt, job, progress, None, None)
 
@@ -213,10 +215,10 @@ async def _one_ahead(pages: AsyncIterator[T]) -> AsyncIterator[T]:
 
 
 async def _store_page(
-    rt: Runtime, job: ImportJob, store: Store, orders: Iterable[Order], progress: _Progress, *, restore: bool
+    rt: Runtime, job: ImportJob, store: Store, fetched: Iterable[Order], progress: _Progress, *, by_id: bool
 ) -> None:
     page: dict[str, Order] = {}
-    for order in orders:
+    for order in fetched:
         if order.order_id not in progress.seen:
             page[order.order_id] = order
     progress.seen.update(page)
@@ -225,62 +227,32 @@ async def _store_page(
         # Locked, so a disconnect waits for this page and then cancels what it stored, or comes first.
         if not await Store.filter(id=store.id, disconnected_at=None).select_for_update(no_key=True).using_db(conn):
             raise StoreNotFound("the store was disconnected during this import", field="store")
-        known = set(
-            await Transaction.filter(store_id=store.id, order_id__in=list(page))
+        known = {
+            row["order_id"]
+            for row in await Transaction.filter(store_id=store.id, order_id__in=list(page))
             .using_db(conn)
-            .values_list("order_id", flat=True)
-        )
+            .values("order_id")
+        }
         fresh = {oid: o for oid, o in page.items() if oid not in known}
-        if fresh:
-            await ImportedOrder.bulk_create(
-                [
-                    ImportedOrder(
-                        seller_id=job.seller_id,
-                        store_id=store.id,
-                        platform=store.platform,
-                        job_id=job.id,
-                        imported_at=now,
-                        **order_record(o),
-                    )
-                    for o in fresh.values()
-                ],
-                ignore_conflicts=True,
-                using_db=conn,
-            )
-            if restore:
-                for oid, order in fresh.items():
-                    await (
-                        ImportedOrder.filter(store_id=store.id, order_id=oid, status=ImportStatus.CANCELED)
-                        .using_db(conn)
-                        .update(
-                            status=ImportStatus.PENDING,
-                            job_id=job.id,
-                            imported_at=now,
-                            decided_at=None,
-                            cancel_reason=None,
-                            **order_record(order),
-                        )
-                    )
-        rows = (
-            await ImportedOrder.filter(store_id=store.id, order_id__in=list(page))
+        added, after = await orders.add(conn, job, store, fresh, by_id=by_id, now=now)
+        status = {
+            row["order_id"]: ImportStatus(row["status"])
+            for row in await ImportedOrder.filter(store_id=store.id, order_id__in=list(page))
             .using_db(conn)
-            .only("id", "order_id", "status", "store_id", "platform", "job_id")
-        )
-        added = [row for row in rows if row.job_id == job.id and row.status == ImportStatus.PENDING]
-        status = {row.order_id: row.status for row in rows}
+            .values("order_id", "status")
+        }
         for oid in page.keys() - {row.order_id for row in added}:
             progress.skips[_skip_reason(status.get(oid), listed=oid in known)] += 1
         progress.fetched += len(page)
         progress.imported += len(added)
         await ImportJob.filter(id=job.id).using_db(conn).update(**progress.counters(), heartbeat_at=now)
-    for row in added:
-        await rt.broker.publish(pending_channel(job.seller_id), pending_event("ADDED", row))
-    await rt.broker.publish(job_channel(job.id), {"job": str(job.id)})
-    for row in added:
-        await rt.notify("order_pending", platform=store.platform, store_id=str(store.id), order=page[row.order_id])
+    await after.announce(rt)
+    await announce(rt.broker, JobChanged(str(job.id)))
 
 
-async def _finish(rt: Runtime, job: ImportJob, progress: _Progress, code: str | None, message: str | None) -> None:
+async def _finish(
+    rt: Runtime, job: ImportJob, progress: _Progress, code: ErrorCode | None, message: str | None
+) -> None:
     await ImportJob.filter(id=job.id).update(
         status=JobStatus.FAILED if code else JobStatus.SUCCEEDED,
         error_code=code,
@@ -288,4 +260,4 @@ async def _finish(rt: Runtime, job: ImportJob, progress: _Progress, code: str | 
         finished_at=datetime.now(UTC),
         **progress.counters(),
     )
-    await rt.broker.publish(job_channel(job.id), {"job": str(job.id)})
+    await announce(rt.broker, JobChanged(str(job.id)))

@@ -5,28 +5,31 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from ..errors import NotFound
-from ..events import job_channel, pending_channel
+from ..events import Change, PendingChange, job_channel, pending_channel
 from ..models import ImportedOrder, ImportJob, ImportStatus, JobStatus, Seller
 from ..runtime import Runtime
-from .pending import get_job
+from .imports import get_job
 
 
 async def watch_pending(
     rt: Runtime, seller: Seller, *, platform: str | None, store_id: str | None
-) -> AsyncIterator[tuple[str, ImportedOrder]]:
+) -> AsyncIterator[tuple[Change, ImportedOrder]]:
     """(change, order) for each change to the seller's pending list, narrowed to a platform or store."""
-    async with rt.broker.subscribe(pending_channel(seller.id)) as events:
-        async for event in events:
-            if platform is not None and event["platform"] != platform:
+    async with rt.broker.subscribe(pending_channel(seller.id)) as messages:
+        async for message in messages:
+            event = PendingChange.read(seller.id, message)
+            if event is None:
                 continue
-            if store_id is not None and event["store"] != store_id:
+            if platform is not None and event.platform != platform:
                 continue
-            row = await ImportedOrder.filter(id=event["id"], seller_id=seller.id).first()
+            if store_id is not None and event.store != store_id:
+                continue
+            row = await ImportedOrder.filter(id=event.order, seller_id=seller.id).first()
             if row is None:
                 continue
             # The event carries the status it announced, even if the row has moved on since.
-            row.status = ImportStatus(event["status"])
-            yield event["change"], row
+            row.status = ImportStatus(event.status)
+            yield event.change, row
 
 
 async def watch_job(rt: Runtime, seller: Seller, job_id: str) -> AsyncIterator[ImportJob]:

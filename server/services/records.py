@@ -1,4 +1,10 @@
-"""Between normalized orders (the connector contract) and database columns."""
+"""The one place between normalized orders (the connector contract) and database rows.
+
+``imported_columns`` and ``transaction_columns`` give the columns an ImportedOrder and a Transaction
+keep of an order; ``order_of`` gives the order back from an ImportedOrder. A webhook delivery keeps
+its order as JSON (``delivery_json``) only so that a delivery interrupted by a crash can be processed
+again (``delivery_order``); a delivery processed as it arrives goes from its ``Order`` to its row.
+"""
 
 from __future__ import annotations
 
@@ -10,47 +16,45 @@ from typing import Any
 from ..models import ImportedOrder
 from ..platforms import Buyer, LineItem, Money, Order, PaymentStatus
 
-_COLUMNS = (
-    "order_id",
-    "order_number",
-    "payment_status",
-    "placed_at",
-    "buyer_name",
-    "buyer_email",
-    "total_amount",
-    "currency",
-    "line_items",
-    "payload",
-)
+_LISTED = ("order_id", "order_number", "placed_at", "buyer_name", "buyer_email", "total_amount", "currency")
 
 
 def _money(m: Money) -> dict[str, str]:
     return {"amount": str(m.amount), "currency": m.currency}
 
 
-def order_record(order: Order) -> dict[str, Any]:
-    """The columns an ImportedOrder (or Transaction) keeps of ``order``."""
+def _line_item_rows(order: Order) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": item.name,
+            "sku": item.sku,
+            "quantity": item.quantity,
+            "unit_price": _money(item.unit_price),
+            "total": _money(item.total),
+        }
+        for item in order.line_items
+    ]
+
+
+def transaction_columns(source: Order | ImportedOrder) -> dict[str, Any]:
+    """The columns a Transaction keeps of an order, or of the imported order it is accepted from."""
+    if isinstance(source, ImportedOrder):
+        return {name: getattr(source, name) for name in _LISTED} | {"line_items": source.line_items}
     return {
-        "order_id": order.order_id,
-        "order_number": order.order_number,
-        "payment_status": order.payment_status.value,
-        "placed_at": order.placed_at,
-        "buyer_name": order.buyer.name,
-        "buyer_email": order.buyer.email,
-        "total_amount": order.total.amount,
-        "currency": order.total.currency,
-        "line_items": [
-            {
-                "name": item.name,
-                "sku": item.sku,
-                "quantity": item.quantity,
-                "unit_price": _money(item.unit_price),
-                "total": _money(item.total),
-            }
-            for item in order.line_items
-        ],
-        "payload": dict(order.raw),
+        "order_id": source.order_id,
+        "order_number": source.order_number,
+        "placed_at": source.placed_at,
+        "buyer_name": source.buyer.name,
+        "buyer_email": source.buyer.email,
+        "total_amount": source.total.amount,
+        "currency": source.total.currency,
+        "line_items": _line_item_rows(source),
     }
+
+
+def imported_columns(order: Order) -> dict[str, Any]:
+    """The columns an ImportedOrder keeps of ``order``: the listed ones, its payment status and its payload."""
+    return transaction_columns(order) | {"payment_status": order.payment_status.value, "payload": dict(order.raw)}
 
 
 def line_items(rows: list[dict[str, Any]]) -> tuple[LineItem, ...]:
@@ -69,19 +73,12 @@ def line_items(rows: list[dict[str, Any]]) -> tuple[LineItem, ...]:
     )
 
 
-def order_json(order: Order) -> dict[str, Any]:
-    """``order`` as JSON-able columns, for a durable record (a webhook delivery)."""
-    return order_record(order) | {"placed_at": order.placed_at.isoformat(), "total_amount": str(order.total.amount)}
-
-
-def order_from_columns(columns: Mapping[str, Any]) -> Order:
-    """The normalized order kept in ``columns`` (``order_record`` or ``order_json`` form)."""
-    placed_at = columns["placed_at"]
+def _order(columns: Mapping[str, Any], placed_at: datetime, total: Decimal) -> Order:
     return Order(
         order_id=columns["order_id"],
         order_number=columns["order_number"],
-        placed_at=datetime.fromisoformat(placed_at) if isinstance(placed_at, str) else placed_at,
-        total=Money(Decimal(str(columns["total_amount"])), columns["currency"]),
+        placed_at=placed_at,
+        total=Money(total, columns["currency"]),
         payment_status=PaymentStatus(columns["payment_status"]),
         buyer=Buyer(name=columns["buyer_name"], email=columns["buyer_email"]),
         line_items=line_items(columns["line_items"]),
@@ -91,11 +88,18 @@ def order_from_columns(columns: Mapping[str, Any]) -> Order:
 
 def order_of(row: ImportedOrder) -> Order:
     """The normalized order an imported row was made from, for plugin hooks."""
-    return order_from_columns({name: getattr(row, name) for name in _COLUMNS})
+    return _order(
+        {name: getattr(row, name) for name in (*_LISTED, "payment_status", "line_items", "payload")},
+        row.placed_at,
+        row.total_amount,
+    )
 
 
-def transaction_record(order: Order) -> dict[str, Any]:
-    """The columns a Transaction keeps of ``order``."""
-    record = order_record(order)
-    del record["payment_status"], record["payload"]
-    return record
+def delivery_json(order: Order) -> dict[str, Any]:
+    """``order`` as the JSON a webhook delivery keeps of it."""
+    return imported_columns(order) | {"placed_at": order.placed_at.isoformat(), "total_amount": str(order.total.amount)}
+
+
+def delivery_order(columns: Mapping[str, Any]) -> Order:
+    """The order a delivery kept with ``delivery_json``."""
+    return _order(columns, datetime.fromisoformat(columns["placed_at"]), Decimal(columns["total_amount"]))

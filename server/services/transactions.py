@@ -8,7 +8,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from ..errors import InvalidInput
-from ..models import ImportedOrder, Seller, Transaction, TransactionSource
+from ..models import Seller, Transaction, TransactionSource
 from .paging import Page, paginate, parse_id
 
 MAX_SEARCH = 320
@@ -39,20 +39,7 @@ async def record_transaction(
         ignore_conflicts=True,
         using_db=conn,
     )
-    return await Transaction.get(store_id=store_id, order_id=columns["order_id"]).using_db(conn)
-
-
-def transaction_columns(row: ImportedOrder) -> dict[str, Any]:
-    return {
-        "order_id": row.order_id,
-        "order_number": row.order_number,
-        "buyer_name": row.buyer_name,
-        "buyer_email": row.buyer_email,
-        "total_amount": row.total_amount,
-        "currency": row.currency,
-        "line_items": row.line_items,
-        "placed_at": row.placed_at,
-    }
+    return await Transaction.filter(store_id=store_id, order_id=columns["order_id"]).using_db(conn).get()
 
 
 async def list_transactions(

@@ -18,23 +18,21 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from ..errors import NotFound
-from ..events import pending_channel
 from ..logs import redact
-from ..models import DeliveryStatus, ImportedOrder, ImportStatus, Store, Transaction, TransactionSource, WebhookDelivery
+from ..models import DeliveryStatus, Store, TransactionSource, WebhookDelivery
 from ..platforms import Capability, ConnectorError, Order, WebhookMalformed, WebhookRejected
 from ..runtime import Runtime
+from . import orders
 from .paging import parse_id
-from .pending import pending_event
-from .records import order_from_columns, order_json, transaction_record
+from .records import delivery_json, delivery_order
 from .stores import open_connector
-from .transactions import record_transaction
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +46,10 @@ MIN_HISTORY = 5
 class Receipt:
     delivery: WebhookDelivery | None  # None: nothing to process (a ping, another kind of event)
     replay: bool = False
+    order: Order | None = None  # the delivery's order, when its payload carried it
 
 
-async def receive(rt: Runtime, platform: str, store_id: str, headers: dict[str, str], body: bytes) -> Receipt:
+async def receive(rt: Runtime, platform: str, store_id: str, headers: Mapping[str, str], body: bytes) -> Receipt:
     """Verify and record one delivery. Raises NotFound, WebhookRejected or WebhookMalformed.
 
     A disconnected store is not found.
@@ -88,14 +87,14 @@ async def receive(rt: Runtime, platform: str, store_id: str, headers: dict[str, 
                 delivery_id=event.delivery_id[:255],
                 topic=event.topic[:128],
                 order_reference=event.order_reference,
-                order=order_json(event.order) if event.order else None,
+                order=delivery_json(event.order) if event.order else None,
                 received_at=now,
             )
         ],
         ignore_conflicts=True,
     )
     delivery = await WebhookDelivery.get(store_id=store.id, delivery_id=event.delivery_id[:255])
-    return Receipt(delivery=delivery, replay=delivery.id != fresh)
+    return Receipt(delivery=delivery, replay=delivery.id != fresh, order=event.order)
 
 
 async def challenge(
@@ -112,19 +111,20 @@ async def challenge(
     return answer
 
 
-async def process(rt: Runtime, delivery: WebhookDelivery) -> None:
-    """List the delivery's order; on a platform fault leave it FAILED for the sweeper. Never raises."""
+async def process(rt: Runtime, delivery: WebhookDelivery, order: Order | None = None) -> None:
+    """List the delivery's order (``order`` as it arrived, else as the delivery kept it, else fetched); on a
+    platform fault leave it FAILED for the sweeper. Never raises."""
     store = await Store.get(id=delivery.store_id)
     try:
-        if delivery.order is not None:
-            order: Order | None = order_from_columns(delivery.order)
-        else:
+        if order is None and delivery.order is not None:
+            order = delivery_order(delivery.order)
+        if order is None:
             connector = await open_connector(rt, store)
             assert delivery.order_reference is not None
             order = await connector.fetch_order(delivery.order_reference)
             if order is None:
                 raise LookupError(f"the platform has no order {delivery.order_reference!r}")
-        await list_order(rt, store, order)
+        await orders.resolve(rt, store, order, TransactionSource.WEBHOOK)
     except (ConnectorError, LookupError) as exc:
         message = redact(exc.message if isinstance(exc, ConnectorError) else str(exc))
         await WebhookDelivery.filter(id=delivery.id).update(
@@ -140,29 +140,6 @@ async def process(rt: Runtime, delivery: WebhookDelivery) -> None:
     await WebhookDelivery.filter(id=delivery.id).update(
         status=DeliveryStatus.PROCESSED, attempts=delivery.attempts + 1, error=None, processed_at=datetime.now(UTC)
     )
-
-
-async def list_order(rt: Runtime, store: Store, order: Order) -> Transaction:
-    """Put ``order`` in the Transaction List (once) and resolve a pending import of it."""
-    now = datetime.now(UTC)
-    async with in_transaction() as conn:
-        transaction = await record_transaction(
-            conn,
-            seller_id=store.seller_id,
-            store_id=store.id,
-            platform=store.platform,
-            source=TransactionSource.WEBHOOK,
-            **transaction_record(order),
-        )
-        resolved = (
-            await ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
-            .using_db(conn)
-            .update(status=ImportStatus.ACCEPTED, decided_at=now, transaction_id=transaction.id)
-        )
-        row = await ImportedOrder.get(store_id=store.id, order_id=order.order_id).using_db(conn) if resolved else None
-    if row is not None:
-        await rt.broker.publish(pending_channel(store.seller_id), pending_event("REMOVED", row))
-    return transaction
 
 
 def retry_delay(attempts: int) -> timedelta:

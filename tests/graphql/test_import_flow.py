@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from plugins.shopify.emulator import ShopifyEmulator
 from server.models import ImportJob, Transaction, TransactionSource
-from server.services.records import transaction_record
+from server.services.records import transaction_columns
 from server.services.transactions import record_transaction
 from tests.graphql.queries import ACCEPT, CANCEL, IMPORT_JOB, IMPORT_ORDERS, IMPORTED_ORDER, PENDING, TRANSACTIONS
 from tests.support import Server
@@ -262,25 +262,13 @@ async def test_platform_faults_past_the_retries_fail_the_job_precisely(server, t
     assert "shpat_test_token" not in job["error"]
 
 
-async def test_refused_credentials_fail_the_job_with_platform_auth(server, token, shopify, shopify_url):
-    from tests.conftest import CONNECT_STORE
+async def test_refused_credentials_fail_the_job_with_platform_auth(server, token, store_id, shopify):
+    shopify.rotate_token("shpat_rotated_token")  # the seller revoked the token on Shopify after connecting
 
-    wrong = await server.execute(
-        CONNECT_STORE,
-        {
-            "platform": "shopify",
-            "name": "Wrong token",
-            "credentials": {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_wrong_secret"},
-            "apiBaseUrl": shopify_url,
-        },
-        token=token,
-    )
-    store = wrong["connectStore"]["store"]["id"]
-
-    job = (await import_orders(server, token, store, orderId="#1001"))["job"]
+    job = (await import_orders(server, token, store_id, orderId="#1001"))["job"]
 
     assert (job["status"], job["errorCode"]) == ("FAILED", "PLATFORM_AUTH")
-    assert "shpat_wrong_secret" not in job["error"]
+    assert "shpat_test_token" not in job["error"]
     assert await ImportJob.filter(status="RUNNING").count() == 0
 
 
@@ -294,7 +282,7 @@ async def _list_by_webhook(server: Server, store_id: str, name: str) -> Transact
             store_id=store_id,
             platform="shopify",
             source=TransactionSource.WEBHOOK,
-            **transaction_record(order),
+            **transaction_columns(order),
         )
 
 

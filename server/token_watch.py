@@ -13,10 +13,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from ..events import REVOKED_TOKENS, Broker
-from ..models import ApiToken
-from .accounts import usable
-from .paging import parse_id
+from .events import REVOKED_TOKENS, Broker
+from .models import ApiToken
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +45,12 @@ class TokenWatch:
         """Close the connections of each token announced as revoked, until cancelled."""
         async with self._broker.subscribe(REVOKED_TOKENS) as events:
             async for event in events:
-                token_id = parse_id(event.get("token")) if isinstance(event, dict) else None
-                if token_id is not None:
-                    await self._close(token_id)
+                try:
+                    token_id = uuid.UUID(str(event["token"]))
+                except (KeyError, ValueError):
+                    log.warning("ignored a malformed token revocation")
+                    continue
+                await self._close(token_id)
 
     async def recheck(self, now: datetime | None = None) -> None:
         """Close the connections of every watched token no longer usable (one query, none when nothing is open)."""
@@ -58,7 +59,7 @@ class TokenWatch:
             return
         now = now or datetime.now(UTC)
         rows = await ApiToken.filter(id__in=watched).only("id", "revoked_at", "expires_at")
-        still_usable = {row.id for row in rows if usable(row, now)}
+        still_usable = {row.id for row in rows if row.usable(now)}
         for token_id in watched:
             if token_id not in still_usable:
                 await self._close(token_id)

@@ -15,12 +15,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from ..events import Broker, job_channel
-from ..models import ImportJob, JobStatus
+from .events import Broker, JobChanged, announce
+from .models import ImportJob, JobStatus
+from .platforms.codes import ErrorCode
 
 log = logging.getLogger(__name__)
-
-INTERRUPTED = "INTERRUPTED"
 
 
 class JobRunner:
@@ -60,21 +59,21 @@ class JobRunner:
         now = datetime.now(UTC)
         stale = await ImportJob.filter(
             status=JobStatus.RUNNING, heartbeat_at__lt=now - timedelta(seconds=self.lease)
-        ).values_list("id", flat=True)
+        ).values("id")
         marked = 0
-        for job_id in stale:
-            marked += await self._interrupt(job_id, now, "the server running this import stopped")
+        for row in stale:
+            marked += await self._interrupt(row["id"], now, "the server running this import stopped")
         return marked
 
     async def _interrupt(self, job_id: uuid.UUID, now: datetime, why: str) -> int:
         changed = await ImportJob.filter(id=job_id, status=JobStatus.RUNNING).update(
             status=JobStatus.FAILED,
-            error_code=INTERRUPTED,
+            error_code=ErrorCode.INTERRUPTED,
             error=f"{why}; run the import again to complete it",
             finished_at=now,
         )
         if changed:
-            await self.broker.publish(job_channel(job_id), {"job": str(job_id)})
+            await announce(self.broker, JobChanged(str(job_id)))
         return changed
 
     def start_sweeper(self) -> None:

@@ -1,0 +1,262 @@
+"""The one owner of an imported order's life: every change of an ImportedOrder's status is made here.
+
+add (an import stored it), restore (an import by id of a canceled order), update (an import by id of a
+pending order the platform changed), accept, cancel (by the seller, or by disconnecting its store) and
+resolve (a webhook put the order in the Transaction List). Every path has the same side effects, in the
+same order: the database change, with its ``Decision`` when the order is settled, in one database
+transaction; then, after the commit, the typed event on the seller's pending list and the plugin hook.
+The database part returns an ``Aftermath`` that the caller announces once its transaction committed.
+
+A decision is one conditional UPDATE ... WHERE status = 'PENDING': of two racing decisions exactly one
+changes the row; the other gets ``AlreadyDecided``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from ..errors import AlreadyDecided, InvalidInput, NotFound
+from ..events import Change, PendingChange, announce
+from ..models import (
+    Decision,
+    ImportedOrder,
+    ImportJob,
+    ImportStatus,
+    Seller,
+    Settlement,
+    Store,
+    Transaction,
+    TransactionSource,
+)
+from ..platforms import Order
+from ..runtime import Runtime
+from .paging import parse_id
+from .records import imported_columns, order_of, transaction_columns
+from .transactions import record_transaction
+
+MAX_REASON = 1000
+
+
+@dataclass
+class Aftermath:
+    """What to announce once the change committed: pending-list events, then plugin hooks, in order."""
+
+    events: list[PendingChange] = field(default_factory=list)
+    hooks: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def changed(self, change: Change, row: ImportedOrder) -> None:
+        self.events.append(
+            PendingChange(change, str(row.id), row.status.value, str(row.seller_id), str(row.store_id), row.platform)
+        )
+
+    def hook(self, name: str, **kwargs: Any) -> None:
+        self.hooks.append((name, kwargs))
+
+    async def announce(self, rt: Runtime) -> None:
+        await announce(rt.broker, *self.events)
+        for name, kwargs in self.hooks:
+            await rt.notify(name, **kwargs)
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+
+async def add(
+    conn: BaseDBAsyncClient,
+    job: ImportJob,
+    store: Store,
+    orders: Mapping[str, Order],
+    *,
+    by_id: bool,
+    now: datetime,
+) -> tuple[list[ImportedOrder], Aftermath]:
+    """Store the ``orders`` the store does not know yet as PENDING, inside ``conn``'s transaction.
+
+    ``orders`` is keyed by order id and holds none already in the Transaction List. With ``by_id`` (the
+    seller asked for that order), a CANCELED one is restored and a PENDING one whose platform copy
+    changed is updated. Returns the rows this job made pending, and the order's every row of ``orders``
+    as it now stands is left for the caller to count.
+    """
+    after = Aftermath()
+    if not orders:
+        return [], after
+    await ImportedOrder.bulk_create(
+        [
+            ImportedOrder(
+                seller_id=job.seller_id,
+                store_id=store.id,
+                platform=store.platform,
+                job_id=job.id,
+                imported_at=now,
+                **imported_columns(order),
+            )
+            for order in orders.values()
+        ],
+        ignore_conflicts=True,
+        using_db=conn,
+    )
+    if by_id:
+        for order_id, order in orders.items():
+            known = ImportedOrder.filter(store_id=store.id, order_id=order_id).using_db(conn)
+            restored = await known.filter(status=ImportStatus.CANCELED).update(
+                status=ImportStatus.PENDING,
+                job_id=job.id,
+                imported_at=now,
+                decided_at=None,
+                cancel_reason=None,
+                **imported_columns(order),
+            )
+            if not restored:
+                await _update_pending(conn, store, order, after)
+    rows = await ImportedOrder.filter(
+        store_id=store.id, order_id__in=list(orders), job_id=job.id, status=ImportStatus.PENDING
+    ).using_db(conn)
+    for row in rows:
+        after.changed(Change.ADDED, row)
+        after.hook("order_pending", platform=store.platform, store_id=str(store.id), order=orders[row.order_id])
+    return rows, after
+
+
+async def _update_pending(conn: BaseDBAsyncClient, store: Store, order: Order, after: Aftermath) -> None:
+    """A pending order fetched again by id: its stored copy follows the platform's (UPDATED) when it changed."""
+    row = await (
+        ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
+        .using_db(conn)
+        .first()
+    )
+    if row is None or order_of(row) == order:
+        return
+    columns = imported_columns(order)
+    changed = await ImportedOrder.filter(id=row.id, status=ImportStatus.PENDING).using_db(conn).update(**columns)
+    if changed:
+        row.update_from_dict(columns)
+        after.changed(Change.UPDATED, row)
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+async def accept(rt: Runtime, seller: Seller, order_id: str) -> tuple[ImportedOrder, Transaction]:
+    """PENDING → ACCEPTED, with its Transaction List row (the existing one when a webhook listed it first)."""
+    now = datetime.now(UTC)
+    after = Aftermath()
+    async with in_transaction() as conn:
+        row = await _decide(conn, seller, order_id, status=ImportStatus.ACCEPTED, decided_at=now)
+        transaction = await record_transaction(
+            conn,
+            seller_id=row.seller_id,
+            store_id=row.store_id,
+            platform=row.platform,
+            source=TransactionSource.IMPORT,
+            **transaction_columns(row),
+        )
+        await _settled(conn, row, Settlement.SELLER, now, transaction=transaction, after=after)
+    await after.announce(rt)
+    return row, transaction
+
+
+async def cancel(rt: Runtime, seller: Seller, order_id: str, reason: str | None) -> ImportedOrder:
+    """PENDING → CANCELED, with the seller's optional reason; nothing enters the Transaction List."""
+    if reason is not None:
+        reason = reason.strip() or None
+        if reason is not None and len(reason) > MAX_REASON:
+            raise InvalidInput(f"reason is longer than {MAX_REASON} characters", field="reason")
+    now = datetime.now(UTC)
+    after = Aftermath()
+    async with in_transaction() as conn:
+        row = await _decide(conn, seller, order_id, status=ImportStatus.CANCELED, decided_at=now, cancel_reason=reason)
+        await _settled(conn, row, Settlement.SELLER, now, after=after)
+    await after.announce(rt)
+    return row
+
+
+async def cancel_store_pending(conn: BaseDBAsyncClient, store_id: uuid.UUID, reason: str) -> Aftermath:
+    """Cancel every pending order of a store being disconnected, inside ``conn``'s transaction."""
+    after = Aftermath()
+    rows = await ImportedOrder.filter(store_id=store_id, status=ImportStatus.PENDING).select_for_update().using_db(conn)
+    if rows:
+        now = datetime.now(UTC)
+        await (
+            ImportedOrder.filter(id__in=[row.id for row in rows], status=ImportStatus.PENDING)
+            .using_db(conn)
+            .update(status=ImportStatus.CANCELED, decided_at=now, cancel_reason=reason)
+        )
+        for row in rows:
+            row.status, row.decided_at, row.cancel_reason = ImportStatus.CANCELED, now, reason
+            await _settled(conn, row, Settlement.DISCONNECT, now, after=after)
+    return after
+
+
+async def resolve(rt: Runtime, store: Store, order: Order, source: TransactionSource) -> Transaction:
+    """Put ``order`` in the Transaction List (once); a pending import of it is settled as accepted."""
+    now = datetime.now(UTC)
+    after = Aftermath()
+    async with in_transaction() as conn:
+        transaction = await record_transaction(
+            conn,
+            seller_id=store.seller_id,
+            store_id=store.id,
+            platform=store.platform,
+            source=source,
+            **transaction_columns(order),
+        )
+        pending = ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
+        if await pending.using_db(conn).update(status=ImportStatus.ACCEPTED, decided_at=now):
+            row = await ImportedOrder.filter(store_id=store.id, order_id=order.order_id).using_db(conn).get()
+            await _settled(conn, row, Settlement.WEBHOOK, now, transaction=transaction, after=after)
+    await after.announce(rt)
+    return transaction
+
+
+async def _settled(
+    conn: BaseDBAsyncClient,
+    row: ImportedOrder,
+    by: Settlement,
+    now: datetime,
+    *,
+    after: Aftermath,
+    transaction: Transaction | None = None,
+) -> None:
+    """Record the decision just made on ``row`` (its history) and what to announce of it."""
+    if transaction is not None:
+        await ImportedOrder.filter(id=row.id).using_db(conn).update(transaction_id=transaction.id)
+        row.transaction_id = transaction.id
+    await Decision.create(
+        imported_order_id=row.id,
+        status=row.status,
+        by=by,
+        decided_at=now,
+        cancel_reason=row.cancel_reason,
+        transaction_id=row.transaction_id,
+        using_db=conn,
+    )
+    after.changed(Change.REMOVED, row)
+    common = {"platform": row.platform, "store_id": str(row.store_id), "order": order_of(row)}
+    if row.status == ImportStatus.ACCEPTED:
+        after.hook("order_accepted", **common, transaction_id=str(row.transaction_id), source=by.value.lower())
+    else:
+        after.hook("order_canceled", **common, reason=row.cancel_reason)
+
+
+async def _decide(conn: BaseDBAsyncClient, seller: Seller, order_id: str, **decision: Any) -> ImportedOrder:
+    """Apply ``decision`` to the seller's order if it is still PENDING (one conditional UPDATE); the row after it."""
+    key = parse_id(order_id)
+    pending = ImportedOrder.filter(id=key, seller_id=seller.id, status=ImportStatus.PENDING).using_db(conn)
+    if key is None or not await pending.update(**decision):
+        raise await _undecided(seller, key, order_id)
+    return await ImportedOrder.filter(id=key).using_db(conn).get()
+
+
+async def _undecided(seller: Seller, key: object, order_id: str) -> Exception:
+    """Why a conditional update changed nothing: someone decided first (the order as it now is), or no such order."""
+    row = await ImportedOrder.filter(id=key, seller_id=seller.id).first() if key is not None else None
+    if row is not None:
+        return AlreadyDecided("this order was accepted or canceled already", order=row, field="id")
+    return NotFound(f"no imported order with id {order_id!r}", field="id")

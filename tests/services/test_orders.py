@@ -1,0 +1,167 @@
+"""Every path that settles an imported order has the same side effects: a Decision, then REMOVED, then the hook."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+import plugins.shopify
+from server.events import pending_channel
+from server.models import Decision, ImportedOrder, ImportStatus, Seller, Settlement
+from server.platforms import Order, hookimpl
+from tests.conftest import CONNECT_STORE, new_token
+from tests.graphql.queries import ACCEPT, CANCEL, DISCONNECT_STORE
+from tests.graphql.test_import_flow import add, import_orders, pending
+from tests.graphql.test_webhooks import order_body, signed
+from tests.support import running_server, serve_app, settings
+
+pytestmark = pytest.mark.database
+
+
+class Recorder:
+    """A partner plugin that keeps every settling hook it hears of, and the arguments it names."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str | None]] = []
+
+    @hookimpl
+    def order_accepted(self, order: Order, transaction_id: str, source: str) -> None:
+        self.calls.append(("accepted", order.order_number, source))
+
+    @hookimpl
+    def order_canceled(self, order: Order, reason: str | None) -> None:
+        self.calls.append(("canceled", order.order_number, reason))
+
+
+class Settling:
+    def __init__(self, server: Any, token: str, store: str, shopify: Any) -> None:
+        self.server, self.token, self.store, self.shopify = server, token, store, shopify
+
+    async def pending_named(self, number: str) -> dict[str, Any]:
+        [row] = [r for r in await pending(self.server, self.token) if r["orderNumber"] == number]
+        return row
+
+
+@pytest.fixture
+async def settling(shopify):
+    recorder = Recorder()
+    async with (
+        running_server(settings(extra_plugins=(plugins.shopify, recorder))) as server,
+        serve_app(shopify.app()) as url,
+    ):
+        token = await new_token("sam")
+        credentials = {
+            "shop_domain": "test-shop.myshopify.com",
+            "access_token": "shpat_test_token",
+            "webhook_secret": "shpss_webhook_secret",
+        }
+        connected = await server.execute(
+            CONNECT_STORE,
+            {"platform": "shopify", "name": "S", "credentials": credentials, "apiBaseUrl": url},
+            token=token,
+        )
+        store = connected["connectStore"]["store"]["id"]
+        yield Settling(server, token, store, shopify), recorder
+
+
+async def test_every_settling_path_records_a_decision_then_announces_removed_then_the_hook(settling):
+    flow, recorder = settling
+    created = [add(flow.shopify, minutes) for minutes in (50, 40, 30, 20)]
+    await import_orders(flow.server, flow.token, flow.store, hours=1)
+    seller = await Seller.get(name="sam")
+    events: list[dict[str, Any]] = []
+
+    async with flow.server.runtime.broker.subscribe(pending_channel(seller.id)) as stream:
+
+        async def listen() -> None:
+            async for event in stream:
+                events.append(event)
+
+        listening = asyncio.create_task(listen())
+        first, second = await flow.pending_named("#1001"), await flow.pending_named("#1002")
+        await flow.server.execute(ACCEPT, {"id": first["id"]}, token=flow.token)
+        await flow.server.execute(CANCEL, {"id": second["id"], "reason": "duplicate"}, token=flow.token)
+        body = order_body(created[2])
+        answer = await flow.server.session.post(
+            f"{flow.server.url}/webhooks/shopify/{flow.store}", data=body, headers=signed(body)
+        )
+        assert answer.status == 200
+        for _ in range(200):  # the delivery is processed after the answer
+            if len(events) == 3:
+                break
+            await asyncio.sleep(0.01)
+        await flow.server.execute(DISCONNECT_STORE, {"id": flow.store}, token=flow.token)
+        for _ in range(200):
+            if len(events) == 4:
+                break
+            await asyncio.sleep(0.01)
+        listening.cancel()
+
+    assert [(e["change"], e["status"]) for e in events] == [
+        ("REMOVED", "ACCEPTED"),
+        ("REMOVED", "CANCELED"),
+        ("REMOVED", "ACCEPTED"),
+        ("REMOVED", "CANCELED"),
+    ]
+    assert recorder.calls == [
+        ("accepted", "#1001", "seller"),
+        ("canceled", "#1002", "duplicate"),
+        ("accepted", "#1003", "webhook"),
+        ("canceled", "#1004", "store disconnected"),
+    ]
+    decisions = await Decision.all().order_by("decided_at").prefetch_related("imported_order")
+    assert [(d.imported_order.order_number, d.status, d.by) for d in decisions] == [
+        ("#1001", ImportStatus.ACCEPTED, Settlement.SELLER),
+        ("#1002", ImportStatus.CANCELED, Settlement.SELLER),
+        ("#1003", ImportStatus.ACCEPTED, Settlement.WEBHOOK),
+        ("#1004", ImportStatus.CANCELED, Settlement.DISCONNECT),
+    ]
+    webhook = next(d for d in decisions if d.by == Settlement.WEBHOOK)
+    assert webhook.transaction_id is not None and webhook.transaction_id == webhook.imported_order.transaction_id
+
+
+async def test_a_restore_keeps_the_earlier_decision(settling):
+    flow, recorder = settling
+    add(flow.shopify, 30, total="12.00")
+    await import_orders(flow.server, flow.token, flow.store, hours=1)
+    row = await flow.pending_named("#1001")
+    await flow.server.execute(CANCEL, {"id": row["id"], "reason": "looked odd"}, token=flow.token)
+
+    restored = await import_orders(flow.server, flow.token, flow.store, orderId="#1001")
+    read = await flow.server.execute(
+        "query($id: ID!) { importedOrder(id: $id) { status decidedAt decisions { status by cancelReason } } }",
+        {"id": row["id"]},
+        token=flow.token,
+    )
+
+    assert restored["job"]["imported"] == 1
+    order = await ImportedOrder.get(id=row["id"])
+    assert (order.status, order.decided_at, order.cancel_reason) == (ImportStatus.PENDING, None, None)
+    [earlier] = await Decision.filter(imported_order_id=order.id)
+    assert (earlier.status, earlier.cancel_reason) == (ImportStatus.CANCELED, "looked odd")
+    assert earlier.by == Settlement.SELLER
+    assert read["importedOrder"] == {
+        "status": "PENDING",
+        "decidedAt": None,
+        "decisions": [{"status": "CANCELED", "by": "SELLER", "cancelReason": "looked odd"}],
+    }
+
+
+async def test_an_order_changed_on_the_platform_is_updated_while_pending(settling):
+    flow, _ = settling
+    created = add(flow.shopify, 30, total="12.00")
+    await import_orders(flow.server, flow.token, flow.store, hours=1)
+    seller = await Seller.get(name="sam")
+    created["email"] = "changed@example.com"  # the platform changed the order (the emulator serves this record)
+
+    async with flow.server.runtime.broker.subscribe(pending_channel(seller.id)) as stream:
+        again = await import_orders(flow.server, flow.token, flow.store, orderId="#1001")
+        event = await asyncio.wait_for(anext(stream), 5)
+
+    assert again["job"]["skippedPending"] == 1
+    assert (event["change"], event["status"]) == ("UPDATED", "PENDING")
+    row = await ImportedOrder.get(order_id=created["legacyResourceId"])
+    assert row.buyer_email == "changed@example.com" and json.dumps(row.payload)
