@@ -10,9 +10,11 @@ default strict mode, then checks which kit tests failed and what they said.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 from collections import deque
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -33,6 +35,9 @@ from server.platforms import (
     PlatformConnector,
     PlatformUnavailable,
     Response,
+    WebhookEvent,
+    WebhookMalformed,
+    WebhookRejected,
 )
 from server.platforms.testing import PlatformDouble, SeededOrder
 
@@ -42,20 +47,25 @@ pytest_plugins = ["pytester"]
 # Tinyshop: the platform double
 
 
-class TinyDouble(PlatformDouble):
-    """Tinyshop's API: ``GET /api/orders/lookup?ref=`` and ``GET /api/orders?created_min&created_max&page``.
+class TodaysTinyDouble(PlatformDouble):
+    """Tinyshop's API: ``GET /api/orders/lookup?ref=`` and ``GET /api/orders?created_min&created_max&page``,
+    as a double written for the kit before it tried forged deliveries and wrong shapes.
 
     ``Authorization: Bearer <api_key>``; times in the store's time zone with
-    their offset; window bounds inclusive; four orders a page.
+    their offset; window bounds inclusive; four orders a page, oldest first,
+    numbered (an order added while a listing is paged shifts the later pages).
+    Webhooks: the order as JSON, ``X-Tiny-Signature`` the hex HMAC-SHA256 of the
+    body with the store's webhook secret, ``X-Tiny-Delivery`` the delivery's id.
     """
 
     page_size = 4
 
     def __init__(self) -> None:
         self.api_key = "tiny-secret-key-0001"
+        self.webhook_secret = "tiny-webhook-secret-0001"
         self.zone = ZoneInfo("UTC")
         self.orders: list[dict[str, Any]] = []
-        self.faults: deque[tuple[str, int, float]] = deque()
+        self.faults: deque[tuple[str, int, float, Callable[[Any], Any] | None]] = deque()
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -64,7 +74,7 @@ class TinyDouble(PlatformDouble):
         return app
 
     def credentials(self) -> Mapping[str, str]:
-        return {"store": "corner-shop", "api_key": self.api_key}
+        return {"store": "corner-shop", "api_key": self.api_key, "webhook_secret": self.webhook_secret}
 
     def wrong_credentials(self) -> Mapping[str, str]:
         return {"store": "corner-shop", "api_key": "tiny-wrong-key-9999"}
@@ -83,6 +93,7 @@ class TinyDouble(PlatformDouble):
         }
         self.orders.append(order)
         self.orders.sort(key=lambda o: (o["created"], o["id"]))
+        # the expected values are written here, not computed with the connector's code
         return SeededOrder(
             order_id=order["id"],
             order_number=order["number"],
@@ -92,26 +103,39 @@ class TinyDouble(PlatformDouble):
             currency="EUR",
         )
 
+    def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        return self._deliveries(self.webhook_secret)
+
     def fail_next(self, status: int = 503, times: int = 1) -> None:
-        self.faults.extend([("fail", status, 0.0)] * times)
+        self.faults.extend([("fail", status, 0.0, None)] * times)
 
     def throttle_next(self, times: int = 1) -> None:
-        self.faults.extend([("fail", 429, 0.0)] * times)
+        self.faults.extend([("fail", 429, 0.0, None)] * times)
 
     def garbage_next(self, times: int = 1) -> None:
-        self.faults.extend([("garbage", 200, 0.0)] * times)
+        self.faults.extend([("garbage", 200, 0.0, None)] * times)
 
     def truncate_next(self, times: int = 1) -> None:
-        self.faults.extend([("truncate", 200, 0.0)] * times)
+        self.faults.extend([("truncate", 200, 0.0, None)] * times)
 
     def delay_next(self, seconds: float, times: int = 1) -> None:
-        self.faults.extend([("delay", 200, seconds)] * times)
+        self.faults.extend([("delay", 200, seconds, None)] * times)
+
+    def _deliveries(self, secret: str) -> list[tuple[dict[str, str], bytes]]:
+        deliveries = []
+        for order in self.orders:
+            body = json.dumps({"event": "order.created", "order": self._payload(order)}).encode()
+            signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            headers = {"X-Tiny-Delivery": f"dlv-{order['id']}", "X-Tiny-Signature": signature}
+            deliveries.append((headers, body))
+        return deliveries
 
     def _payload(self, order: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": order["id"],
             "number": order["number"],
             "created_at": order["created"].astimezone(self.zone).isoformat(),
+            "created_ts": int(order["created"].timestamp()),
             "status": "paid",
             "total": order["total"],
             "currency": order["currency"],
@@ -137,7 +161,7 @@ class TinyDouble(PlatformDouble):
         return await self._answer(request, {"orders": [self._payload(o) for o in chunk], "has_more": more})
 
     async def _answer(self, request: web.Request, body: dict[str, Any] | None) -> web.StreamResponse:
-        kind, status, seconds = self.faults.popleft() if self.faults else ("", 0, 0.0)
+        kind, status, seconds, transform = self.faults.popleft() if self.faults else ("", 0, 0.0, None)
         if kind == "fail":
             headers = {"Retry-After": "0"} if status == 429 else {}
             return web.json_response({"error": "try again later"}, status=status, headers=headers)
@@ -157,7 +181,18 @@ class TinyDouble(PlatformDouble):
             assert request.transport is not None
             request.transport.close()
             return response
-        return web.json_response(body)
+        return web.json_response(body if transform is None else transform(body))
+
+
+class TinyDouble(TodaysTinyDouble):
+    """Tinyshop's double with the kit's optional methods: deliveries for any store's secret, reshaped answers
+    (applied by the double itself: it is no ``FaultQueueDouble``)."""
+
+    def order_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        return self._deliveries(credentials["webhook_secret"])
+
+    def reshape_next(self, transform: Callable[[Any], Any], times: int = 1) -> None:
+        self.faults.extend([("reshape", 200, 0.0, transform)] * times)
 
 
 # ---------------------------------------------------------------------------
@@ -168,21 +203,44 @@ class TinyConnector(PlatformConnector):
     platform_id = "tinyshop"
     display_name = "Tinyshop"
     order_id_label = "Order number (#1001) or id"
-    credential_fields = (CredentialField("store", "Store"), CredentialField("api_key", "API key", secret=True))
-    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED})
+    credential_fields = (
+        CredentialField("store", "Store"),
+        CredentialField("api_key", "API key", secret=True),
+        CredentialField("webhook_secret", "Webhook secret", secret=True, required=False),
+    )
+    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
 
     async def fetch_order(self, reference: str) -> Order | None:
         response = await self.get("/api/orders/lookup", {"ref": reference})
-        return None if response.status == 404 else self.order(self.body(response)["order"])
+        return None if response.status == 404 else self.order(self.field(self.body(response), "order", dict))
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        """Numbered pages: an order added meanwhile shifts the later ones, so orders already listed are left out."""
+        seen: set[str] = set()
         page = 1
         while True:
             body = self.body(await self.get("/api/orders", {**self.window(start, end), "page": str(page)}))
-            yield [self.order(raw) for raw in body["orders"]]
-            if not body["has_more"]:
+            yield self.unseen([self.order(raw) for raw in self.field(body, "orders", list)], seen)
+            if not self.field(body, "has_more", bool):
                 return
             page += 1
+
+    async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        self.verify(headers, body)
+        delivery = headers.get("X-Tiny-Delivery")
+        try:
+            order = self.order(self.field(json.loads(body), "order", dict))
+        except (ValueError, PlatformBadResponse):
+            raise WebhookMalformed("Tinyshop sent a delivery without a readable order") from None
+        if not delivery:
+            raise WebhookMalformed("Tinyshop sent a delivery without X-Tiny-Delivery")
+        return WebhookEvent(delivery_id=delivery, topic="order.created", order=order)
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+        secret = self.credentials.get("webhook_secret", "")
+        expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        if not secret or not hmac.compare_digest(headers.get("X-Tiny-Signature", "").encode(), expected.encode()):
+            raise WebhookRejected("the delivery's X-Tiny-Signature is missing or wrong")
 
     async def get(self, path: str, params: dict[str, str]) -> Response:
         headers = {"Authorization": f"Bearer {self.credentials['api_key']}"}
@@ -191,31 +249,46 @@ class TinyConnector(PlatformConnector):
     def window(self, start: datetime, end: datetime) -> dict[str, str]:
         return {"created_min": start.isoformat(), "created_max": end.isoformat()}
 
+    def unseen(self, orders: list[Order], seen: set[str]) -> list[Order]:
+        fresh = [o for o in orders if o.order_id not in seen]
+        seen.update(o.order_id for o in orders)
+        return fresh
+
     def body(self, response: Response) -> dict[str, Any]:
         body = response.json()
         if response.status != 200 or not isinstance(body, dict):
             raise PlatformBadResponse(f"{response.where} answered HTTP {response.status}")
         return body
 
+    def field(self, payload: Any, name: str, kind: type) -> Any:
+        """``payload[name]``, which must be a ``kind``: anything else is an answer the connector cannot read."""
+        value = payload.get(name) if isinstance(payload, dict) else None
+        if not isinstance(value, kind):
+            raise PlatformBadResponse(f"Tinyshop sent {name!r} that is not a {kind.__name__}")
+        return value
+
     def order(self, raw: dict[str, Any]) -> Order:
-        currency = raw["currency"]
+        currency = self.field(raw, "currency", str)
         return Order(
-            order_id=raw["id"],
-            order_number=raw["number"],
-            placed_at=self.placed_at(raw["created_at"]),
-            total=self.money(raw["total"], currency),
-            payment_status=PaymentStatus.PAID if raw["status"] == "paid" else PaymentStatus.UNKNOWN,
+            order_id=self.field(raw, "id", str),
+            order_number=self.field(raw, "number", str),
+            placed_at=self.created(raw),
+            total=self.money(self.field(raw, "total", str), currency),
+            payment_status=PaymentStatus.PAID if raw.get("status") == "paid" else PaymentStatus.UNKNOWN,
             line_items=tuple(
                 LineItem(
-                    line["name"],
-                    line["qty"],
-                    self.money(line["price"], line["currency"]),
-                    self.money(line["price"], line["currency"]),
+                    self.field(line, "name", str),
+                    self.field(line, "qty", int),
+                    self.money(self.field(line, "price", str), self.field(line, "currency", str)),
+                    self.money(self.field(line, "price", str), self.field(line, "currency", str)),
                 )
-                for line in raw["lines"]
+                for line in self.field(raw, "lines", list)
             ),
             raw=raw,
         )
+
+    def created(self, raw: dict[str, Any]) -> datetime:
+        return self.placed_at(self.field(raw, "created_at", str))
 
     def placed_at(self, text: str) -> datetime:
         return datetime.fromisoformat(text)
@@ -339,14 +412,44 @@ class UnknownPaymentStatus(TinyConnector):
 class FetchOnly(TinyConnector):
     capabilities = frozenset({Capability.FETCH_ORDER})
     orders_created = PlatformConnector.orders_created  # type: ignore[assignment]
+    parse_webhook = PlatformConnector.parse_webhook
+
+
+class AcceptsAnySignature(TinyConnector):
+    """Reads every delivery without checking its signature."""
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+        if "X-Tiny-Signature" not in headers:
+            raise WebhookRejected("the delivery is not signed")
+
+
+class TrustsTheShape(TinyConnector):
+    """Indexes the platform's JSON as documented, trusting every member to be there with its type."""
+
+    def field(self, payload: Any, name: str, kind: type) -> Any:
+        return payload[name]
+
+
+class PagesByOffsetAlone(TinyConnector):
+    """Yields every numbered page as it comes, so an order added meanwhile repeats the one before the shift."""
+
+    def unseen(self, orders: list[Order], seen: set[str]) -> list[Order]:
+        return orders
+
+
+class ReadsUnixTimeAsLocal(TinyConnector):
+    """Reads ``created_ts`` with ``datetime.fromtimestamp``, which gives local wall time, and calls it UTC."""
+
+    def created(self, raw: dict[str, Any]) -> datetime:
+        return datetime.fromtimestamp(self.field(raw, "created_ts", int)).replace(tzinfo=UTC)
 
 
 # ---------------------------------------------------------------------------
 # Running the kit as a partner does
 
 
-def _partner_module(*connectors: str) -> str:
-    """A partner's test module: one suite subclass per connector, named ``Test<Connector>``."""
+def _partner_module(*connectors: str, double: str = "TinyDouble") -> str:
+    """A partner's test module: one suite subclass per connector, named ``Test<Connector>``, against ``double``."""
     lines = [
         "from server.platforms.testing import ConnectorConformanceSuite",
         "from tests.platforms import test_conformance_kit as tiny",
@@ -361,7 +464,7 @@ def _partner_module(*connectors: str) -> str:
             "    timeout_seconds = 0.15",
             "",
             "    def make_double(self):",
-            "        return tiny.TinyDouble()",
+            f"        return tiny.{double}()",
         ]
     return "\n".join(lines) + "\n"
 
@@ -370,11 +473,17 @@ Results = dict[str, tuple[str, str]]
 """``{"Test<Connector>::<test id>": (outcome, failure text)}``"""
 
 
-def _run(pytester: pytest.Pytester, *connectors: str, args: tuple[str, ...] = (), warnings: str = "error") -> Results:
-    """Run the kit against ``connectors`` in a partner's project, in process."""
+def _run(
+    pytester: pytest.Pytester,
+    *connectors: str,
+    args: tuple[str, ...] = (),
+    warnings: str = "error",
+    double: str = "TinyDouble",
+) -> Results:
+    """Run the kit against ``connectors`` (each served by ``double``) in a partner's project, in process."""
     # pytest-asyncio in its default strict mode: the kit marks its own async tests.
     pytester.makeini(f"[pytest]\nasyncio_default_fixture_loop_scope = function\nfilterwarnings = {warnings}\n")
-    pytester.makepyfile(test_partner=_partner_module(*connectors))
+    pytester.makepyfile(test_partner=_partner_module(*connectors, double=double))
     recorder = pytester.inline_run("-p", "no:cacheprovider", *args)
     results: Results = {}
     for report in recorder.getreports("pytest_runtest_logreport"):
@@ -396,8 +505,31 @@ def _outcomes(results: Results, cls: str, outcome: str) -> dict[str, str]:
 def test_a_correct_connector_passes_every_test(pytester: pytest.Pytester) -> None:
     results = _run(pytester, "TinyConnector")
     assert _outcomes(results, "TinyConnector", "failed") == {}
-    assert list(_outcomes(results, "TinyConnector", "skipped")) == [WEBHOOK]  # the tiny platform sends none
-    assert len(_outcomes(results, "TinyConnector", "passed")) == 34  # with two time zones
+    # it declares every capability, and has no verify_credentials (test_kit_verify_credentials)
+    assert list(_outcomes(results, "TinyConnector", "skipped")) == [UNDECLARED, VERIFY]
+    assert len(_outcomes(results, "TinyConnector", "passed")) == 44  # with two time zones
+
+
+def test_a_double_written_for_the_earlier_kit_skips_what_it_lacks_naming_the_method(pytester: pytest.Pytester) -> None:
+    results = _run(pytester, "TinyConnector", double="TodaysTinyDouble")
+    assert _outcomes(results, "TinyConnector", "failed") == {}
+    skipped = _outcomes(results, "TinyConnector", "skipped")
+    assert sorted(skipped) == sorted(
+        [
+            UNDECLARED,
+            VERIFY,
+            f"{FORGED}[another-stores-secret]",
+            f"{WRONG_SHAPE}[fetch_order]",
+            f"{WRONG_SHAPE}[orders_created]",
+        ]
+    )
+    assert (
+        "TodaysTinyDouble does not implement order_webhooks_for(credentials)"
+        in skipped[f"{FORGED}[another-stores-secret]"]
+    )
+    assert (
+        "TodaysTinyDouble does not implement reshape_next(transform, times)" in skipped[f"{WRONG_SHAPE}[fetch_order]"]
+    )
 
 
 EDGES = "test_orders_created_includes_the_window_edges"
@@ -410,6 +542,12 @@ WEBHOOK = "test_parse_webhook_reads_the_platforms_deliveries"
 NORMALIZED = "test_returned_orders_are_normalized"
 PERSISTENT = "test_persistent_fault_is_reported"
 TRANSIENT = "test_transient_fault_is_retried"
+FORGED = "test_parse_webhook_refuses_forged_deliveries"
+WRONG_SHAPE = "test_wrong_shaped_json_is_a_bad_response"
+MID_LISTING = "test_orders_created_lists_an_order_added_mid_listing_once"
+LOCAL_TIME = "test_times_read_the_same_under_another_local_time_zone"
+UNDECLARED = "test_undeclared_operations_raise_unsupported_operation"
+VERIFY = "test_verify_credentials_tells_right_from_wrong"
 
 BROKEN: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     # connector: (-k expressions of the kit tests run against it, {test id that must fail: what its message says})
@@ -521,6 +659,47 @@ BROKEN: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
             ),
         },
     ),
+    "AcceptsAnySignature": (
+        (FORGED,),
+        {
+            f"{FORGED}[tampered-body]": (
+                "its body changed under the same headers>) raised WebhookMalformed: Tinyshop sent a delivery "
+                "without a readable order; expected WebhookRejected"
+            ),
+            f"{FORGED}[altered-signature]": "its signature altered>) was accepted (WebhookEvent(",
+            f"{FORGED}[another-stores-secret]": (
+                "signed with another store's secret>) was accepted (WebhookEvent(delivery_id='dlv-7037037'"
+            ),
+        },
+    ),
+    "TrustsTheShape": (
+        (WRONG_SHAPE,),
+        {
+            f"{WRONG_SHAPE}[fetch_order]": (
+                "with order removed in the double's answer, fetch_order('#1001') raised KeyError: 'order'; "
+                "operations may raise only server.platforms errors"
+            ),
+            f"{WRONG_SHAPE}[orders_created]": "with orders removed in the double's answer, orders_created(",
+        },
+    ),
+    "PagesByOffsetAlone": (
+        (MID_LISTING,),
+        {
+            f"{MID_LISTING}[oldest]": (
+                "with an order added at the window's start after page 1: order '7037222' (#1006) appeared 2 times, "
+                "on pages 1 and 2 (1 order repeated; page sizes [4, 4, 4]); every order must appear exactly once"
+            )
+        },
+    ),
+    "ReadsUnixTimeAsLocal": (
+        (LOCAL_TIME,),
+        {
+            f"{LOCAL_TIME}[fetch_order]": (
+                "fetch_order('#1001') returned order '7037037' (#1001) under TZ=Asia/Kathmandu with placed_at"
+            ),
+            f"{LOCAL_TIME}[orders_created]": "under TZ=Asia/Kathmandu returned order '7037074' (#1002) with placed_at",
+        },
+    ),
     "UnmarkedSecret": (
         ("test_declares_its_platform", AUTH),
         {
@@ -575,10 +754,17 @@ def test_undeclared_capabilities_skip_their_tests_and_must_be_unsupported(pytest
             f"{TRANSIENT}[orders_created-throttled-twice]",
             f"{TRANSIENT}[orders_created-truncated-once]",
             f"{AUTH}[orders_created]",
+            f"{MID_LISTING}[oldest]",
+            f"{MID_LISTING}[newest]",
+            f"{LOCAL_TIME}[orders_created]",
+            f"{WRONG_SHAPE}[orders_created]",
             WEBHOOK,
+            *(f"{FORGED}[{forgery}]" for forgery in ("unsigned", "tampered-body", "altered-signature")),
+            f"{FORGED}[another-stores-secret]",
+            VERIFY,
         ]
     )
-    assert all("FetchOnly does not declare Capability." in text for text in skipped.values())
+    assert all("FetchOnly does not declare Capability." in text for test, text in skipped.items() if test != VERIFY)
 
 
 def test_soft_checks_warn_and_fail_once_escalated(pytester: pytest.Pytester) -> None:

@@ -91,6 +91,10 @@ class BigCommerceEmulator(FaultQueueDouble):
         receiver's replay tolerance sees a fresh delivery. Incomplete (status 0) and archived orders
         have one too: the event fires for every order created.
         """
+        return self.order_webhooks_for(self.credentials())
+
+    def order_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_webhooks()`` signed with ``credentials["client_secret"]``."""
         attempt = int(self.now().timestamp())
         return [
             webhooks.delivery(
@@ -99,7 +103,7 @@ class BigCommerceEmulator(FaultQueueDouble):
                 sent=max(attempt, order.created),
                 store_hash=self.store_hash,
                 store_id=self.store_id,
-                client_secret=self._client_secret,
+                client_secret=credentials["client_secret"],
             )
             for order in self._store.oldest_first()
         ]

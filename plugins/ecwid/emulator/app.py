@@ -110,8 +110,12 @@ class EcwidEmulator(FaultQueueDouble):
     def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
         """Each order's creation event, oldest first: ``order.created``, or ``unfinished_order.created``
         for an unfinished (``INCOMPLETE``) order unless ``unfinished_webhooks`` is off."""
+        return self.order_webhooks_for(self.credentials())
+
+    def order_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_webhooks()`` signed with the app's client secret in ``credentials``."""
         return [
-            webhooks.delivery(order, store_id=self.store_id, client_secret=self._client_secret)
+            webhooks.delivery(order, store_id=self.store_id, client_secret=credentials[CLIENT_SECRET_FIELD])
             for order in self._store.oldest_first()
             if self.unfinished_webhooks or order.payment_status != UNFINISHED
         ]

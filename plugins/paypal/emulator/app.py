@@ -151,9 +151,14 @@ class PayPalEmulator(FaultQueueDouble):
         An order added with ``webhook_lost=True`` is left out: its delivery never arrived (the events list,
         ``GET /v1/notifications/webhooks-events``, still has the event).
         """
+        return self.order_webhooks_for(self.credentials())
+
+    def order_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_webhooks()`` as PayPal sends them to the webhook ``credentials["webhook_id"]``."""
         paid = [order for order in self._orders.values() if completed(order) and not order.webhook_lost]
         paid.sort(key=lambda order: order.capture.created_at if order.capture else order.created_at)
-        return [delivery(order, merchant=self.merchant, signer=self._webhooks) for order in paid]
+        webhook_id = credentials["webhook_id"]
+        return [delivery(order, merchant=self.merchant, signer=self._webhooks, webhook_id=webhook_id) for order in paid]
 
     def set_timezone(self, name: str) -> None:
         """The account's time zone: Transaction Search writes every date in it."""

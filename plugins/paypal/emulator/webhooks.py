@@ -109,8 +109,11 @@ def completed(order: PayPalOrder) -> bool:
     return order.capture is not None and order.capture.status in COMPLETED_STATUSES
 
 
-def delivery(order: PayPalOrder, *, merchant: Merchant, signer: WebhookSigner) -> tuple[dict[str, str], bytes]:
-    """The headers and raw body PayPal POSTs to the webhook listener for ``order``'s completed capture."""
+def delivery(
+    order: PayPalOrder, *, merchant: Merchant, signer: WebhookSigner, webhook_id: str | None = None
+) -> tuple[dict[str, str], bytes]:
+    """The headers and raw body PayPal POSTs to the webhook listener for ``order``'s completed capture, signed for
+    ``webhook_id`` (default: the signer's)."""
     event = capture_completed_event(order, merchant=merchant)
     body = json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
     sent = datetime.fromisoformat(event["create_time"]).replace(microsecond=0) + timedelta(seconds=1)
@@ -122,7 +125,9 @@ def delivery(order: PayPalOrder, *, merchant: Merchant, signer: WebhookSigner) -
         "PAYPAL-AUTH-VERSION": "v2",
         "PAYPAL-CERT-URL": CERT_URL,
         "PAYPAL-TRANSMISSION-ID": transmission_id,
-        "PAYPAL-TRANSMISSION-SIG": signer.signature(transmission_id, transmission_time, signer.webhook_id, body),
+        "PAYPAL-TRANSMISSION-SIG": signer.signature(
+            transmission_id, transmission_time, webhook_id or signer.webhook_id, body
+        ),
         "PAYPAL-TRANSMISSION-TIME": transmission_time,
         "CORRELATION-ID": _digest(f"correlation/{event['id']}").hex()[:13],
         "User-Agent": USER_AGENT,

@@ -106,12 +106,16 @@ class WooCommerceEmulator(FaultQueueDouble):
         went out before they were trashed, and the emulator keeps no earlier state of an order. The
         body is the order as the REST API serves it now.
         """
+        return self.order_webhooks_for(self.credentials())
+
+    def order_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_webhooks()`` signed with ``credentials["webhook_secret"]``."""
         return [
             webhooks.delivery(
                 render(order, self._zone, self.site_url),
                 site_url=self.site_url,
                 webhook_id=self.webhook_id,
-                secret=self._webhook_secret,
+                secret=credentials["webhook_secret"],
                 salt=self._salt,
                 delivered_at=order.created,
             )

@@ -25,6 +25,7 @@ __all__ = [
     "secret_values",
     "seeded_problems",
     "unknown_references",
+    "value_problems",
 ]
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -121,6 +122,13 @@ def seeded_problems(order: Order, seeded: SeededOrder) -> list[str]:
         problems.append(f"order_id {order.order_id!r}, expected {seeded.order_id!r}")
     if order.order_number != seeded.order_number:
         problems.append(f"order_number {order.order_number!r}, expected {seeded.order_number!r}")
+    return problems + value_problems(order, seeded)
+
+
+def value_problems(order: Order, seeded: SeededOrder) -> list[str]:
+    """How ``order``'s total, currency and ``placed_at`` differ from ``seeded``'s: the values a money or time
+    bug corrupts."""
+    problems = []
     if isinstance(order.total, Money) and (order.total.amount, order.total.currency) != (seeded.total, seeded.currency):
         problems.append(f"total {order.total.amount} {order.total.currency}, expected {seeded.total} {seeded.currency}")
     aware = isinstance(order.placed_at, datetime) and order.placed_at.utcoffset() is not None

@@ -3,20 +3,26 @@
 A plugin's emulator implements ``PlatformDouble`` so that the kit can seed
 orders, inject faults and serve the platform's documented API over real HTTP.
 
-The fault methods are abstract here: a double must apply them. ``FaultQueueDouble``
-(``server.platforms.testing.faults``) implements all five with one queue; an emulator
-subclassing it takes one fault per API request with ``await self.take_fault()`` and
-answers only the platform's part (its error body, its throttle signal), with
-``garbage_response()`` and ``truncated_response()`` for the rest.
+The five fault methods are abstract here: a double must apply them. ``FaultQueueDouble``
+(``server.platforms.testing.faults``) implements them with one queue, and ``reshape_next``
+too; an emulator subclassing it takes one fault per API request with
+``await self.take_fault()`` and answers only the platform's part (its error body, its
+throttle signal), with ``garbage_response()`` and ``truncated_response()`` for the rest.
+
+The optional methods have defaults, so a double written for an earlier kit keeps working:
+``set_timezone`` is ignored, ``order_webhooks`` gives none, and ``order_webhooks_for`` and
+``reshape_next`` raise ``NotImplementedError``; the kit then skips the tests that need
+them, naming the method to add.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from aiohttp import web
 
@@ -51,6 +57,10 @@ class PlatformDouble(ABC):
     page_size: int
     """How many orders one page of the platform's listing holds for the connector;
     the kit seeds more than two pages' worth to cross page boundaries."""
+
+    webhook_signature_header: ClassVar[str | None] = None
+    """The header carrying a delivery's signature, which the kit alters to forge one; ``None``: every
+    header named like a signature (``signature``, ``hmac``, ``-sig``)."""
 
     @abstractmethod
     def app(self) -> web.Application:
@@ -95,3 +105,22 @@ class PlatformDouble(ABC):
         """Each held order's signed creation webhook (headers, raw body), oldest first, signed for
         ``credentials()``; empty where the double does not produce webhooks (the default)."""
         return []
+
+    def order_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_webhooks()`` as the platform would send them to a store connected with ``credentials``
+        (shaped like ``credentials()``): signed with the secrets in them, whatever they are.
+
+        The kit signs for another store's secrets to check that a connector refuses those deliveries.
+        Optional: without it that check is skipped. Platforms that sign with one key of their own,
+        whatever the store (eBay), have nothing to implement.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement order_webhooks_for(credentials)")
+
+    def reshape_next(self, transform: Callable[[Any], Any], times: int = 1) -> None:
+        """Answer the next ``times`` requests as usual, but with their JSON body passed through
+        ``transform`` (the parsed JSON in, the JSON to send out), so the kit can send JSON of the wrong shape.
+
+        Optional: without it the wrong-shape test is skipped. ``FaultQueueDouble`` implements it for every
+        request that takes a fault, when its app is served by the kit's ``serve_double``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement reshape_next(transform, times)")

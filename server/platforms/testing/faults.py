@@ -13,6 +13,11 @@ request is then answered normally. What is left to the emulator is its platform'
 - ``garbage``: usually ``garbage_response()``, an HTML page with HTTP 200;
 - ``truncate``: its real answer, sent through ``truncated_response(request, response)``.
 
+``reshape_next(transform)`` needs nothing of the emulator: ``take_fault`` hands the fault to
+``reshape_middleware``, which passes the JSON body of that request's answer through ``transform``.
+The kit's ``serve_double`` adds the middleware to the double's app; an app served otherwise needs
+it among its middlewares (``web.Application(middlewares=[reshape_middleware])``).
+
 A fail or throttle answer carries ``fault.retry_headers``: ``Retry-After`` when ``fail_next`` or
 ``throttle_next`` was given ``retry_after`` (a throttle falls back to the class's ``throttle_retry_after``)::
 
@@ -32,32 +37,46 @@ A fail or throttle answer carries ``fault.retry_headers``: ``Retry-After`` when 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from aiohttp import web
 
 from .double import PlatformDouble
 
-__all__ = ["GARBAGE_PAGE", "Fault", "FaultQueueDouble", "garbage_response", "truncated_response"]
+__all__ = [
+    "GARBAGE_PAGE",
+    "Fault",
+    "FaultQueueDouble",
+    "garbage_response",
+    "reshape_middleware",
+    "truncated_response",
+]
 
 GARBAGE_PAGE = (
     "<html><body><h1>502 Bad Gateway</h1>The server returned an invalid or incomplete response.</body></html>"
 )
 """What a proxy in front of an API answers, with HTTP 200, when the API behind it breaks."""
 
+_RESHAPES: ContextVar[list[Callable[[Any], Any]] | None] = ContextVar("kit_reshapes", default=None)
+"""The transforms the request being answered took with its fault (set by ``reshape_middleware``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Fault:
     """One queued fault: ``status`` is a fail's HTTP status (429 for a throttle), ``retry_after`` the
-    seconds of the ``Retry-After`` a fail or throttle answer carries (``None``: none), ``seconds`` a delay."""
+    seconds of the ``Retry-After`` a fail or throttle answer carries (``None``: none), ``seconds`` a delay,
+    ``transform`` what a reshape does to the answer's JSON."""
 
-    kind: Literal["fail", "throttle", "garbage", "truncate", "delay"]
+    kind: Literal["fail", "throttle", "garbage", "truncate", "delay", "reshape"]
     status: int = 200
     retry_after: float | None = None
     seconds: float = 0.0
+    transform: Callable[[Any], Any] | None = None
 
     @property
     def retry_headers(self) -> dict[str, str]:
@@ -92,17 +111,53 @@ class FaultQueueDouble(PlatformDouble):
     def delay_next(self, seconds: float, times: int = 1) -> None:
         self._queue(Fault("delay", seconds=seconds), times)
 
+    def reshape_next(self, transform: Callable[[Any], Any], times: int = 1) -> None:
+        """Pass the JSON body of the next ``times`` answers through ``transform`` (see ``reshape_middleware``)."""
+        self._queue(Fault("reshape", transform=transform), times)
+
     def _queue(self, fault: Fault, times: int) -> None:
         self._queued_faults.extend([fault] * times)
 
     async def take_fault(self) -> Fault | None:
-        """Consume the next fault for this request; a delay is waited out here and, like an empty queue, gives
-        ``None``: answer normally."""
+        """Consume the next fault for this request; a delay is waited out here and a reshape handed to
+        ``reshape_middleware``, and both, like an empty queue, give ``None``: answer normally."""
         fault = self._queued_faults.popleft() if self._queued_faults else None
         if fault is not None and fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
             return None
+        if fault is not None and fault.kind == "reshape":
+            taken = _RESHAPES.get()
+            if taken is not None and fault.transform is not None:
+                taken.append(fault.transform)
+            return None
         return fault
+
+
+@web.middleware
+async def reshape_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Apply the reshapes the request took with ``take_fault`` to its answer's JSON body (a body that is
+    not JSON, or one already sent, is left as it is)."""
+    taken: list[Callable[[Any], Any]] = []
+    token = _RESHAPES.set(taken)
+    try:
+        response = await handler(request)
+    finally:
+        _RESHAPES.reset(token)
+    if not taken or not isinstance(response, web.Response) or response.prepared:
+        return response
+    body = response.body
+    if not isinstance(body, bytes | bytearray):
+        return response
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return response
+    for transform in taken:
+        document = transform(document)
+    response.body = json.dumps(document).encode()
+    return response
 
 
 def garbage_response(page: str = GARBAGE_PAGE, *, headers: Mapping[str, str] | None = None) -> web.Response:

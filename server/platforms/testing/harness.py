@@ -1,21 +1,32 @@
 """A platform double served on a loopback port, and a connector driven against it (no pytest).
 
-``serve_double`` starts the double's aiohttp application on 127.0.0.1 and
-yields a ``Harness``: it builds connectors the way the core does (the double's
-credentials, an ``HttpClient`` over a fresh ``aiohttp.ClientSession`` with the
-suite's ``RetryPolicy``, ``api_base_url`` = the double's URL, one
-``ConnectorState`` per set of credentials) and runs their operations. Every
-operation is checked on the way out: a result must be ``Order``s that keep the
-normalized invariants, an error must be a ``ConnectorError`` whose message
+``serve_double`` starts the double's aiohttp application on 127.0.0.1 (with
+``reshape_middleware``) and yields a ``Harness``: it builds connectors the way the
+core does (the double's credentials, an ``HttpClient`` over a fresh
+``aiohttp.ClientSession`` with a ``RetryPolicy``, ``api_base_url`` = the double's
+URL, one ``ConnectorState`` per set of credentials) and runs their operations.
+Every operation is checked on the way out: a result must be ``Order``s that keep
+the normalized invariants, an error must be a ``ConnectorError`` whose message
 holds no secret. Anything else raises ``AssertionError`` naming the call.
+
+A partner's own test drives its connector the same way::
+
+    async with serve_double(MyConnector, MyEmulator()) as h:
+        [seeded] = h.seed([datetime(2026, 5, 1, 10, tzinfo=UTC)])
+        order = await h.fetch(h.connector(), seeded.references[0])
+
+``local_time_zone(name)`` runs a block under another local time zone of the
+process, to show that parsing does not depend on it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -28,12 +39,38 @@ from ..http import HttpClient, RetryPolicy
 from ..models import Order
 from .checks import ConformanceWarning, describe, mask, order_problems, secret_problems, secret_values
 from .double import PlatformDouble, SeededOrder
+from .faults import reshape_middleware
 
-__all__ = ["BuildKwargs", "Harness", "serve_double", "show_call", "summarize"]
+__all__ = [
+    "KIT_RETRY_POLICY",
+    "BuildKwargs",
+    "Harness",
+    "core_connector_kwargs",
+    "local_time_zone",
+    "serve_double",
+    "show_call",
+    "summarize",
+]
 
 T = TypeVar("T")
 BuildKwargs = Callable[..., dict[str, Any]]
 """``(double, *, credentials, http, api_base_url, state) -> kwargs`` for the connector class."""
+
+KIT_RETRY_POLICY = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.02, timeout=10.0)
+"""The kit's ``RetryPolicy``: three attempts, millisecond backoff, waits capped at 20 ms, a 10 s timeout."""
+
+
+def core_connector_kwargs(
+    double: PlatformDouble,
+    *,
+    credentials: Mapping[str, str],
+    http: HttpClient,
+    api_base_url: str,
+    state: ConnectorState,
+) -> dict[str, Any]:
+    """The keyword arguments the core builds a connector with (the default ``BuildKwargs``)."""
+    return {"credentials": credentials, "http": http, "api_base_url": api_base_url, "state": state}
+
 
 OPERATION_TIMEOUT = 120.0
 """Seconds one operation may take before the kit calls it hung (a paging loop, a lost wake-up)."""
@@ -123,9 +160,16 @@ class Harness:
         return order
 
     async def pages(
-        self, connector: PlatformConnector, start: datetime, end: datetime, *, max_pages: int
+        self,
+        connector: PlatformConnector,
+        start: datetime,
+        end: datetime,
+        *,
+        max_pages: int,
+        after_page: Callable[[int], None] | None = None,
     ) -> list[list[Order]]:
-        """Every page ``orders_created(start, end)`` yields, each a list of well-formed ``Order``s."""
+        """Every page ``orders_created(start, end)`` yields, each a list of well-formed ``Order``s;
+        ``after_page(n)`` runs when page ``n`` has arrived, before the connector is asked for the next."""
         call = show_call("orders_created", start, end)
 
         async def collect() -> tuple[Any, list[Any], bool]:
@@ -140,6 +184,8 @@ class Harness:
                     pages.append(page)
                     if len(pages) > max_pages:
                         return result, pages, True
+                    if after_page is not None:
+                        after_page(len(pages))
             finally:
                 if hasattr(result, "aclose"):
                     await result.aclose()
@@ -229,11 +275,14 @@ async def serve_double(
     connector_class: type[PlatformConnector],
     double: PlatformDouble,
     *,
-    policy: RetryPolicy,
-    build_kwargs: BuildKwargs,
+    policy: RetryPolicy = KIT_RETRY_POLICY,
+    build_kwargs: BuildKwargs = core_connector_kwargs,
 ) -> AsyncIterator[Harness]:
-    """Serve ``double.app()`` on 127.0.0.1 (an ephemeral port) for as long as the block runs."""
-    runner = web.AppRunner(double.app(), access_log=None, shutdown_timeout=_SHUTDOWN_SECONDS)
+    """Serve ``double.app()`` on 127.0.0.1 (an ephemeral port) for as long as the block runs; connectors
+    are built with ``policy`` and the keyword arguments ``build_kwargs`` gives."""
+    app = double.app()
+    app.middlewares.insert(0, reshape_middleware)  # outermost: the double may take its fault in a middleware
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=_SHUTDOWN_SECONDS)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -250,3 +299,28 @@ async def serve_double(
             )
     finally:
         await runner.cleanup()
+
+
+@contextmanager
+def local_time_zone(name: str) -> Iterator[None]:
+    """Run the block with the process's local time zone ``name`` (``TZ`` and ``time.tzset()``), then restore it.
+
+    The change is process-wide: keep the block free of threads that read the local time (test runners that
+    parallelize with processes, such as pytest-xdist, are fine). Raises ``LookupError`` when the system has
+    no such zone or cannot change zones (``time.tzset`` is POSIX-only).
+    """
+    if not hasattr(time, "tzset"):
+        raise LookupError("this system cannot change the local time zone (no time.tzset)")
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    try:
+        time.tzset()
+        if name not in ("UTC", "Etc/UTC") and time.localtime(0).tm_gmtoff == 0 == time.localtime(1.6e9).tm_gmtoff:
+            raise LookupError(f"the system has no time zone {name!r} (TZ={name} reads as UTC)")
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

@@ -24,6 +24,11 @@ project uses pytest-asyncio's ``strict`` mode (the default) or ``auto`` mode,
 and it needs no async fixtures. ``make_double`` is called once per test, so
 every test starts from an empty store.
 
+The ``SeededOrder`` that ``seed_order`` returns is what the kit expects the
+connector to report: write its values in the double (the total as the
+platform shows it, the number as the seller sees it), never with the
+connector's own mapping or money helpers, or a bug in them cancels out.
+
 Optional overrides (class attributes and methods of your subclass):
 
 - ``retry_policy``: the ``RetryPolicy`` of the connector's ``HttpClient``.
@@ -34,6 +39,10 @@ Optional overrides (class attributes and methods of your subclass):
   the double holds those answers three times as long).
 - ``timezones``: the store time zones the window test runs in (default UTC,
   America/Los_Angeles, Asia/Kolkata, Pacific/Chatham).
+- ``local_timezone``: the process's local time zone in the local-time test
+  (default Asia/Kathmandu, UTC+05:45).
+- ``wrong_shapes_limit``: at most this many wrong-shaped answers per operation
+  in the wrong-shape test (default 240, spread over the answer).
 - ``connector_kwargs(double, *, credentials, http, api_base_url, state)``:
   the keyword arguments the connector class is built with; extend it when
   your connector takes more (call ``super()`` and add to the dict).
@@ -46,9 +55,11 @@ and ``TCPSite``) and builds the connector as the core does: the double's
 with ``retry_policy``, ``api_base_url`` = the double's URL, and one
 ``ConnectorState`` per set of credentials. The connector's requests go to the
 double over real HTTP; the double's fault injection (``fail_next``,
-``throttle_next``, ``garbage_next``, ``truncate_next``, ``delay_next``) is the
-only way the kit provokes errors. Listing windows lie in the recent past
-(ending at least an hour before now), with whole-second order times.
+``throttle_next``, ``garbage_next``, ``truncate_next``, ``delay_next``, and
+the optional ``reshape_next``) is the only way the kit provokes errors. The
+app is served with ``reshape_middleware`` first among its middlewares (it
+applies ``FaultQueueDouble``'s reshapes). Listing windows lie in the recent
+past (ending at least an hour before now), with whole-second order times.
 
 Checked on every call, in every test:
 
@@ -78,8 +89,7 @@ two seeded orders).
     in ``wrong_credentials()`` is marked ``secret``; ``capabilities`` is a
     non-empty frozenset of ``Capability`` and declares ``LIST_ORDERS_CREATED``
     exactly when ``orders_created`` is implemented, ``WEBHOOKS`` exactly when
-    ``parse_webhook`` is. (Webhook deliveries themselves are not exercised:
-    ``PlatformDouble`` does not sign deliveries yet.)
+    ``parse_webhook`` is.
 ``test_check_credentials_accepts_the_doubles_credentials`` (always)
     ``check_credentials`` accepts ``credentials()`` and ``wrong_credentials()``
     (well-formed, only refused by the platform) and keeps every required field.
@@ -96,6 +106,25 @@ two seeded orders).
 ``test_fetch_order_returns_none_for_an_unknown_reference`` (``FETCH_ORDER``)
     Near misses of each reference form (same shape with other digits, one
     digit longer) give ``None``, not another order and not an error.
+``test_parse_webhook_reads_the_platforms_deliveries`` (``WEBHOOKS``; needs ``double.order_webhooks()``)
+    With two orders seeded, each delivery ``order_webhooks()`` gives leads to
+    its order (``WebhookEvent.order``, or an ``order_reference`` that
+    ``fetch_order`` resolves), with the same ``delivery_id`` when read twice.
+    Skipped when the double produces no deliveries.
+``test_parse_webhook_refuses_forged_deliveries[forgery]`` (``WEBHOOKS``; needs ``double.order_webhooks()``)
+    Each delivery, forged, is refused with ``WebhookRejected`` (an event
+    returned or another exception fails): ``unsigned``, without any headers
+    (``WebhookMalformed`` is accepted too); ``tampered-body``, every digit of
+    the body changed under the same headers (all of it, so the change reaches
+    whatever part the platform signs: Ecwid signs only an event's time and
+    id); ``altered-signature``, one character of the signature header changed
+    to another of its kind (the header is ``double.webhook_signature_header``,
+    else every header named like a signature: ``signature``, ``hmac``,
+    ``-sig``; skipped, naming the attribute, when there is none);
+    ``another-stores-secret``, the deliveries ``double.order_webhooks_for()``
+    signs for ``credentials()`` with every secret credential field's value
+    changed (those signed for ``credentials()`` must first be read; skipped,
+    naming the method, for a double without ``order_webhooks_for``).
 ``test_orders_created_lists_every_order_exactly_once_across_pages`` (``LIST_ORDERS_CREATED``)
     ``2 * double.page_size + 3`` orders inside a six-hour window (in groups
     of three sharing a second, so groups straddle page boundaries) and three
@@ -125,6 +154,39 @@ two seeded orders).
 ``test_returned_orders_are_normalized[op]``
     The invariants above, and the payment status below, on a fetched order
     and on listed orders.
+``test_orders_created_lists_an_order_added_mid_listing_once[position]`` (``LIST_ORDERS_CREATED``)
+    ``2 * double.page_size + 3`` orders inside the window; when the first
+    page has arrived (before the connector is asked for the next), the double
+    gets one more order at the window's start (``oldest``: offset pages shift)
+    or at its end (``newest``): every order seeded before appears exactly once,
+    the new one at most once. Numbered pages fetched ahead (``pages_ahead``)
+    may already hold the old order of things; the invariant is the same.
+``test_times_read_the_same_under_another_local_time_zone[op]``
+    With the process's local time zone set to ``local_timezone`` (``TZ`` and
+    ``time.tzset()``, restored after the test; pytest-xdist runs tests in
+    processes, so this is parallel-safe): fetched orders (at the window's
+    start and inside it) and listed ones (the window's edges, one second
+    inside them and its middle) carry their seeded ``placed_at``. Catches
+    ``datetime.fromtimestamp()`` without a zone, ``.astimezone()`` on a naive
+    time, ``time.mktime``. Skipped where the system has no such zone.
+``test_wrong_shaped_json_is_a_bad_response[op]`` (needs ``double.reshape_next``)
+    The operation runs once to fill caches, once more to record the JSON
+    answer to its first request, then once per wrong shape of that answer
+    (``shapes.wrong_shapes``: each member removed; each value replaced by
+    null and by wrong types: a string where an object, list or number goes,
+    an object where a string, list or number goes, an empty and a one-item
+    list where an object goes; lists entered by their first item; at most
+    ``wrong_shapes_limit``), the double reshaping only that answer. Each run
+    ends in ``PlatformBadResponse``, or returns what the connector can still
+    read: ``None``, fewer orders, another ``order_number`` are allowed (an
+    optional member may be missing), but an order it returns carries its
+    seeded total, currency and ``placed_at`` (a value that cannot be read is
+    never replaced by a default). Any other exception (``KeyError``,
+    ``TypeError``...) or ``ConnectorError`` fails, naming the change. Skipped,
+    naming the method, for a double without ``reshape_next``.
+``test_verify_credentials_tells_right_from_wrong`` (skipped unless the connector overrides ``verify_credentials``)
+    ``verify_credentials()`` returns with ``credentials()`` and raises
+    ``PlatformAuthError`` with ``wrong_credentials()``, its message free of secrets.
 
 Soft checks emit ``ConformanceWarning`` instead of failing (see its
 docstring): a seeded order, which is paid, should map to ``PaymentStatus.PAID``;
@@ -140,7 +202,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -170,9 +232,20 @@ from .checks import (
     secret_values,
     seeded_problems,
     unknown_references,
+    value_problems,
 )
 from .double import PlatformDouble, SeededOrder
-from .harness import Harness, serve_double, show_call, summarize
+from .forgeries import altered_signature, another_store, signature_headers, tampered_body
+from .harness import (
+    KIT_RETRY_POLICY,
+    Harness,
+    core_connector_kwargs,
+    local_time_zone,
+    serve_double,
+    show_call,
+    summarize,
+)
+from .shapes import Reshape, wrong_shapes
 
 __all__ = ["ConnectorConformanceSuite"]
 
@@ -186,6 +259,13 @@ _WINDOW = timedelta(hours=6)
 _WINDOW_AGO = timedelta(hours=2)  # windows end this long before now, so orders after them are in the past too
 _WELL_OUTSIDE = timedelta(hours=1)
 _SECOND = timedelta(seconds=1)
+_FORGERIES = {
+    "unsigned": "without any headers",
+    "tampered-body": "its body changed under the same headers",
+    "altered-signature": "its signature altered",
+    "another-stores-secret": "signed with another store's secret",
+}
+"""The forged deliveries of ``test_parse_webhook_refuses_forged_deliveries``, and how messages name them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +348,7 @@ class ConnectorConformanceSuite:
     connector_class: ClassVar[type[PlatformConnector]]
     """The connector under test."""
 
-    retry_policy: ClassVar[RetryPolicy] = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.02, timeout=10.0)
+    retry_policy: ClassVar[RetryPolicy] = KIT_RETRY_POLICY
     """The policy of the connector's ``HttpClient``: few attempts, millisecond backoff."""
 
     timeout_seconds: ClassVar[float] = 0.3
@@ -276,6 +356,12 @@ class ConnectorConformanceSuite:
 
     timezones: ClassVar[tuple[str, ...]] = ("UTC", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Chatham")
     """Store time zones (IANA names) the time-zone window test runs in."""
+
+    local_timezone: ClassVar[str] = "Asia/Kathmandu"
+    """The process's local time zone in the local-time test (UTC+05:45, all year)."""
+
+    wrong_shapes_limit: ClassVar[int] = 240
+    """At most this many wrong-shaped answers per operation in the wrong-shape test (spread over the answer)."""
 
     def make_double(self) -> PlatformDouble:
         """A new double of the platform, with no orders; called once per test."""
@@ -291,13 +377,13 @@ class ConnectorConformanceSuite:
         state: ConnectorState,
     ) -> dict[str, Any]:
         """Keyword arguments for ``connector_class``; override to add what your connector also takes."""
-        return {"credentials": credentials, "http": http, "api_base_url": api_base_url, "state": state}
+        return core_connector_kwargs(double, credentials=credentials, http=http, api_base_url=api_base_url, state=state)
 
     # --- parametrization (pytest calls this for the class's tests) ------------------------------
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         """Parametrize by the subclass's own settings: operations, faults, time zones, credential fields."""
-        declared = getattr(getattr(self, "connector_class", None), "capabilities", frozenset())
+        declared: frozenset[Capability] = getattr(getattr(self, "connector_class", None), "capabilities", frozenset())
         names = metafunc.fixturenames
         if "timezone" in names:
             metafunc.parametrize("timezone", self.timezones)
@@ -426,7 +512,7 @@ class ConnectorConformanceSuite:
         async with self._platform() as h:
             start, end = _recent_window()
             connector = h.connector()
-            calls = {
+            calls: dict[Capability, tuple[str, Callable[[], Awaitable[Any]]]] = {
                 Capability.FETCH_ORDER: (show_call("fetch_order", "#1001"), lambda: h.fetch(connector, "#1001")),
                 Capability.LIST_ORDERS_CREATED: (
                     show_call("orders_created", start, end),
@@ -495,41 +581,70 @@ class ConnectorConformanceSuite:
     @pytest.mark.asyncio
     async def test_parse_webhook_reads_the_platforms_deliveries(self) -> None:
         """Each delivery the double signs yields that order (or a reference ``fetch_order`` resolves), and
-        the same delivery always carries the same ``delivery_id``; a delivery with its body changed or its
-        headers dropped is refused."""
+        the same delivery always carries the same ``delivery_id``."""
         self._require(Capability.WEBHOOKS)
         async with self._platform() as h:
-            start, _ = _recent_window()
-            seeded = h.seed([start + _WINDOW / 4 + n * timedelta(minutes=7) for n in range(2)])
-            deliveries = h.double.order_webhooks()
-            if not deliveries:
-                pytest.skip(f"{type(h.double).__name__}.order_webhooks() produces no deliveries")
-            if len(deliveries) != len(seeded):
-                raise AssertionError(f"the double produced {len(deliveries)} deliveries for {len(seeded)} orders")
+            seeded, deliveries = _webhook_deliveries(h)
             connector = h.connector()
             for expected, (headers, body) in zip(seeded, deliveries):
-                call = f"parse_webhook(<delivery of {describe(expected)}>)"
-                event = await _succeed(h, call, connector.parse_webhook(CIMultiDict(headers), body))
-                if not isinstance(event, WebhookEvent):
-                    raise AssertionError(f"{call} returned {event!r}, not a WebhookEvent")
-                again = await _succeed(h, call, connector.parse_webhook(CIMultiDict(headers), body))
-                if again.delivery_id != event.delivery_id:
-                    raise AssertionError(f"{call} gave delivery ids {event.delivery_id!r} and {again.delivery_id!r}")
-                if event.order is not None:
-                    order: Order | None = event.order
-                elif event.order_reference is not None:
-                    order = await _succeed(h, call, h.fetch(connector, event.order_reference))
-                else:
-                    raise AssertionError(f"{call} returned neither the order nor a reference to it")
-                if order is None or order.order_id != expected.order_id:
-                    got = "None" if order is None else describe(order)
-                    raise AssertionError(f"{call} led to {got}; expected {describe(expected)}")
+                await _expect_delivered(
+                    h, connector, f"parse_webhook(<delivery of {describe(expected)}>)", expected, headers, body
+                )
+
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize("forgery", list(_FORGERIES))
+    async def test_parse_webhook_refuses_forged_deliveries(self, forgery: str) -> None:
+        """Each delivery the double signs, forged: refused with ``WebhookRejected``, never read."""
+        self._require(Capability.WEBHOOKS)
+        async with self._platform() as h:
+            seeded, deliveries = _webhook_deliveries(h)
+            connector = h.connector()
+            double = type(h.double).__name__
+            if forgery == "altered-signature":
+                named = h.double.webhook_signature_header
+                if not signature_headers(deliveries[0][0], named):
+                    where = f"has no header {named!r}" if named else "has no header named like a signature"
+                    pytest.skip(
+                        f"{double}'s delivery {where}; name the header that carries the signature in "
+                        f"{double}.webhook_signature_header"
+                    )
+                forged = [(altered_signature(hs, signature_headers(hs, named)), b) for hs, b in deliveries]
+            elif forgery == "another-stores-secret":
+                if _lacks(h.double, "order_webhooks_for"):
+                    pytest.skip(
+                        f"{double} does not implement order_webhooks_for(credentials), so deliveries signed with "
+                        "another store's secret are not tried; implement it where the platform signs with a "
+                        "secret of the store"
+                    )
+                secret = [f.name for f in h.connector_class.credential_fields if f.secret]
+                ours = h.double.order_webhooks_for(h.double.credentials())
+                theirs = h.double.order_webhooks_for(another_store(h.double.credentials(), secret))
+                for expected, (headers, body) in zip(seeded, ours):
+                    call = f"parse_webhook(<delivery of {describe(expected)} from order_webhooks_for(credentials())>)"
+                    await _expect_delivered(h, connector, call, expected, headers, body)
+                if theirs == ours or len(theirs) != len(seeded):
+                    raise AssertionError(
+                        f"{double}.order_webhooks_for(<credentials with other secrets>) gave "
+                        f"{'the same deliveries' if theirs == ours else f'{len(theirs)} deliveries'}; it must sign "
+                        f"the {len(seeded)} orders' deliveries with the secrets it is given"
+                    )
+                forged = theirs
+            elif forgery == "tampered-body":
+                forged = [(headers, tampered_body(body)) for headers, body in deliveries]
+            else:
+                forged = [({}, body) for _, body in deliveries]
+            refusals = (WebhookRejected, WebhookMalformed) if forgery == "unsigned" else (WebhookRejected,)
+            for expected, (headers, body) in zip(seeded, forged):
+                call = f"parse_webhook(<delivery of {describe(expected)}, {_FORGERIES[forgery]}>)"
                 try:
-                    await connector.parse_webhook(CIMultiDict(), body)
-                except (WebhookRejected, WebhookMalformed):
-                    pass
-                else:
-                    raise AssertionError(f"{call} without any headers was accepted; it must raise WebhookRejected")
+                    event = await h.run(call, connector.parse_webhook(CIMultiDict(headers), body))
+                except refusals:
+                    continue
+                except ConnectorError as exc:
+                    raise AssertionError(
+                        f"{call} raised {type(exc).__name__}: {mask(str(exc), h.secrets)}; expected WebhookRejected"
+                    ) from exc
+                raise AssertionError(f"{call} was accepted ({event!r:.120}); it must raise WebhookRejected")
 
     # --- orders_created ----------------------------------------------------------------------------
 
@@ -589,12 +704,72 @@ class ConnectorConformanceSuite:
             roles = {s.order_id: f"{role} in {timezone}" for s, role in zip(inside, times)}
             await self._expect_listed(h, start, end, roles, inside)
 
+    @pytest.mark.asyncio
+    @pytest.mark.parametrize("position", ["oldest", "newest"])
+    async def test_orders_created_lists_an_order_added_mid_listing_once(self, position: str) -> None:
+        self._require(Capability.LIST_ORDERS_CREATED)
+        async with self._platform() as h:
+            start, end = _recent_window()
+            h.seed([start - _WELL_OUTSIDE, end + _WELL_OUTSIDE])
+            inside = h.seed(_spread(start, end, 2 * h.double.page_size + 3))
+            added: list[SeededOrder] = []
+            at = start if position == "oldest" else end
+
+            def add(page: int) -> None:
+                if page == 1:
+                    added.extend(h.seed([at]))
+
+            when = f" with an order added at the window's {'start' if position == 'oldest' else 'end'} after page 1"
+            await self._expect_listed(h, start, end, {}, inside, after_page=add, when=when)
+            if not added:
+                raise AssertionError(f"{show_call('orders_created', start, end)} yielded no page")
+
+    @pytest.mark.asyncio
+    async def test_times_read_the_same_under_another_local_time_zone(self, operation: str) -> None:
+        try:
+            with local_time_zone(self.local_timezone):
+                async with self._platform() as h:
+                    start, end = _recent_window()
+                    if operation == "fetch_order":
+                        await self._expect_fetched(h, h.seed([start, start + _WINDOW / 3]))
+                    else:
+                        h.seed([start - _WELL_OUTSIDE])
+                        inside = h.seed([start, start + _SECOND, start + _WINDOW / 2, end - _SECOND, end])
+                        h.seed([end + _WELL_OUTSIDE])
+                        await self._expect_listed(h, start, end, {}, inside, when=f" under TZ={self.local_timezone}")
+        except LookupError as exc:
+            pytest.skip(str(exc))
+
+    async def _expect_fetched(self, h: Harness, seeded: list[SeededOrder]) -> None:
+        """Each of ``seeded`` fetched by its first reference, as seeded."""
+        connector = h.connector()
+        for expected in seeded:
+            call = show_call("fetch_order", expected.references[0])
+            order = await _succeed(h, call, h.fetch(connector, expected.references[0]))
+            if order is None or order.order_id != expected.order_id:
+                got = "None" if order is None else describe(order)
+                raise AssertionError(f"{call} returned {got}; expected {describe(expected)}")
+            if problems := seeded_problems(order, expected):
+                raise AssertionError(
+                    f"{call} returned {describe(order)} under TZ={self.local_timezone} with {summarize(problems)}; "
+                    "parse the platform's times without the process's local time zone"
+                )
+
     async def _expect_listed(
-        self, h: Harness, start: datetime, end: datetime, roles: dict[str, str], inside: list[SeededOrder]
+        self,
+        h: Harness,
+        start: datetime,
+        end: datetime,
+        roles: dict[str, str],
+        inside: list[SeededOrder],
+        *,
+        after_page: Callable[[int], None] | None = None,
+        when: str = "",
     ) -> None:
         """List ``[start, end]`` and check that every order of ``inside`` appears exactly once, as seeded."""
-        call = show_call("orders_created", start, end)
-        pages = await _succeed(h, call, h.pages(h.connector(), start, end, max_pages=len(h.seeded) + 10))
+        call = show_call("orders_created", start, end) + when
+        max_pages = len(h.seeded) + 10
+        pages = await _succeed(h, call, h.pages(h.connector(), start, end, max_pages=max_pages, after_page=after_page))
         seen: dict[str, list[int]] = {}
         returned: dict[str, Order] = {}
         for number, page in enumerate(pages, 1):
@@ -670,6 +845,93 @@ class ConnectorConformanceSuite:
         async with self._platform() as h:
             window, seeded = _small_window(h)
             await self._expect_success(h, h.connector(), operation, seeded, window, "")
+
+    # --- verify_credentials ------------------------------------------------------------------------
+
+    @pytest.mark.asyncio
+    async def test_verify_credentials_tells_right_from_wrong(self) -> None:
+        cls = self._connector_class()
+        if cls.verify_credentials is PlatformConnector.verify_credentials:
+            pytest.skip(f"{cls.__name__} does not override verify_credentials (optional)")
+        async with self._platform() as h:
+            call = "verify_credentials()"
+            await _succeed(h, f"{call} with double.credentials()", h.run(call, h.connector().verify_credentials()))
+            wrong = f"{call} with double.wrong_credentials()"
+            try:
+                await h.run(wrong, h.connector(h.double.wrong_credentials()).verify_credentials())
+            except PlatformAuthError:
+                return
+            except ConnectorError as exc:
+                raise AssertionError(
+                    f"{wrong} raised {type(exc).__name__}: {mask(str(exc), h.secrets)}; expected PlatformAuthError"
+                ) from exc
+            raise AssertionError(f"{wrong} returned; expected PlatformAuthError, so sellers learn at connect time")
+
+    @pytest.mark.asyncio
+    async def test_wrong_shaped_json_is_a_bad_response(self, operation: str) -> None:
+        async with self._platform() as h:
+            double = type(h.double).__name__
+            if _lacks(h.double, "reshape_next"):
+                pytest.skip(
+                    f"{double} does not implement reshape_next(transform, times), so JSON of the wrong shape is not "
+                    "tried; subclass FaultQueueDouble, which has it, or implement it"
+                )
+            window, seeded = _small_window(h)
+            connector = h.connector()
+            await self._expect_success(h, connector, operation, seeded, window, "")  # caches filled, as in use
+            answers: list[Any] = []
+
+            def keep(document: Any) -> Any:
+                answers.append(document)
+                return document
+
+            h.double.reshape_next(keep)
+            await self._expect_success(h, connector, operation, seeded, window, "")
+            if not answers:
+                pytest.skip(
+                    f"{double}.reshape_next() did not reach the JSON answer of the connector's first request; "
+                    "an emulator takes a fault in every API request (FaultQueueDouble.take_fault)"
+                )
+            for reshape in _evenly(wrong_shapes(answers[0]), self.wrong_shapes_limit):
+                h.double.reshape_next(reshape)
+                await self._expect_bad_response_or_seeded(h, connector, operation, seeded, window, reshape)
+
+    async def _expect_bad_response_or_seeded(
+        self,
+        h: Harness,
+        connector: PlatformConnector,
+        operation: str,
+        seeded: list[SeededOrder],
+        window: tuple[datetime, datetime],
+        reshape: Reshape,
+    ) -> None:
+        """After ``reshape`` of the next answer: ``PlatformBadResponse``, or orders carrying their seeded values."""
+        call = _call_of(operation, seeded, window)
+        change = f"with {reshape.describe()} in the double's answer"
+        try:
+            if operation == "fetch_order":
+                order = await h.fetch(connector, seeded[0].references[0])
+                found = [] if order is None else [order]
+            else:
+                pages = await h.pages(connector, *window, max_pages=len(h.seeded) + 10)
+                found = [o for page in pages for o in page]
+        except PlatformBadResponse:
+            return
+        except ConnectorError as exc:
+            raise AssertionError(
+                f"{change}, {call} raised {type(exc).__name__}: {mask(str(exc), h.secrets)}; expected "
+                "PlatformBadResponse (an answer the connector cannot read), or the orders as seeded"
+            ) from exc
+        except AssertionError as exc:
+            raise AssertionError(f"{change}, {exc}") from None
+        by_seed = {s.order_id: s for s in seeded}
+        for order in found:
+            expected = by_seed.get(order.order_id)
+            if expected is not None and (problems := value_problems(order, expected)):
+                raise AssertionError(
+                    f"{change}, {call} returned {describe(order)} with {summarize(problems)}; a value the connector "
+                    "cannot read must give PlatformBadResponse, never a default"
+                )
 
     # --- helpers -----------------------------------------------------------------------------------
 
@@ -785,6 +1047,51 @@ def _spread(start: datetime, end: datetime, count: int) -> list[datetime]:
     span = int((end - start).total_seconds()) - 2
     step = max(1, span // groups)
     return [start + _SECOND + (n // 3) * step * _SECOND for n in range(count)]
+
+
+def _evenly(items: list[Reshape], limit: int) -> list[Reshape]:
+    """At most ``limit`` of ``items``, spread evenly over them."""
+    if len(items) <= limit:
+        return items
+    return [items[n * len(items) // limit] for n in range(limit)]
+
+
+def _lacks(double: PlatformDouble, method: str) -> bool:
+    """Whether ``double`` keeps ``PlatformDouble``'s default of an optional ``method`` (one that raises)."""
+    return getattr(type(double), method) is getattr(PlatformDouble, method)
+
+
+def _webhook_deliveries(h: Harness) -> tuple[list[SeededOrder], list[tuple[dict[str, str], bytes]]]:
+    """Two seeded orders and their deliveries (the test is skipped when the double produces none)."""
+    start, _ = _recent_window()
+    seeded = h.seed([start + _WINDOW / 4 + n * timedelta(minutes=7) for n in range(2)])
+    deliveries = h.double.order_webhooks()
+    if not deliveries:
+        pytest.skip(f"{type(h.double).__name__}.order_webhooks() produces no deliveries")
+    if len(deliveries) != len(seeded):
+        raise AssertionError(f"the double produced {len(deliveries)} deliveries for {len(seeded)} orders")
+    return seeded, deliveries
+
+
+async def _expect_delivered(
+    h: Harness, connector: PlatformConnector, call: str, expected: SeededOrder, headers: dict[str, str], body: bytes
+) -> None:
+    """``parse_webhook`` reads the delivery, twice with the same ``delivery_id``, and it leads to ``expected``."""
+    event = await _succeed(h, call, h.run(call, connector.parse_webhook(CIMultiDict(headers), body)))
+    if not isinstance(event, WebhookEvent):
+        raise AssertionError(f"{call} returned {event!r}, not a WebhookEvent")
+    again = await _succeed(h, call, h.run(call, connector.parse_webhook(CIMultiDict(headers), body)))
+    if again.delivery_id != event.delivery_id:
+        raise AssertionError(f"{call} gave delivery ids {event.delivery_id!r} and {again.delivery_id!r}")
+    if event.order is not None:
+        order: Order | None = event.order
+    elif event.order_reference is not None:
+        order = await _succeed(h, call, h.fetch(connector, event.order_reference))
+    else:
+        raise AssertionError(f"{call} returned neither the order nor a reference to it")
+    if order is None or order.order_id != expected.order_id:
+        got = "None" if order is None else describe(order)
+        raise AssertionError(f"{call} led to {got}; expected {describe(expected)}")
 
 
 def _small_window(h: Harness) -> tuple[tuple[datetime, datetime], list[SeededOrder]]:
