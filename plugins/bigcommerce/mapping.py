@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from server.platforms import Buyer, LineItem, Money, Order, PaymentStatus, PlatformBadResponse
+from server.platforms import Buyer, LineItem, Order, PayloadReader, PaymentStatus, clean, join
 
 __all__ = ["INCOMPLETE", "is_incomplete", "map_order", "order_id", "payment_status"]
+
+read = PayloadReader("BigCommerce")
 
 INCOMPLETE = 0
 """``status_id`` of an abandoned checkout: the shopper reached payment and never finished."""
@@ -53,10 +54,7 @@ _STATUS_ID_PAYMENT = {
 
 def order_id(order: Any) -> str:
     """The order's ``id`` (the number the merchant sees) as a string."""
-    value = _object(order, "order").get("id")
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return str(value)
-    raise PlatformBadResponse("BigCommerce order field 'id' is not a positive integer")
+    return str(read.integer(read.obj(order, "order").get("id"), "id", minimum=1))
 
 
 def is_incomplete(order: Mapping[str, Any]) -> bool:
@@ -77,23 +75,21 @@ def payment_status(order: Mapping[str, Any]) -> PaymentStatus:
 
 def map_order(order: Mapping[str, Any], products: Sequence[Any]) -> Order:
     """Map an order and its ``/products`` list; ``raw`` is the order with that list in place of the link."""
-    order = _object(order, "order")
-    currency = order.get("default_currency_code")
-    if not isinstance(currency, str) or not currency.strip():
-        raise PlatformBadResponse("BigCommerce order field 'default_currency_code' is missing or empty")
-    billing = _object(order.get("billing_address") or {}, "billing_address")
+    order = read.obj(order, "order")
+    currency = read.text(order.get("default_currency_code"), "default_currency_code")
+    billing = read.obj(order.get("billing_address") or {}, "billing_address")
     number = order_id(order)
     return Order(
         order_id=number,
         order_number=number,
         placed_at=_time(order, "date_created"),
-        total=_money(order, "total_inc_tax", currency, "order"),
+        total=read.money(order.get("total_inc_tax"), currency, "total_inc_tax"),
         payment_status=payment_status(order),
         buyer=Buyer(
-            name=_join(billing.get("first_name"), billing.get("last_name")),
-            email=_clean(billing.get("email")),
+            name=join(billing.get("first_name"), billing.get("last_name")),
+            email=clean(billing.get("email")),
         ),
-        line_items=tuple(_line_item(_object(item, "products[]"), currency) for item in products),
+        line_items=tuple(_line_item(read.obj(item, "products[]"), currency) for item in products),
         raw={**order, "products": list(products)},
     )
 
@@ -101,55 +97,22 @@ def map_order(order: Mapping[str, Any], products: Sequence[Any]) -> Order:
 def _line_item(item: Mapping[str, Any], currency: str) -> LineItem:
     """``discounted_total_inc_tax`` is what the shopper paid for the line, after every discount."""
     total_field = "discounted_total_inc_tax" if item.get("discounted_total_inc_tax") is not None else "total_inc_tax"
-    quantity = item.get("quantity")
-    if not isinstance(quantity, int) or isinstance(quantity, bool):
-        raise PlatformBadResponse("BigCommerce order product field 'quantity' is not an integer")
     return LineItem(
-        name=_text(item, "name", "order product"),
-        sku=_clean(item.get("sku")),
-        quantity=quantity,
-        unit_price=_money(item, "price_inc_tax", currency, "order product"),
-        total=_money(item, total_field, currency, "order product"),
+        name=read.text(item.get("name"), "name"),
+        sku=clean(item.get("sku")),
+        quantity=read.integer(item.get("quantity"), "quantity"),
+        unit_price=read.money(item.get("price_inc_tax"), currency, "price_inc_tax"),
+        total=read.money(item.get(total_field), currency, total_field),
     )
 
 
-def _money(obj: Mapping[str, Any], field: str, currency: str, what: str) -> Money:
-    value = obj.get(field)
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise PlatformBadResponse(f"BigCommerce {what} field {field!r} has no decimal amount")
-    try:
-        return Money(Decimal(str(value).strip()), currency.strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise PlatformBadResponse(f"BigCommerce {what} field {field!r} is not a valid amount in {currency!r}") from exc
-
-
 def _time(obj: Mapping[str, Any], field: str) -> datetime:
+    """An RFC 2822 date with an offset, in UTC."""
     value = obj.get(field)
     try:
         parsed = parsedate_to_datetime(value) if isinstance(value, str) else None
     except (TypeError, ValueError, IndexError):
         parsed = None
-    if parsed is None or parsed.utcoffset() is None:
-        raise PlatformBadResponse(f"BigCommerce order field {field!r} is not an RFC 2822 date with a UTC offset")
-    return parsed
-
-
-def _object(value: Any, field: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise PlatformBadResponse(f"BigCommerce field {field!r} is missing or not an object")
-    return value
-
-
-def _text(obj: Mapping[str, Any], field: str, what: str) -> str:
-    value = _clean(obj.get(field))
-    if value is None:
-        raise PlatformBadResponse(f"BigCommerce {what} field {field!r} is missing or empty")
-    return value
-
-
-def _clean(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _join(*parts: Any) -> str | None:
-    return " ".join(p for p in map(_clean, parts) if p) or None
+    if parsed is None:
+        raise read.error(f"field {field!r} is not an RFC 2822 date")
+    return read.aware_utc(parsed, field)

@@ -10,14 +10,13 @@ discounts).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from server.platforms import Buyer, LineItem, Money, Order, PaymentStatus, PlatformBadResponse
+from server.platforms import Buyer, LineItem, Money, Order, PayloadReader, PaymentStatus, clean
 
 __all__ = ["map_order", "payment_status"]
+
+read = PayloadReader("eBay")
 
 _PAYMENT_STATUS = {
     "PAID": PaymentStatus.PAID,
@@ -35,22 +34,20 @@ def payment_status(value: object) -> PaymentStatus:
 
 def map_order(payload: Any) -> Order:
     """Map one ``Order``; the buyer's name is ``buyerRegistrationAddress.fullName``, else their eBay username."""
-    order = _object(payload, "order")
-    buyer = _optional_object(order.get("buyer"), "buyer")
-    contact = _optional_object(buyer.get("buyerRegistrationAddress"), "buyer.buyerRegistrationAddress")
-    order_id = _text(order.get("orderId"), "orderId")
-    items = order.get("lineItems")
-    if not isinstance(items, list):
-        raise PlatformBadResponse("eBay order field 'lineItems' is missing or not a list")
+    order = read.obj(payload, "order")
+    buyer = read.optional_obj(order.get("buyer"), "buyer")
+    contact = read.optional_obj(buyer.get("buyerRegistrationAddress"), "buyer.buyerRegistrationAddress")
+    order_id = read.text(order.get("orderId"), "orderId")
+    items = read.list(order.get("lineItems"), "lineItems")
     return Order(
         order_id=order_id,
         order_number=order_id,
-        placed_at=_time(order.get("creationDate"), "creationDate"),
-        total=_money(_object(order.get("pricingSummary"), "pricingSummary").get("total"), "pricingSummary.total"),
+        placed_at=read.time(order.get("creationDate"), "creationDate"),
+        total=_money(read.obj(order.get("pricingSummary"), "pricingSummary").get("total"), "pricingSummary.total"),
         payment_status=payment_status(order.get("orderPaymentStatus")),
         buyer=Buyer(
-            name=_clean(contact.get("fullName")) or _clean(buyer.get("username")),
-            email=_clean(contact.get("email")),
+            name=clean(contact.get("fullName")) or clean(buyer.get("username")),
+            email=clean(contact.get("email")),
         ),
         line_items=tuple(_line_item(item, f"lineItems[{n}]") for n, item in enumerate(items)),
         raw=order,
@@ -58,14 +55,12 @@ def map_order(payload: Any) -> Order:
 
 
 def _line_item(value: Any, field: str) -> LineItem:
-    item = _object(value, field)
-    quantity = item.get("quantity")
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise PlatformBadResponse(f"eBay order field '{field}.quantity' is not a positive integer")
+    item = read.obj(value, field)
+    quantity = read.integer(item.get("quantity"), f"{field}.quantity", minimum=1)
     cost = _money(item.get("lineItemCost"), f"{field}.lineItemCost")
     return LineItem(
-        name=_text(item.get("title"), f"{field}.title"),
-        sku=_clean(item.get("sku")),
+        name=read.text(item.get("title"), f"{field}.title"),
+        sku=clean(item.get("sku")),
         quantity=quantity,
         unit_price=Money(cost.amount / quantity, cost.currency),
         total=_money(item.get("total"), f"{field}.total"),
@@ -74,55 +69,6 @@ def _line_item(value: Any, field: str) -> LineItem:
 
 def _money(value: Any, field: str) -> Money:
     """An ``Amount``: ``value`` (a decimal string) in ``currency``."""
-    money = _object(value, field)
-    decimal, currency = _decimal(money.get("value")), money.get("currency")
-    if decimal is None:
-        raise PlatformBadResponse(f"eBay order field '{field}.value' is not a decimal amount")
-    if not isinstance(currency, str):
-        raise PlatformBadResponse(f"eBay order field '{field}.currency' is missing")
-    try:
-        return Money(decimal, currency)
-    except ValueError:
-        raise PlatformBadResponse(f"eBay order field '{field}.currency' is not an ISO 4217 code") from None
-
-
-def _decimal(value: Any) -> Decimal | None:
-    """A finite ``Decimal`` from a string or a JSON number (through ``str``, never float arithmetic)."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return None
-    try:
-        decimal = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return decimal if decimal.is_finite() else None
-
-
-def _time(value: Any, field: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.utcoffset() is None:
-        raise PlatformBadResponse(f"eBay order field {field!r} is not an ISO 8601 date-time with a time zone")
-    return parsed
-
-
-def _object(value: Any, field: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise PlatformBadResponse(f"eBay order field {field!r} is missing or not an object")
-    return value
-
-
-def _optional_object(value: Any, field: str) -> Mapping[str, Any]:
-    return {} if value is None else _object(value, field)
-
-
-def _text(value: Any, field: str) -> str:
-    text = _clean(value)
-    if text is None:
-        raise PlatformBadResponse(f"eBay order field {field!r} is missing or empty")
-    return text
-
-
-def _clean(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
+    money = read.obj(value, field)
+    currency = read.currency(money.get("currency"), f"{field}.currency")
+    return read.money(money.get("value"), currency, f"{field}.value")

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from server.platforms import Buyer, LineItem, Money, Order, PaymentStatus, PlatformBadResponse
+from server.platforms import Buyer, LineItem, Money, Order, PayloadReader, PaymentStatus, clean, join
 
 __all__ = ["UNFINISHED", "is_unfinished", "map_order", "order_keys", "payment_status", "store_currency"]
+
+read = PayloadReader("Ecwid")
 
 UNFINISHED = "INCOMPLETE"
 """The payment status of an unfinished order: a checkout left at the payment step, not yet an order."""
@@ -51,42 +52,36 @@ def order_keys(payload: Mapping[str, Any]) -> set[str]:
 
 def store_currency(profile: Any) -> str:
     """``formatsAndUnits.currency`` of a ``GET /profile`` answer, as an ISO-4217 code."""
-    units = _object(_object(profile, "profile").get("formatsAndUnits"), "formatsAndUnits")
+    units = read.obj(read.obj(profile, "profile").get("formatsAndUnits"), "formatsAndUnits")
     currency = units.get("currency")
-    if not isinstance(currency, str) or len(currency.strip()) != 3 or not currency.strip().isalpha():
-        raise PlatformBadResponse("Ecwid profile field 'formatsAndUnits.currency' is not an ISO-4217 code")
-    return currency.strip().upper()
+    return read.currency(currency.upper() if isinstance(currency, str) else currency, "formatsAndUnits.currency")
 
 
 def map_order(payload: Any, currency: str) -> Order:
     """Map one order of ``GET /orders/{id}`` or of a ``GET /orders`` page, in the store's ``currency``."""
-    order = _object(payload, "order")
-    items = order.get("items", [])
-    if not isinstance(items, list):
-        raise PlatformBadResponse("Ecwid order field 'items' is not a list")
-    billing = _optional_object(order, "billingPerson")
-    shipping = _optional_object(order, "shippingPerson")
+    order = read.obj(payload, "order")
+    items = read.list(order.get("items", []), "items")
+    billing = read.optional_obj(order.get("billingPerson"), "billingPerson")
+    shipping = read.optional_obj(order.get("shippingPerson"), "shippingPerson")
     return Order(
         order_id=_order_id(order),
         order_number=_order_number(order),
         placed_at=_placed_at(order),
-        total=_money(order, "total", currency),
+        total=read.money(order.get("total"), currency, "total"),
         payment_status=payment_status(order.get("paymentStatus")),
-        buyer=Buyer(name=_person_name(billing) or _person_name(shipping), email=_clean(order.get("email"))),
-        line_items=tuple(_line_item(_object(item, "items[]"), currency) for item in items),
+        buyer=Buyer(name=_person_name(billing) or _person_name(shipping), email=clean(order.get("email"))),
+        line_items=tuple(_line_item(read.obj(item, "items[]"), currency) for item in items),
         raw=order,
     )
 
 
 def _line_item(item: Mapping[str, Any], currency: str) -> LineItem:
     """``price`` is the unit price with option modifiers and before discounts; the line is price × quantity."""
-    quantity = item.get("quantity")
-    if not isinstance(quantity, int) or isinstance(quantity, bool):
-        raise PlatformBadResponse("Ecwid order field 'items[].quantity' is not an integer")
-    unit_price = _money(item, "price", currency, where="items[].")
+    quantity = read.integer(item.get("quantity"), "items[].quantity")
+    unit_price = read.money(item.get("price"), currency, "items[].price")
     return LineItem(
-        name=_text(item, "name", where="items[]."),
-        sku=_clean(item.get("sku")),
+        name=read.text(item.get("name"), "items[].name"),
+        sku=clean(item.get("sku")),
         quantity=quantity,
         unit_price=unit_price,
         total=Money(unit_price.amount * quantity, currency),
@@ -98,12 +93,12 @@ def _order_id(order: Mapping[str, Any]) -> str:
         value = order.get(field)
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return str(value)
-    raise PlatformBadResponse("Ecwid order has no positive integer 'internalId' (or 'orderNumber')")
+    raise read.error("order has no positive integer 'internalId' (or 'orderNumber')")
 
 
 def _order_number(order: Mapping[str, Any]) -> str:
     for field in ("id", "vendorOrderNumber"):
-        if value := _clean(order.get(field)):
+        if value := clean(order.get(field)):
             return value
     return _order_id(order)
 
@@ -119,45 +114,11 @@ def _placed_at(order: Mapping[str, Any]) -> datetime:
     text = order.get("createDate")
     if isinstance(text, str):
         try:
-            return datetime.strptime(text.strip(), _CREATE_DATE_FORMAT)
+            return read.aware_utc(datetime.strptime(text.strip(), _CREATE_DATE_FORMAT), "createDate")
         except ValueError:
             pass
-    raise PlatformBadResponse("Ecwid order has neither a unix 'createTimestamp' nor a 'createDate' with an offset")
-
-
-def _money(obj: Mapping[str, Any], field: str, currency: str, *, where: str = "") -> Money:
-    """A JSON number (or numeric text) as an exact ``Decimal``: ``Decimal(str(x))``, never float arithmetic."""
-    value = obj.get(field)
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise PlatformBadResponse(f"Ecwid order field '{where}{field}' is not a number")
-    try:
-        return Money(Decimal(str(value).strip()), currency)
-    except (InvalidOperation, ValueError):
-        raise PlatformBadResponse(f"Ecwid order field '{where}{field}' is not a finite amount") from None
+    raise read.error("order has neither a unix 'createTimestamp' nor a 'createDate' with an offset")
 
 
 def _person_name(person: Mapping[str, Any]) -> str | None:
-    parts = (_clean(person.get("firstName")), _clean(person.get("lastName")))
-    return _clean(person.get("name")) or " ".join(p for p in parts if p) or None
-
-
-def _object(value: Any, field: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise PlatformBadResponse(f"Ecwid field '{field}' is missing or not an object")
-    return value
-
-
-def _optional_object(obj: Mapping[str, Any], field: str) -> Mapping[str, Any]:
-    value = obj.get(field)
-    return {} if value is None else _object(value, field)
-
-
-def _text(obj: Mapping[str, Any], field: str, *, where: str = "") -> str:
-    value = _clean(obj.get(field))
-    if value is None:
-        raise PlatformBadResponse(f"Ecwid order field '{where}{field}' is missing or empty")
-    return value
-
-
-def _clean(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
+    return clean(person.get("name")) or join(person.get("firstName"), person.get("lastName"))

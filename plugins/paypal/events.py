@@ -28,14 +28,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from yarl import URL
 
 from server.platforms import Order, PlatformBadResponse
 
-from .mapping import ORDER_ID, capture_order_id, map_order
+from .mapping import ORDER_ID, capture_order_id, map_order, read
 from .reporting import rfc3339
 from .webhooks import ORDER_TOPICS
 
@@ -130,12 +130,10 @@ def _whole_order(resource: Mapping[str, Any]) -> Order | None:
 
 
 def _created(resource: Mapping[str, Any]) -> datetime | None:
-    value = resource.get("create_time")
     try:
-        created = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
+        return read.time(resource.get("create_time"), "create_time")
+    except PlatformBadResponse:
         return None
-    return created.astimezone(UTC) if created is not None and created.utcoffset() is not None else None
 
 
 def _next_query(href: Any) -> str:

@@ -30,6 +30,8 @@ from typing import Any
 
 from server.platforms import PlatformBadResponse
 
+from .mapping import read
+
 __all__ = [
     "MAX_RANGE",
     "ORDER_EVENT_CODES",
@@ -81,17 +83,11 @@ def read_page(body: Any) -> tuple[list[Mapping[str, Any]], int]:
     """
     if not isinstance(body, Mapping):
         raise PlatformBadResponse("PayPal answered the transaction search with JSON that is not an object")
-    pages = body.get("total_pages")
-    if not isinstance(pages, int) or isinstance(pages, bool) or pages < 0:
-        raise PlatformBadResponse("PayPal answered the transaction search without a count in 'total_pages'")
-    rows = body.get("transaction_details", [])
-    if not isinstance(rows, list):
-        raise PlatformBadResponse("PayPal field 'transaction_details' is not a list")
+    pages = read.integer(body.get("total_pages"), "total_pages", minimum=0)
     infos = []
-    for row in rows:
-        info = row.get("transaction_info") if isinstance(row, Mapping) else None
-        if not isinstance(info, Mapping):
-            raise PlatformBadResponse("PayPal field 'transaction_details[].transaction_info' is missing")
+    for row in read.list(body.get("transaction_details", []), "transaction_details"):
+        row = read.obj(row, "transaction_details[]")
+        info = read.obj(row.get("transaction_info"), "transaction_details[].transaction_info")
         transaction_id = info.get("transaction_id")
         if not isinstance(transaction_id, str) or not _TRANSACTION_ID.fullmatch(transaction_id):
             raise PlatformBadResponse("PayPal field 'transaction_info.transaction_id' is not a transaction id")
@@ -102,15 +98,7 @@ def read_page(body: Any) -> tuple[list[Mapping[str, Any]], int]:
 def refreshed_at(body: Mapping[str, Any]) -> datetime | None:
     """``last_refreshed_datetime`` of a search answer: the rows reach no further. ``None`` when left out."""
     value = body.get("last_refreshed_datetime")
-    if value is None:
-        return None
-    try:
-        refreshed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        refreshed = None
-    if refreshed is None or refreshed.utcoffset() is None:
-        raise PlatformBadResponse("PayPal field 'last_refreshed_datetime' is not a date-time with an offset")
-    return refreshed.astimezone(UTC)
+    return None if value is None else read.time(value, "last_refreshed_datetime")
 
 
 def not_reported_yet(error: Any) -> bool:
@@ -121,7 +109,8 @@ def not_reported_yet(error: Any) -> bool:
 
 def checkout_payment_id(info: Mapping[str, Any]) -> str | None:
     """The transaction id of a checkout payment received by the seller, or ``None`` for any other row."""
-    if info.get("transaction_event_code") not in ORDER_EVENT_CODES:
+    code = info.get("transaction_event_code")
+    if not isinstance(code, str) or code not in ORDER_EVENT_CODES:
         return None
     amount = info.get("transaction_amount")
     value = amount.get("value") if isinstance(amount, Mapping) else None

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from server.platforms import Buyer, LineItem, Money, Order, PaymentStatus, PlatformBadResponse
+from server.platforms import Buyer, LineItem, Order, PayloadReader, PaymentStatus, clean, join
 
 __all__ = ["DRAFT_STATUS", "is_draft", "map_order", "payment_status"]
+
+read = PayloadReader("WooCommerce")
 
 DRAFT_STATUS = "checkout-draft"
 """The block checkout's order-in-progress: not an order the buyer placed."""
@@ -44,24 +45,21 @@ def is_draft(payload: Mapping[str, Any]) -> bool:
 
 def map_order(payload: Mapping[str, Any]) -> Order:
     """Map a REST order resource (or an ``order.created`` webhook body)."""
-    order = _object(payload, "order")
-    currency = order.get("currency")
-    total = _money(order.get("total"), currency, "total")
+    order = read.obj(payload, "order")
+    total = read.money(order.get("total"), order.get("currency"), "total")
     billing = _optional_object(order, "billing")
-    items = order.get("line_items", [])
-    if not isinstance(items, list):
-        raise PlatformBadResponse("WooCommerce order field 'line_items' is not a list")
+    items = read.list(order.get("line_items", []), "line_items")
     return Order(
         order_id=_order_id(order),
         order_number=_order_number(order),
-        placed_at=_gmt_time(order, "date_created_gmt"),
+        placed_at=read.time(order.get("date_created_gmt"), "date_created_gmt", assume_utc=True),
         total=total,
         payment_status=payment_status(order, total.amount),
         buyer=Buyer(
-            name=_join(billing.get("first_name"), billing.get("last_name")) or _clean(billing.get("company")),
-            email=_clean(billing.get("email")),
+            name=join(billing.get("first_name"), billing.get("last_name")) or clean(billing.get("company")),
+            email=clean(billing.get("email")),
         ),
-        line_items=tuple(_line_item(item, currency, index) for index, item in enumerate(items)),
+        line_items=tuple(_line_item(item, total.currency, index) for index, item in enumerate(items)),
         raw=order,
     )
 
@@ -85,38 +83,28 @@ def payment_status(order: Mapping[str, Any], total: Decimal) -> PaymentStatus:
 
 
 def _refunded(order: Mapping[str, Any]) -> Decimal:
-    refunds = order.get("refunds") or []
-    if not isinstance(refunds, list):
-        raise PlatformBadResponse("WooCommerce order field 'refunds' is not a list")
-    return sum(
-        (abs(_decimal(_object(r, f"refunds[{i}]").get("total"), f"refunds[{i}].total")) for i, r in enumerate(refunds)),
-        Decimal(0),
-    )
+    refunds = read.list(order.get("refunds") or [], "refunds")
+    totals = [read.obj(refund, f"refunds[{n}]").get("total") for n, refund in enumerate(refunds)]
+    return sum((abs(read.decimal(total, f"refunds[{n}].total")) for n, total in enumerate(totals)), Decimal(0))
 
 
-def _line_item(item: Any, currency: Any, index: int) -> LineItem:
+def _line_item(item: Any, currency: str, index: int) -> LineItem:
     where = f"line_items[{index}]"
-    item = _object(item, where)
+    item = read.obj(item, where)
     name = item.get("name")
     if not isinstance(name, str):
-        raise PlatformBadResponse(f"WooCommerce order field '{where}.name' is not a string")
-    quantity = item.get("quantity")
-    if not isinstance(quantity, int) or isinstance(quantity, bool):
-        raise PlatformBadResponse(f"WooCommerce order field '{where}.quantity' is not an integer")
+        raise read.error(f"field '{where}.name' is not a string")
     return LineItem(
         name=html.unescape(name).strip(),
-        quantity=quantity,
-        unit_price=_money(item.get("price"), currency, f"{where}.price"),
-        total=_money(item.get("total"), currency, f"{where}.total"),
-        sku=_clean(item.get("sku")),
+        quantity=read.integer(item.get("quantity"), f"{where}.quantity"),
+        unit_price=read.money(item.get("price"), currency, f"{where}.price"),
+        total=read.money(item.get("total"), currency, f"{where}.total"),
+        sku=clean(item.get("sku")),
     )
 
 
 def _order_id(order: Mapping[str, Any]) -> str:
-    value = order.get("id")
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise PlatformBadResponse("WooCommerce order field 'id' is not a positive integer")
-    return str(value)
+    return str(read.integer(order.get("id"), "id", minimum=1))
 
 
 def _order_number(order: Mapping[str, Any]) -> str:
@@ -125,59 +113,11 @@ def _order_number(order: Mapping[str, Any]) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if value is not None and not isinstance(value, str):
-        raise PlatformBadResponse("WooCommerce order field 'number' is not a string")
-    return _clean(value) or _order_id(order)
-
-
-def _gmt_time(order: Mapping[str, Any], field: str) -> datetime:
-    """A ``*_gmt`` time: UTC, normally written without an offset (one, if present, is honoured)."""
-    value = order.get(field)
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise PlatformBadResponse(f"WooCommerce order field {field!r} is not an ISO 8601 date-time")
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
-
-
-def _money(amount: Any, currency: Any, field: str) -> Money:
-    value = _decimal(amount, field)
-    try:
-        return Money(value, currency)
-    except ValueError as exc:
-        raise PlatformBadResponse(
-            f"WooCommerce order field 'currency' is not an ISO 4217 code (for {field!r})"
-        ) from exc
-
-
-def _decimal(value: Any, field: str) -> Decimal:
-    """A decimal string, or a JSON number converted through its shortest ``str`` (never a float's binary value)."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise PlatformBadResponse(f"WooCommerce order field {field!r} is not a decimal amount")
-    try:
-        amount = Decimal(value.strip() if isinstance(value, str) else str(value))
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise PlatformBadResponse(f"WooCommerce order field {field!r} is not a decimal amount")
-    return amount
-
-
-def _object(value: Any, field: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise PlatformBadResponse(f"WooCommerce order field {field!r} is missing or not an object")
-    return value
+        raise read.error("field 'number' is not a string")
+    return clean(value) or _order_id(order)
 
 
 def _optional_object(obj: Mapping[str, Any], field: str) -> Mapping[str, Any]:
+    """PHP writes an empty object as ``[]``."""
     value = obj.get(field)
-    return {} if value is None or value == [] else _object(value, field)
-
-
-def _clean(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _join(*parts: Any) -> str | None:
-    return " ".join(p for p in map(_clean, parts) if p) or None
+    return {} if value == [] else read.optional_obj(value, field)

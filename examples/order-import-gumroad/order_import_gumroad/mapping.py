@@ -9,16 +9,17 @@ amount paid, in USD cents, for the whole quantity. ``created_at`` is ISO 8601.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from server.platforms import Buyer, LineItem, Money, Order, PaymentStatus, PlatformBadResponse
+from server.platforms import Buyer, LineItem, Money, Order, PayloadReader, PaymentStatus, clean
 
 __all__ = ["CURRENCY", "map_sale", "payment_status"]
 
 CURRENCY = "USD"
 """Gumroad reports ``price`` in USD cents whatever currency the product is priced in."""
+
+read = PayloadReader("Gumroad")
 
 
 def payment_status(sale: Mapping[str, Any]) -> PaymentStatus:
@@ -30,70 +31,29 @@ def payment_status(sale: Mapping[str, Any]) -> PaymentStatus:
     return PaymentStatus.PAID
 
 
-def map_sale(sale: Any) -> Order:
-    """Map one sale, or raise ``PlatformBadResponse`` naming what could not be read."""
-    if not isinstance(sale, Mapping):
-        raise PlatformBadResponse(f"Gumroad sent a sale that is not an object ({type(sale).__name__})")
-    try:
-        total = Money(_cents(sale["price"]), CURRENCY)
-        quantity = sale.get("quantity", 1)
-        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-            raise ValueError(f"quantity {quantity!r}")
-        unit = Money((total.amount / quantity).quantize(Decimal("0.01")), CURRENCY)
-        sku = sale.get("sku_id")
-        line = LineItem(
-            name=_text(sale.get("product_name")) or "Gumroad product",
-            quantity=quantity,
-            unit_price=unit,
-            total=total,
-            sku=sku if isinstance(sku, str) and sku else None,
-        )
-        return Order(
-            order_id=_required_text(sale, "id"),
-            order_number=str(_order_number(sale["order_id"])),
-            placed_at=_time(sale["created_at"]),
-            total=total,
-            payment_status=payment_status(sale),
-            buyer=Buyer(
-                name=_text(sale.get("full_name")),
-                email=_text(sale.get("purchase_email")) or _text(sale.get("email")),
-            ),
-            line_items=(line,),
-            raw=dict(sale),
-        )
-    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-        sale_id = sale.get("id") if isinstance(sale.get("id"), str) else "?"
-        problem = f"{type(exc).__name__}: {exc}"
-        raise PlatformBadResponse(f"Gumroad sent sale {sale_id!r} that cannot be read ({problem})") from exc
-
-
-def _cents(value: Any) -> Decimal:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"price {value!r} is not a whole number of cents")
-    return Decimal(value).scaleb(-2)
-
-
-def _order_number(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"order_id {value!r} is not a number")
-    return value
-
-
-def _time(value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError(f"created_at {value!r} is not a string")
-    moment = datetime.fromisoformat(value)
-    if moment.utcoffset() is None:
-        raise ValueError(f"created_at {value!r} has no time zone")
-    return moment
-
-
-def _required_text(sale: Mapping[str, Any], key: str) -> str:
-    value = _text(sale.get(key))
-    if value is None:
-        raise ValueError(f"{key} is missing")
-    return value
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+def map_sale(payload: Any) -> Order:
+    """Map one sale, or raise ``PlatformBadResponse`` naming the field that could not be read."""
+    sale = read.obj(payload, "sale")
+    total = Money(Decimal(read.integer(sale.get("price"), "price", minimum=0)).scaleb(-2), CURRENCY)  # cents
+    quantity = read.integer(sale.get("quantity", 1), "quantity", minimum=1)
+    sku = clean(sale.get("sku_id"))
+    line = LineItem(
+        name=clean(sale.get("product_name")) or "Gumroad product",
+        quantity=quantity,
+        unit_price=Money((total.amount / quantity).quantize(Decimal("0.01")), CURRENCY),
+        total=total,
+        sku=sku,
+    )
+    return Order(
+        order_id=read.text(sale.get("id"), "id"),
+        order_number=str(read.integer(sale.get("order_id"), "order_id", minimum=0)),
+        placed_at=read.time(sale.get("created_at"), "created_at"),
+        total=total,
+        payment_status=payment_status(sale),
+        buyer=Buyer(
+            name=clean(sale.get("full_name")),
+            email=clean(sale.get("purchase_email")) or clean(sale.get("email")),
+        ),
+        line_items=(line,),
+        raw=dict(sale),
+    )
