@@ -51,12 +51,15 @@ demo: $(VENV)/.installed console
 serve: $(VENV)/.installed console
 	$(BIN)/order-import serve --port $(PORT)
 
-# Everything on SQLite, then every database test again on PostgreSQL
+# The type checker (mypy, strict, over server/ and plugins/: see [tool.mypy] in pyproject.toml), then
+# everything on SQLite, then every database test again on PostgreSQL
 # (ORDER_IMPORT_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432; skipped when
 # unreachable, a failure when CI=true).
 test: $(VENV)/.installed $(VENV)/.gumroad-installed console
 ifdef NPM
 	cd console && npm test
+	cd console && npm run lint:schema
 endif
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto
 	ORDER_IMPORT_TEST_DATABASE=postgres $(BIN)/python -m pytest -n auto -m database

@@ -1,13 +1,15 @@
-"""The ``order-import`` command: serve, demo, token create / list / revoke, plugins."""
+"""The ``order-import`` command: serve, demo, token create / list / revoke, plugins, new-plugin, emulator."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -16,8 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import uvicorn
+from aiohttp import web
 
 from . import logs
+from .api import build_schema
 from .app import create_app
 from .db import close_database, open_database
 from .demo import run_demo
@@ -25,8 +29,9 @@ from .errors import DomainError
 from .events import create_broker
 from .listening import PortUnavailable, bind, listening_url
 from .models import ApiToken
+from .platforms import DemoEmulator
 from .platforms.manager import PlatformRegistry, PluginConflict, get_plugin_manager
-from .schema import build_schema
+from .scaffold import ScaffoldError, write_plugin
 from .services import accounts
 from .settings import Settings, SettingsError
 
@@ -57,6 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("id")
     commands.add_parser("plugins", help="list the installed platform plugins")
     commands.add_parser("schema", help="print the GraphQL schema (SDL), as kept in schema.graphql")
+    new_plugin = commands.add_parser("new-plugin", help="write a working platform plugin skeleton to start from")
+    new_plugin.add_argument("name", help="the platform's name: lowercase letters, digits and hyphens (demo-platform)")
+    new_plugin.add_argument("--directory", type=Path, help="the new folder to write (default: order-import-NAME)")
+    emulator = commands.add_parser("emulator", help="serve one platform's demo emulator, to connect a store to")
+    emulator.add_argument("platform", help="an installed platform with an emulator (see `order-import plugins`)")
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=0, help="default: any free port (printed)")
+    emulator.add_argument("--seed", type=int, default=7, help="the same seed serves the same orders")
     return parser
 
 
@@ -110,6 +123,55 @@ def _list_plugins() -> None:
         print(f"{cls.platform_id}\t{cls.display_name}\t{registry.provider(cls.platform_id)}")
 
 
+def _new_plugin(name: str, directory: Path | None) -> None:
+    folder = directory or Path(f"order-import-{name}")
+    taken = frozenset(cls.platform_id for cls in PlatformRegistry(get_plugin_manager()))
+    written = write_plugin(name, folder, taken=taken)
+    print(f"Wrote the plugin {name} to {folder} ({len(written)} files). Next:")
+    print(f"  pip install -e {folder}   # into this environment")
+    print(f"  python -m pytest {folder}   # the conformance kit passes as generated")
+
+
+def _emulator(platform: str, host: str, port: int, seed: int) -> None:
+    found = {e.platform_id: e for e in PlatformRegistry(get_plugin_manager()).emulators()}
+    if platform not in found:
+        raise UnknownEmulator(
+            f"no installed plugin has an emulator for {platform!r}; installed: {', '.join(sorted(found)) or 'none'}"
+        )
+    listener = bind(host, port)
+    asyncio.run(_serve_emulator(found[platform], listener, seed))
+
+
+async def _serve_emulator(emulator: DemoEmulator, listener: socket.socket, seed: int) -> None:
+    """Serve the emulator's app on ``listener`` until SIGINT or SIGTERM; print what connecting a store takes."""
+    runner = web.AppRunner(emulator.make_double(datetime.now(UTC), seed).app(), access_log=None)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await web.SockSite(runner, listener).start()
+        url = listening_url(listener)
+        credentials = json.dumps(dict(emulator.credentials))
+        print(f"Platform: {emulator.platform_id}", flush=True)
+        print(f"API base URL: {url}", flush=True)
+        print(f"Credentials: {credentials}", flush=True)
+        print(
+            f'Connect: connectStore(platform: "{emulator.platform_id}", name: "{emulator.store_name}", '
+            f'apiBaseUrl: "{url}", credentials: <the JSON above>) on a server run with '
+            "ORDER_IMPORT_ALLOW_LOCAL_API=1 (the emulator's address is local). Ctrl-C stops it.",
+            flush=True,
+        )
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+class UnknownEmulator(LookupError):
+    """``order-import emulator`` was asked for a platform without an installed emulator."""
+
+
 def _demo(host: str, port: int) -> None:
     env = dict(os.environ)
     # uvicorn stops on SIGTERM, then raises it again: exit through Python, so the folder below is removed.
@@ -140,6 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             _demo(args.host, args.port)
             return 0
+        if args.command == "new-plugin":
+            _new_plugin(args.name, args.directory)
+            return 0
+        if args.command == "emulator":
+            _emulator(args.platform, args.host, args.port, args.seed)
+            return 0
         settings = Settings.from_env()
         if args.command == "serve":
             listener = bind(args.host, args.port)
@@ -162,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "token":
             for line in asyncio.run(_token_command(settings, args)):
                 print(line)
-    except (SettingsError, PluginConflict, DomainError, PortUnavailable) as exc:
+    except (SettingsError, PluginConflict, DomainError, PortUnavailable, ScaffoldError, UnknownEmulator) as exc:
         print(f"order-import: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

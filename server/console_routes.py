@@ -11,12 +11,14 @@ a browser when it is on (``graphiql_page``), with its assets under ``/graphiql/a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.staticfiles import PathLike, StaticFiles
+from starlette.types import Scope
 
 DIST = Path(__file__).parent / "console"  # written by `make console`; shipped in the wheel
 
@@ -71,8 +73,10 @@ GRAPHIQL_NOT_BUILT = (
 class HashedAssets(StaticFiles):
     """Vite's ``assets/`` folder: every name carries a content hash, so it may be cached for good."""
 
-    def file_response(self, *args: object, **kwargs: object) -> Response:
-        response = super().file_response(*args, **kwargs)  # type: ignore[arg-type]
+    def file_response(
+        self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response

@@ -21,6 +21,7 @@ class CredentialsCipher:
 
     def decrypt(self, token: str) -> dict[str, str]:
         try:
-            return json.loads(self._fernet.decrypt(token.encode()))
+            credentials: dict[str, str] = json.loads(self._fernet.decrypt(token.encode()))  # as encrypt wrote it
         except InvalidToken:
             raise RuntimeError("store credentials cannot be decrypted: ORDER_IMPORT_SECRET_KEY has changed") from None
+        return credentials

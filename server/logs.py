@@ -227,11 +227,12 @@ def clean_record(record: logging.LogRecord) -> None:
             record.args = {key: _shown(value) for key, value in record.args.items()}
         elif record.args:
             record.args = tuple(_shown(value) for value in record.args)
-            if record.name == "uvicorn.access" and len(record.args) == 5 and isinstance(record.args[2], str):
+            if record.name == "uvicorn.access" and len(record.args) == 5:
                 # (client, method, path, http version, status), should anyone turn uvicorn's access log on:
                 # the query string (GraphQL variables travel there on GET) is not shown.
                 client, method, path, version, status = record.args
-                record.args = (client, method, path.split("?", 1)[0], version, status)
+                if isinstance(path, str):
+                    record.args = (client, method, path.split("?", 1)[0], version, status)
         try:
             rendered = record.getMessage()
         except Exception:  # noqa: BLE001 - arguments that do not fit the format: show both

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -77,5 +78,5 @@ async def check_url(url: str, *, allow_local: bool, field: str, name: str) -> st
     return url.rstrip("/")
 
 
-async def _resolve(host: str, port: int) -> list[AddrInfoType]:
+async def _resolve(host: str, port: int) -> Sequence[AddrInfoType]:
     return await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)

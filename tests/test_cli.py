@@ -1,10 +1,11 @@
-"""The ``order-import`` command, run as a subprocess: token create, settings errors, plugins, demo."""
+"""The ``order-import`` command, run as a subprocess: token create, settings errors, plugins, demo, emulator."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import importlib.metadata
+import json
 import os
 import re
 import signal
@@ -442,3 +443,60 @@ async def test_served_answers_carry_no_server_header(tmp_path: Path) -> None:
             assert response.status == 200
             assert "server" not in {name.lower() for name in response.headers}
         await stop(demo)
+
+
+# ---------------------------------------------------------------------------
+# order-import emulator PLATFORM
+
+
+async def test_emulator_serves_one_platform_and_prints_how_to_connect_to_it(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        *COMMAND, "emulator", "shopify", "--port", str(port), "--seed", "3",
+        env=environment(), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        lines = [(await asyncio.wait_for(process.stdout.readline(), 30)).decode() for _ in range(4)]
+        printed = dict(line.rstrip("\n").split(": ", 1) for line in lines)
+        credentials = json.loads(printed["Credentials"])
+        async with aiohttp.ClientSession() as http:
+            async with http.post(
+                f"{printed['API base URL']}/admin/api/2026-10/graphql.json",
+                json={"query": "{ shop { name myshopifyDomain } }"},
+                headers={"X-Shopify-Access-Token": credentials["access_token"]},
+            ) as response:
+                answer = await response.json()
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+    assert printed["Platform"] == "shopify"
+    assert printed["API base URL"] == f"http://127.0.0.1:{port}"
+    assert answer["data"]["shop"]["myshopifyDomain"] == credentials["shop_domain"]
+    assert 'connectStore(platform: "shopify"' in printed["Connect"]
+    assert "ORDER_IMPORT_ALLOW_LOCAL_API=1" in printed["Connect"]
+
+
+def test_emulator_of_an_unknown_platform_lists_the_installed_ones(tmp_path: Path) -> None:
+    done = order_import("emulator", "nosuchshop", env=environment(), cwd=tmp_path)
+
+    assert done.returncode == 2
+    assert done.stderr.startswith("order-import: no installed plugin has an emulator for 'nosuchshop'; installed: ")
+    assert "bigcommerce, ebay, ecwid" in done.stderr and done.stdout == ""
+
+
+def test_emulator_on_a_busy_port_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = order_import("emulator", "shopify", "--port", port, env=environment(), cwd=tmp_path)
+
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"order-import: cannot listen on 127.0.0.1:{port}: Address already in use"]

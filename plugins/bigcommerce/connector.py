@@ -32,6 +32,7 @@ from server.platforms import (
     PlatformLimitExceeded,
     Response,
     WebhookEvent,
+    shorten,
 )
 
 from .mapping import is_incomplete, map_order, order_id
@@ -52,7 +53,6 @@ _DEFAULT_PAGE_SIZE = 50
 # whether min/max_date_created are inclusive: widen the window by a second.
 _DATE_SLACK = timedelta(seconds=1)
 _ANSWERED = range(200, 500)  # HttpClient retries 429; every other answer is read here, with its message
-_MESSAGE_LIMIT = 200
 
 _HASH = r"(?P<hash>[a-z0-9]{1,40})"
 _STORE_HASH_FORMS = (
@@ -109,6 +109,10 @@ class BigCommerceConnector(PlatformConnector):
             "Store hash must be the letters and digits after /stores/ in the API path, such as abc123",
             field="store_hash",
         )
+
+    async def verify_credentials(self) -> None:
+        """``GET /v2/orders?limit=1``: the token must be allowed to read this store's orders (401/403 if not)."""
+        _body(await self._get("/orders", {"limit": "1"}))
 
     async def fetch_order(self, reference: str) -> Order | None:
         """Find an order by its id (``218`` or ``#218``); an incomplete checkout is no order."""
@@ -242,8 +246,7 @@ def _error_message(response: Response) -> str:
         body = None
     error = body[0] if isinstance(body, list) and body else body
     message = next((error[k] for k in ("message", "title") if isinstance(error, dict) and error.get(k)), None)
-    text = " ".join(str(message).split()) if message is not None else "no error message"
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+    return shorten(message) or "no error message"
 
 
 def _quota_reset_wait(response: Response) -> float | None:

@@ -53,6 +53,7 @@ from server.platforms import (
     WebhookEvent,
     WebhookRejected,
     pages_ahead,
+    shorten,
 )
 
 from .auth import Tokens
@@ -87,7 +88,6 @@ _INVALID_ORDER_ID = 32100
 _RANGE_LIMIT = 30830
 _ORDER_REFERENCE = re.compile(r"[0-9A-Za-z][0-9A-Za-z!._-]{0,99}")
 _NOTIFICATION_KEY = "notification_key"
-_MESSAGE_LIMIT = 200
 
 
 class EbayConnector(PlatformConnector):
@@ -124,6 +124,13 @@ class EbayConnector(PlatformConnector):
                     field=spec.name,
                 )
         return cleaned
+
+    async def verify_credentials(self) -> None:
+        """Mint the seller's access token (app keys and refresh token), then read one order with it (its scopes)."""
+        operation = "Checking the credentials"
+        response = await self._get(self._url(ORDER_PATH, "limit=1"), operation)
+        if response.status != 200:
+            raise _refusal(response, operation)
 
     async def fetch_order(self, reference: str) -> Order | None:
         """Get the order by the number Seller Hub shows (``12-34567-89012``) or its legacy ``ItemID-TransactionID``.
@@ -347,5 +354,5 @@ def _error(response: Response) -> tuple[int | None, str]:
     error_id, message = first.get("errorId"), first.get("longMessage") or first.get("message")
     if not isinstance(error_id, int) or isinstance(error_id, bool):
         return None, "no eBay error id"
-    text = " ".join(message.split())[:_MESSAGE_LIMIT] if isinstance(message, str) else "no message"
+    text = shorten(message) if isinstance(message, str) else "no message"
     return error_id, f"error {error_id}: {text}"

@@ -35,6 +35,7 @@ from server.platforms import (
     Response,
     WebhookEvent,
     pages_ahead,
+    shorten,
 )
 
 from .mapping import is_unfinished, map_order, order_keys, store_currency
@@ -55,7 +56,6 @@ _ORDER_NOT_FOUND = "ORDER_NOT_FOUND"
 _STORE_NOT_FOUND = "STORE_NOT_FOUND"
 _TIMEOUT_WAIT = 1.0
 _TOKEN_HINT = "use the store's secret_ access token, with the read_orders scope"
-_MESSAGE_LIMIT = 200
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -93,6 +93,13 @@ class EcwidConnector(PlatformConnector):
         if not token.isascii() or not token.isprintable() or " " in token:
             raise InvalidCredentials("Access token must be the token Ecwid shows, without spaces", field="access_token")
         return cleaned
+
+    async def verify_credentials(self) -> None:
+        """``GET /profile``: refused for a wrong token (403) or an unknown store id (404 ``STORE_NOT_FOUND``)."""
+        operation = "Checking the credentials"
+        response = await self._get("profile", None, operation)
+        if response.status == 404:
+            self._raise(response, operation)
 
     async def fetch_order(self, reference: str) -> Order | None:
         """Find an order by its ID as shown (``SALE-G01ZG``, ``#K8XTQ``, any case) or its internal number.
@@ -243,12 +250,8 @@ class EcwidConnector(PlatformConnector):
         if not isinstance(body, dict):
             return None, ""
         code, message = body.get("errorCode"), body.get("errorMessage")
-        text = " ".join(message.split()) if isinstance(message, str) else ""
-        text = text.replace(self.credentials["access_token"], "***")
-        return (
-            code if isinstance(code, str) else None,
-            text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…",
-        )
+        text = message.replace(self.credentials["access_token"], "***") if isinstance(message, str) else ""
+        return code if isinstance(code, str) else None, shorten(text)
 
 
 def _rate_wait(response: Response) -> float | None:

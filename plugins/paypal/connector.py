@@ -115,6 +115,10 @@ class PayPalConnector(PlatformConnector):
             )
         return cleaned
 
+    async def verify_credentials(self) -> None:
+        """A new token from ``POST /v1/oauth2/token`` (not a kept one): wrong app credentials are a 401."""
+        await self._new_token()
+
     async def fetch_order(self, reference: str) -> Order | None:
         """Find an order by its id, or by the transaction id of a payment captured for it."""
         wanted = reference.strip().upper()

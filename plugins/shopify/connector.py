@@ -28,10 +28,11 @@ from server.platforms import (
     PlatformLimitExceeded,
     Response,
     WebhookEvent,
+    shorten,
 )
 
 from . import queries
-from .mapping import map_graphql_order, order_gid
+from .mapping import map_graphql_order, order_gid, read
 from .webhooks import read_webhook
 
 __all__ = ["DEFAULT_API_VERSION", "ShopifyConnector"]
@@ -82,6 +83,11 @@ class ShopifyConnector(PlatformConnector):
                 f"API version must be a quarterly release such as {DEFAULT_API_VERSION}", field="api_version"
             )
         return cleaned
+
+    async def verify_credentials(self) -> None:
+        """``{ shop { name } }``: the cheapest query there is; a refused token is HTTP 401."""
+        data = await self._graphql(queries.SHOP_QUERY, {})
+        read.obj(data.get("shop"), "shop")
 
     async def fetch_order(self, reference: str) -> Order | None:
         """Find an order by name (``#1001``, ``1001``, ``SO-1001``), numeric id or gid."""
@@ -135,31 +141,31 @@ class ShopifyConnector(PlatformConnector):
         while True:
             variables = {"first": size, "after": cursor, "query": search, "lineItems": queries.LINE_ITEMS_PER_ORDER}
             data, size = await self._query_sized(queries.ORDERS_QUERY, variables, "first")
-            connection = _object(data.get("orders"), "orders")
-            yield [_object(node, "orders.nodes[]") for node in _list(connection.get("nodes"), "orders.nodes")]
+            connection = read.obj(data.get("orders"), "orders")
+            yield [read.obj(node, "orders.nodes[]") for node in read.list(connection.get("nodes"), "orders.nodes")]
             cursor = _next_cursor(connection, "orders", cursor)
             if cursor is None:
                 return
 
     async def _complete(self, node: Any) -> Mapping[str, Any]:
         """The order node with all its line items, fetching those beyond the first page."""
-        node = _object(node, "order")
-        connection = _object(node.get("lineItems"), "lineItems")
+        order = read.obj(node, "order")
+        connection = read.obj(order.get("lineItems"), "lineItems")
         cursor = _next_cursor(connection, "lineItems", None)
         if cursor is None:
-            return node
-        gid = node.get("id")
+            return order
+        gid = order.get("id")
         if not isinstance(gid, str):
             raise PlatformBadResponse("Shopify answered an order without 'id'")
-        items = list(_list(connection.get("nodes"), "lineItems.nodes"))
+        items = list(read.list(connection.get("nodes"), "lineItems.nodes"))
         size = queries.LINE_ITEMS_PAGE_SIZE
         while cursor is not None:
             variables = {"id": gid, "first": size, "after": cursor}
             data, size = await self._query_sized(queries.LINE_ITEMS_QUERY, variables, "first")
-            connection = _object(_object(data.get("order"), "order").get("lineItems"), "order.lineItems")
-            items += _list(connection.get("nodes"), "order.lineItems.nodes")
+            connection = read.obj(read.obj(data.get("order"), "order").get("lineItems"), "order.lineItems")
+            items += read.list(connection.get("nodes"), "order.lineItems.nodes")
             cursor = _next_cursor(connection, "lineItems", cursor)
-        return {**node, "lineItems": {**connection, "nodes": items}}
+        return {**order, "lineItems": {**connection, "nodes": items}}
 
     async def _query_sized(
         self, document: str, variables: Mapping[str, Any], size_key: str
@@ -230,9 +236,9 @@ def _raise_graphql_error(errors: Any, where: str) -> NoReturn:
     """Turn GraphQL top-level ``errors`` into the contract's exceptions (THROTTLED never gets here)."""
     found = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
     if not found:
-        raise PlatformBadResponse(f"{where} returned a GraphQL error: {_shorten(str(errors))}")
+        raise PlatformBadResponse(f"{where} returned a GraphQL error: {shorten(errors, _MESSAGE_LIMIT)}")
     if denied := _with_code(found, "ACCESS_DENIED"):
-        message = _shorten(denied.get("message"))
+        message = shorten(denied.get("message"), _MESSAGE_LIMIT) or "no message"
         raise PlatformAuthError(f"{where} denied access (ACCESS_DENIED: {message}): check the app's access scopes")
     if too_costly := _with_code(found, "MAX_COST_EXCEEDED"):
         extensions = too_costly.get("extensions") or {}
@@ -240,7 +246,8 @@ def _raise_graphql_error(errors: Any, where: str) -> NoReturn:
         message = f"{where} refused a query costing {cost} (MAX_COST_EXCEEDED, maximum {max_cost})"
         raise _CostExceeded(message, cost, max_cost)
     code = _error_code(found[0]) or "no code"
-    raise PlatformBadResponse(f"{where} returned GraphQL error {code}: {_shorten(found[0].get('message'))}")
+    message = shorten(found[0].get("message"), _MESSAGE_LIMIT) or "no message"
+    raise PlatformBadResponse(f"{where} returned GraphQL error {code}: {message}")
 
 
 def _throttle_wait(response: Response) -> float | None:
@@ -285,7 +292,7 @@ def _error_code(error: Mapping[str, Any]) -> str | None:
 
 def _next_cursor(connection: Mapping[str, Any], field: str, previous: str | None) -> str | None:
     """The ``endCursor`` to continue from, or ``None`` on the last page."""
-    page_info = _object(connection.get("pageInfo"), f"{field}.pageInfo")
+    page_info = read.obj(connection.get("pageInfo"), f"{field}.pageInfo")
     has_next = page_info.get("hasNextPage")
     if not isinstance(has_next, bool):
         raise PlatformBadResponse(f"Shopify answered without {field}.pageInfo.hasNextPage")
@@ -312,20 +319,3 @@ def _quoted(value: str) -> str:
 
 def _name_key(name: str) -> str:
     return name.strip().removeprefix("#").casefold()
-
-
-def _object(value: Any, field: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise PlatformBadResponse(f"Shopify answered without an object at {field!r}")
-    return value
-
-
-def _list(value: Any, field: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise PlatformBadResponse(f"Shopify answered without a list at {field!r}")
-    return value
-
-
-def _shorten(message: Any) -> str:
-    text = " ".join(str(message).split()) if message is not None else "no message"
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"

@@ -46,6 +46,9 @@ fragment OrderFields on Order {{
 }}
 """
 
+SHOP_QUERY = "query Shop { shop { name } }"
+"""What ``verify_credentials`` asks: any valid token may read it, a refused one is HTTP 401."""
+
 ORDERS_QUERY = (
     """
 query Orders($first: Int!, $after: String, $query: String!, $lineItems: Int!) {

@@ -38,6 +38,7 @@ from server.platforms import (
     WebhookEvent,
     pages_ahead,
     parse_retry_after,
+    shorten,
 )
 
 from .auth import AuthMode, auth_mode, oauth1_query
@@ -61,7 +62,6 @@ _NO_ROUTE_CODE = "rest_no_route"
 _HEADER_HINT = (
     "; if the keys are right, the host may drop the Authorization header: turn on query-string authentication"
 )
-_MESSAGE_LIMIT = 200
 
 
 class _Counts(NamedTuple):
@@ -122,6 +122,11 @@ class WooCommerceConnector(PlatformConnector):
             # Kept as typed: a secret WordPress generated can start or end with a space, and it is signed with them.
             cleaned["webhook_secret"] = credentials["webhook_secret"]
         return cleaned
+
+    async def verify_credentials(self) -> None:
+        """``GET /orders?per_page=1``: the keys must be allowed to read orders, as every import does."""
+        operation = "Checking the REST API keys"
+        _order_list(await self._get("orders", {"per_page": "1"}, operation), operation)
 
     async def fetch_order(self, reference: str) -> Order | None:
         """Find an order by its number (``1001``, ``#1001``, ``WC-2024-0001``) or its id.
@@ -334,7 +339,7 @@ def _error_text(response: Response) -> str:
     code, message = _wp_error(response)
     if code is None:
         return "no WordPress REST error code"
-    text = message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 1] + "…"
+    text = shorten(message)
     return f"{code}: {text}" if text else code
 
 

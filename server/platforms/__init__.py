@@ -13,6 +13,7 @@ A plugin is a distribution with an entry point in the group
 This package imports nothing from the rest of ``server``.
 """
 
+from .codes import ErrorCode
 from .contract import Capability, ConnectorState, DemoDouble, DemoEmulator, PlatformConnector
 from .errors import (
     AddressNotAllowed,
@@ -29,6 +30,7 @@ from .hookspecs import ENTRY_POINT_GROUP, hookimpl
 from .http import HttpClient, Response, RetryPolicy, parse_retry_after
 from .models import Buyer, CredentialField, LineItem, Money, Order, PaymentStatus
 from .paging import pages_ahead
+from .payload import PayloadReader, clean, join, shorten
 from .webhooks import WebhookEvent, WebhookMalformed, WebhookRejected
 
 __all__ = [
@@ -41,11 +43,13 @@ __all__ = [
     "CredentialField",
     "DemoDouble",
     "DemoEmulator",
+    "ErrorCode",
     "HttpClient",
     "InvalidCredentials",
     "LineItem",
     "Money",
     "Order",
+    "PayloadReader",
     "PaymentStatus",
     "PlatformAuthError",
     "PlatformBadResponse",
@@ -59,7 +63,10 @@ __all__ = [
     "WebhookEvent",
     "WebhookMalformed",
     "WebhookRejected",
+    "clean",
     "hookimpl",
+    "join",
     "pages_ahead",
     "parse_retry_after",
+    "shorten",
 ]

@@ -125,6 +125,18 @@ class PlatformConnector(ABC):
             cleaned[name] = value.strip()
         return cleaned
 
+    async def verify_credentials(self) -> None:
+        """Prove the credentials work with one cheap, read-only request to the platform (optional).
+
+        Raise ``PlatformAuthError`` when the platform refuses them: the core
+        then refuses to connect the store (userError ``CREDENTIALS_REJECTED``).
+        Any other error (the platform is down, times out, answers oddly) lets
+        the store connect unchecked. Called before a store is connected and
+        when its credentials or ``api_base_url`` change. The default checks
+        nothing.
+        """
+        return None
+
     @abstractmethod
     async def fetch_order(self, reference: str) -> Order | None:
         """Fetch one order by what the seller typed (trimmed, non-empty).

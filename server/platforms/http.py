@@ -59,7 +59,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry number ``attempt`` (0-based), with full jitter on the upper half."""
-        ceiling = min(self.max_delay, self.base_delay * (2**attempt))
+        ceiling = min(self.max_delay, self.base_delay * 2.0**attempt)
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 

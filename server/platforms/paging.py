@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import TypeVar
 
 __all__ = ["pages_ahead"]
@@ -13,7 +13,7 @@ T = TypeVar("T")
 
 async def pages_ahead(
     fetch: Callable[[int], Awaitable[T]], first: int, last: int, *, concurrency: int
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     """Yield ``fetch(n)`` for ``n`` from ``first`` to ``last`` in order, with at most ``concurrency`` in flight.
 
     Each page is yielded as soon as it and every page before it have arrived,

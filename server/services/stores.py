@@ -3,11 +3,20 @@
 A disconnected store keeps its row and its history (transactions, imports,
 jobs) but is otherwise gone: it is not listed by default, nothing is imported
 for it, its webhooks are not found, and its name may be used again.
+
+Credentials are shown to the platform before they are stored
+(``PlatformConnector.verify_credentials``): a refusal is the userError
+``CREDENTIALS_REJECTED`` and nothing changes. When the platform cannot give an
+answer (it is down, slow past ``VERIFY_SECONDS``, or answers oddly) the store is
+connected unchecked, with a warning in the log: an outage must not keep sellers
+from connecting, and the first import reports what is wrong.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -15,17 +24,34 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from ..errors import DuplicateStore, InvalidInput, StoreNotFound, UnknownPlatform
+from ..errors import (
+    CredentialsRejected,
+    DuplicateStore,
+    InvalidInput,
+    StoreMisconfigured,
+    StoreNotFound,
+    UnknownPlatform,
+)
 from ..logs import names_a_secret, register_secrets
 from ..models import Seller, Store
 from ..outbound import check_api_base_url, check_url
-from ..platforms import ConnectorState, HttpClient, InvalidCredentials, PlatformConnector
-from ..platforms.manager import UnknownPlatform as UnregisteredPlatform
+from ..platforms import (
+    ConnectorError,
+    ConnectorState,
+    HttpClient,
+    InvalidCredentials,
+    PlatformAuthError,
+    PlatformConnector,
+)
 from ..runtime import Runtime
+from . import orders
 from .paging import parse_id
-from .pending import announce_canceled, cancel_pending_of_store
 
 DISCONNECTED = "store disconnected"  # the cancelReason of the pending orders a disconnect cancels
+VERIFY_SECONDS = 20.0
+"""How long connecting waits for the platform's answer to ``verify_credentials`` before connecting unchecked."""
+
+log = logging.getLogger(__name__)
 
 
 class Keep(enum.Enum):
@@ -38,10 +64,10 @@ KEEP = Keep.KEEP
 
 
 def connector_class(rt: Runtime, platform: str) -> type[PlatformConnector]:
-    try:
-        return rt.registry.get(platform)
-    except UnregisteredPlatform:
-        raise UnknownPlatform(f"no installed plugin provides the platform {platform!r}", field="platform") from None
+    cls = rt.registry.get(platform)
+    if cls is None:
+        raise UnknownPlatform(f"no installed plugin provides the platform {platform!r}", field="platform")
+    return cls
 
 
 def _checked_name(name: str | None) -> str:
@@ -65,7 +91,7 @@ def _checked_credentials(cls: type[PlatformConnector], credentials: Any) -> dict
     try:
         return cls.check_credentials(credentials)
     except InvalidCredentials as exc:
-        raise InvalidInput(exc.message, field=f"credentials.{exc.field}" if exc.field else "credentials") from None
+        raise InvalidInput(exc.message, field=_credential_field(exc)) from None
 
 
 async def _checked_urls(rt: Runtime, cls: type[PlatformConnector], credentials: dict[str, str]) -> None:
@@ -86,8 +112,53 @@ async def _checked_api_base_url(rt: Runtime, api_base_url: str | None) -> str | 
     return await check_api_base_url(api_base_url, allow_local=rt.settings.allow_local_api)
 
 
+def _credential_field(exc: InvalidCredentials) -> str:
+    return f"credentials.{exc.field}" if exc.field else "credentials"
+
+
+def build_connector(
+    rt: Runtime,
+    cls: type[PlatformConnector],
+    credentials: Mapping[str, str],
+    api_base_url: str | None,
+    state: ConnectorState,
+) -> PlatformConnector:
+    """The one way the core builds a connector: the shared session and the operator's retry policy."""
+    return cls(
+        credentials=credentials,
+        http=HttpClient(rt.session, rt.retry_policy),
+        api_base_url=api_base_url,
+        state=state,
+    )
+
+
+async def _verify(
+    rt: Runtime, cls: type[PlatformConnector], credentials: dict[str, str], api_base_url: str | None
+) -> None:
+    """Show the platform the credentials before they are stored (see the module docstring)."""
+    try:
+        connector = build_connector(rt, cls, credentials, api_base_url, ConnectorState())
+        async with asyncio.timeout(VERIFY_SECONDS):
+            await connector.verify_credentials()
+    except PlatformAuthError as exc:
+        raise CredentialsRejected(
+            f"{cls.display_name} refused these credentials: {exc.message}", field="credentials"
+        ) from None
+    except InvalidCredentials as exc:  # a rule the connector applies when it uses the credentials
+        raise InvalidInput(exc.message, field=_credential_field(exc)) from None
+    except (ConnectorError, TimeoutError) as exc:
+        what = f"{exc.code}: {exc.message}" if isinstance(exc, ConnectorError) else f"no answer in {VERIFY_SECONDS:g}s"
+        log.warning("%s credentials could not be checked, connecting unchecked (%s)", cls.display_name, what)
+
+
 def _duplicate(cls: type[PlatformConnector], name: str) -> DuplicateStore:
     return DuplicateStore(f"you already have a {cls.display_name} store named {name!r}", field="name")
+
+
+async def _check_name_free(seller: Seller, cls: type[PlatformConnector], name: str) -> None:
+    """Refuse a taken name before the platform is asked anything; the unique index still decides a race."""
+    if await Store.filter(seller_id=seller.id, platform=cls.platform_id, name=name, disconnected_at=None).exists():
+        raise _duplicate(cls, name)
 
 
 async def connect_store(
@@ -98,6 +169,8 @@ async def connect_store(
     cleaned = _checked_credentials(cls, credentials)
     await _checked_urls(rt, cls, cleaned)
     api_base_url = await _checked_api_base_url(rt, api_base_url)
+    await _check_name_free(seller, cls, name)
+    await _verify(rt, cls, cleaned, api_base_url)
     try:
         return await Store.create(
             seller=seller,
@@ -121,20 +194,26 @@ async def update_store(
 ) -> Store:
     """Change what is given, checked as ``connect_store`` checks it; credentials are replaced whole.
 
-    New credentials or a new ``api_base_url`` drop the connector's saved state (tokens of the old ones).
+    New credentials or a new ``api_base_url`` are verified together with the setting that stays, and drop the
+    connector's saved state (tokens of the old ones).
     """
     store = await get_store(seller, store_id, field="id")
     cls = connector_class(rt, store.platform)
     changes: dict[str, Any] = {}
     if name is not KEEP:
         changes["name"] = _checked_name(name)
-    if credentials is not KEEP:
-        cleaned = _checked_credentials(cls, credentials)
-        await _checked_urls(rt, cls, cleaned)
-        changes["credentials"] = rt.cipher.encrypt(cleaned)
-    if api_base_url is not KEEP:
-        changes["api_base_url"] = await _checked_api_base_url(rt, api_base_url)
-    if "credentials" in changes or "api_base_url" in changes:
+    if credentials is not KEEP or api_base_url is not KEEP:
+        if credentials is KEEP:
+            cleaned = rt.cipher.decrypt(store.credentials)
+        else:
+            cleaned = _checked_credentials(cls, credentials)
+            await _checked_urls(rt, cls, cleaned)
+            changes["credentials"] = rt.cipher.encrypt(cleaned)
+        if api_base_url is KEEP:
+            base = store.api_base_url
+        else:
+            base = changes["api_base_url"] = await _checked_api_base_url(rt, api_base_url)
+        await _verify(rt, cls, cleaned, base)
         changes["connector_state"] = None
     if changes:
         try:
@@ -154,10 +233,9 @@ async def disconnect_store(rt: Runtime, seller: Seller, store_id: str) -> Store:
         connected = Store.filter(id=key, seller_id=seller.id, disconnected_at=None).using_db(conn)
         if key is None or not await connected.update(disconnected_at=datetime.now(UTC)):
             raise StoreNotFound(f"no store with id {store_id!r}", field="id")
-        canceled = await cancel_pending_of_store(conn, key, DISCONNECTED)
-        store = await Store.get(id=key).using_db(conn)
-    for row in canceled:
-        await announce_canceled(rt, row)
+        canceled = await orders.cancel_store_pending(conn, key, DISCONNECTED)
+        store = await Store.filter(id=key).using_db(conn).get()
+    await canceled.announce(rt)
     return store
 
 
@@ -185,7 +263,7 @@ async def get_store(seller: Seller, store_id: str, *, platform: str | None = Non
 async def open_connector(rt: Runtime, store: Store) -> PlatformConnector:
     """A connector for ``store``; the base URL and URL credentials are checked again, as DNS may have changed.
 
-    Raises ``InvalidInput`` when the store, as stored, no longer passes the rules.
+    Raises ``StoreMisconfigured`` when the store, as stored, no longer passes the rules.
     """
     cls = connector_class(rt, store.platform)
     base = store.api_base_url
@@ -201,11 +279,6 @@ async def open_connector(rt: Runtime, store: Store) -> PlatformConnector:
     saved = rt.cipher.decrypt(store.connector_state) if store.connector_state else {}
     remember_secrets(cls, credentials, saved)
     try:
-        return cls(
-            credentials=credentials,
-            http=HttpClient(rt.session, rt.retry_policy),
-            api_base_url=base,
-            state=ConnectorState(saved, save_state),
-        )
+        return build_connector(rt, cls, credentials, base, ConnectorState(saved, save_state))
     except InvalidCredentials as exc:  # the plugin's rules have changed since the store was connected
-        raise InvalidInput(f"reconnect the store: {exc.message}", field="store") from None
+        raise StoreMisconfigured(f"reconnect the store: {exc.message}", field="store") from None

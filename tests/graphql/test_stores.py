@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import plugins.shopify
+from plugins.shopify.emulator import ShopifyEmulator
 from server.models import ImportedOrder, ImportJob, JobStatus, Store, Transaction
 from server.platforms import Order, hookimpl
 from tests.conftest import CONNECT_STORE, new_token
@@ -25,7 +26,7 @@ from tests.graphql.queries import (
 )
 from tests.graphql.test_bad_input import UNKNOWN_ID, counts
 from tests.graphql.test_import_flow import add, import_orders, pending
-from tests.support import Server, running_server, settings
+from tests.support import Server, running_server, serve_app, settings
 
 CREDENTIALS = {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_test_token"}
 
@@ -71,16 +72,68 @@ async def test_update_changes_only_what_is_given(server, token, store_id, shopif
 
 async def test_new_credentials_replace_the_old_ones_whole(server, token, store_id, shopify, shopify_url):
     add(shopify, 5)
-    wrong = {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_wrong"}
+    shopify.rotate_token("shpat_rotated_token")  # the seller rotated the app's token on Shopify
+    rotated = {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_rotated_token"}
 
-    assert (await update(server, token, store_id, credentials=wrong))["userErrors"] == []
     refused = (await import_orders(server, token, store_id, hours=1))["job"]
-    assert (await update(server, token, store_id, credentials=CREDENTIALS))["userErrors"] == []
+    assert (await update(server, token, store_id, credentials=rotated))["userErrors"] == []
     accepted = (await import_orders(server, token, store_id, hours=1))["job"]
 
     assert (refused["status"], refused["errorCode"]) == ("FAILED", "PLATFORM_AUTH")
     assert (accepted["status"], accepted["imported"]) == ("SUCCEEDED", 1)
-    assert "shpat_test_token" not in (await Store.get(id=store_id)).credentials
+    assert server.runtime.cipher.decrypt((await Store.get(id=store_id)).credentials) == rotated
+
+
+async def test_credentials_the_platform_refuses_are_not_stored(server, token, store_id, shopify, shopify_url):
+    wrong = {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_wrong_token"}
+    before = await Store.get(id=store_id)
+
+    connected = await server.execute(
+        CONNECT_STORE,
+        {"platform": "shopify", "name": "Second shop", "credentials": wrong, "apiBaseUrl": shopify_url},
+        token=token,
+    )
+    updated = await update(server, token, store_id, credentials=wrong)
+
+    for payload in (connected["connectStore"], updated):
+        assert payload["store"] is None
+        assert codes(payload) == [("CREDENTIALS_REJECTED", ["credentials"])]
+        assert payload["userErrors"][0]["message"].startswith("Shopify refused these credentials: ")
+        assert "shpat_wrong_token" not in payload["userErrors"][0]["message"]
+    assert await Store.filter(name="Second shop").count() == 0
+    after = await Store.get(id=store_id)
+    assert (after.credentials, after.connector_state) == (before.credentials, before.connector_state)
+
+
+async def test_a_new_api_base_url_is_checked_with_the_stored_credentials(server, token, store_id, shopify_url):
+    other = ShopifyEmulator(shop_domain="test-shop.myshopify.com", access_token="shpat_another_token")
+
+    async with serve_app(other.app()) as elsewhere:
+        moved = await update(server, token, store_id, apiBaseUrl=elsewhere)
+
+    assert codes(moved) == [("CREDENTIALS_REJECTED", ["credentials"])]
+    assert (await Store.get(id=store_id)).api_base_url == shopify_url
+
+
+async def test_a_platform_that_cannot_answer_does_not_stop_a_store_connecting(server, token, shopify, shopify_url):
+    shopify.fail_next(503, times=10)
+
+    payload = await connect(server, token, "Shop while Shopify is down", shopify_url)
+
+    assert payload["userErrors"] == []
+    assert payload["store"]["name"] == "Shop while Shopify is down"
+
+
+async def test_a_check_the_connector_applies_on_use_names_its_credential(server, token):
+    custom_domain = {"shop_domain": "shop.example.com", "access_token": "shpat_test_token"}
+
+    payload = await server.execute(
+        CONNECT_STORE,
+        {"platform": "shopify", "name": "Custom domain", "credentials": custom_domain, "apiBaseUrl": None},
+        token=token,
+    )
+
+    assert codes(payload["connectStore"]) == [("INVALID_INPUT", ["credentials", "shop_domain"])]
 
 
 @pytest.mark.parametrize(

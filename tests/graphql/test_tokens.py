@@ -10,11 +10,11 @@ from typing import Any
 import aiohttp
 import pytest
 
+from server.api import Mutation, build_schema
 from server.context import Context
 from server.errors import Unauthenticated
 from server.models import ApiToken, ImportJob, ImportStatus, Store
 from server.models import ImportedOrder as ImportedOrderRow
-from server.schema import Mutation, build_schema
 from server.schema.access import ReadOnlyRefusal
 from server.services import accounts
 from tests.conftest import CONNECT_STORE

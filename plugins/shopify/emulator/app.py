@@ -8,7 +8,7 @@ import random
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -112,12 +112,21 @@ class ShopifyEmulator(FaultQueueDouble):
 
     def order_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
         """Each order's signed ``orders/create`` delivery, oldest first."""
+        return self.order_webhooks_for(self.credentials())
+
+    def order_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """Each order's ``orders/create`` delivery, oldest first, signed with ``credentials["webhook_secret"]``."""
         nodes = sorted((o.node for o in self._store.orders), key=lambda n: (n["createdAt"], n["id"]))
-        return [webhooks.delivery(n, shop_domain=self.shop_domain, secret=self._webhook_secret) for n in nodes]
+        secret = credentials["webhook_secret"]
+        return [webhooks.delivery(n, shop_domain=self.shop_domain, secret=secret) for n in nodes]
 
     def wrong_credentials(self) -> dict[str, str]:
         """This store's domain with an access token it refuses."""
         return {"shop_domain": self.shop_domain, "access_token": f"shpat_wrong_{self._token[::-1]}"}
+
+    def rotate_token(self, access_token: str) -> None:
+        """The app's access token is replaced on Shopify: the old one is refused from now on."""
+        self._token = access_token
 
     def set_timezone(self, name: str) -> None:
         """Make ``name`` the shop's ``ianaTimezone``: bare dates in searches become days there."""
