@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -11,7 +9,6 @@ from typing import Any
 
 import aiohttp
 import pluggy
-from pluggy import HookCaller
 
 from .background import Background
 from .crypto import CredentialsCipher
@@ -20,12 +17,10 @@ from .events import Broker, create_broker
 from .jobs import JobRunner
 from .outbound import create_session
 from .platforms import RetryPolicy
-from .platforms.manager import PlatformRegistry, get_plugin_manager
+from .platforms.manager import PlatformRegistry, get_plugin_manager, notify
 from .ratelimits import RateLimits
 from .settings import Settings
 from .token_watch import TokenWatch
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -46,22 +41,8 @@ class Runtime:
         return self.registry.pm
 
     async def notify(self, hook_name: str, **kwargs: Any) -> None:
-        """Call a notification hook after a commit, through pluggy; failures are logged, never raised.
-
-        Each implementation's awaitable is awaited on its own (see ``hookspecs``).
-        """
-        hook: HookCaller = getattr(self.pm.hook, hook_name)
-        try:
-            results = hook(**kwargs)
-        except Exception:
-            log.exception("a plugin failed in %s", hook_name)
-            return
-        for result in results:
-            if inspect.isawaitable(result):
-                try:
-                    await result
-                except Exception:
-                    log.exception("a plugin failed in %s (%s)", hook_name, getattr(result, "__qualname__", result))
+        """Call a notification hook after a commit (see ``platforms.manager.notify``)."""
+        await notify(self.pm, hook_name, **kwargs)
 
 
 @asynccontextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
@@ -14,7 +15,9 @@ from pluggy import HookCaller
 from . import hookspecs
 from .contract import Capability, DemoEmulator, PlatformConnector
 
-__all__ = ["PluginConflict", "PlatformRegistry", "Provider", "get_plugin_manager", "plugin_providers"]
+log = logging.getLogger(__name__)
+
+__all__ = ["PluginConflict", "PlatformRegistry", "Provider", "get_plugin_manager", "notify", "plugin_providers"]
 
 
 class PluginConflict(RuntimeError):
@@ -163,3 +166,23 @@ class PlatformRegistry:
                 if self._providers.get(emulator.platform_id) == origin:
                     found[emulator.platform_id] = emulator
         return [found[p] for p in sorted(found)]
+
+
+async def notify(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> None:
+    """Call a notification hook through pluggy's hook caller and await what the implementations return.
+
+    Each awaitable is awaited on its own: a failing one is logged and the others still run. A synchronous
+    implementation that raises is logged too, but pluggy ends that call there. Nothing is raised.
+    """
+    hook: HookCaller = getattr(pm.hook, hook_name)
+    try:
+        results = hook(**kwargs)
+    except Exception:
+        log.exception("a plugin failed in %s", hook_name)
+        return
+    for result in results:
+        if inspect.isawaitable(result):
+            try:
+                await result
+            except Exception:
+                log.exception("a plugin failed in %s (%s)", hook_name, getattr(result, "__qualname__", result))

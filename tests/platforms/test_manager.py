@@ -285,3 +285,48 @@ def test_two_distributions_claiming_one_platform_conflict_naming_both(monkeypatc
     expected = "platform 'acme' is provided by both order-import-acme 1.0 and acme-fork 9.9"
     with pytest.raises(PluginConflict, match=f"^{re.escape(expected)}$"):
         PlatformRegistry(get_plugin_manager())
+
+
+class _Listener:
+    """A plugin hearing order_canceled, in the way its flags say."""
+
+    def __init__(self, name: str, heard: list[str], *, fails: bool = False) -> None:
+        self.__name__, self.heard, self.fails = name, heard, fails
+
+    async def _canceled(self, reason: str | None) -> None:
+        self.heard.append(self.__name__)
+        if self.fails:
+            raise RuntimeError(f"{self.__name__} is broken")
+
+
+def _listener(name: str, heard: list[str], *, fails: bool = False, **marks: bool) -> Any:
+    listener = _Listener(name, heard, fails=fails)
+
+    @hookimpl(**marks)
+    def order_canceled(reason: str | None) -> Any:
+        return listener._canceled(reason)
+
+    listener.order_canceled = order_canceled  # type: ignore[attr-defined]
+    return listener
+
+
+async def test_notifications_go_through_pluggys_caller_in_its_order_and_a_failing_one_stops_none(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    heard: list[str] = []
+    pm = get_plugin_manager(
+        load_entry_points=False,
+        plugins=[
+            _listener("late", heard, trylast=True),
+            _listener("broken", heard, fails=True),
+            _listener("early", heard, tryfirst=True),
+        ],
+    )
+    traced: list[str] = []
+    pm.add_hookcall_monitoring(lambda name, impls, kwargs: traced.append(name), lambda *args: None)
+
+    await manager.notify(pm, "order_canceled", platform="acme", store_id="s", order=None, reason="dup")
+
+    assert heard == ["early", "broken", "late"]  # tryfirst / trylast honoured, the failure isolated
+    assert traced == ["order_canceled"]  # pluggy's own tracing sees the call
+    assert "a plugin failed in order_canceled" in caplog.text
