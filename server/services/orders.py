@@ -124,6 +124,15 @@ async def add(
     return rows, after
 
 
+_COMPARED = ("order_number", "placed_at", "total", "payment_status", "buyer", "line_items")
+
+
+def _same(kept: Order, fetched: Order) -> bool:
+    """Whether the platform's order still says what the stored copy does (its raw payload aside: one platform
+    answers a lookup and a listing with payloads of different shapes for the same order)."""
+    return all(getattr(kept, name) == getattr(fetched, name) for name in _COMPARED)
+
+
 async def _update_pending(conn: BaseDBAsyncClient, store: Store, order: Order, after: Aftermath) -> None:
     """A pending order fetched again by id: its stored copy follows the platform's (UPDATED) when it changed."""
     row = await (
@@ -131,7 +140,7 @@ async def _update_pending(conn: BaseDBAsyncClient, store: Store, order: Order, a
         .using_db(conn)
         .first()
     )
-    if row is None or order_of(row) == order:
+    if row is None or _same(order_of(row), order):
         return
     columns = imported_columns(order)
     changed = await ImportedOrder.filter(id=row.id, status=ImportStatus.PENDING).using_db(conn).update(**columns)

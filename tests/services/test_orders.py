@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import pytest
@@ -155,13 +154,17 @@ async def test_an_order_changed_on_the_platform_is_updated_while_pending(settlin
     created = add(flow.shopify, 30, total="12.00")
     await import_orders(flow.server, flow.token, flow.store, hours=1)
     seller = await Seller.get(name="sam")
-    created["email"] = "changed@example.com"  # the platform changed the order (the emulator serves this record)
 
     async with flow.server.runtime.broker.subscribe(pending_channel(seller.id)) as stream:
+        unchanged = await import_orders(flow.server, flow.token, flow.store, orderId="#1001")
+        created["email"] = "changed@example.com"  # the platform changed the order (the emulator serves this record)
         again = await import_orders(flow.server, flow.token, flow.store, orderId="#1001")
-        event = await asyncio.wait_for(anext(stream), 5)
+        row = await flow.pending_named("#1001")
+        await flow.server.execute(CANCEL, {"id": row["id"]}, token=flow.token)
+        events = [await asyncio.wait_for(anext(stream), 5) for _ in range(2)]
 
-    assert again["job"]["skippedPending"] == 1
-    assert (event["change"], event["status"]) == ("UPDATED", "PENDING")
-    row = await ImportedOrder.get(order_id=created["legacyResourceId"])
-    assert row.buyer_email == "changed@example.com" and json.dumps(row.payload)
+    assert unchanged["job"]["skippedPending"] == again["job"]["skippedPending"] == 1
+    # The same order fetched again changes nothing; once the platform changed it, one UPDATED; then the REMOVED.
+    assert [(e["change"], e["status"]) for e in events] == [("UPDATED", "PENDING"), ("REMOVED", "CANCELED")]
+    stored = await ImportedOrder.get(order_id=created["legacyResourceId"])
+    assert stored.buyer_email == "changed@example.com" and stored.payload["email"] == "changed@example.com"
