@@ -11,6 +11,9 @@ DomainError
 ├── AlreadyDecided      ALREADY_DECIDED       the order was accepted or canceled already (``order``: as it now is)
 ├── DuplicateStore      DUPLICATE_STORE       the seller has a store of that platform and name
 ├── CredentialsRejected CREDENTIALS_REJECTED  the platform refused the store's credentials when connecting
+├── PaymentNotCaptured  PAYMENT_NOT_CAPTURED  accepting an order not paid (or canceled on the platform), unforced
+├── TestOrder           TEST_ORDER            accepting an order the platform marks as a test, unforced
+├── OrderChanged        ORDER_CHANGED         the platform canceled or refunded the order since it was imported
 ├── Unauthenticated     UNAUTHENTICATED       no valid API token
 └── Forbidden           FORBIDDEN             the API token may not do this (a read-only token's mutation)
 
@@ -38,9 +41,12 @@ __all__ = [
     "Forbidden",
     "InvalidInput",
     "NotFound",
+    "OrderChanged",
     "OrderNotFound",
+    "PaymentNotCaptured",
     "StoreMisconfigured",
     "StoreNotFound",
+    "TestOrder",
     "Unauthenticated",
     "UnknownPlatform",
 ]
@@ -108,6 +114,27 @@ class CredentialsRejected(DomainError):
     """The platform refused the credentials a seller is connecting a store with."""
 
     code = ErrorCode.CREDENTIALS_REJECTED
+
+
+class PaymentNotCaptured(DomainError):
+    """The order's payment is not captured (not PAID or PARTIALLY_REFUNDED), or the platform canceled it;
+    ``acceptImport(force: true)`` accepts it anyway."""
+
+    code = ErrorCode.PAYMENT_NOT_CAPTURED
+
+
+class TestOrder(DomainError):
+    """The platform marks the order as a test or sandbox one; ``acceptImport(force: true)`` accepts it anyway."""
+
+    __test__ = False  # not a pytest class
+    code = ErrorCode.TEST_ORDER
+
+
+class OrderChanged(DomainError):
+    """Read again before the decision, the order turned out canceled, refunded or gone on the platform: the
+    stored copy now says so (an UPDATED event); the seller looks again before deciding."""
+
+    code = ErrorCode.ORDER_CHANGED
 
 
 class Unauthenticated(DomainError):

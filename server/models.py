@@ -219,6 +219,11 @@ class ImportedOrder(Model):
     payload: fields.JSONField[dict[str, Any]] = fields.JSONField()  # the platform's own order, for View
     decided_at = fields.DatetimeField(null=True)
     cancel_reason = fields.TextField(null=True)
+    # What the payment guard reads, as of checked_at (the last read from the platform).
+    platform_status = fields.CharField(max_length=64, null=True)
+    canceled = fields.BooleanField(default=False, db_default=False)  # the platform canceled it
+    test_order = fields.BooleanField(default=False, db_default=False)
+    checked_at = fields.DatetimeField(null=True)  # null only for orders imported before it was kept
 
     class Meta:
         table = "imported_order"

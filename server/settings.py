@@ -41,6 +41,9 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     # How often each process re-checks the tokens of its open websockets (revoked or expired: closed 4403).
     token_recheck_seconds: float = 2.0
+    # ORDER_IMPORT_RECHECK_SECONDS: a pending order read from its platform longer ago is read again before a
+    # decision (0: always).
+    recheck_seconds: int = 600
     # ORDER_IMPORT_RATE_LIMITS: kind=limit pairs over the defaults (see server/ratelimits.py).
     rate_limits: str = DEFAULT_RATE_LIMITS
     # The origin (and optional path prefix) platforms and browsers reach this server at, without a trailing
@@ -73,6 +76,7 @@ class Settings:
             rate_limits=_rate_limits(env.get("ORDER_IMPORT_RATE_LIMITS", "")),
             public_url=_public_url(env.get("ORDER_IMPORT_PUBLIC_URL", "")),
             graphiql=_graphiql(env.get("ORDER_IMPORT_GRAPHIQL", "")),
+            recheck_seconds=_whole_seconds(env, "ORDER_IMPORT_RECHECK_SECONDS", cls.recheck_seconds),
         )
 
 
@@ -99,6 +103,15 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not value.isdigit() or int(value) == 0:
         raise SettingsError(f"{name} must be a whole number greater than 0, not {value!r}")
+    return int(value)
+
+
+def _whole_seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise SettingsError(f"{name} must be a whole number of seconds (0 or more), not {value!r}")
     return int(value)
 
 

@@ -218,6 +218,12 @@ def test_installed_plugin_works_end_to_end(plugin_venv: Venv) -> None:
         },
         "pending": ["T-1001", "T-1002", "T-1003", "T-1004"],
         "acceptedTotal": {"amount": "12.91", "currencyCode": "EUR"},  # random.Random(7) in the emulator
+        # The plugin maps T-1003 as unpaid: the payment guard holds it until the seller forces it.
+        "refused": {
+            "importedOrder": {"orderNumber": "T-1003", "status": "PENDING"},
+            "transaction": None,
+            "userErrors": [{"code": "PAYMENT_NOT_CAPTURED"}],
+        },
         "accepted": {
             "importedOrder": {"orderNumber": "T-1003", "status": "ACCEPTED"},
             "transaction": {"orderNumber": "T-1003", "source": "IMPORT"},

@@ -79,6 +79,12 @@ class Order:
     ``order_number`` is what the seller sees ("#1001"), equal to ``order_id``
     where the platform has only one id. ``placed_at`` is the platform's creation
     time, converted to UTC. ``raw`` is the platform's payload, kept for View.
+
+    What the payment guard reads (a seller's accept releases goods): ``payment_status``;
+    ``platform_status``, the platform's own word for the order's state as it sent it
+    ("paid", "processing", "COMPLETED" ...); ``canceled``, true once the platform
+    canceled the order (whatever its payment); ``test_order``, true for an order the
+    platform marks as a test or sandbox one.
     """
 
     order_id: str
@@ -89,6 +95,9 @@ class Order:
     buyer: Buyer = field(default_factory=Buyer)
     line_items: tuple[LineItem, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
+    platform_status: str | None = None
+    canceled: bool = False
+    test_order: bool = False
 
     def __post_init__(self) -> None:
         for name in ("order_id", "order_number"):
@@ -103,6 +112,11 @@ class Order:
             raise ValueError(f"Order.payment_status must be a PaymentStatus, got {self.payment_status!r}")
         if not self.raw:
             raise ValueError("Order.raw must hold the platform's payload")
+        if self.platform_status is not None and not isinstance(self.platform_status, str):
+            raise ValueError(f"Order.platform_status must be a string or None, got {self.platform_status!r}")
+        for name in ("canceled", "test_order"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"Order.{name} must be a bool, got {getattr(self, name)!r}")
 
 
 @dataclass(frozen=True, slots=True)

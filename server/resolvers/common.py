@@ -8,6 +8,7 @@ from strawberry.types import Info
 from ..context import Context
 from ..errors import AlreadyDecided, DomainError, Unauthenticated
 from ..models import Seller
+from ..platforms import ConnectorError
 from ..schema.types import ImportedOrder, PageInfo, UserError
 from ..services.paging import DEFAULT_PAGE, MAX_PAGE, Page
 from . import nodes
@@ -33,11 +34,11 @@ def seller_of(info: Info[Context, None]) -> Seller:
     return seller
 
 
-def user_errors(exc: DomainError) -> list[UserError]:
+def user_errors(exc: DomainError | ConnectorError) -> list[UserError]:
     return [UserError(code=exc.code, message=exc.message, field=exc.field.split(".") if exc.field else None)]
 
 
-def decided_order(info: Info[Context, None], exc: DomainError) -> ImportedOrder | None:
+def decided_order(info: Info[Context, None], exc: DomainError | ConnectorError) -> ImportedOrder | None:
     """The order as it now stands, when a decision lost to an earlier one."""
     return nodes.imported_order(info, exc.order) if isinstance(exc, AlreadyDecided) else None
 

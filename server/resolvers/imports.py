@@ -7,7 +7,8 @@ import strawberry
 from strawberry.types import Info
 
 from ..context import Context
-from ..errors import DomainError
+from ..errors import DomainError, OrderChanged, PaymentNotCaptured, TestOrder
+from ..platforms import ConnectorError
 from ..schema.types import (
     AcceptImportPayload,
     CancelImportPayload,
@@ -100,13 +101,26 @@ async def resolve_import_orders(
     return ImportOrdersPayload(job=nodes.import_job(info, job), user_errors=[])
 
 
-async def resolve_accept_import(info: Info[Context, None], id: OrderId) -> AcceptImportPayload:
+Force = Annotated[
+    bool,
+    strawberry.argument(
+        description="Accept although the payment is not captured, the platform canceled the order or it is a test "
+        "order (the payment guard's PAYMENT_NOT_CAPTURED and TEST_ORDER); the goods are then released unpaid."
+    ),
+]
+
+
+async def resolve_accept_import(info: Info[Context, None], id: OrderId, force: Force = False) -> AcceptImportPayload:
+    seller = seller_of(info)
     try:
-        row, transaction = await orders.accept(info.context.runtime, seller_of(info), id)
-    except DomainError as exc:
-        return AcceptImportPayload(
-            imported_order=decided_order(info, exc), transaction=None, user_errors=user_errors(exc)
-        )
+        row, transaction = await orders.accept(info.context.runtime, seller, id, force=force)
+    except (DomainError, ConnectorError) as exc:
+        if isinstance(exc, (PaymentNotCaptured, TestOrder, OrderChanged, ConnectorError)):  # the order as it stands
+            found = await pending.get_imported_order(seller, id)
+            order = nodes.imported_order(info, found) if found else None
+        else:
+            order = decided_order(info, exc)
+        return AcceptImportPayload(imported_order=order, transaction=None, user_errors=user_errors(exc))
     return AcceptImportPayload(
         imported_order=nodes.imported_order(info, row),
         transaction=nodes.transaction(info, transaction),

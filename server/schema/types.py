@@ -421,6 +421,16 @@ class ImportedOrder:
         description="Why it was canceled: the seller's reason (trimmed, up to 1000 characters) or \"store "
         'disconnected"; null when none was given or it is not CANCELED.'
     )
+    test_order: bool = strawberry.field(description="Whether the platform marks it a test or sandbox order.")
+    platform_status: str | None = strawberry.field(
+        description='The platform\'s own word for the order\'s state, as last read ("paid", "processing", '
+        '"COMPLETED" ...); null where the platform gives none.'
+    )
+    canceled_on_platform: bool = strawberry.field(description="Whether the platform canceled the order, as last read.")
+    checked_at: datetime = strawberry.field(
+        description="When it was last read from the platform; a decision reads it again when this is older than "
+        "ORDER_IMPORT_RECHECK_SECONDS."
+    )
     store_id: strawberry.Private[uuid.UUID]
     platform_id: strawberry.Private[str]
     job_id: strawberry.Private[uuid.UUID | None]
@@ -465,6 +475,10 @@ class ImportedOrder:
             raw=JSON(row.payload),
             decided_at=row.decided_at,
             cancel_reason=row.cancel_reason,
+            test_order=row.test_order,
+            platform_status=row.platform_status,
+            canceled_on_platform=row.canceled,
+            checked_at=row.checked_at or row.imported_at,
             store_id=row.store_id,
             platform_id=row.platform,
             job_id=row.job_id,
@@ -574,6 +588,35 @@ class CancelImportPayload:
         description="The order, CANCELED; on ALREADY_DECIDED the order as it stands; otherwise null on a userError."
     )
     user_errors: list[UserError] = strawberry.field(description="Why it was not canceled; empty when it was.")
+
+
+@strawberry.type(description="What acceptImports / cancelImports did with one of its ids.")
+class BulkDecisionResult:
+    id: strawberry.ID = strawberry.field(description="The id as given, at the same position as in ids.")
+    imported_order: ImportedOrder | None = strawberry.field(
+        description="The order as decided; on ALREADY_DECIDED, or an id listed again, the order as it stands; "
+        "otherwise null on a userError."
+    )
+    transaction: Transaction | None = strawberry.field(
+        description="Its row of the Transaction List (acceptImports); null on a userError and for cancelImports."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description='Why this id was not decided, its field ["ids", "<position>"]; empty when it was. An id '
+        "listed again is decided once, at its first position: each later one gets INVALID_INPUT."
+    )
+
+
+@strawberry.type(description="The answer of acceptImports and cancelImports.")
+class BulkDecisionPayload:
+    results: list[BulkDecisionResult] = strawberry.field(
+        description="One per id, in the order of ids; empty on a top-level userError."
+    )
+    succeeded: int = strawberry.field(description="How many results have no userErrors.")
+    failed: int = strawberry.field(description="How many results have userErrors.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was decided (INVALID_INPUT naming ids when it holds fewer than 1 or more than "
+        "100 ids; FORBIDDEN for a read-only token); empty otherwise: each id's own errors are in its result."
+    )
 
 
 @strawberry.type(description="The answer of connectStore.")

@@ -16,13 +16,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from ..errors import AlreadyDecided, InvalidInput, NotFound
+from ..errors import AlreadyDecided, DomainError, InvalidInput, NotFound, OrderChanged, PaymentNotCaptured, TestOrder
 from ..events import Change, PendingChange, announce
 from ..models import (
     Decision,
@@ -35,8 +35,9 @@ from ..models import (
     Transaction,
     TransactionSource,
 )
-from ..platforms import Order
+from ..platforms import ConnectorError, Order, PaymentStatus
 from ..runtime import Runtime
+from . import stores
 from .paging import parse_id
 from .records import imported_columns, order_of, transaction_columns
 from .transactions import record_transaction
@@ -95,6 +96,7 @@ async def add(
                 platform=store.platform,
                 job_id=job.id,
                 imported_at=now,
+                checked_at=now,
                 **imported_columns(order),
             )
             for order in orders.values()
@@ -109,12 +111,13 @@ async def add(
                 status=ImportStatus.PENDING,
                 job_id=job.id,
                 imported_at=now,
+                checked_at=now,
                 decided_at=None,
                 cancel_reason=None,
                 **imported_columns(order),
             )
             if not restored:
-                await _update_pending(conn, store, order, after)
+                await _update_pending(conn, store, order, after, now)
     rows = await ImportedOrder.filter(
         store_id=store.id, order_id__in=list(orders), job_id=job.id, status=ImportStatus.PENDING
     ).using_db(conn)
@@ -124,7 +127,17 @@ async def add(
     return rows, after
 
 
-_COMPARED = ("order_number", "placed_at", "total", "payment_status", "buyer", "line_items")
+_COMPARED = (
+    "order_number",
+    "placed_at",
+    "total",
+    "payment_status",
+    "platform_status",
+    "canceled",
+    "test_order",
+    "buyer",
+    "line_items",
+)
 
 
 def _same(kept: Order, fetched: Order) -> bool:
@@ -133,31 +146,45 @@ def _same(kept: Order, fetched: Order) -> bool:
     return all(getattr(kept, name) == getattr(fetched, name) for name in _COMPARED)
 
 
-async def _update_pending(conn: BaseDBAsyncClient, store: Store, order: Order, after: Aftermath) -> None:
-    """A pending order fetched again by id: its stored copy follows the platform's (UPDATED) when it changed."""
-    row = await (
-        ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
-        .using_db(conn)
-        .first()
-    )
-    if row is None or _same(order_of(row), order):
-        return
-    columns = imported_columns(order)
-    changed = await ImportedOrder.filter(id=row.id, status=ImportStatus.PENDING).using_db(conn).update(**columns)
-    if changed:
+async def _update_pending(conn: BaseDBAsyncClient, store: Store, order: Order, after: Aftermath, now: datetime) -> bool:
+    """A pending order read again from its platform: dated, and its stored copy follows the platform's (UPDATED)
+    when what it says changed. Whether it changed."""
+    pending = ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
+    row = await pending.using_db(conn).first()
+    if row is None:
+        return False
+    same = _same(order_of(row), order)
+    columns: dict[str, Any] = {"checked_at": now} | ({} if same else imported_columns(order))
+    if not await ImportedOrder.filter(id=row.id, status=ImportStatus.PENDING).using_db(conn).update(**columns):
+        return False
+    if not same:
         row.update_from_dict(columns)
         after.changed(Change.UPDATED, row)
+    return not same
 
 
 # --- decisions -----------------------------------------------------------------------------------
 
 
-async def accept(rt: Runtime, seller: Seller, order_id: str) -> tuple[ImportedOrder, Transaction]:
-    """PENDING → ACCEPTED, with its Transaction List row (the existing one when a webhook listed it first)."""
+async def accept(
+    rt: Runtime, seller: Seller, order_id: str, *, force: bool = False
+) -> tuple[ImportedOrder, Transaction]:
+    """PENDING → ACCEPTED, with its Transaction List row (the existing one when a webhook listed it first).
+
+    The payment guard: an order read from its platform longer than ``recheck_seconds`` ago is read again
+    first (``OrderChanged`` when it turned out canceled, refunded or gone); then an order whose payment is
+    not captured, that the platform canceled, or that is a test order is refused (``PaymentNotCaptured``,
+    ``TestOrder``) unless ``force``. The guard judges the row as the decision finds it, in its transaction.
+    """
     now = datetime.now(UTC)
+    row = await _pending(seller, order_id)
+    if row.checked_at is None or now - row.checked_at > timedelta(seconds=rt.settings.recheck_seconds):
+        await _recheck(rt, row, now)
     after = Aftermath()
     async with in_transaction() as conn:
         row = await _decide(conn, seller, order_id, status=ImportStatus.ACCEPTED, decided_at=now)
+        if not force:
+            _guard(row)  # raising rolls the decision back
         transaction = await record_transaction(
             conn,
             seller_id=row.seller_id,
@@ -254,6 +281,60 @@ async def _settled(
         after.hook("order_canceled", **common, reason=row.cancel_reason)
 
 
+_CAPTURED = {PaymentStatus.PAID.value, PaymentStatus.PARTIALLY_REFUNDED.value}
+_UNDONE = {PaymentStatus.REFUNDED.value, PaymentStatus.VOIDED.value, PaymentStatus.FAILED.value}
+
+
+def _guard(row: ImportedOrder) -> None:
+    """Refuse to release goods for an order that is not paid, canceled on its platform, or a test."""
+    if row.test_order:
+        raise TestOrder("the platform marks this order as a test order; accept it with force to list it", field="id")
+    if row.canceled:
+        raise PaymentNotCaptured(
+            f"the platform canceled this order ({row.platform_status or row.payment_status}); accept it with force "
+            "to list it anyway",
+            field="id",
+        )
+    if row.payment_status not in _CAPTURED:
+        raise PaymentNotCaptured(
+            f"the payment is not captured ({row.payment_status}); accept it with force to release the order unpaid",
+            field="id",
+        )
+
+
+async def _pending(seller: Seller, order_id: str) -> ImportedOrder:
+    """The seller's pending order, or why there is none to decide."""
+    key = parse_id(order_id)
+    row = await ImportedOrder.filter(id=key, seller_id=seller.id, status=ImportStatus.PENDING).first() if key else None
+    if row is None:
+        raise await _undecided(seller, key, order_id)
+    return row
+
+
+async def _recheck(rt: Runtime, row: ImportedOrder, now: datetime) -> None:
+    """Read the order again from its platform and keep what it now says (UPDATED); ``OrderChanged`` when the
+    platform canceled, refunded or deleted it meanwhile. A platform fault is raised as the connector's error."""
+    store = await Store.get(id=row.store_id)
+    connector = await stores.open_connector(rt, store)
+    try:
+        order = await connector.fetch_order(row.order_id)
+    except ConnectorError as exc:
+        raise type(exc)(
+            f"{connector.display_name} could not be asked about this order again before deciding: {exc.message}"
+        ) from None
+    if order is None:
+        raise OrderChanged(f"{connector.display_name} no longer has this order", field="id")
+    after = Aftermath()
+    async with in_transaction() as conn:
+        changed = await _update_pending(conn, store, order, after, now)
+    await after.announce(rt)
+    newly_canceled = order.canceled and not row.canceled
+    undone = newly_canceled or (order.payment_status.value in _UNDONE and row.payment_status not in _UNDONE)
+    if changed and undone:
+        what = "canceled" if order.canceled else order.payment_status.value.lower()
+        raise OrderChanged(f"{connector.display_name} says this order is now {what}: look at it again", field="id")
+
+
 async def _decide(conn: BaseDBAsyncClient, seller: Seller, order_id: str, **decision: Any) -> ImportedOrder:
     """Apply ``decision`` to the seller's order if it is still PENDING (one conditional UPDATE); the row after it."""
     key = parse_id(order_id)
@@ -269,3 +350,66 @@ async def _undecided(seller: Seller, key: object, order_id: str) -> Exception:
     if row is not None:
         return AlreadyDecided("this order was accepted or canceled already", order=row, field="id")
     return NotFound(f"no imported order with id {order_id!r}", field="id")
+
+
+# --- bulk decisions (services/bulk) --------------------------------------------------------------
+
+
+async def accept_many(
+    rt: Runtime, seller: Seller, order_ids: list[str], *, force: bool = False
+) -> dict[str, tuple[ImportedOrder, Transaction] | DomainError | ConnectorError]:
+    """``accept`` of each of ``order_ids`` (distinct orders), with the same re-read, guard, rows, events and hooks per
+    order, in one database transaction (the orders locked, then one conditional UPDATE) instead of one each."""
+    now = datetime.now(UTC)
+    keys = {order_id: parse_id(order_id) for order_id in order_ids}
+    outcome: dict[str, tuple[ImportedOrder, Transaction] | DomainError | ConnectorError] = {}
+    stale = ImportedOrder.filter(
+        id__in=[k for k in keys.values() if k], seller_id=seller.id, status=ImportStatus.PENDING
+    )
+    recheck = timedelta(seconds=rt.settings.recheck_seconds)
+    given = {key: order_id for order_id, key in keys.items()}
+    for old in await stale:
+        if old.checked_at is None or now - old.checked_at > recheck:
+            try:
+                await _recheck(rt, old, now)
+            except (DomainError, ConnectorError) as exc:
+                outcome[given[old.id]] = exc
+    after = Aftermath()
+    async with in_transaction() as conn:
+        wanted = [key for order_id, key in keys.items() if key is not None and order_id not in outcome]
+        pending = ImportedOrder.filter(id__in=wanted, seller_id=seller.id, status=ImportStatus.PENDING)
+        rows = {row.id: row for row in await pending.select_for_update().using_db(conn)}
+        decided: list[tuple[str, ImportedOrder]] = []
+        for order_id, key in keys.items():
+            if order_id in outcome or key is None or (row := rows.get(key)) is None:
+                continue
+            try:
+                if not force:
+                    _guard(row)
+            except DomainError as exc:
+                outcome[order_id] = exc
+                continue
+            decided.append((order_id, row))
+        if decided:
+            await (
+                ImportedOrder.filter(id__in=[row.id for _, row in decided], status=ImportStatus.PENDING)
+                .using_db(conn)
+                .update(status=ImportStatus.ACCEPTED, decided_at=now)
+            )
+        for order_id, row in decided:
+            row.status, row.decided_at = ImportStatus.ACCEPTED, now
+            transaction = await record_transaction(
+                conn,
+                seller_id=row.seller_id,
+                store_id=row.store_id,
+                platform=row.platform,
+                source=TransactionSource.IMPORT,
+                **transaction_columns(row),
+            )
+            await _settled(conn, row, Settlement.SELLER, now, transaction=transaction, after=after)
+            outcome[order_id] = row, transaction
+    await after.announce(rt)
+    for order_id, key in keys.items():
+        if order_id not in outcome:
+            outcome[order_id] = await _undecided(seller, key, order_id)  # type: ignore[assignment]
+    return outcome

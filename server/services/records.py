@@ -17,6 +17,7 @@ from ..models import ImportedOrder
 from ..platforms import Buyer, LineItem, Money, Order, PaymentStatus
 
 _LISTED = ("order_id", "order_number", "placed_at", "buyer_name", "buyer_email", "total_amount", "currency")
+_GUARDED = ("payment_status", "platform_status", "canceled", "test_order")  # what the payment guard reads
 
 
 def _money(m: Money) -> dict[str, str]:
@@ -53,8 +54,14 @@ def transaction_columns(source: Order | ImportedOrder) -> dict[str, Any]:
 
 
 def imported_columns(order: Order) -> dict[str, Any]:
-    """The columns an ImportedOrder keeps of ``order``: the listed ones, its payment status and its payload."""
-    return transaction_columns(order) | {"payment_status": order.payment_status.value, "payload": dict(order.raw)}
+    """The columns an ImportedOrder keeps of ``order``: the listed ones, what the payment guard reads, its payload."""
+    return transaction_columns(order) | {
+        "payment_status": order.payment_status.value,
+        "platform_status": order.platform_status[:64] if order.platform_status else None,
+        "canceled": order.canceled,
+        "test_order": order.test_order,
+        "payload": dict(order.raw),
+    }
 
 
 def line_items(rows: list[dict[str, Any]]) -> tuple[LineItem, ...]:
@@ -83,13 +90,16 @@ def _order(columns: Mapping[str, Any], placed_at: datetime, total: Decimal) -> O
         buyer=Buyer(name=columns["buyer_name"], email=columns["buyer_email"]),
         line_items=line_items(columns["line_items"]),
         raw=columns["payload"],
+        platform_status=columns.get("platform_status"),
+        canceled=columns.get("canceled", False),
+        test_order=columns.get("test_order", False),
     )
 
 
 def order_of(row: ImportedOrder) -> Order:
     """The normalized order an imported row was made from, for plugin hooks."""
     return _order(
-        {name: getattr(row, name) for name in (*_LISTED, "payment_status", "line_items", "payload")},
+        {name: getattr(row, name) for name in (*_LISTED, *_GUARDED, "line_items", "payload")},
         row.placed_at,
         row.total_amount,
     )

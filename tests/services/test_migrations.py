@@ -15,7 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from server.db import tortoise_config
-from server.models import ApiToken, ImportedOrder, ImportJob, Store, Transaction
+from server.models import ApiToken, Decision, ImportedOrder, ImportJob, Store, Transaction
 from server.services.accounts import authenticate_token
 from tests.databases import POSTGRES_SERVER, on_postgres, require_service
 
@@ -141,3 +141,33 @@ async def test_tokens_made_before_token_names_keep_working(database):
     )
     found = await authenticate_token(f"Bearer {secret}")
     assert found is not None and found.seller.name == "alice"
+
+
+@pytest.mark.database
+async def test_orders_decided_before_history_was_kept_get_their_decision_and_a_read_time(database):
+    await migrate(database, "0006_forged_webhooks")
+    for statement in ROWS:
+        await database.execute_script(statement)
+    canceled = str(uuid.uuid4())
+    await database.execute_script(
+        f"""UPDATE "imported_order" SET "decided_at" = '{AT}' WHERE "id" = '{ORDER}';
+        INSERT INTO "imported_order" ("id", "seller_id", "store_id", "platform", "order_id", "order_number",
+        "status", "payment_status", "placed_at", "imported_at", "total_amount", "currency", "line_items", "payload",
+        "decided_at", "cancel_reason")
+        VALUES ('{canceled}', '{SELLER}', '{STORE}', 'shopify', '2', '#2', 'CANCELED', 'PAID', '{AT}', '{AT}',
+        '5.00', 'USD', '[]', '{{}}', '{AT}', 'store disconnected')"""
+    )
+
+    await migrate(database)
+
+    decisions = {d.imported_order_id: d for d in await Decision.all()}
+    accepted, disconnected = decisions[uuid.UUID(ORDER)], decisions[uuid.UUID(canceled)]
+    # Its transaction came from a webhook: the webhook settled it; the other was canceled by a disconnect.
+    assert (accepted.status, accepted.by, accepted.transaction_id) == ("ACCEPTED", "WEBHOOK", uuid.UUID(TRANSACTION))
+    assert (disconnected.status, disconnected.by, disconnected.cancel_reason) == (
+        "CANCELED",
+        "DISCONNECT",
+        "store disconnected",
+    )
+    order = await ImportedOrder.get(id=ORDER)
+    assert order.checked_at == order.imported_at and (order.test_order, order.canceled) == (False, False)
