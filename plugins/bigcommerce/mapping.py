@@ -7,6 +7,12 @@ JSON numbers) in the order's transactional currency, ``default_currency_code``;
 ``currency_code`` is only the storefront's display currency. ``date_created`` is
 an RFC 2822 date in UTC. BigCommerce webhooks carry only the order id, so there
 is no webhook payload to map.
+
+The payment guard reads ``payment_status`` (the gateway's word) and ``status_id``
+(the order status, ``status`` is its name and the ``platform_status``): Cancelled
+(5) or an archived order (``is_deleted``) is ``canceled``. V2 orders carry no
+test-order flag (an order paid through a test gateway looks like any other), so
+``test_order`` stays false.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Any
 
 from server.platforms import Buyer, LineItem, Order, PayloadReader, PaymentStatus, clean, join
 
-__all__ = ["INCOMPLETE", "is_incomplete", "map_order", "order_id", "payment_status"]
+__all__ = ["CANCELLED", "INCOMPLETE", "is_canceled", "is_incomplete", "map_order", "order_id", "payment_status"]
 
 read = PayloadReader("BigCommerce")
 
@@ -39,6 +45,17 @@ _PAYMENT_STATUS = {
     "declined": PaymentStatus.FAILED,
 }
 
+CANCELLED = 5
+
+# Order statuses that say where the money went whatever ``payment_status`` says: a merchant
+# sets them by hand after a refund or chargeback made outside BigCommerce, and the gateway's
+# word stays "captured". Disputed (13) is an open chargeback: the payment may be taken back.
+_STATUS_ID_OVERRIDES = {
+    4: PaymentStatus.REFUNDED,  # Refunded
+    6: PaymentStatus.FAILED,  # Declined
+    13: PaymentStatus.UNKNOWN,  # Disputed
+}
+
 # Order statuses whose documented meaning says where the payment stands; used when
 # ``payment_status`` is empty (orders made in the control panel or through the API).
 _STATUS_ID_PAYMENT = {
@@ -50,6 +67,7 @@ _STATUS_ID_PAYMENT = {
     11: PaymentStatus.PAID,  # Awaiting Fulfillment: "payment has been confirmed"
     14: PaymentStatus.PARTIALLY_REFUNDED,  # Partially Refunded
 }
+_PARTIALLY_REFUNDED = 14
 
 
 def order_id(order: Any) -> str:
@@ -63,14 +81,28 @@ def is_incomplete(order: Mapping[str, Any]) -> bool:
 
 
 def payment_status(order: Mapping[str, Any]) -> PaymentStatus:
-    """From ``payment_status``, else from what ``status_id`` says about the payment."""
+    """From ``payment_status``, else from what ``status_id`` says about the payment.
+
+    "authorized" money is held, not captured (PENDING); "void pending" is on its way
+    to void. A Refunded, Declined or Disputed order status wins over the gateway's
+    word, and Partially Refunded over a "captured" / "paid" one.
+    """
+    status_id = order.get("status_id")
+    status_id = status_id if type(status_id) is int else None
+    if status_id in _STATUS_ID_OVERRIDES:
+        return _STATUS_ID_OVERRIDES[status_id]
     value = order.get("payment_status")
     if isinstance(value, str) and value.strip():
-        return _PAYMENT_STATUS.get(value.strip().lower(), PaymentStatus.UNKNOWN)
+        status = _PAYMENT_STATUS.get(value.strip().lower(), PaymentStatus.UNKNOWN)
+        paid_then_refunded = status is PaymentStatus.PAID and status_id == _PARTIALLY_REFUNDED
+        return PaymentStatus.PARTIALLY_REFUNDED if paid_then_refunded else status
+    return PaymentStatus.UNKNOWN if status_id is None else _STATUS_ID_PAYMENT.get(status_id, PaymentStatus.UNKNOWN)
+
+
+def is_canceled(order: Mapping[str, Any]) -> bool:
+    """Cancelled, or archived (deleted) by the merchant."""
     status_id = order.get("status_id")
-    if type(status_id) is not int:
-        return PaymentStatus.UNKNOWN
-    return _STATUS_ID_PAYMENT.get(status_id, PaymentStatus.UNKNOWN)
+    return (type(status_id) is int and status_id == CANCELLED) or order.get("is_deleted") is True
 
 
 def map_order(order: Mapping[str, Any], products: Sequence[Any]) -> Order:
@@ -85,6 +117,8 @@ def map_order(order: Mapping[str, Any], products: Sequence[Any]) -> Order:
         placed_at=_time(order, "date_created"),
         total=read.money(order.get("total_inc_tax"), currency, "total_inc_tax"),
         payment_status=payment_status(order),
+        platform_status=clean(order.get("status")),
+        canceled=is_canceled(order),
         buyer=Buyer(
             name=join(billing.get("first_name"), billing.get("last_name")),
             email=clean(billing.get("email")),

@@ -6,6 +6,11 @@ Money is ``{"value": "75.28", "currency": "EUR"}`` with the value as a string;
 ``lineItemCost`` is the unit price times the quantity, before discounts; its
 ``total`` is what the buyer pays for the line (item, delivery and taxes, less
 discounts).
+
+The payment guard reads ``orderPaymentStatus``, which is also the ``platform_status``
+(``orderFulfillmentStatus`` says nothing about the money). ``cancelStatus.cancelState``
+CANCELED is ``canceled``; IN_PROGRESS is a cancel request not yet granted. An order
+carries no test flag (sandbox orders live on the sandbox host), so ``test_order`` stays false.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ def map_order(payload: Any) -> Order:
         placed_at=read.time(order.get("creationDate"), "creationDate"),
         total=_money(read.obj(order.get("pricingSummary"), "pricingSummary").get("total"), "pricingSummary.total"),
         payment_status=payment_status(order.get("orderPaymentStatus")),
+        platform_status=clean(order.get("orderPaymentStatus")),
+        canceled=read.optional_obj(order.get("cancelStatus"), "cancelStatus").get("cancelState") == "CANCELED",
         buyer=Buyer(
             name=clean(contact.get("fullName")) or clean(buyer.get("username")),
             email=clean(contact.get("email")),

@@ -7,6 +7,12 @@ float arithmetic. An order has a numeric ``internalId`` (the stable key) and a
 string ``id`` with the store's prefix and suffix (``SALE-G01ZG``), which is
 what sellers and buyers see; ``orderNumber``/``vendorOrderNumber`` are the
 older names of the same two values.
+
+The payment guard reads ``paymentStatus``, also the ``platform_status``
+(``fulfillmentStatus`` says nothing about the money): CANCELLED is ``canceled``
+(a canceled order's fulfillment, WILL_NOT_DELIVER, is not read). Ecwid orders
+carry no test flag (a test payment method leaves no mark), so ``test_order``
+stays false.
 """
 
 from __future__ import annotations
@@ -24,13 +30,15 @@ read = PayloadReader("Ecwid")
 UNFINISHED = "INCOMPLETE"
 """The payment status of an unfinished order: a checkout left at the payment step, not yet an order."""
 
+CANCELLED = "CANCELLED"
+
 _PAYMENT_STATUS = {
     "PAID": PaymentStatus.PAID,
     "AWAITING_PAYMENT": PaymentStatus.PENDING,
     UNFINISHED: PaymentStatus.PENDING,
     "PARTIALLY_REFUNDED": PaymentStatus.PARTIALLY_REFUNDED,
     "REFUNDED": PaymentStatus.REFUNDED,
-    "CANCELLED": PaymentStatus.VOIDED,
+    CANCELLED: PaymentStatus.VOIDED,
 }
 _CREATE_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
@@ -69,6 +77,8 @@ def map_order(payload: Any, currency: str) -> Order:
         placed_at=_placed_at(order),
         total=read.money(order.get("total"), currency, "total"),
         payment_status=payment_status(order.get("paymentStatus")),
+        platform_status=clean(order.get("paymentStatus")),
+        canceled=order.get("paymentStatus") == CANCELLED,
         buyer=Buyer(name=_person_name(billing) or _person_name(shipping), email=clean(order.get("email"))),
         line_items=tuple(_line_item(read.obj(item, "items[]"), currency) for item in items),
         raw=order,

@@ -7,6 +7,14 @@ nothing is captured. Money is
 in UTC (``2018-04-01T21:18:49Z``). The capture response (``Prefer:
 return=minimal``) leaves out the order's ``create_time`` and each purchase
 unit's ``amount``: then the payments' own times and amounts stand in for them.
+
+The payment guard reads the captures (else the authorizations, else the order's
+``status``, see ``payment_status``). ``platform_status`` is the order's ``status``
+(CREATED, SAVED, APPROVED, VOIDED, COMPLETED, PAYER_ACTION_REQUIRED), or the first
+capture's when the answer left the order's out; VOIDED is ``canceled``. Orders carry
+no test flag (sandbox orders live on the sandbox host), so ``test_order`` stays false.
+Orders listed by time are found through Transaction Search rows but always read
+here, from Orders v2: a row's ``transaction_status`` is never what is judged.
 """
 
 from __future__ import annotations
@@ -60,6 +68,8 @@ def map_order(payload: Mapping[str, Any]) -> Order:
         placed_at=_placed_at(order),
         total=_total(units),
         payment_status=payment_status(order),
+        platform_status=_status(order) or next(filter(None, map(_status, _payments(order, "captures"))), None),
+        canceled=_status(order) == "VOIDED",
         buyer=_buyer(order),
         line_items=tuple(_line_item(item) for unit in units for item in read.optional_list(unit.get("items"), "items")),
         raw=order,
@@ -70,6 +80,8 @@ def payment_status(order: Mapping[str, Any]) -> PaymentStatus:
     """From the captures when there are any, else the authorizations, else the order's own ``status``.
 
     Capture statuses: COMPLETED, PENDING, PARTIALLY_REFUNDED, REFUNDED, DECLINED, FAILED.
+    Some captures completed and others declined or failed (several purchase units) is
+    PARTIALLY_PAID. An order COMPLETED with no payment in the answer counts as paid.
     """
     captures = {_status(c) for c in _payments(order, "captures")}
     if captures:
@@ -80,7 +92,7 @@ def payment_status(order: Mapping[str, Any]) -> PaymentStatus:
         if "PENDING" in captures:
             return PaymentStatus.PENDING
         if "COMPLETED" in captures:
-            return PaymentStatus.PAID
+            return PaymentStatus.PARTIALLY_PAID if captures & {"DECLINED", "FAILED"} else PaymentStatus.PAID
         if captures <= {"DECLINED", "FAILED"}:
             return PaymentStatus.FAILED
         return PaymentStatus.UNKNOWN

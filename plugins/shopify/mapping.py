@@ -1,5 +1,12 @@
 """Shopify order payloads (GraphQL Admin ``Order`` nodes, REST/webhook order JSON) → ``Order``.
 
+The payment guard reads ``displayFinancialStatus`` (REST ``financial_status``, lower case):
+``platform_status`` is that word as sent; a cancellation does not change it (Shopify keeps
+e.g. PAID or VOIDED on a cancelled order), so ``canceled`` comes from ``cancelledAt`` /
+``cancelled_at`` alone. AUTHORIZED money is not captured yet (PENDING); EXPIRED is an
+authorization that lapsed uncaptured (FAILED). ``test`` marks an order paid with the
+Bogus gateway or a payment provider's test mode.
+
 Amounts are the shop-currency values (``shopMoney`` / ``shop_money``). Ids are
 taken from the GraphQL gid or ``legacyResourceId`` (a string): REST and webhook
 JSON numbers may have lost precision in transit.
@@ -60,6 +67,9 @@ def map_graphql_order(node: Mapping[str, Any]) -> Order:
         placed_at=read.time(node.get("createdAt"), "createdAt"),
         total=_graphql_money(node, "totalPriceSet"),
         payment_status=payment_status(node.get("displayFinancialStatus")),
+        platform_status=clean(node.get("displayFinancialStatus")),
+        canceled=node.get("cancelledAt") is not None,
+        test_order=node.get("test") is True,
         buyer=Buyer(
             name=name or clean(billing.get("name")),
             email=clean(node.get("email")) or clean(customer.get("email")),
@@ -86,6 +96,9 @@ def map_rest_order(payload: Mapping[str, Any]) -> Order:
         placed_at=read.time(order.get("created_at"), "created_at"),
         total=_rest_money(order, "total_price", currency),
         payment_status=payment_status(order.get("financial_status")),
+        platform_status=clean(order.get("financial_status")),
+        canceled=order.get("cancelled_at") is not None,
+        test_order=order.get("test") is True,
         buyer=Buyer(
             name=name or billing_name,
             email=clean(order.get("email")) or clean(order.get("contact_email")) or clean(customer.get("email")),

@@ -36,6 +36,8 @@ fragment OrderFields on Order {{
   createdAt
   email
   displayFinancialStatus
+  cancelledAt
+  test
   totalPriceSet {{ {_MONEY} }}
   customer {{ firstName lastName displayName email }}
   billingAddress {{ name }}

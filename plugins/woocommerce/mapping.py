@@ -9,6 +9,11 @@ Formats, from the API docs and the real samples: money is a decimal string
 offset (``date_created`` is the site's local time, also without one); ``id``
 is an integer and ``number``, what the seller sees, a string that numbering
 plugins may change.
+
+The payment guard reads ``status`` (``platform_status``, as sent): ``cancelled``
+and ``trash`` (an order the seller deleted) are ``canceled``. WooCommerce has no
+test-order flag (a gateway's sandbox mode leaves no mark on the order), so
+``test_order`` stays false.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ read = PayloadReader("WooCommerce")
 
 DRAFT_STATUS = "checkout-draft"
 """The block checkout's order-in-progress: not an order the buyer placed."""
+
+_CANCELED_STATUSES = frozenset({"cancelled", "trash"})
 
 _PAYMENT_STATUS = {
     "pending": PaymentStatus.PENDING,
@@ -49,12 +56,15 @@ def map_order(payload: Mapping[str, Any]) -> Order:
     total = read.money(order.get("total"), order.get("currency"), "total")
     billing = _optional_object(order, "billing")
     items = read.list(order.get("line_items", []), "line_items")
+    status = clean(order.get("status"))
     return Order(
         order_id=_order_id(order),
         order_number=_order_number(order),
         placed_at=read.time(order.get("date_created_gmt"), "date_created_gmt", assume_utc=True),
         total=total,
         payment_status=payment_status(order, total.amount),
+        platform_status=status,
+        canceled=status in _CANCELED_STATUSES,
         buyer=Buyer(
             name=join(billing.get("first_name"), billing.get("last_name")) or clean(billing.get("company")),
             email=clean(billing.get("email")),
@@ -67,9 +77,11 @@ def map_order(payload: Mapping[str, Any]) -> Order:
 def payment_status(order: Mapping[str, Any], total: Decimal) -> PaymentStatus:
     """From ``status``; a paid order with refunds short of its total is partially refunded.
 
-    ``processing`` and ``completed`` are WooCommerce's paid statuses (``set_paid``
-    on creation moves an order to processing and sets ``date_paid``). A status
-    added by a plugin counts as paid when ``date_paid`` is set.
+    ``processing`` and ``completed`` are WooCommerce's paid statuses (its own
+    ``is_paid()`` reads the status alone; older stores left ``date_paid`` empty on
+    completed orders). ``pending`` awaits payment, ``on-hold`` awaits a manual
+    confirmation (a bank transfer), ``cancelled`` was never captured (VOIDED). A
+    status added by a plugin, or ``trash``, counts as paid when ``date_paid`` is set.
     """
     status = order.get("status")
     known = _PAYMENT_STATUS.get(status) if isinstance(status, str) else None

@@ -4,6 +4,11 @@ A sale is one purchase of one product. Ids: ``id`` is the sale's own id, an
 opaque string such as ``"FO8TXN-dvaYbBbahG97a-Q=="``; ``order_id`` is its
 numeric twin (the Ping payload calls it ``order_number``). ``price`` is the
 amount paid, in USD cents, for the whole quantity. ``created_at`` is ISO 8601.
+
+For the payment guard: a sale has no status word (``platform_status`` stays
+``None``), only flags. ``test`` marks the seller's own test purchase (``true``, or
+``"true"`` as the form-encoded Ping sends it). Gumroad does not cancel a sale:
+its ``cancelled`` is a subscription's, so ``canceled`` stays false.
 """
 
 from __future__ import annotations
@@ -23,9 +28,14 @@ read = PayloadReader("Gumroad")
 
 
 def payment_status(sale: Mapping[str, Any]) -> PaymentStatus:
-    """The API lists successful sales only: paid, unless refunded or charged back since."""
+    """The API lists successful sales only: paid, unless refunded or charged back since.
+
+    A sale under an open dispute (``disputed``, not ``dispute_won``) may yet be taken back: UNKNOWN.
+    """
     if sale.get("refunded") is True or sale.get("chargedback") is True:
         return PaymentStatus.REFUNDED
+    if sale.get("disputed") is True and sale.get("dispute_won") is not True:
+        return PaymentStatus.UNKNOWN
     if sale.get("partially_refunded") is True:
         return PaymentStatus.PARTIALLY_REFUNDED
     return PaymentStatus.PAID
@@ -50,6 +60,7 @@ def map_sale(payload: Any) -> Order:
         placed_at=read.time(sale.get("created_at"), "created_at"),
         total=total,
         payment_status=payment_status(sale),
+        test_order=sale.get("test") in (True, "true"),
         buyer=Buyer(
             name=clean(sale.get("full_name")),
             email=clean(sale.get("purchase_email")) or clean(sale.get("email")),

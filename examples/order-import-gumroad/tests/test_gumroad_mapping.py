@@ -70,11 +70,30 @@ def test_the_price_covers_the_whole_quantity() -> None:
         ({"refunded": True}, PaymentStatus.REFUNDED),
         ({"partially_refunded": True}, PaymentStatus.PARTIALLY_REFUNDED),
         ({"chargedback": True}, PaymentStatus.REFUNDED),
+        ({"disputed": True}, PaymentStatus.UNKNOWN),
+        ({"disputed": True, "dispute_won": True}, PaymentStatus.PAID),
+        ({"disputed": True, "refunded": True}, PaymentStatus.REFUNDED),
         ({"price": 0, "paid": False}, PaymentStatus.PAID),  # a free product: nothing is owed
     ],
 )
 def test_payment_status(changes: dict[str, Any], status: PaymentStatus) -> None:
-    assert map_sale(sale(**changes)).payment_status is status
+    order = map_sale(sale(**changes))
+    assert (order.payment_status, order.platform_status, order.canceled) == (status, None, False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "test_order"),
+    [
+        ({}, False),
+        ({"test": True}, True),
+        ({"test": "true"}, True),
+        ({"test": False}, False),
+        ({"cancelled": True}, False),
+    ],
+)
+def test_test_purchases_are_test_orders_and_nothing_cancels_a_sale(changes: dict[str, Any], test_order: bool) -> None:
+    order = map_sale(sale(**changes))
+    assert (order.test_order, order.canceled) == (test_order, False)
 
 
 @pytest.mark.parametrize(

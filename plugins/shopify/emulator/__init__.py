@@ -28,7 +28,7 @@ Python API for tests::
         email="a@example.com", customer=("Ada", "Lovelace"),   # customer=None: guest, no addresses
         line_items=[{"title": "Mug", "price": "16.00", "quantity": 2,
                      "sku": "MUG-1", "variant_title": "Blue", "vendor": "Kiln House"}],
-        cancelled=False, closed=False, name=None,              # name default: prefix + 1001, 1002, ...
+        cancelled=False, closed=False, test=False, name=None,  # name default: prefix + 1001, 1002, ...
     )                                          # -> the order as served: order["id"], ["name"], ["legacyResourceId"]
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)   # realistic, totals consistent with lines
 

@@ -146,6 +146,7 @@ class ShopifyEmulator(FaultQueueDouble):
         line_items: list[dict[str, Any]] | None = None,
         cancelled: bool = False,
         closed: bool = False,
+        test: bool = False,
         name: str | None = None,
     ) -> dict[str, Any]:
         """Add one order and return it as the API serves it (a live record: read, don't mutate)."""
@@ -172,6 +173,7 @@ class ShopifyEmulator(FaultQueueDouble):
             total=amount,
             cancelled=cancelled,
             closed=closed,
+            test=test,
             name=name,
         )
         return self._add(spec)

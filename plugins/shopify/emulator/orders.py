@@ -58,6 +58,7 @@ class OrderSpec:
     total: Decimal | None = None
     cancelled: bool = False
     closed: bool = False
+    test: bool = False
     name: str | None = None
     note: str | None = None
     tags: tuple[str, ...] = ()
@@ -151,7 +152,7 @@ class OrderBuilder:
             "closed": spec.closed or spec.cancelled,
             "closedAt": format_time(updated) if spec.closed or spec.cancelled else None,
             "confirmed": True,
-            "test": False,
+            "test": spec.test,
             "email": spec.email,
             "phone": spec.phone,
             "note": spec.note,

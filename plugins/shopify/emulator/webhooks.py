@@ -39,6 +39,7 @@ def rest_order(node: dict[str, Any]) -> dict[str, Any]:
         "created_at": node["createdAt"].replace("Z", "+00:00"),
         "updated_at": node["updatedAt"].replace("Z", "+00:00"),
         "cancelled_at": node["cancelledAt"].replace("Z", "+00:00") if node.get("cancelledAt") else None,
+        "test": node["test"],
         "currency": node["currencyCode"],
         "presentment_currency": node["presentmentCurrencyCode"],
         "financial_status": node["displayFinancialStatus"].lower(),
