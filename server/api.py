@@ -15,7 +15,7 @@ import strawberry
 from strawberry.extensions import AddValidationRules, ValidationCache
 from strawberry.types import ExecutionResult
 
-from .resolvers import imports, platforms, stores, tokens, transactions
+from .resolvers import bulk, imports, platforms, stores, tokens, transactions
 from .schema.access import refuse_read_only_tokens
 from .schema.arguments import guard_root_arguments
 from .schema.errors import present
@@ -25,6 +25,7 @@ from .schema.scalars import Decimal as DecimalScalar
 from .schema.types import (
     AcceptImportPayload,
     ApiToken,
+    BulkDecisionPayload,
     CancelImportPayload,
     ConnectStorePayload,
     DisconnectStorePayload,
@@ -92,6 +93,16 @@ class Mutation:
     cancel_import: CancelImportPayload = strawberry.mutation(
         resolver=imports.resolve_cancel_import,
         description="Take a pending order off the pending list; an import by its order id restores it.",
+    )
+    accept_imports: BulkDecisionPayload = strawberry.mutation(
+        resolver=bulk.resolve_accept_imports,
+        description="1 to 100 ids; each id is decided on its own, as by acceptImport (one failing id does not stop "
+        "the others), one result per id in input order.",
+    )
+    cancel_imports: BulkDecisionPayload = strawberry.mutation(
+        resolver=bulk.resolve_cancel_imports,
+        description="1 to 100 ids; each id is decided on its own, as by cancelImport, one result per id in input "
+        "order.",
     )
     connect_store: ConnectStorePayload = strawberry.mutation(
         resolver=stores.resolve_connect_store,
