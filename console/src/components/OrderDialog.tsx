@@ -1,9 +1,11 @@
 import type { PendingRowFieldsFragment } from '../gql/graphql';
 import { useQuery } from '../app/hooks';
 import { errorText } from '../lib/client';
+import { decisionWords } from '../lib/decisions';
 import { humanizeEnum, prettyJson } from '../lib/format';
 import { ImportedOrderQuery } from '../operations';
 import { Dialog } from './Dialog';
+import { PaymentBadges } from './PaymentBadges';
 import { Cell } from './Cell';
 import { Money } from './Money';
 import { TableWrap } from './TableWrap';
@@ -58,7 +60,27 @@ export function OrderDialog({ order, onClose }: { order: PendingRowFieldsFragmen
           </div>
           <div>
             <dt>Payment status</dt>
-            <dd>{humanizeEnum(shown.paymentStatus)}</dd>
+            <dd>
+              <PaymentBadges order={shown} />
+            </dd>
+          </div>
+          <div>
+            <dt>Status on {shown.platform.name}</dt>
+            <dd>{shown.platformStatus ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>Test order</dt>
+            <dd>{shown.testOrder ? 'Yes' : 'No'}</dd>
+          </div>
+          <div>
+            <dt>Canceled on {shown.platform.name}</dt>
+            <dd>{shown.canceledOnPlatform ? 'Yes' : 'No'}</dd>
+          </div>
+          <div>
+            <dt>Last read from {shown.platform.name}</dt>
+            <dd>
+              <Time value={shown.checkedAt} />
+            </dd>
           </div>
           <div>
             <dt>Status</dt>
@@ -83,6 +105,20 @@ export function OrderDialog({ order, onClose }: { order: PendingRowFieldsFragmen
         {error ? <p class="error-text" role="alert">The order could not be loaded: {errorText(error)}</p> : null}
         {loading && !full ? <p class="muted">Loading the order…</p> : null}
         {!loading && !error && data && !full ? <p class="muted">This order no longer exists.</p> : null}
+
+        {full && full.decisions.length > 0 ? (
+          <>
+            <h3 class="subheading">Earlier decisions</h3>
+            <ol class="decisions">
+              {full.decisions.map((decision, index) => (
+                <li key={index}>
+                  {decisionWords(decision)}, <Time value={decision.decidedAt} />
+                  {decision.cancelReason ? `: “${decision.cancelReason}”` : null}
+                </li>
+              ))}
+            </ol>
+          </>
+        ) : null}
 
         {full ? (
           <>

@@ -14,6 +14,10 @@ function row(id: string, number: string, placedAt: string, status: PendingRowFie
     orderNumber: number,
     status,
     paymentStatus: 'PAID',
+    platformStatus: 'paid',
+    testOrder: false,
+    canceledOnPlatform: false,
+    checkedAt: placedAt,
     placedAt,
     buyer: { name: 'Ada Lovelace', email: 'ada@example.com' },
     total: { amount: '264.60', currencyCode: 'USD' },
@@ -35,12 +39,17 @@ function pageOf(rows: PendingRowFieldsFragment[]) {
   };
 }
 
-function setup(rows: PendingRowFieldsFragment[], accept: (id: string) => unknown = () => ({})) {
+function setup(rows: PendingRowFieldsFragment[], accept: (id: string, force: boolean) => unknown = () => ({})) {
   let current = rows;
   const api = fakeClient({
     PendingImports: () => pageOf(current),
     AcceptImport: (v) => ({
-      acceptImport: { importedOrder: null, transaction: null, userErrors: [], ...(accept(v.id as string) as object) },
+      acceptImport: {
+        importedOrder: null,
+        transaction: null,
+        userErrors: [],
+        ...(accept(v.id as string, v.force === true) as object),
+      },
     }),
   });
   const live = fakeLive();
@@ -121,14 +130,90 @@ describe('Import Transaction List', () => {
     expect(within(table()).queryByRole('cell', { name: '#1002' })).toBeNull();
   });
 
-  it('another userError stays next to the row, described by it', async () => {
-    setup([r1], () => ({
-      userErrors: [{ code: 'PAYMENT_NOT_CAPTURED', message: 'payment is PENDING', field: ['id'] }],
-    }));
+  it('a platform error stays next to the row, described by it', async () => {
+    const message = 'Shopify could not be asked about this order again before deciding: 503 after 3 tries';
+    setup([r1], () => ({ userErrors: [{ code: 'PLATFORM_UNAVAILABLE', message, field: ['id'] }] }));
     await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
     const accept = within(rowOf('#1001')).getByRole('button', { name: 'Accept Buyer' });
     fireEvent.click(accept);
-    await waitFor(() => expect(within(rowOf('#1001')).getByRole('alert').textContent).toMatch(/not captured/));
+    await waitFor(() => expect(within(rowOf('#1001')).getByRole('alert').textContent).toBe(message));
     expect(accept.getAttribute('aria-describedby')).toBe('order-1 row-error-1');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('shows the payment of each row as badges in words', async () => {
+    setup([{ ...r1, paymentStatus: 'PENDING', testOrder: true }, { ...r2, paymentStatus: 'REFUNDED', canceledOnPlatform: true }]);
+    await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+    const badges = (number: string) => [...rowOf(number).querySelectorAll('.badge')].map((b) => b.textContent);
+    expect(badges('#1001')).toEqual(['Payment pending', 'Test order', 'Pending']);
+    expect(badges('#1002')).toEqual(['Refunded', 'Canceled on Shopify', 'Pending']);
+  });
+
+  it('the guard refuses: a confirmation names the risk, Accept anyway forces it and the row leaves', async () => {
+    const unpaid = { ...r1, paymentStatus: 'PENDING' as const };
+    const { api } = setup([unpaid, r2], (_id, force) =>
+      force
+        ? {}
+        : {
+            importedOrder: unpaid,
+            userErrors: [{ code: 'PAYMENT_NOT_CAPTURED', message: 'the payment is not captured (PENDING)', field: ['id'] }],
+          },
+    );
+    await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+    fireEvent.click(within(rowOf('#1001')).getByRole('button', { name: 'Accept Buyer' }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'Accept order #1001 anyway?' });
+    expect(dialog.getAttribute('aria-describedby')).toBe('force-risks');
+    expect(document.getElementById('force-risks')?.textContent).toBe(
+      'The payment for #1001 is not captured (Payment pending). Accepting releases the goods without payment.',
+    );
+    expect(rowOf('#1001')).toBeTruthy();
+    expect(api.calls.filter((c) => c.name === 'AcceptImport').map((c) => c.variables)).toEqual([{ id: '1', force: false }]);
+
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Accept anyway' }));
+    await waitFor(() => expect(within(table()).queryByRole('cell', { name: '#1001' })).toBeNull());
+    expect(api.calls.filter((c) => c.name === 'AcceptImport').map((c) => c.variables)).toEqual([
+      { id: '1', force: false },
+      { id: '1', force: true },
+    ]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByRole('status').textContent).toBe(
+      'Order #1001 accepted anyway: it is in the Transaction List as Succeeded.',
+    );
+  });
+
+  it('Keep pending: nothing is forced and the row stays', async () => {
+    const { api } = setup([r1], () => ({
+      importedOrder: { ...r1, testOrder: true },
+      userErrors: [{ code: 'TEST_ORDER', message: 'the platform marks this order as a test order', field: ['id'] }],
+    }));
+    await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+    fireEvent.click(within(rowOf('#1001')).getByRole('button', { name: 'Accept Buyer' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Accept order #1001 anyway?' });
+    expect(dialog.textContent).toContain('#1001 is a test order on Shopify: no real payment was made.');
+    expect(within(rowOf('#1001')).getByText('Test order')).toBeTruthy();
+
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep pending' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(rowOf('#1001')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('Order #1001 stays pending.');
+    expect(api.calls.filter((c) => c.name === 'AcceptImport').length).toBe(1);
+  });
+
+  it('ORDER_CHANGED: says what the platform changed, the row stays and shows the order as it now stands', async () => {
+    setup([r1], () => ({
+      importedOrder: { ...r1, paymentStatus: 'REFUNDED', platformStatus: 'refunded' },
+      userErrors: [{ code: 'ORDER_CHANGED', message: 'Shopify says this order is now refunded', field: ['id'] }],
+    }));
+    await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+    fireEvent.click(within(rowOf('#1001')).getByRole('button', { name: 'Accept Buyer' }));
+    await waitFor(() =>
+      expect(within(rowOf('#1001')).getByRole('alert').textContent).toBe(
+        'Shopify says #1001 is now refunded. Look at it again before deciding.',
+      ),
+    );
+    expect(within(rowOf('#1001')).getByText('Refunded')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByText('1 pending order')).toBeTruthy();
   });
 });

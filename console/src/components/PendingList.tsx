@@ -3,8 +3,8 @@ import type { PendingRowFieldsFragment } from '../gql/graphql';
 import { useApp, sortPlatforms } from '../app/context';
 import { errorText } from '../lib/client';
 import { userErrorMessage } from '../lib/errors';
-import { humanizeEnum } from '../lib/format';
 import type { LiveStatus } from '../lib/live';
+import { forceRisks, GUARD_CODES, orderChangedText } from '../lib/payment';
 import {
   appendPage,
   applyEvent,
@@ -18,8 +18,10 @@ import { AcceptImportMutation, PendingImportsQuery, PendingImportsSubscription }
 import { CancelDialog } from './CancelDialog';
 import { describedBy } from './FieldError';
 import { Cell } from './Cell';
+import { ForceAcceptDialog } from './ForceAcceptDialog';
 import { OrderCells } from './OrderCells';
 import { OrderDialog } from './OrderDialog';
+import { PaymentBadges } from './PaymentBadges';
 import { TableWrap } from './TableWrap';
 
 type Row = PendingRowFieldsFragment;
@@ -49,6 +51,8 @@ export function PendingList() {
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [canceling, setCanceling] = useState<Row | null>(null);
+  /** An accept the payment guard refused, waiting for the seller: Accept anyway or Keep pending. */
+  const [forcing, setForcing] = useState<{ row: Row; risks: string[] } | null>(null);
   const [viewing, setViewing] = useState<Row | null>(null);
   const [reloadTick, setReloadTick] = useState(0);
 
@@ -166,23 +170,38 @@ export function PendingList() {
     setAnnouncement(message);
   }
 
-  async function accept(row: Row) {
+  /**
+   * Accept Buyer, and Accept anyway (`force`). The guard's refusal (PAYMENT_NOT_CAPTURED, TEST_ORDER) asks
+   * the seller first; any other refusal stays next to the row, which shows the order as it now stands.
+   */
+  async function accept(row: Row, force = false) {
     setRowBusy(row.id, true);
     setRowError(row.id, null);
     try {
-      const result = await client.request(AcceptImportMutation, { id: row.id });
-      const errors = result.acceptImport.userErrors;
+      const result = await client.request(AcceptImportMutation, { id: row.id, force });
+      const { importedOrder, userErrors: errors } = result.acceptImport;
+      const codes = errors.map((e) => e.code);
       if (errors.length === 0) {
-        decided(row, `Order ${row.orderNumber} accepted: it is in the Transaction List as Succeeded.`);
-      } else if (errors.some((e) => e.code === 'ALREADY_DECIDED')) {
+        const how = force ? 'accepted anyway' : 'accepted';
+        decided(row, `Order ${row.orderNumber} ${how}: it is in the Transaction List as Succeeded.`);
+      } else if (codes.includes('ALREADY_DECIDED')) {
         decided(row, `Order ${row.orderNumber}: This order was already decided.`);
       } else {
-        setRowError(row.id, errors.map(userErrorMessage).join(' '));
+        const current = importedOrder ?? row;
+        if (importedOrder) setState((state) => applyEvent(state, { change: 'UPDATED', order: importedOrder }));
+        if (codes.includes('ORDER_CHANGED')) {
+          setRowError(row.id, orderChangedText(current));
+        } else if (!force && codes.some((code) => GUARD_CODES.has(code))) {
+          setForcing({ row: current, risks: forceRisks(current, codes) });
+        } else {
+          setRowError(row.id, errors.map(userErrorMessage).join(' '));
+        }
       }
     } catch (error) {
       setRowError(row.id, errorText(error));
     } finally {
       setRowBusy(row.id, false);
+      if (force) setForcing(null);
     }
   }
 
@@ -193,7 +212,8 @@ export function PendingList() {
   const rows = state.rows;
 
   const fallbackFocus = () => {
-    const first = rows.find((r) => r.id !== canceling?.id);
+    const inDialog = (canceling ?? forcing?.row)?.id;
+    const first = rows.find((r) => r.id !== inDialog);
     return (first && document.getElementById(`accept-${first.id}`)) || headingRef.current;
   };
 
@@ -295,7 +315,9 @@ export function PendingList() {
                 return (
                   <tr key={row.id} role="row" data-id={row.id}>
                     <OrderCells row={row} numberId={headerId} />
-                    <Cell label="Payment">{humanizeEnum(row.paymentStatus)}</Cell>
+                    <Cell label="Payment">
+                      <PaymentBadges order={row} />
+                    </Cell>
                     <Cell label="Status">
                       <span class="badge badge-pending">Pending</span>
                     </Cell>
@@ -366,6 +388,21 @@ export function PendingList() {
           onDecided={(row, message) => {
             setCanceling(null);
             decided(row, message);
+          }}
+        />
+      ) : null}
+      {forcing ? (
+        <ForceAcceptDialog
+          order={forcing.row}
+          risks={forcing.risks}
+          busy={busy.has(forcing.row.id)}
+          fallbackFocus={fallbackFocus}
+          onKeep={() => {
+            setForcing(null);
+            setAnnouncement(`Order ${forcing.row.orderNumber} stays pending.`);
+          }}
+          onAccept={() => {
+            if (!busy.has(forcing.row.id)) void accept(forcing.row, true);
           }}
         />
       ) : null}
