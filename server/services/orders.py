@@ -176,26 +176,10 @@ async def accept(
     not captured, that the platform canceled, or that is a test order is refused (``PaymentNotCaptured``,
     ``TestOrder``) unless ``force``. The guard judges the row as the decision finds it, in its transaction.
     """
-    now = datetime.now(UTC)
-    row = await _pending(seller, order_id)
-    if row.checked_at is None or now - row.checked_at > timedelta(seconds=rt.settings.recheck_seconds):
-        await _recheck(rt, row, now)
-    after = Aftermath()
-    async with in_transaction() as conn:
-        row = await _decide(conn, seller, order_id, status=ImportStatus.ACCEPTED, decided_at=now)
-        if not force:
-            _guard(row)  # raising rolls the decision back
-        transaction = await record_transaction(
-            conn,
-            seller_id=row.seller_id,
-            store_id=row.store_id,
-            platform=row.platform,
-            source=TransactionSource.IMPORT,
-            **transaction_columns(row),
-        )
-        await _settled(conn, row, Settlement.SELLER, now, transaction=transaction, after=after)
-    await after.announce(rt)
-    return row, transaction
+    result = (await accept_many(rt, seller, [order_id], force=force))[order_id]
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 async def cancel(rt: Runtime, seller: Seller, order_id: str, reason: str | None) -> ImportedOrder:
@@ -302,15 +286,6 @@ def _guard(row: ImportedOrder) -> None:
         )
 
 
-async def _pending(seller: Seller, order_id: str) -> ImportedOrder:
-    """The seller's pending order, or why there is none to decide."""
-    key = parse_id(order_id)
-    row = await ImportedOrder.filter(id=key, seller_id=seller.id, status=ImportStatus.PENDING).first() if key else None
-    if row is None:
-        raise await _undecided(seller, key, order_id)
-    return row
-
-
 async def _recheck(rt: Runtime, row: ImportedOrder, now: datetime) -> None:
     """Read the order again from its platform and keep what it now says (UPDATED); ``OrderChanged`` when the
     platform canceled, refunded or deleted it meanwhile. A platform fault is raised as the connector's error."""
@@ -344,7 +319,7 @@ async def _decide(conn: BaseDBAsyncClient, seller: Seller, order_id: str, **deci
     return await ImportedOrder.filter(id=key).using_db(conn).get()
 
 
-async def _undecided(seller: Seller, key: object, order_id: str) -> Exception:
+async def _undecided(seller: Seller, key: object, order_id: str) -> DomainError:
     """Why a conditional update changed nothing: someone decided first (the order as it now is), or no such order."""
     row = await ImportedOrder.filter(id=key, seller_id=seller.id).first() if key is not None else None
     if row is not None:
@@ -352,14 +327,12 @@ async def _undecided(seller: Seller, key: object, order_id: str) -> Exception:
     return NotFound(f"no imported order with id {order_id!r}", field="id")
 
 
-# --- bulk decisions (services/bulk) --------------------------------------------------------------
-
-
 async def accept_many(
     rt: Runtime, seller: Seller, order_ids: list[str], *, force: bool = False
 ) -> dict[str, tuple[ImportedOrder, Transaction] | DomainError | ConnectorError]:
-    """``accept`` of each of ``order_ids`` (distinct orders), with the same re-read, guard, rows, events and hooks per
-    order, in one database transaction (the orders locked, then one conditional UPDATE) instead of one each."""
+    """Accept each of ``order_ids`` (distinct orders) as ``accept`` describes, in one database transaction: the
+    orders locked, judged, then moved with one conditional UPDATE. Each id's outcome: the order and its
+    Transaction List row, or the error that kept it pending. ``accept`` is this with one id."""
     now = datetime.now(UTC)
     keys = {order_id: parse_id(order_id) for order_id in order_ids}
     outcome: dict[str, tuple[ImportedOrder, Transaction] | DomainError | ConnectorError] = {}
@@ -391,11 +364,16 @@ async def accept_many(
                 continue
             decided.append((order_id, row))
         if decided:
+            chosen = [row.id for _, row in decided]
             await (
-                ImportedOrder.filter(id__in=[row.id for _, row in decided], status=ImportStatus.PENDING)
+                ImportedOrder.filter(id__in=chosen, status=ImportStatus.PENDING)
                 .using_db(conn)
                 .update(status=ImportStatus.ACCEPTED, decided_at=now)
             )
+            # The rows are locked, so this is all of them; what another decision took first stays undecided here.
+            ours = ImportedOrder.filter(id__in=chosen, status=ImportStatus.ACCEPTED, decided_at=now).using_db(conn)
+            changed = {row["id"] for row in await ours.values("id")}
+            decided = [(order_id, row) for order_id, row in decided if row.id in changed]
         for order_id, row in decided:
             row.status, row.decided_at = ImportStatus.ACCEPTED, now
             transaction = await record_transaction(
@@ -411,5 +389,5 @@ async def accept_many(
     await after.announce(rt)
     for order_id, key in keys.items():
         if order_id not in outcome:
-            outcome[order_id] = await _undecided(seller, key, order_id)  # type: ignore[assignment]
+            outcome[order_id] = await _undecided(seller, key, order_id)
     return outcome
