@@ -14,7 +14,7 @@ changes the row; the other gets ``AlreadyDecided``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,7 +40,7 @@ from ..runtime import Runtime
 from . import stores
 from .paging import parse_id
 from .records import imported_columns, order_of, transaction_columns
-from .transactions import record_transaction
+from .transactions import record_transaction, record_transactions
 
 MAX_REASON = 1000
 
@@ -210,7 +210,7 @@ async def cancel_store_pending(conn: BaseDBAsyncClient, store_id: uuid.UUID, rea
         )
         for row in rows:
             row.status, row.decided_at, row.cancel_reason = ImportStatus.CANCELED, now, reason
-            await _settled(conn, row, Settlement.DISCONNECT, now, after=after)
+        await _settled_many(conn, [(row, None) for row in rows], Settlement.DISCONNECT, now, after=after)
     return after
 
 
@@ -245,24 +245,46 @@ async def _settled(
     transaction: Transaction | None = None,
 ) -> None:
     """Record the decision just made on ``row`` (its history) and what to announce of it."""
-    if transaction is not None:
-        await ImportedOrder.filter(id=row.id).using_db(conn).update(transaction_id=transaction.id)
-        row.transaction_id = transaction.id
-    await Decision.create(
-        imported_order_id=row.id,
-        status=row.status,
-        by=by,
-        decided_at=now,
-        cancel_reason=row.cancel_reason,
-        transaction_id=row.transaction_id,
+    await _settled_many(conn, [(row, transaction)], by, now, after=after)
+
+
+async def _settled_many(
+    conn: BaseDBAsyncClient,
+    decided: Sequence[tuple[ImportedOrder, Transaction | None]],
+    by: Settlement,
+    now: datetime,
+    *,
+    after: Aftermath,
+) -> None:
+    """Record the decisions just made on the rows, each with the Transaction List row it entered (if any): the
+    rows' links to their transactions and their Decisions in two queries; then what to announce of each."""
+    linked = [row for row, transaction in decided if transaction is not None]
+    for row, transaction in decided:
+        if transaction is not None:
+            row.transaction_id = transaction.id
+    if linked:
+        await ImportedOrder.bulk_update(linked, fields=["transaction_id"], using_db=conn)
+    await Decision.bulk_create(
+        [
+            Decision(
+                imported_order_id=row.id,
+                status=row.status,
+                by=by,
+                decided_at=now,
+                cancel_reason=row.cancel_reason,
+                transaction_id=row.transaction_id,
+            )
+            for row, _ in decided
+        ],
         using_db=conn,
     )
-    after.changed(Change.REMOVED, row)
-    common = {"platform": row.platform, "store_id": str(row.store_id), "order": order_of(row)}
-    if row.status == ImportStatus.ACCEPTED:
-        after.hook("order_accepted", **common, transaction_id=str(row.transaction_id), source=by.value.lower())
-    else:
-        after.hook("order_canceled", **common, reason=row.cancel_reason)
+    for row, _ in decided:
+        after.changed(Change.REMOVED, row)
+        common = {"platform": row.platform, "store_id": str(row.store_id), "order": order_of(row)}
+        if row.status == ImportStatus.ACCEPTED:
+            after.hook("order_accepted", **common, transaction_id=str(row.transaction_id), source=by.value.lower())
+        else:
+            after.hook("order_canceled", **common, reason=row.cancel_reason)
 
 
 _CAPTURED = {PaymentStatus.PAID.value, PaymentStatus.PARTIALLY_REFUNDED.value}
@@ -374,17 +396,25 @@ async def accept_many(
             ours = ImportedOrder.filter(id__in=chosen, status=ImportStatus.ACCEPTED, decided_at=now).using_db(conn)
             changed = {row["id"] for row in await ours.values("id")}
             decided = [(order_id, row) for order_id, row in decided if row.id in changed]
-        for order_id, row in decided:
+        for _, row in decided:
             row.status, row.decided_at = ImportStatus.ACCEPTED, now
-            transaction = await record_transaction(
-                conn,
-                seller_id=row.seller_id,
-                store_id=row.store_id,
-                platform=row.platform,
-                source=TransactionSource.IMPORT,
-                **transaction_columns(row),
-            )
-            await _settled(conn, row, Settlement.SELLER, now, transaction=transaction, after=after)
+        transactions = await record_transactions(
+            conn,
+            [
+                {
+                    "seller_id": row.seller_id,
+                    "store_id": row.store_id,
+                    "platform": row.platform,
+                    "source": TransactionSource.IMPORT,
+                    **transaction_columns(row),
+                }
+                for _, row in decided
+            ],
+        )
+        await _settled_many(
+            conn, [(row, t) for (_, row), t in zip(decided, transactions)], Settlement.SELLER, now, after=after
+        )
+        for (order_id, row), transaction in zip(decided, transactions, strict=True):
             outcome[order_id] = row, transaction
     await after.announce(rt)
     for order_id, key in keys.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -22,24 +23,31 @@ async def record_transaction(
     conn: BaseDBAsyncClient, *, seller_id: Any, store_id: Any, platform: str, source: TransactionSource, **columns: Any
 ) -> Transaction:
     """The store's row for ``columns["order_id"]``: inserted now, or the one already there (never changed)."""
-    name, email = columns.get("buyer_name"), columns.get("buyer_email")
-    await Transaction.bulk_create(
-        [
+    [row] = await record_transactions(
+        conn, [{"seller_id": seller_id, "store_id": store_id, "platform": platform, "source": source, **columns}]
+    )
+    return row
+
+
+async def record_transactions(conn: BaseDBAsyncClient, entries: Sequence[Mapping[str, Any]]) -> list[Transaction]:
+    """``record_transaction`` of each entry (its seller_id, store_id, platform, source and columns) with two
+    queries for them all; the rows in the entries' order."""
+    rows = []
+    for entry in entries:
+        name, email = entry.get("buyer_name"), entry.get("buyer_email")
+        rows.append(
             Transaction(
-                seller_id=seller_id,
-                store_id=store_id,
-                platform=platform,
-                source=source,
-                number_key=number_key(columns["order_number"]),
+                number_key=number_key(entry["order_number"]),
                 name_key=name.casefold() if name else None,
                 email_key=email.casefold() if email else None,
-                **columns,
+                **entry,
             )
-        ],
-        ignore_conflicts=True,
-        using_db=conn,
-    )
-    return await Transaction.filter(store_id=store_id, order_id=columns["order_id"]).using_db(conn).get()
+        )
+    await Transaction.bulk_create(rows, ignore_conflicts=True, using_db=conn)
+    stores, order_ids = {str(e["store_id"]) for e in entries}, {e["order_id"] for e in entries}
+    found = await Transaction.filter(store_id__in=stores, order_id__in=order_ids).using_db(conn)
+    by_key = {(str(row.store_id), row.order_id): row for row in found}
+    return [by_key[(str(e["store_id"]), e["order_id"])] for e in entries]
 
 
 async def list_transactions(
