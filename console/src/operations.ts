@@ -15,6 +15,8 @@ export {
   ImportedOrderDocument as ImportedOrderQuery,
   AcceptImportDocument as AcceptImportMutation,
   CancelImportDocument as CancelImportMutation,
+  AcceptImportsDocument as AcceptImportsMutation,
+  CancelImportsDocument as CancelImportsMutation,
   TransactionsDocument as TransactionsQuery,
   ConnectStoreDocument as ConnectStoreMutation,
   UpdateStoreDocument as UpdateStoreMutation,

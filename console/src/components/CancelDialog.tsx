@@ -1,26 +1,29 @@
 import { useState } from 'preact/hooks';
-import type { PendingRowFieldsFragment } from '../gql/graphql';
+import type { BulkDecisionFieldsFragment, PendingRowFieldsFragment } from '../gql/graphql';
 import { useApp } from '../app/context';
 import { errorText } from '../lib/client';
 import { groupUserErrors, type GroupedErrors } from '../lib/errors';
-import { CancelImportMutation } from '../operations';
+import { CancelImportMutation, CancelImportsMutation } from '../operations';
 import { Dialog } from './Dialog';
 import { describedBy, FieldError } from './FieldError';
 
 const NO_ERRORS: GroupedErrors = { byField: {}, form: [] };
 export const MAX_REASON = 1000;
 
-export function CancelDialog({
-  order,
-  onClose,
-  onDecided,
-  fallbackFocus,
-}: {
-  order: PendingRowFieldsFragment;
-  onClose: () => void;
-  onDecided: (order: PendingRowFieldsFragment, message: string) => void;
-  fallbackFocus: () => HTMLElement | null;
-}) {
+type Row = PendingRowFieldsFragment;
+
+/** Mark as Cancel of one row (cancelImport), or Cancel selected (cancelImports: the caller reads the results). */
+type Target =
+  | { order: Row; onDecided: (order: Row, message: string) => void; orders?: never }
+  | { orders: readonly Row[]; onBulkDecided: (payload: BulkDecisionFieldsFragment) => void; order?: never };
+
+export function CancelDialog(
+  props: Target & {
+    onClose: () => void;
+    fallbackFocus: () => HTMLElement | null;
+  },
+) {
+  const { onClose, fallbackFocus } = props;
   const { client } = useApp();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -38,17 +41,29 @@ export function CancelDialog({
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
-      const result = await client.request(CancelImportMutation, { id: order.id, reason: trimmed || null });
-      const userErrors = result.cancelImport.userErrors;
-      if (userErrors.length === 0) {
-        onDecided(order, `Order ${order.orderNumber} marked as canceled. It is not added to the Transaction List.`);
-        return;
+      if (props.orders) {
+        const ids = props.orders.map((o) => o.id);
+        const result = await client.request(CancelImportsMutation, { ids, reason: trimmed || null });
+        const payload = result.cancelImports;
+        if (payload.userErrors.length === 0) {
+          props.onBulkDecided(payload);
+          return;
+        }
+        setErrors(groupUserErrors(payload.userErrors, ['reason']));
+      } else {
+        const { order, onDecided } = props;
+        const result = await client.request(CancelImportMutation, { id: order.id, reason: trimmed || null });
+        const userErrors = result.cancelImport.userErrors;
+        if (userErrors.length === 0) {
+          onDecided(order, `Order ${order.orderNumber} marked as canceled. It is not added to the Transaction List.`);
+          return;
+        }
+        if (userErrors.some((e) => e.code === 'ALREADY_DECIDED')) {
+          onDecided(order, `Order ${order.orderNumber}: This order was already decided.`);
+          return;
+        }
+        setErrors(groupUserErrors(userErrors, ['reason']));
       }
-      if (userErrors.some((e) => e.code === 'ALREADY_DECIDED')) {
-        onDecided(order, `Order ${order.orderNumber}: This order was already decided.`);
-        return;
-      }
-      setErrors(groupUserErrors(userErrors, ['reason']));
     } catch (error) {
       setErrors({ byField: {}, form: [errorText(error)] });
     }
@@ -59,11 +74,16 @@ export function CancelDialog({
     <Dialog labelledBy="cancel-title" describedBy="cancel-description" onClose={onClose} fallbackFocus={fallbackFocus}>
       <form class="dialog-body" onSubmit={confirm} noValidate>
         <h2 id="cancel-title" class="dialog-title">
-          Mark order {order.orderNumber} as canceled
+          {props.orders
+            ? `Mark ${props.orders.length} selected ${props.orders.length === 1 ? 'order' : 'orders'} as canceled`
+            : `Mark order ${props.order.orderNumber} as canceled`}
         </h2>
         <p id="cancel-description">
-          The order leaves the pending list and is not added to the Transaction List. An import by its order ID can
-          bring it back.
+          {props.orders
+            ? 'The orders leave the pending list and are not added to the Transaction List. An import by their ' +
+              'order IDs can bring them back.'
+            : 'The order leaves the pending list and is not added to the Transaction List. An import by its order ' +
+              'ID can bring it back.'}
         </p>
         <div class="field">
           <label for="cancel-reason">Reason</label>

@@ -1,19 +1,19 @@
-import type { PendingRowFieldsFragment } from '../gql/graphql';
 import { Dialog } from './Dialog';
 
 /**
- * The payment guard refused Accept Buyer: the risks in plain words, then **Keep pending**
- * (focused first, the safe choice) or **Accept anyway** (acceptImport with force: true).
+ * The payment guard refused Accept Buyer (or held orders of Accept selected): the risks in plain words,
+ * then **Keep pending** (focused first, the safe choice) or **Accept anyway** (with force: true).
  */
 export function ForceAcceptDialog({
-  order,
+  title,
   risks,
   busy,
   onKeep,
   onAccept,
   fallbackFocus,
 }: {
-  order: PendingRowFieldsFragment;
+  /** "Accept order #1001 anyway?" */
+  title: string;
   risks: readonly string[];
   busy: boolean;
   onKeep: () => void;
@@ -24,7 +24,7 @@ export function ForceAcceptDialog({
     <Dialog labelledBy="force-title" describedBy="force-risks" onClose={onKeep} fallbackFocus={fallbackFocus}>
       <div class="dialog-body">
         <h2 id="force-title" class="dialog-title">
-          Accept order {order.orderNumber} anyway?
+          {title}
         </h2>
         <ul id="force-risks" class="risk-list">
           {risks.map((risk) => (

@@ -39,10 +39,39 @@ function pageOf(rows: PendingRowFieldsFragment[]) {
   };
 }
 
-function setup(rows: PendingRowFieldsFragment[], accept: (id: string, force: boolean) => unknown = () => ({})) {
+type BulkResult = { id: string; importedOrder?: PendingRowFieldsFragment | null; userErrors?: object[] };
+
+/** A BulkDecisionPayload of these results (decided unless they carry userErrors). */
+function bulkPayload(results: BulkResult[]) {
+  const full = results.map((r) => ({ importedOrder: null, userErrors: [], ...r }));
+  const failed = full.filter((r) => r.userErrors.length > 0).length;
+  return { results: full, succeeded: full.length - failed, failed, userErrors: [] };
+}
+
+interface BulkHandlers {
+  accept?: (ids: string[], force: boolean) => BulkResult[];
+  /** The results, or the userErrors of a request refused as a whole. */
+  cancel?: (ids: string[], reason: string | null) => BulkResult[] | { userErrors: object[] };
+}
+
+function setup(
+  rows: PendingRowFieldsFragment[],
+  accept: (id: string, force: boolean) => unknown = () => ({}),
+  bulk: BulkHandlers = {},
+) {
   let current = rows;
+  const decideAll = (ids: string[]) => ids.map((id) => ({ id }));
   const api = fakeClient({
     PendingImports: () => pageOf(current),
+    AcceptImports: (v) => ({
+      acceptImports: bulkPayload((bulk.accept ?? decideAll)(v.ids as string[], v.force === true)),
+    }),
+    CancelImports: (v) => {
+      const answer = (bulk.cancel ?? decideAll)(v.ids as string[], (v.reason as string | null) ?? null);
+      return {
+        cancelImports: Array.isArray(answer) ? bulkPayload(answer) : { ...bulkPayload([]), ...answer },
+      };
+    },
     AcceptImport: (v) => ({
       acceptImport: {
         importedOrder: null,
@@ -215,5 +244,208 @@ describe('Import Transaction List', () => {
     expect(within(rowOf('#1001')).getByText('Refunded')).toBeTruthy();
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(screen.getByText('1 pending order')).toBeTruthy();
+  });
+
+  describe('bulk decisions', () => {
+    const r3 = row('3', '#1003', '2026-12-07T12:00:00.000Z');
+    const box = (number: string) => screen.getByRole('checkbox', { name: `Select ${number}` }) as HTMLInputElement;
+    const all = () => screen.getByRole('checkbox', { name: 'Select all on this page' }) as HTMLInputElement;
+    const acceptSelected = () => screen.getByRole('button', { name: 'Accept selected' }) as HTMLButtonElement;
+    const cancelSelected = () => screen.getByRole('button', { name: 'Cancel selected' }) as HTMLButtonElement;
+    const bulkCalls = (api: { calls: { name: string; variables: Record<string, unknown> }[] }, name: string) =>
+      api.calls.filter((c) => c.name === name).map((c) => c.variables);
+    const refused = (code: string, message = code) => ({ userErrors: [{ code, message }] });
+    const removed = (order: PendingRowFieldsFragment, status: PendingRowFieldsFragment['status']) => ({
+      pendingImports: { change: 'REMOVED', order: { ...order, status } },
+    });
+    const gone = (number: string) => {
+      const list = screen.queryByRole('table', { name: 'Import Transaction List' });
+      return !list || within(list).queryByRole('cell', { name: number }) === null;
+    };
+
+    it('a checkbox per row named for its order, Select all on this page, buttons disabled with none selected', async () => {
+      setup([r1, r2, r3]);
+      await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+      expect(within(rowOf('#1002')).getByRole('checkbox', { name: 'Select #1002' })).toBeTruthy();
+      expect(acceptSelected().disabled).toBe(true);
+      expect(cancelSelected().disabled).toBe(true);
+
+      fireEvent.click(box('#1002'));
+      expect(box('#1002').checked).toBe(true);
+      expect(screen.getByText('1 selected')).toBeTruthy();
+      expect(acceptSelected().disabled).toBe(false);
+      expect(all().checked).toBe(false);
+      expect(all().indeterminate).toBe(true);
+
+      fireEvent.click(all());
+      expect([box('#1001'), box('#1002'), box('#1003')].every((b) => b.checked)).toBe(true);
+      expect(all().checked).toBe(true);
+      expect(screen.getByText('3 selected')).toBeTruthy();
+
+      fireEvent.click(all());
+      expect([box('#1001'), box('#1002'), box('#1003')].some((b) => b.checked)).toBe(false);
+      expect(acceptSelected().disabled).toBe(true);
+    });
+
+    it('selects at most 100, and says so when the seller tries more', async () => {
+      const many = Array.from({ length: 101 }, (_, i) =>
+        row(String(i + 1), `#${2000 + i}`, new Date(Date.UTC(2026, 11, 7, 12, 0, 0) - i * 1000).toISOString()),
+      );
+      setup(many);
+      await waitFor(() => expect(rowOf('#2000')).toBeTruthy());
+      fireEvent.click(all());
+      expect(screen.getByText('100 selected')).toBeTruthy();
+      expect(box('#2100').checked).toBe(false);
+      expect(screen.getByRole('status').textContent).toBe('At most 100 orders can be decided at once.');
+
+      // One more, by its own checkbox: it stays unchecked.
+      fireEvent.click(box('#2100'));
+      expect(box('#2100').checked).toBe(false);
+      expect(screen.getByText('100 selected')).toBeTruthy();
+      // With room again, it can be selected.
+      fireEvent.click(box('#2000'));
+      fireEvent.click(box('#2100'));
+      expect(box('#2100').checked && !box('#2000').checked).toBe(true);
+      expect(screen.getByText('100 selected')).toBeTruthy();
+    }, 20_000); // 101 rows render slowly in happy-dom on a busy machine
+
+    it('Accept selected: the accepted leave, the held stay selected and are offered Accept anyway', async () => {
+      const unpaid = { ...r2, paymentStatus: 'PENDING' as const };
+      const test = { ...r3, testOrder: true };
+      const { api } = setup([r1, unpaid, test], undefined, {
+        accept: (ids, force) =>
+          ids.map((id) =>
+            force || id === '1'
+              ? { id }
+              : id === '2'
+                ? { id, importedOrder: unpaid, ...refused('PAYMENT_NOT_CAPTURED') }
+                : { id, importedOrder: test, ...refused('TEST_ORDER') },
+          ),
+      });
+      await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+      fireEvent.click(all());
+      fireEvent.click(acceptSelected());
+
+      const dialog = await screen.findByRole('dialog', { name: 'Accept 2 held orders anyway?' });
+      expect(bulkCalls(api, 'AcceptImports')).toEqual([{ ids: ['1', '2', '3'], force: false }]);
+      expect(api.calls.some((c) => c.name === 'AcceptImport')).toBe(false);
+      expect(screen.getByRole('status').textContent).toBe('1 accepted, 2 held: 1 payment not captured, 1 test order');
+      expect(document.getElementById('force-risks')?.textContent).toBe(
+        'The payment for #1002 is not captured (Payment pending). Accepting releases the goods without payment.' +
+          '#1003 is a test order on Shopify: no real payment was made. ' +
+          'Accepting releases the goods as for a real order.',
+      );
+      expect(gone('#1001')).toBe(true);
+      expect(box('#1002').checked && box('#1003').checked).toBe(true);
+      expect(screen.getByText('2 selected')).toBeTruthy();
+
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Accept anyway' }));
+      await waitFor(() => expect(gone('#1002') && gone('#1003')).toBe(true));
+      expect(bulkCalls(api, 'AcceptImports')).toEqual([
+        { ids: ['1', '2', '3'], force: false },
+        { ids: ['2', '3'], force: true },
+      ]);
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(screen.getByRole('status').textContent).toBe('2 accepted anyway');
+      expect(screen.getByText('No pending orders. Import missing orders above.')).toBeTruthy();
+    });
+
+    it('Keep pending: the held stay pending and selected, nothing is forced', async () => {
+      const unpaid = { ...r2, paymentStatus: 'PENDING' as const };
+      const { api } = setup([r1, unpaid], undefined, {
+        accept: (ids) =>
+          ids.map((id) =>
+            id === '2' ? { id, importedOrder: unpaid, ...refused('PAYMENT_NOT_CAPTURED') } : { id },
+          ),
+      });
+      await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+      fireEvent.click(all());
+      fireEvent.click(acceptSelected());
+      const dialog = await screen.findByRole('dialog', { name: 'Accept order #1002 anyway?' });
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Keep pending' }));
+      await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+      expect(screen.getByRole('status').textContent).toBe('Order #1002 stays pending.');
+      expect(box('#1002').checked).toBe(true);
+      expect(bulkCalls(api, 'AcceptImports')).toEqual([{ ids: ['1', '2'], force: false }]);
+      expect(screen.getByText('1 pending order')).toBeTruthy();
+    });
+
+    it('each id on its own: already decided leaves, ORDER_CHANGED and a platform error stay by their rows', async () => {
+      const refunded = { ...r2, paymentStatus: 'REFUNDED' as const };
+      setup([r1, r2, r3], undefined, {
+        accept: () => [
+          { id: '1', importedOrder: { ...r1, status: 'ACCEPTED' }, ...refused('ALREADY_DECIDED') },
+          { id: '2', importedOrder: refunded, ...refused('ORDER_CHANGED') },
+          { id: '3', ...refused('PLATFORM_UNAVAILABLE', 'Shopify answered 503 after 3 tries') },
+        ],
+      });
+      await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+      fireEvent.click(all());
+      fireEvent.click(acceptSelected());
+      await waitFor(() => expect(gone('#1001')).toBe(true));
+      expect(screen.getByRole('status').textContent).toBe(
+        '0 accepted, 1 already decided, 1 changed on the platform, 1 not decided (see the rows)',
+      );
+      expect(within(rowOf('#1002')).getByRole('alert').textContent).toBe(
+        'Shopify says #1002 is now refunded. Look at it again before deciding.',
+      );
+      expect(within(rowOf('#1002')).getByText('Refunded')).toBeTruthy();
+      expect(within(rowOf('#1003')).getByRole('alert').textContent).toBe('Shopify answered 503 after 3 tries');
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(screen.getByText('2 pending orders')).toBeTruthy();
+    });
+
+    it('Cancel selected: the reason dialog, one cancelImports with the reason, the canceled leave', async () => {
+      const { api } = setup([r1, r2, r3], undefined, {
+        cancel: (ids) => ids.map((id) => (id === '3' ? { id, ...refused('ALREADY_DECIDED') } : { id })),
+      });
+      await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+      fireEvent.click(box('#1001'));
+      fireEvent.click(box('#1003'));
+      fireEvent.click(cancelSelected());
+      const dialog = await screen.findByRole('dialog', { name: 'Mark 2 selected orders as canceled' });
+      fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: '  duplicate  ' } });
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Mark as Cancel' }));
+      await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+      expect(bulkCalls(api, 'CancelImports')).toEqual([{ ids: ['1', '3'], reason: 'duplicate' }]);
+      expect(gone('#1001') && gone('#1003')).toBe(true);
+      expect(rowOf('#1002')).toBeTruthy();
+      expect(screen.getByRole('status').textContent).toBe('1 canceled, 1 already decided');
+      expect(screen.getByText('1 pending order')).toBeTruthy();
+      expect(cancelSelected().disabled).toBe(true);
+    });
+
+    it('Cancel selected: a refused reason stays in the dialog and nothing leaves', async () => {
+      const refused = { code: 'INVALID_INPUT', message: 'The reason is refused.', field: ['reason'] };
+      const { api } = setup([r1], undefined, { cancel: () => ({ userErrors: [refused] }) });
+      await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+      fireEvent.click(box('#1001'));
+      fireEvent.click(cancelSelected());
+      const dialog = await screen.findByRole('dialog', { name: 'Mark 1 selected order as canceled' });
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Mark as Cancel' }));
+      await waitFor(() => expect(within(dialog).getByText('The reason is refused.')).toBeTruthy());
+      expect(api.calls.filter((c) => c.name === 'CancelImports').length).toBe(1);
+      expect(rowOf('#1001')).toBeTruthy();
+    });
+
+    it('live REMOVED events: counted once beside our own decisions; a row decided elsewhere is unselected', async () => {
+      const { live } = setup([r1, r2, r3]);
+      await waitFor(() => expect(rowOf('#1001')).toBeTruthy());
+      fireEvent.click(all());
+      // #1003 was decided in another console: it leaves and is no longer selected.
+      act(() => live.emit('PendingImportsLive', removed(r3, 'CANCELED')));
+      expect(gone('#1003')).toBe(true);
+      expect(screen.getByText('2 selected')).toBeTruthy();
+      expect(screen.getByText('2 pending orders')).toBeTruthy();
+
+      fireEvent.click(acceptSelected());
+      await waitFor(() => expect(gone('#1001') && gone('#1002')).toBe(true));
+      // The REMOVED events of our own accepts arrive after the answer: not counted again.
+      for (const order of [r1, r2, r3]) {
+        act(() => live.emit('PendingImportsLive', removed(order, 'ACCEPTED')));
+      }
+      expect(screen.getByText('0 pending orders')).toBeTruthy();
+      expect(screen.getByRole('status').textContent).toBe('2 accepted');
+    });
   });
 });

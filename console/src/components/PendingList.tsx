@@ -1,6 +1,17 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { PendingRowFieldsFragment } from '../gql/graphql';
+import type { BulkDecisionFieldsFragment, PendingRowFieldsFragment } from '../gql/graphql';
 import { useApp, sortPlatforms } from '../app/context';
+import {
+  allState,
+  keepListed,
+  leaves,
+  LIMIT_TEXT,
+  outcomeOf,
+  selectAll,
+  summary,
+  toggle,
+  type Selection,
+} from '../lib/bulk';
 import { errorText } from '../lib/client';
 import { userErrorMessage } from '../lib/errors';
 import type { LiveStatus } from '../lib/live';
@@ -14,7 +25,12 @@ import {
   type PendingEvent,
   type PendingState,
 } from '../lib/pendingList';
-import { AcceptImportMutation, PendingImportsQuery, PendingImportsSubscription } from '../operations';
+import {
+  AcceptImportMutation,
+  AcceptImportsMutation,
+  PendingImportsQuery,
+  PendingImportsSubscription,
+} from '../operations';
 import { CancelDialog } from './CancelDialog';
 import { describedBy } from './FieldError';
 import { Cell } from './Cell';
@@ -51,8 +67,11 @@ export function PendingList() {
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [canceling, setCanceling] = useState<Row | null>(null);
-  /** An accept the payment guard refused, waiting for the seller: Accept anyway or Keep pending. */
-  const [forcing, setForcing] = useState<{ row: Row; risks: string[] } | null>(null);
+  const [cancelingSelected, setCancelingSelected] = useState(false);
+  /** Accepts the payment guard refused (one row's, or the held of Accept selected), waiting for the seller. */
+  const [forcing, setForcing] = useState<{ rows: Row[]; risks: string[]; bulk: boolean } | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulkBusy, setBulkBusy] = useState(false);
   const [viewing, setViewing] = useState<Row | null>(null);
   const [reloadTick, setReloadTick] = useState(0);
 
@@ -62,6 +81,12 @@ export function PendingList() {
   const focusedRow = useRef<{ id: string; index: number } | null>(null);
 
   useEffect(() => live.onStatus(setLiveStatus), [live]);
+
+  // A row that left the list (decided here or elsewhere, or filtered out) is no longer selected.
+  useEffect(() => {
+    const listed = state.rows.map((r) => r.id);
+    setSelected((current) => keepListed(current, listed));
+  }, [state.rows]);
 
   // Load the first page, follow the subscription, and fetch again on every (re)connect.
   useEffect(() => {
@@ -148,13 +173,16 @@ export function PendingList() {
     }
   }
 
-  const setRowBusy = (id: string, on: boolean) =>
+  const setRowsBusy = (ids: readonly string[], on: boolean) =>
     setBusy((current) => {
       const next = new Set(current);
-      if (on) next.add(id);
-      else next.delete(id);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
       return next;
     });
+  const setRowBusy = (id: string, on: boolean) => setRowsBusy([id], on);
   const setRowError = (id: string, message: string | null) =>
     setRowErrors((current) => {
       const next = { ...current };
@@ -192,7 +220,7 @@ export function PendingList() {
         if (codes.includes('ORDER_CHANGED')) {
           setRowError(row.id, orderChangedText(current));
         } else if (!force && codes.some((code) => GUARD_CODES.has(code))) {
-          setForcing({ row: current, risks: forceRisks(current, codes) });
+          setForcing({ rows: [current], risks: forceRisks(current, codes), bulk: false });
         } else {
           setRowError(row.id, errors.map(userErrorMessage).join(' '));
         }
@@ -205,15 +233,85 @@ export function PendingList() {
     }
   }
 
+  function select(selection: Selection) {
+    setSelected(selection.ids);
+    if (selection.limited) setAnnouncement(LIMIT_TEXT);
+  }
+
+  /**
+   * Each id's result of acceptImports / cancelImports: decided rows leave, the rest show the order as it now
+   * stands and why it was not decided (the held of the payment guard are returned, to be offered Accept anyway).
+   */
+  function applyResults(payload: BulkDecisionFieldsFragment): { row: Row; codes: string[] }[] {
+    const byId = new Map(state.rows.map((r) => [r.id, r]));
+    const held: { row: Row; codes: string[] }[] = [];
+    for (const result of payload.results) {
+      const outcome = outcomeOf(result);
+      if (leaves(outcome)) {
+        setRowError(result.id, null);
+        setState((current) => removeRow(current, result.id));
+        continue;
+      }
+      const order = result.importedOrder;
+      if (order) setState((current) => applyEvent(current, { change: 'UPDATED', order }));
+      const row = order ?? byId.get(result.id);
+      if (outcome === 'held' && row) {
+        setRowError(result.id, null);
+        held.push({ row, codes: result.userErrors.map((e) => e.code) });
+      } else if (outcome === 'changed' && row) {
+        setRowError(result.id, orderChangedText(row));
+      } else {
+        setRowError(result.id, result.userErrors.map(userErrorMessage).join(' '));
+      }
+    }
+    return held;
+  }
+
+  /** Accept selected (acceptImports), and Accept anyway for the orders the payment guard held (`force`). */
+  async function acceptSelected(ids: readonly string[], force = false) {
+    setBulkBusy(true);
+    setRowsBusy(ids, true);
+    try {
+      const result = await client.request(AcceptImportsMutation, { ids: [...ids], force });
+      const payload = result.acceptImports;
+      if (payload.userErrors.length > 0) {
+        setAnnouncement(payload.userErrors.map(userErrorMessage).join(' '));
+        return;
+      }
+      const held = applyResults(payload);
+      setAnnouncement(summary(payload.results, force ? 'accepted anyway' : 'accepted'));
+      if (!force && held.length > 0) {
+        const risks = held.flatMap(({ row, codes }) => forceRisks(row, codes));
+        setForcing({ rows: held.map((h) => h.row), risks, bulk: true });
+      }
+    } catch (error) {
+      setAnnouncement(`The selected orders could not be accepted: ${errorText(error)}`);
+    } finally {
+      setRowsBusy(ids, false);
+      setBulkBusy(false);
+      if (force) setForcing(null);
+    }
+  }
+
+  function keepPending(rows: readonly Row[]) {
+    setForcing(null);
+    const first = rows[0];
+    if (rows.length === 1 && first) setAnnouncement(`Order ${first.orderNumber} stays pending.`);
+    else setAnnouncement(`The ${rows.length} held orders stay pending.`);
+  }
+
   const sortedPlatforms = sortPlatforms(platforms);
   const filterStores = stores
     .filter((s) => s.connected !== false && (!platform || s.platform.id === platform))
     .sort((a, b) => a.name.localeCompare(b.name));
   const rows = state.rows;
+  const rowIds = rows.map((r) => r.id);
+  const selectedRows = rows.filter((r) => selected.has(r.id));
+  const pageSelection = allState(selected, rowIds);
 
   const fallbackFocus = () => {
-    const inDialog = (canceling ?? forcing?.row)?.id;
-    const first = rows.find((r) => r.id !== inDialog);
+    const inDialog = new Set([canceling?.id, ...(forcing?.rows.map((r) => r.id) ?? [])]);
+    const first = rows.find((r) => !inDialog.has(r.id));
     return (first && document.getElementById(`accept-${first.id}`)) || headingRef.current;
   };
 
@@ -283,10 +381,52 @@ export function PendingList() {
       ) : null}
 
       {rows.length > 0 ? (
+        <div class="bulk-actions" role="group" aria-label="Selected orders">
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={pageSelection === 'all'}
+              ref={(input) => {
+                if (input) input.indeterminate = pageSelection === 'some';
+              }}
+              onChange={(e) => select(selectAll(selected, rowIds, e.currentTarget.checked))}
+            />
+            Select all on this page
+          </label>
+          <p class="selected-count">{selectedRows.length} selected</p>
+          <button
+            type="button"
+            class="button button-primary button-small"
+            disabled={selectedRows.length === 0}
+            aria-disabled={bulkBusy ? 'true' : undefined}
+            onClick={() => {
+              if (!bulkBusy) void acceptSelected(selectedRows.map((r) => r.id));
+            }}
+          >
+            Accept selected
+          </button>
+          <button
+            type="button"
+            class="button button-danger button-small"
+            disabled={selectedRows.length === 0}
+            aria-disabled={bulkBusy ? 'true' : undefined}
+            onClick={() => {
+              if (!bulkBusy) setCancelingSelected(true);
+            }}
+          >
+            Cancel selected
+          </button>
+        </div>
+      ) : null}
+
+      {rows.length > 0 ? (
         <TableWrap label="Pending orders, scrollable">
           <table class="data-table" role="table" aria-labelledby="pending-heading">
             <thead role="rowgroup">
               <tr role="row">
+                <th scope="col" role="columnheader">
+                  <span class="visually-hidden">Select</span>
+                </th>
                 <th scope="col" role="columnheader">Order</th>
                 <th scope="col" role="columnheader">Platform</th>
                 <th scope="col" role="columnheader">Store</th>
@@ -314,6 +454,14 @@ export function PendingList() {
                 const isBusy = busy.has(row.id);
                 return (
                   <tr key={row.id} role="row" data-id={row.id}>
+                    <Cell label="Select" class="select">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${row.orderNumber}`}
+                        checked={selected.has(row.id)}
+                        onChange={(e) => select(toggle(selected, row.id, e.currentTarget.checked))}
+                      />
+                    </Cell>
                     <OrderCells row={row} numberId={headerId} />
                     <Cell label="Payment">
                       <PaymentBadges order={row} />
@@ -391,18 +539,34 @@ export function PendingList() {
           }}
         />
       ) : null}
+      {cancelingSelected ? (
+        <CancelDialog
+          orders={selectedRows}
+          fallbackFocus={fallbackFocus}
+          onClose={() => setCancelingSelected(false)}
+          onBulkDecided={(payload) => {
+            setCancelingSelected(false);
+            applyResults(payload);
+            setAnnouncement(summary(payload.results, 'canceled'));
+          }}
+        />
+      ) : null}
       {forcing ? (
         <ForceAcceptDialog
-          order={forcing.row}
+          title={
+            forcing.rows.length === 1
+              ? `Accept order ${forcing.rows[0]?.orderNumber} anyway?`
+              : `Accept ${forcing.rows.length} held orders anyway?`
+          }
           risks={forcing.risks}
-          busy={busy.has(forcing.row.id)}
+          busy={forcing.rows.some((r) => busy.has(r.id))}
           fallbackFocus={fallbackFocus}
-          onKeep={() => {
-            setForcing(null);
-            setAnnouncement(`Order ${forcing.row.orderNumber} stays pending.`);
-          }}
+          onKeep={() => keepPending(forcing.rows)}
           onAccept={() => {
-            if (!busy.has(forcing.row.id)) void accept(forcing.row, true);
+            if (forcing.rows.some((r) => busy.has(r.id))) return;
+            const [only] = forcing.rows;
+            if (!forcing.bulk && only) void accept(only, true);
+            else void acceptSelected(forcing.rows.map((r) => r.id), true);
           }}
         />
       ) : null}
