@@ -82,8 +82,9 @@ class Query:
 class Mutation:
     import_orders: ImportOrdersPayload = strawberry.mutation(
         resolver=imports.resolve_import_orders,
-        description="Exactly one of orderId and hours (1 to 6). Fetches from the platform and stores the orders not "
-        "known yet as pending; counts against the store's imports rate limit (RATE_LIMITED).",
+        description="Exactly one of orderId, orderIds (1 to 100 ids) and hours (1 to 6). Fetches from the platform "
+        "and stores the orders not known yet as pending, with a receipt line per order; dryRun: fetch and judge, store "
+        "nothing but the receipt. Counts against the store's imports rate limit (RATE_LIMITED).",
     )
     accept_import: AcceptImportPayload = strawberry.mutation(
         resolver=imports.resolve_accept_import,

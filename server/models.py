@@ -28,6 +28,27 @@ class ImportMethod(str, enum.Enum):
     TIME = "TIME"
 
 
+class ImportTrigger(str, enum.Enum):
+    """Who or what started an import job."""
+
+    SELLER = "SELLER"  # importOrders
+    SCHEDULE = "SCHEDULE"  # automatic recovery
+    WEBHOOK_SILENCE = "WEBHOOK_SILENCE"  # a store whose webhooks went quiet
+
+
+class ImportOutcome(str, enum.Enum):
+    """What an import did, or in a dry run would do, with one order the platform returned."""
+
+    IMPORTED = "IMPORTED"  # new, now pending
+    RESTORED = "RESTORED"  # canceled before, pending again (an import by id)
+    ALREADY_PENDING = "ALREADY_PENDING"
+    ALREADY_ACCEPTED = "ALREADY_ACCEPTED"
+    IN_TRANSACTION_LIST = "IN_TRANSACTION_LIST"  # listed (by a webhook), no import of it accepted
+    CANCELED_BEFORE = "CANCELED_BEFORE"
+    OUTSIDE_WINDOW = "OUTSIDE_WINDOW"  # listed by the platform, placed outside the hours asked for
+    NOT_FOUND = "NOT_FOUND"  # an id the platform does not have
+
+
 class JobStatus(str, enum.Enum):
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
@@ -154,6 +175,11 @@ class ImportJob(Model):
     started_at = fields.DatetimeField(auto_now_add=True)
     finished_at = fields.DatetimeField(null=True)
     heartbeat_at = fields.DatetimeField()
+    # db_default: jobs made before these existed were real imports a seller started, by an unknown token.
+    order_ids: fields.JSONField[list[str] | None] = fields.JSONField(null=True)  # an import of a list of ids
+    dry_run = fields.BooleanField(default=False, db_default=False)
+    trigger = fields.CharEnumField(ImportTrigger, max_length=16, default=ImportTrigger.SELLER, db_default="SELLER")
+    started_by = fields.CharField(max_length=200, default="unknown", db_default="unknown")
 
     class Meta:
         table = "import_job"
@@ -281,3 +307,32 @@ class Decision(Model):
     class Meta:
         table = "decision"
         indexes = (("imported_order_id", "decided_at"),)
+
+
+# One line of an import job's receipt: an order the platform returned (or an id it lacks) and what the job did
+# with it. Written in the database transaction of the page that produced it; never changed afterwards.
+class ImportReceiptLine(Model):
+    id = fields.UUIDField(primary_key=True)
+    job: fields.ForeignKeyRelation[ImportJob] = fields.ForeignKeyField(
+        "models.ImportJob", related_name="receipt_lines", on_delete=fields.CASCADE
+    )
+    job_id: UUID
+    position = fields.IntField()  # the lines' order: as the platform returned the orders (or the ids were given)
+    order_id = fields.CharField(max_length=255)
+    order_number = fields.CharField(max_length=255, null=True)
+    placed_at = fields.DatetimeField(null=True)
+    total_amount = DecimalText(null=True)
+    currency = fields.CharField(max_length=3, null=True)
+    outcome = fields.CharEnumField(ImportOutcome, max_length=32)
+    imported_order: fields.ForeignKeyNullableRelation[ImportedOrder] = fields.ForeignKeyField(
+        "models.ImportedOrder", related_name="receipt_lines", null=True, on_delete=fields.SET_NULL
+    )
+    imported_order_id: UUID | None
+    transaction: fields.ForeignKeyNullableRelation[Transaction] = fields.ForeignKeyField(
+        "models.Transaction", related_name="receipt_lines", null=True, on_delete=fields.SET_NULL
+    )
+    transaction_id: UUID | None
+
+    class Meta:
+        table = "import_receipt_line"
+        indexes = (("job_id", "position"),)

@@ -88,13 +88,36 @@ async def resolve_import_orders(
             "1 to 255 characters once trimmed."
         ),
     ] = None,
+    order_ids: Annotated[
+        list[str] | None,
+        strawberry.argument(
+            description="Import these orders in one job: 1 to 100 ids or numbers, each as orderId (trimmed, 1 to 255 "
+            "characters); one the platform lacks is a NOT_FOUND line of the receipt."
+        ),
+    ] = None,
     hours: Annotated[
         int | None, strawberry.argument(description="Import every order placed in the last 1 to 6 hours.")
     ] = None,
+    dry_run: Annotated[
+        bool | None,
+        strawberry.argument(
+            description="A preview: fetch and judge the orders exactly as an import would and store none; the job's "
+            "receipt says what the import would do."
+        ),
+    ] = False,
 ) -> ImportOrdersPayload:
+    token = info.context.token
     try:
         job = await imports.start_import(
-            info.context.runtime, seller_of(info), platform=platform, store_id=store, order_ref=order_id, hours=hours
+            info.context.runtime,
+            seller_of(info),
+            platform=platform,
+            store_id=store,
+            order_ref=order_id,
+            order_refs=order_ids,
+            hours=hours,
+            dry_run=bool(dry_run),
+            started_by=f"token:{token.name}" if token is not None else "unknown",
         )
     except DomainError as exc:
         return ImportOrdersPayload(job=None, user_errors=user_errors(exc))

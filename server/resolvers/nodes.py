@@ -12,8 +12,22 @@ from strawberry.types import Info
 
 from .. import models
 from ..context import Context
-from ..schema.types import ImportedOrder, ImportJob, Store, StoreLoader, Transaction, WebhookHealth
-from ..services import webhooks
+from ..schema.types import (
+    ImportedOrder,
+    ImportJob,
+    ImportOutcome,
+    ImportReceiptConnection,
+    ImportReceiptEdge,
+    ImportReceiptLine,
+    Money,
+    ReceiptLoader,
+    Store,
+    StoreLoader,
+    Transaction,
+    WebhookHealth,
+)
+from ..services import imports, webhooks
+from . import common  # a module: common imports this one
 
 
 def store(info: Info[Context, None], row: models.Store) -> Store:
@@ -43,12 +57,41 @@ def store_loader(info: Info[Context, None]) -> StoreLoader:
     return load
 
 
+def receipt_loader(info: Info[Context, None]) -> ReceiptLoader:
+    """Pages of a job's receipt; the job was reached through the seller's own rows."""
+
+    async def load(job_id: uuid.UUID, first: int | None, after: str | None) -> ImportReceiptConnection:
+        page = await imports.receipt(job_id, first=first, after=after)
+        return ImportReceiptConnection(
+            edges=[ImportReceiptEdge(cursor=c, node=receipt_line(info, r)) for r, c in zip(page.items, page.cursors)],
+            page_info=common.page_info(page),
+            total_count=page.total_count,
+        )
+
+    return load
+
+
+def receipt_line(info: Info[Context, None], row: models.ImportReceiptLine) -> ImportReceiptLine:
+    total = None
+    if row.total_amount is not None and row.currency is not None:
+        total = Money.of(row.total_amount, row.currency)
+    return ImportReceiptLine(
+        order_id=row.order_id,
+        order_number=row.order_number,
+        placed_at=row.placed_at,
+        total=total,
+        outcome=ImportOutcome(row.outcome.value),
+        imported_order=imported_order(info, row.imported_order) if row.imported_order else None,
+        transaction=transaction(info, row.transaction) if row.transaction else None,
+    )
+
+
 def imported_order(info: Info[Context, None], row: models.ImportedOrder) -> ImportedOrder:
-    return ImportedOrder.from_row(row, store_loader(info))
+    return ImportedOrder.from_row(row, store_loader(info), receipt_loader(info))
 
 
 def import_job(info: Info[Context, None], row: models.ImportJob) -> ImportJob:
-    return ImportJob.from_row(row, store_loader(info))
+    return ImportJob.from_row(row, store_loader(info), receipt_loader(info))
 
 
 def transaction(info: Info[Context, None], row: models.Transaction) -> Transaction:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -25,6 +25,8 @@ from ..platforms import Capability, PlatformConnector
 T = TypeVar("T")
 StoreLoader = Callable[[uuid.UUID], Awaitable["Store"]]
 """Builds the store of a row by its id: given by the resolver layer, which adds the store's webhook facts."""
+ReceiptLoader = Callable[[uuid.UUID, "int | None", "str | None"], Awaitable["ImportReceiptConnection"]]
+"""Builds a page of a job's receipt (job id, first, after): given by the resolver layer, which reads it."""
 
 
 def described(description: str) -> Callable[[Callable[..., T]], T]:
@@ -77,6 +79,38 @@ class Decision:
 class ImportMethod(enum.Enum):
     ORDER_ID = strawberry.enum_value("ORDER_ID", description="One order, by its id or number.")
     TIME = strawberry.enum_value("TIME", description="Every order placed in the last 1 to 6 hours.")
+
+
+@strawberry.enum(description="Who or what started an import job.")
+class ImportTrigger(enum.Enum):
+    SELLER = strawberry.enum_value("SELLER", description="A person, through importOrders.")
+    SCHEDULE = strawberry.enum_value("SCHEDULE", description="The store's automatic recovery schedule.")
+    WEBHOOK_SILENCE = strawberry.enum_value(
+        "WEBHOOK_SILENCE", description="The store's webhooks went quiet, so it was checked at once."
+    )
+
+
+@strawberry.enum(description="What an import did, or in a dry run would do, with one order the platform returned.")
+class ImportOutcome(enum.Enum):
+    IMPORTED = strawberry.enum_value("IMPORTED", description="New to the store: now pending.")
+    RESTORED = strawberry.enum_value(
+        "RESTORED", description="Canceled before, pending again: an import by order id restores it."
+    )
+    ALREADY_PENDING = strawberry.enum_value("ALREADY_PENDING", description="Skipped: already in the pending list.")
+    ALREADY_ACCEPTED = strawberry.enum_value(
+        "ALREADY_ACCEPTED", description="Skipped: imported before and accepted (by the seller or by a webhook)."
+    )
+    IN_TRANSACTION_LIST = strawberry.enum_value(
+        "IN_TRANSACTION_LIST",
+        description="Skipped: already in the Transaction List (e.g. from a webhook) without an accepted import.",
+    )
+    CANCELED_BEFORE = strawberry.enum_value(
+        "CANCELED_BEFORE", description="Skipped: imported before and canceled (an import by time does not restore)."
+    )
+    OUTSIDE_WINDOW = strawberry.enum_value(
+        "OUTSIDE_WINDOW", description="Listed by the platform but placed outside the hours asked for: not judged."
+    )
+    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="An id asked for that the platform does not have.")
 
 
 @strawberry.enum(description="Where an import job stands.")
@@ -367,15 +401,42 @@ class ImportJob:
     warning: str | None = strawberry.field(description="Something the seller should know, e.g. platform reporting lag.")
     started_at: datetime = strawberry.field(description="When the job was started.")
     finished_at: datetime | None = strawberry.field(description="When it finished; null while RUNNING.")
+    order_ids: list[str] | None = strawberry.field(
+        description="The ids asked for by an import of a list (ORDER_ID), trimmed, each once, in the order given; "
+        "null otherwise."
+    )
+    dry_run: bool = strawberry.field(
+        description="A preview: the orders were fetched and judged, nothing but the receipt was stored."
+    )
+    trigger: ImportTrigger = strawberry.field(description="Who or what started the job.")
+    started_by: str = strawberry.field(
+        description='Its actor: "token:<token name>" for a person\'s API token, "schedule" for an automatic '
+        'recovery; "unknown" for jobs started before this was kept.'
+    )
     store_id: strawberry.Private[uuid.UUID]
     load_store: strawberry.Private[StoreLoader]
+    load_receipt: strawberry.Private[ReceiptLoader]
 
     @described("The store the job imports from.")
     async def store(self) -> Store:
         return await self.load_store(self.store_id)
 
+    @described(
+        "One line per order the platform returned (and per id it lacks), in the order returned, with its outcome: "
+        "what the job did, or as a dry run would do."
+    )
+    async def receipt(
+        self,
+        first: Annotated[int | None, strawberry.argument(description="How many lines: 1 to 200, default 100.")] = 100,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Continue after this cursor (pageInfo.endCursor); none: from the start."),
+        ] = None,
+    ) -> ImportReceiptConnection:
+        return await self.load_receipt(uuid.UUID(self.id), first, after)
+
     @classmethod
-    def from_row(cls, row: models.ImportJob, load_store: StoreLoader) -> ImportJob:
+    def from_row(cls, row: models.ImportJob, load_store: StoreLoader, load_receipt: ReceiptLoader) -> ImportJob:
         return cls(
             id=strawberry.ID(str(row.id)),
             method=ImportMethod(row.method.value),
@@ -396,8 +457,13 @@ class ImportJob:
             warning=row.warning,
             started_at=row.started_at,
             finished_at=row.finished_at,
+            order_ids=row.order_ids,
+            dry_run=row.dry_run,
+            trigger=ImportTrigger(row.trigger.value),
+            started_by=row.started_by,
             store_id=row.store_id,
             load_store=load_store,
+            load_receipt=load_receipt,
         )
 
 
@@ -436,6 +502,7 @@ class ImportedOrder:
     job_id: strawberry.Private[uuid.UUID | None]
     transaction_id: strawberry.Private[uuid.UUID | None]
     load_store: strawberry.Private[StoreLoader]
+    load_receipt: strawberry.Private[ReceiptLoader]
 
     @described("The store the order was placed in.")
     async def store(self) -> Store:
@@ -448,7 +515,7 @@ class ImportedOrder:
     @described("The import job that stored it, or restored it last.")
     async def job(self, info: Info[Context, None]) -> ImportJob | None:
         row = await info.context.loaders.job.load(self.job_id) if self.job_id else None
-        return ImportJob.from_row(row, self.load_store) if row else None
+        return ImportJob.from_row(row, self.load_store, self.load_receipt) if row else None
 
     @described("Its row of the Transaction List once ACCEPTED; null before.")
     async def transaction(self, info: Info[Context, None]) -> Transaction | None:
@@ -460,7 +527,7 @@ class ImportedOrder:
         return [Decision.from_row(row) for row in await info.context.loaders.decisions.load(uuid.UUID(self.id))]
 
     @classmethod
-    def from_row(cls, row: models.ImportedOrder, load_store: StoreLoader) -> ImportedOrder:
+    def from_row(cls, row: models.ImportedOrder, load_store: StoreLoader, load_receipt: ReceiptLoader) -> ImportedOrder:
         return cls(
             id=strawberry.ID(str(row.id)),
             order_id=row.order_id,
@@ -484,7 +551,42 @@ class ImportedOrder:
             job_id=row.job_id,
             transaction_id=row.transaction_id,
             load_store=load_store,
+            load_receipt=load_receipt,
         )
+
+
+@strawberry.type(description="One order of an import's receipt: what the import did, or would do, with it.")
+class ImportReceiptLine:
+    order_id: str = strawberry.field(
+        description="The platform's own id of the order; for NOT_FOUND, the id asked for as given (trimmed)."
+    )
+    order_number: str | None = strawberry.field(description='What the seller sees ("#1001"); null for NOT_FOUND.')
+    placed_at: datetime | None = strawberry.field(
+        description="When the buyer placed the order, by the platform's clock; null for NOT_FOUND."
+    )
+    total: Money | None = strawberry.field(description="What the buyer pays for the order; null for NOT_FOUND.")
+    outcome: ImportOutcome = strawberry.field(description="What the import did, or in a dry run would do, with it.")
+    imported_order: ImportedOrder | None = strawberry.field(
+        description="The store's imported order of it, as it stands now: the one this import made pending or "
+        "skipped; null when there is none (a dry run's IMPORTED, IN_TRANSACTION_LIST without one, OUTSIDE_WINDOW, "
+        "NOT_FOUND)."
+    )
+    transaction: Transaction | None = strawberry.field(
+        description="Its row of the Transaction List when the import found it listed; null otherwise."
+    )
+
+
+@strawberry.type(description="A receipt line and its cursor.")
+class ImportReceiptEdge:
+    cursor: str = strawberry.field(description="Opaque: pass it as after to continue after this line.")
+    node: ImportReceiptLine = strawberry.field(description="The line.")
+
+
+@strawberry.type(description="A page of an import's receipt, in the order the platform returned the orders.")
+class ImportReceiptConnection:
+    edges: list[ImportReceiptEdge] = strawberry.field(description="The page's lines.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands.")
+    total_count: int = strawberry.field(description="How many lines the whole receipt holds, not just this page.")
 
 
 @strawberry.type(

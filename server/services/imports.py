@@ -1,8 +1,10 @@
 """Importing orders: jobs that fetch from a platform and store the unknown orders as pending.
 
 Orders are stored page by page, each page in one database transaction with the
-job's counters, so a job that fails half-way keeps what it stored and a re-run
-completes it. Duplicates are impossible by construction: the database's unique
+job's counters and the page's receipt lines (one per order the platform returned,
+with its outcome), so a job that fails half-way keeps what it stored and a re-run
+completes it. A dry run judges every page the same way and stores only its
+receipt and counters. Duplicates are impossible by construction: the database's unique
 (store, order id) constraints and conflict-ignoring inserts decide which job
 "wins" an order, never a read followed by a write.
 """
@@ -10,68 +12,133 @@ completes it. Duplicates are impossible by construction: the database's unique
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
+import uuid
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from ..errors import ErrorCode, InvalidInput, OrderNotFound, StoreNotFound
 from ..events import JobChanged, announce
 from ..logs import redact
-from ..models import ImportedOrder, ImportJob, ImportMethod, ImportStatus, JobStatus, Seller, Store, Transaction
+from ..models import (
+    ImportedOrder,
+    ImportJob,
+    ImportMethod,
+    ImportOutcome,
+    ImportReceiptLine,
+    ImportStatus,
+    ImportTrigger,
+    JobStatus,
+    Seller,
+    Store,
+    Transaction,
+)
 from ..platforms import Capability, ConnectorError, Order, PlatformConnector
 from ..runtime import Runtime
 from . import orders
-from .paging import Page, paginate, parse_id
+from .paging import MAX_PAGE, Page, paginate, parse_id
 from .stores import connector_class, get_store, open_connector
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_ORDER_REF = 255
+MAX_ORDER_REFS = 100
 HOURS = range(1, 7)
-# Why a known order was skipped: the job's counter columns, which add up to ``skipped``.
-SKIP_REASONS = ("skipped_pending", "skipped_accepted", "skipped_in_transaction_list", "skipped_canceled")
+LOOKUPS_IN_FLIGHT = 4  # ids of a list looked up at once, unless the connector allows more pages at once
+# A known order's outcome and the job's counter column it counts in; the columns add up to ``skipped``.
+SKIP_COLUMNS = {
+    ImportOutcome.ALREADY_PENDING: "skipped_pending",
+    ImportOutcome.ALREADY_ACCEPTED: "skipped_accepted",
+    ImportOutcome.IN_TRANSACTION_LIST: "skipped_in_transaction_list",
+    ImportOutcome.CANCELED_BEFORE: "skipped_canceled",
+}
+_MADE_PENDING = (ImportOutcome.IMPORTED, ImportOutcome.RESTORED)
 
 
 async def start_import(
-    rt: Runtime, seller: Seller, *, platform: str, store_id: str, order_ref: str | None, hours: int | None
+    rt: Runtime,
+    seller: Seller,
+    *,
+    platform: str,
+    store_id: str,
+    order_ref: str | None,
+    hours: int | None,
+    order_refs: list[str] | None = None,
+    dry_run: bool = False,
+    trigger: ImportTrigger = ImportTrigger.SELLER,
+    started_by: str = "unknown",
 ) -> ImportJob:
     """Validate, record a job and run it; return it finished, or RUNNING if it takes longer than a moment.
 
-    The same import of the store still running is answered with that job; a new one counts against the store's
-    imports limit (``RateLimited``).
+    Exactly one of ``order_ref``, ``order_refs`` (1 to 100 ids, each as ``order_ref``) and ``hours``. The same
+    import of the store still running is answered with that job; a new one counts against the store's imports
+    limit (``RateLimited``).
     """
     cls = connector_class(rt, platform)
     store = await get_store(seller, store_id, platform=platform)
-    if (order_ref is None) == (hours is None):
-        raise InvalidInput("give exactly one of orderId and hours", field="orderId" if order_ref is None else "hours")
-    if order_ref is not None:
-        order_ref = order_ref.strip()
-        if not order_ref or len(order_ref) > MAX_ORDER_REF:
-            raise InvalidInput(f"orderId must be 1 to {MAX_ORDER_REF} characters", field="orderId")
+    given = [
+        name
+        for name, value in (("orderId", order_ref), ("orderIds", order_refs), ("hours", hours))
+        if value is not None
+    ]
+    if len(given) != 1:
+        raise InvalidInput("give exactly one of orderId, orderIds and hours", field=given[1] if given else "orderId")
+    if order_ref is not None or order_refs is not None:
+        if order_ref is not None:
+            order_ref = _order_ref(order_ref, "orderId")
+        else:
+            order_refs = _order_refs(order_refs or [])
         if Capability.FETCH_ORDER not in cls.capabilities:
-            raise InvalidInput(f"{cls.display_name} cannot import one order by id", field="orderId")
+            raise InvalidInput(f"{cls.display_name} cannot import one order by id", field=given[0])
     elif hours not in HOURS:
         raise InvalidInput("hours must be 1, 2, 3, 4, 5 or 6", field="hours")
     elif Capability.LIST_ORDERS_CREATED not in cls.capabilities:
         raise InvalidInput(f"{cls.display_name} cannot import orders by time", field="hours")
     connector = await open_connector(rt, store)
+    asked = _Asked(order_ref=order_ref, order_refs=order_refs, hours=hours, dry_run=dry_run)
     async with _STARTING.hold(store.id):  # so two identical imports cannot both miss each other
-        job = await _running_twin(rt, store, order_ref=order_ref, hours=hours)
+        job = await _running_twin(rt, store, asked)
         if job is None:
             await rt.rate_limits.import_started(store.id)  # RateLimited: no job
-            new = await _record_job(seller, store, connector, order_ref=order_ref, hours=hours)
+            new = await _record_job(seller, store, connector, asked, trigger=trigger, started_by=started_by)
             await rt.jobs.start(new.id, lambda: run_job(rt, new, store, connector))
             job = new
     await rt.jobs.wait(job.id, rt.settings.job_wait_seconds)
     await job.refresh_from_db()
     return job
+
+
+def _order_ref(value: str, name: str) -> str:
+    value = value.strip()
+    if not value or len(value) > MAX_ORDER_REF:
+        raise InvalidInput(f"{name} must be 1 to {MAX_ORDER_REF} characters", field=name)
+    return value
+
+
+def _order_refs(values: list[str]) -> list[str]:
+    """The ids trimmed, each once, in the order given."""
+    if not 1 <= len(values) <= MAX_ORDER_REFS:
+        raise InvalidInput(f"orderIds must hold 1 to {MAX_ORDER_REFS} ids", field="orderIds")
+    return list(dict.fromkeys(_order_ref(value, "orderIds") for value in values))
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What an importOrders call asked for, validated: one of order_ref, order_refs and hours."""
+
+    order_ref: str | None
+    order_refs: list[str] | None
+    hours: int | None
+    dry_run: bool
 
 
 class _OnePerKey:
@@ -96,32 +163,52 @@ class _OnePerKey:
 _STARTING = _OnePerKey()  # per store, in this process
 
 
-async def _running_twin(rt: Runtime, store: Store, *, order_ref: str | None, hours: int | None) -> ImportJob | None:
-    """The store's live RUNNING job doing this very import: importOrders answers with it instead of another."""
+async def _running_twin(rt: Runtime, store: Store, asked: _Asked) -> ImportJob | None:
+    """The store's live RUNNING job doing this very import (a list: the same ids in the same order; a dry run
+    only for a dry run): importOrders answers with it instead of another."""
     alive = datetime.now(UTC) - timedelta(seconds=rt.settings.job_lease_seconds)
-    running = ImportJob.filter(store_id=store.id, status=JobStatus.RUNNING, heartbeat_at__gte=alive)
-    if order_ref is not None:
-        running = running.filter(method=ImportMethod.ORDER_ID, order_ref=order_ref)
+    running = ImportJob.filter(
+        store_id=store.id, status=JobStatus.RUNNING, heartbeat_at__gte=alive, dry_run=asked.dry_run
+    )
+    if asked.order_ref is not None:
+        running = running.filter(method=ImportMethod.ORDER_ID, order_ref=asked.order_ref)
+    elif asked.order_refs is not None:
+        running = running.filter(method=ImportMethod.ORDER_ID, order_ref__isnull=True)
     else:
-        running = running.filter(method=ImportMethod.TIME, hours=hours)
-    return await running.order_by("-started_at").first()
+        running = running.filter(method=ImportMethod.TIME, hours=asked.hours)
+    return next((job for job in await running.order_by("-started_at") if job.order_ids == asked.order_refs), None)
 
 
 async def _record_job(
-    seller: Seller, store: Store, connector: PlatformConnector, *, order_ref: str | None, hours: int | None
+    seller: Seller,
+    store: Store,
+    connector: PlatformConnector,
+    asked: _Asked,
+    *,
+    trigger: ImportTrigger,
+    started_by: str,
 ) -> ImportJob:
     now = datetime.now(UTC)
-    if order_ref is not None:
+    common: dict[str, Any] = {
+        "seller": seller,
+        "store": store,
+        "dry_run": asked.dry_run,
+        "trigger": trigger,
+        "started_by": started_by,
+    }
+    if asked.hours is None:
         return await ImportJob.create(
-            seller=seller, store=store, method=ImportMethod.ORDER_ID, order_ref=order_ref, heartbeat_at=now
+            **common,
+            method=ImportMethod.ORDER_ID,
+            order_ref=asked.order_ref,
+            order_ids=asked.order_refs,
+            heartbeat_at=now,
         )
-    assert hours is not None
-    start = now - timedelta(hours=hours)
+    start = now - timedelta(hours=asked.hours)
     return await ImportJob.create(
-        seller=seller,
-        store=store,
+        **common,
         method=ImportMethod.TIME,
-        hours=hours,
+        hours=asked.hours,
         window_start=start,
         window_end=now,
         warning=connector.window_warning(start, now, now),
@@ -146,38 +233,83 @@ async def list_jobs(
     return await paginate(query, sort="started_at", first=first, after=after)
 
 
+RECEIPT_PAGE = 100
+
+
+async def receipt(job_id: uuid.UUID, *, first: int | None, after: str | None) -> Page[ImportReceiptLine]:
+    """A page of a job's receipt lines in their order, each with its imported order and transaction. The caller
+    reached the job through its seller's rows."""
+    first = RECEIPT_PAGE if first is None else first
+    if not 1 <= first <= MAX_PAGE:
+        raise InvalidInput(f"first must be between 1 and {MAX_PAGE}", field="first")
+    lines = ImportReceiptLine.filter(job_id=job_id)
+    start = 0 if after is None else _line_position(after) + 1
+    rows = (
+        await lines.filter(position__gte=start)
+        .order_by("position")
+        .limit(first + 1)
+        .prefetch_related("imported_order", "transaction")
+    )
+    items = rows[:first]
+    return Page(
+        items=items,
+        cursors=[_line_cursor(row.position) for row in items],
+        has_next_page=len(rows) > first,
+        has_previous_page=start > 0 and await lines.filter(position__lt=start).exists(),
+        total_count=await lines.count(),
+    )
+
+
+def _line_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"line:{position}".encode()).decode().rstrip("=")
+
+
+def _line_position(cursor: str) -> int:
+    try:
+        kind, _, position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
+        if kind == "line" and position.isdigit():
+            return int(position)
+    except ValueError:
+        pass
+    raise InvalidInput("after is not a cursor this server returned", field="after")
+
+
 @dataclass
 class _Progress:
     fetched: int = 0
     imported: int = 0
     skips: Counter[str] = field(default_factory=Counter)
     seen: set[str] = field(default_factory=set)
+    lines: int = 0  # receipt lines written
 
     def counters(self) -> dict[str, int]:
         """The job's counter columns."""
-        skips = {reason: self.skips[reason] for reason in SKIP_REASONS}
+        skips = {column: self.skips[column] for column in SKIP_COLUMNS.values()}
         return {"fetched": self.fetched, "imported": self.imported, "skipped": sum(skips.values()), **skips}
 
 
-def _skip_reason(status: ImportStatus | None, *, listed: bool) -> str:
-    """Why a known order was skipped. An accepted import is listed too; it counts as accepted."""
+def _known_outcome(status: ImportStatus | None, *, listed: bool) -> ImportOutcome:
+    """What an import does with an order it knows. An accepted import is listed too; it counts as accepted."""
     if status == ImportStatus.ACCEPTED:
-        return "skipped_accepted"
+        return ImportOutcome.ALREADY_ACCEPTED
     if listed:
-        return "skipped_in_transaction_list"
-    return "skipped_pending" if status == ImportStatus.PENDING else "skipped_canceled"
+        return ImportOutcome.IN_TRANSACTION_LIST
+    return ImportOutcome.ALREADY_PENDING if status == ImportStatus.PENDING else ImportOutcome.CANCELED_BEFORE
 
 
 async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: PlatformConnector) -> None:
     """Do the job's work and record how it ended. Never raises (except on cancellation)."""
     progress = _Progress()
     try:
-        if job.method == ImportMethod.ORDER_ID:
+        if job.order_ids is not None:
+            async for found in _one_ahead(_looked_up(connector, job.order_ids)):
+                await _store_page(rt, job, store, found, progress, by_id=True)
+        elif job.method == ImportMethod.ORDER_ID:
             assert job.order_ref is not None
             order = await connector.fetch_order(job.order_ref)
+            await _store_page(rt, job, store, [order or job.order_ref], progress, by_id=True)
             if order is None:
                 raise OrderNotFound(f"{connector.display_name} has no order {job.order_ref!r}")
-            await _store_page(rt, job, store, [order], progress, by_id=True)
         else:
             assert job.window_start is not None and job.window_end is not None
             overlap = timedelta(seconds=rt.settings.window_overlap_seconds)
@@ -185,8 +317,8 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: Platform
             ask_until = min(job.window_end + overlap, datetime.now(UTC))
             pages = _one_ahead(connector.orders_created(job.window_start - overlap, ask_until))
             async for page in pages:
-                inside = [o for o in page if job.window_start <= o.placed_at <= job.window_end]
-                await _store_page(rt, job, store, inside, progress, by_id=False)
+                window = (job.window_start, job.window_end)
+                await _store_page(rt, job, store, page, progress, by_id=False, window=window)
     except (ConnectorError, StoreNotFound, OrderNotFound) as exc:
         await _finish(rt, job, progress, exc.code, exc.message)
     except Exception:
@@ -194,6 +326,21 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: Platform
         await _finish(rt, job, progress, ErrorCode.INTERNAL_ERROR, "the import stopped on an unexpected error")
     else:
         await _finish(rt, job, progress, None, None)
+
+
+async def _looked_up(connector: PlatformConnector, refs: list[str]) -> AsyncIterator[list[Order | str]]:
+    """Each id's order, or the id itself where the platform has none, in the ids' order: a few ids looked up at
+    once (the connector's HTTP client keeps within the platform's rate limits), a page per such group."""
+    in_flight = max(LOOKUPS_IN_FLIGHT, connector.page_concurrency)
+    for start in range(0, len(refs), in_flight):
+        group = refs[start : start + in_flight]
+        found = await asyncio.gather(*(connector.fetch_order(ref) for ref in group), return_exceptions=True)
+        page: list[Order | str] = []
+        for ref, result in zip(group, found, strict=True):
+            if isinstance(result, BaseException):
+                raise result  # the first failure in the ids' order; the group's other lookups have finished
+            page.append(result or ref)
+        yield page
 
 
 async def _one_ahead(pages: AsyncIterator[T]) -> AsyncIterator[T]:
@@ -215,39 +362,112 @@ async def _one_ahead(pages: AsyncIterator[T]) -> AsyncIterator[T]:
 
 
 async def _store_page(
-    rt: Runtime, job: ImportJob, store: Store, fetched: Iterable[Order], progress: _Progress, *, by_id: bool
+    rt: Runtime,
+    job: ImportJob,
+    store: Store,
+    returned: Iterable[Order | str],
+    progress: _Progress,
+    *,
+    by_id: bool,
+    window: tuple[datetime, datetime] | None = None,
 ) -> None:
-    page: dict[str, Order] = {}
-    for order in fetched:
-        if order.order_id not in progress.seen:
-            page[order.order_id] = order
-    progress.seen.update(page)
+    """Judge one page of what the platform returned (an order, or an id it does not have), store the orders new to
+    the store (unless a dry run), and write the page's receipt lines and the job's counters, in one transaction."""
+    lines: list[Order | str] = []
+    for item in returned:
+        if isinstance(item, Order):
+            if item.order_id in progress.seen:
+                continue
+            progress.seen.add(item.order_id)
+        lines.append(item)
+    page = {
+        o.order_id: o
+        for o in lines
+        if isinstance(o, Order) and (window is None or window[0] <= o.placed_at <= window[1])
+    }
     now = datetime.now(UTC)
+    after = None
     async with in_transaction() as conn:
         # Locked, so a disconnect waits for this page and then cancels what it stored, or comes first.
         if not await Store.filter(id=store.id, disconnected_at=None).select_for_update(no_key=True).using_db(conn):
             raise StoreNotFound("the store was disconnected during this import", field="store")
-        known = {
-            row["order_id"]
+        listed = {
+            row["order_id"]: row["id"]
             for row in await Transaction.filter(store_id=store.id, order_id__in=list(page))
             .using_db(conn)
-            .values("order_id")
+            .values("id", "order_id")
         }
-        fresh = {oid: o for oid, o in page.items() if oid not in known}
-        added, after = await orders.add(conn, job, store, fresh, by_id=by_id, now=now)
-        status = {
-            row["order_id"]: ImportStatus(row["status"])
-            for row in await ImportedOrder.filter(store_id=store.id, order_id__in=list(page))
-            .using_db(conn)
-            .values("order_id", "status")
-        }
-        for oid in page.keys() - {row.order_id for row in added}:
-            progress.skips[_skip_reason(status.get(oid), listed=oid in known)] += 1
+        before = await _imported(conn, store, page)
+        outcomes: dict[str, ImportOutcome] = {}
+        rows = before
+        if job.dry_run:
+            for oid in page:
+                status = before[oid][1] if oid in before else None
+                if oid not in listed and (status is None or (by_id and status == ImportStatus.CANCELED)):
+                    outcomes[oid] = ImportOutcome.IMPORTED if status is None else ImportOutcome.RESTORED
+                else:
+                    outcomes[oid] = _known_outcome(status, listed=oid in listed)
+        else:
+            fresh = {oid: o for oid, o in page.items() if oid not in listed}
+            added, after = await orders.add(conn, job, store, fresh, by_id=by_id, now=now)
+            rows = await _imported(conn, store, page)
+            made_pending = {row.order_id for row in added}
+            for oid in page:
+                if oid in made_pending:
+                    outcomes[oid] = ImportOutcome.RESTORED if oid in before else ImportOutcome.IMPORTED
+                else:
+                    outcomes[oid] = _known_outcome(rows[oid][1] if oid in rows else None, listed=oid in listed)
+        for outcome in outcomes.values():
+            if outcome in _MADE_PENDING:
+                progress.imported += 1
+            else:
+                progress.skips[SKIP_COLUMNS[outcome]] += 1
         progress.fetched += len(page)
-        progress.imported += len(added)
+        await ImportReceiptLine.bulk_create(
+            [_line(job, progress.lines + n, item, outcomes, rows, listed) for n, item in enumerate(lines)],
+            using_db=conn,
+        )
+        progress.lines += len(lines)
         await ImportJob.filter(id=job.id).using_db(conn).update(**progress.counters(), heartbeat_at=now)
-    await after.announce(rt)
+    if after is not None:
+        await after.announce(rt)
     await announce(rt.broker, JobChanged(str(job.id)))
+
+
+async def _imported(
+    conn: BaseDBAsyncClient, store: Store, page: Mapping[str, Order]
+) -> dict[str, tuple[uuid.UUID, ImportStatus]]:
+    """The store's imported orders among ``page``: order id → (row id, status)."""
+    found = ImportedOrder.filter(store_id=store.id, order_id__in=list(page)).using_db(conn)
+    return {
+        row["order_id"]: (row["id"], ImportStatus(row["status"]))
+        for row in await found.values("id", "order_id", "status")
+    }
+
+
+def _line(
+    job: ImportJob,
+    position: int,
+    item: Order | str,
+    outcomes: Mapping[str, ImportOutcome],
+    rows: Mapping[str, tuple[uuid.UUID, ImportStatus]],
+    listed: Mapping[str, uuid.UUID],
+) -> ImportReceiptLine:
+    if isinstance(item, str):
+        return ImportReceiptLine(job_id=job.id, position=position, order_id=item, outcome=ImportOutcome.NOT_FOUND)
+    oid = item.order_id
+    return ImportReceiptLine(
+        job_id=job.id,
+        position=position,
+        order_id=oid,
+        order_number=item.order_number,
+        placed_at=item.placed_at,
+        total_amount=item.total.amount,
+        currency=item.total.currency,
+        outcome=outcomes.get(oid, ImportOutcome.OUTSIDE_WINDOW),
+        imported_order_id=rows[oid][0] if oid in outcomes and oid in rows else None,
+        transaction_id=listed.get(oid),
+    )
 
 
 async def _finish(

@@ -15,7 +15,17 @@ from tortoise.exceptions import IntegrityError
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from server.db import tortoise_config
-from server.models import ApiToken, Decision, ImportedOrder, ImportJob, Store, Transaction
+from server.models import (
+    ApiToken,
+    Decision,
+    ImportedOrder,
+    ImportJob,
+    ImportOutcome,
+    ImportReceiptLine,
+    ImportTrigger,
+    Store,
+    Transaction,
+)
 from server.services.accounts import authenticate_token
 from tests.databases import POSTGRES_SERVER, on_postgres, require_service
 
@@ -171,3 +181,20 @@ async def test_orders_decided_before_history_was_kept_get_their_decision_and_a_r
     )
     order = await ImportedOrder.get(id=ORDER)
     assert order.checked_at == order.imported_at and (order.test_order, order.canceled) == (False, False)
+
+
+@pytest.mark.database
+async def test_jobs_made_before_receipts_read_as_real_imports_a_seller_started(database):
+    await migrate(database, "0008_payment_guard")
+    for statement in ROWS:
+        await database.execute_script(statement)
+
+    await migrate(database)
+
+    job = await ImportJob.get(id=JOB)
+    assert (job.dry_run, job.trigger, job.started_by, job.order_ids) == (False, ImportTrigger.SELLER, "unknown", None)
+    assert await ImportReceiptLine.filter(job_id=JOB).count() == 0
+    line = await ImportReceiptLine.create(
+        job_id=JOB, position=0, order_id="1", outcome=ImportOutcome.ALREADY_ACCEPTED, imported_order_id=ORDER
+    )
+    assert (await ImportReceiptLine.get(id=line.id)).outcome == ImportOutcome.ALREADY_ACCEPTED
