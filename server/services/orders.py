@@ -35,7 +35,7 @@ from ..models import (
     Transaction,
     TransactionSource,
 )
-from ..platforms import ConnectorError, Order, PaymentStatus
+from ..platforms import ConnectorError, Order, PaymentStatus, PlatformConnector
 from ..runtime import Runtime
 from . import stores
 from .paging import parse_id
@@ -308,11 +308,9 @@ def _guard(row: ImportedOrder) -> None:
         )
 
 
-async def _recheck(rt: Runtime, row: ImportedOrder, now: datetime) -> None:
+async def _recheck(rt: Runtime, row: ImportedOrder, now: datetime, store: Store, connector: PlatformConnector) -> None:
     """Read the order again from its platform and keep what it now says (UPDATED); ``OrderChanged`` when the
     platform canceled, refunded or deleted it meanwhile. A platform fault is raised as the connector's error."""
-    store = await Store.get(id=row.store_id)
-    connector = await stores.open_connector(rt, store)
     try:
         order = await connector.fetch_order(row.order_id)
     except ConnectorError as exc:
@@ -363,10 +361,14 @@ async def accept_many(
     )
     recheck = timedelta(seconds=rt.settings.recheck_seconds)
     given = {key: order_id for order_id, key in keys.items()}
+    opened: dict[uuid.UUID, tuple[Store, PlatformConnector]] = {}  # one connector per store for all its re-reads
     for old in await stale:
         if old.checked_at is None or now - old.checked_at > recheck:
             try:
-                await _recheck(rt, old, now)
+                if old.store_id not in opened:
+                    store = await Store.get(id=old.store_id)
+                    opened[old.store_id] = store, await stores.open_connector(rt, store)
+                await _recheck(rt, old, now, *opened[old.store_id])
             except (DomainError, ConnectorError) as exc:
                 outcome[given[old.id]] = exc
     after = Aftermath()

@@ -152,3 +152,35 @@ def test_a_recheck_age_that_is_not_whole_seconds_is_refused(value):
     env = {"ORDER_IMPORT_DATABASE_URL": "sqlite://:memory:", "ORDER_IMPORT_RECHECK_SECONDS": value}
     with pytest.raises(SettingsError, match="ORDER_IMPORT_RECHECK_SECONDS must be a whole number of seconds"):
         Settings.from_env(env)
+
+
+async def test_a_bulk_accept_reads_stale_orders_again_and_judges_each(shopify):
+    async with running_server(settings(recheck_seconds=0)) as server, serve_app(shopify.app()) as url:
+        token = await new_token("gus")
+        credentials = {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_test_token"}
+        store = (
+            await server.execute(
+                CONNECT_STORE,
+                {"platform": "shopify", "name": "S", "credentials": credentials, "apiBaseUrl": url},
+                token=token,
+            )
+        )["connectStore"]["store"]["id"]
+        flow = Guarded(server, token, store, shopify)
+        _, kept_row = await flow.imported(financial_status="PAID")
+        refunded, refunded_row = await flow.imported(financial_status="PAID")
+        refunded["displayFinancialStatus"] = "REFUNDED"  # refunded on Shopify after the import
+        answer = await server.execute(
+            "mutation($ids: [ID!]!) { acceptImports(ids: $ids) { succeeded failed"
+            " results { id userErrors { code } importedOrder { status paymentStatus } } } }",
+            {"ids": [kept_row["id"], refunded_row["id"]]},
+            token=token,
+        )
+        stored = await ImportedOrder.get(id=refunded_row["id"])
+
+    bulk = answer["acceptImports"]
+    assert (bulk["succeeded"], bulk["failed"]) == (1, 1)
+    assert [([e["code"] for e in r["userErrors"]], r["importedOrder"]) for r in bulk["results"]] == [
+        ([], {"status": "ACCEPTED", "paymentStatus": "PAID"}),
+        (["ORDER_CHANGED"], None),
+    ]
+    assert (stored.status, stored.payment_status) == (ImportStatus.PENDING, "REFUNDED")
