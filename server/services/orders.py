@@ -219,6 +219,9 @@ async def resolve(rt: Runtime, store: Store, order: Order, source: TransactionSo
     now = datetime.now(UTC)
     after = Aftermath()
     async with in_transaction() as conn:
+        # The pending import is locked first, as a decision locks it, so the two never wait on each other in turn.
+        pending = ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
+        locked = await pending.select_for_update().using_db(conn)
         transaction = await record_transaction(
             conn,
             seller_id=store.seller_id,
@@ -227,8 +230,7 @@ async def resolve(rt: Runtime, store: Store, order: Order, source: TransactionSo
             source=source,
             **transaction_columns(order),
         )
-        pending = ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
-        if await pending.using_db(conn).update(status=ImportStatus.ACCEPTED, decided_at=now):
+        if locked and await pending.using_db(conn).update(status=ImportStatus.ACCEPTED, decided_at=now):
             row = await ImportedOrder.filter(store_id=store.id, order_id=order.order_id).using_db(conn).get()
             await _settled(conn, row, Settlement.WEBHOOK, now, transaction=transaction, after=after)
     await after.announce(rt)
