@@ -15,7 +15,7 @@ import strawberry
 from strawberry.extensions import AddValidationRules, ValidationCache
 from strawberry.types import ExecutionResult
 
-from .resolvers import bulk, imports, platforms, stores, tokens, transactions
+from .resolvers import audit, bulk, imports, platforms, stores, tokens, transactions
 from .schema.access import refuse_read_only_tokens
 from .schema.arguments import guard_root_arguments
 from .schema.errors import present
@@ -25,6 +25,7 @@ from .schema.scalars import Decimal as DecimalScalar
 from .schema.types import (
     AcceptImportPayload,
     ApiToken,
+    AuditEventConnection,
     BulkDecisionPayload,
     CancelImportPayload,
     ConnectStorePayload,
@@ -67,6 +68,11 @@ class Query:
     )
     import_jobs: ImportJobConnection = strawberry.field(
         resolver=imports.resolve_import_jobs, description="The caller's import jobs, newest first."
+    )
+    audit_log: AuditEventConnection = strawberry.field(
+        resolver=audit.resolve_audit_log,
+        description="The caller's audit trail, newest first: every import, decision, forced accept, webhook "
+        "resolution, store change and token change, with its actor.",
     )
     api_tokens: list[ApiToken] = strawberry.field(
         resolver=tokens.resolve_api_tokens,

@@ -32,7 +32,7 @@ from .models import ApiToken
 from .platforms import DemoEmulator
 from .platforms.manager import PlatformRegistry, PluginConflict, get_plugin_manager
 from .scaffold import ScaffoldError, write_plugin
-from .services import accounts
+from .services import accounts, audit
 from .settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ async def _token_command(settings: Settings, args: argparse.Namespace) -> list[s
             return [token]
         if args.token_command == "list":
             return [_token_line(row) for row in await accounts.list_all_tokens(args.seller)]
-        row = await accounts.revoke_token(args.id)
+        row = await accounts.revoke_token(args.id, actor=audit.CLI)
         await _announce_revocation(settings, row)
         return [_token_line(row)]
     finally:

@@ -27,7 +27,7 @@ from .listening import listening_url
 from .models import DeliveryStatus, Store, TransactionSource, WebhookDelivery
 from .platforms import DemoDouble
 from .runtime import Runtime
-from .services import accounts, stores
+from .services import accounts, audit, stores
 from .services.records import transaction_columns
 from .services.transactions import record_transaction
 from .settings import Settings
@@ -101,6 +101,7 @@ async def seed(
             name=emulator.store_name,
             credentials=dict(emulator.credentials),
             api_base_url=url,
+            actor=audit.CLI,
         )
         webhook_url = f"{server_url}/webhooks/{store.platform}/{store.id}"
         if not await _deliver_webhooks(double, webhook_url, rng):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from .models import Decision, ImportJob, Store, Transaction
+from .models import AuditEvent, ImportedOrder, ImportJob, Store, Transaction
 
 M = TypeVar("M", bound=Model)
 
@@ -22,11 +22,11 @@ def _by_id(model: type[M]) -> DataLoader[uuid.UUID, M | None]:
     return DataLoader(load_fn=load)
 
 
-async def _decisions(keys: Sequence[uuid.UUID]) -> list[list[Decision]]:
-    """Each imported order's decisions, oldest first."""
-    found: dict[uuid.UUID, list[Decision]] = {key: [] for key in keys}
-    for row in await Decision.filter(imported_order_id__in=list(keys)).order_by("decided_at"):
-        found[row.imported_order_id].append(row)
+async def _histories(keys: Sequence[uuid.UUID]) -> list[list[AuditEvent]]:
+    """Each imported order's audit entries, oldest first."""
+    found: dict[uuid.UUID, list[AuditEvent]] = {key: [] for key in keys}
+    for row in await AuditEvent.filter(imported_order_id__in=list(keys)).order_by("at", "id"):
+        found[cast(uuid.UUID, row.imported_order_id)].append(row)  # not null: filtered on it
     return [found[key] for key in keys]
 
 
@@ -35,4 +35,5 @@ class Loaders:
         self.store = _by_id(Store)
         self.job = _by_id(ImportJob)
         self.transaction = _by_id(Transaction)
-        self.decisions = DataLoader(load_fn=_decisions)
+        self.imported_order = _by_id(ImportedOrder)
+        self.history = DataLoader(load_fn=_histories)

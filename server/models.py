@@ -49,6 +49,25 @@ class ImportOutcome(str, enum.Enum):
     NOT_FOUND = "NOT_FOUND"  # an id the platform does not have
 
 
+class AuditAction(str, enum.Enum):
+    """What an audit event records."""
+
+    IMPORT_STARTED = "IMPORT_STARTED"
+    ORDER_IMPORTED = "ORDER_IMPORTED"
+    ORDER_RESTORED = "ORDER_RESTORED"  # an import by id made a canceled order pending again
+    ACCEPTED = "ACCEPTED"
+    FORCED_ACCEPT = "FORCED_ACCEPT"  # accepted with force although the payment guard refused it
+    CANCELED = "CANCELED"
+    RESOLVED_BY_WEBHOOK = "RESOLVED_BY_WEBHOOK"  # a webhook listed a pending order
+    ORDER_CHANGED = "ORDER_CHANGED"  # a pending order read again says something new
+    STORE_CONNECTED = "STORE_CONNECTED"
+    STORE_UPDATED = "STORE_UPDATED"
+    STORE_DISCONNECTED = "STORE_DISCONNECTED"
+    RECOVERY_CHANGED = "RECOVERY_CHANGED"
+    TOKEN_CREATED = "TOKEN_CREATED"
+    TOKEN_REVOKED = "TOKEN_REVOKED"
+
+
 class JobStatus(str, enum.Enum):
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
@@ -208,6 +227,10 @@ class Transaction(Model):
     line_items: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     placed_at = fields.DatetimeField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The payment as the platform stated it when the row was added; db_default: rows added before it was kept.
+    payment_status = fields.CharField(max_length=32, default="UNKNOWN", db_default="UNKNOWN")
+    test_order = fields.BooleanField(default=False, db_default=False)
+    accepted_by = fields.CharField(max_length=200, null=True)  # the actor who accepted its import
 
     class Meta:
         table = "transaction"
@@ -244,6 +267,7 @@ class ImportedOrder(Model):
     line_items: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     payload: fields.JSONField[dict[str, Any]] = fields.JSONField()  # the platform's own order, for View
     decided_at = fields.DatetimeField(null=True)
+    decided_by = fields.CharField(max_length=200, null=True)  # the actor of the decision
     cancel_reason = fields.TextField(null=True)
     # What the payment guard reads, as of checked_at (the last read from the platform).
     platform_status = fields.CharField(max_length=64, null=True)
@@ -287,26 +311,34 @@ class Settlement(str, enum.Enum):
     DISCONNECT = "DISCONNECT"  # its store was disconnected
 
 
-# Every decision an imported order received, oldest first. A restore makes the order PENDING again (its
-# decided_at and cancel_reason cleared) and the decision stays here: history, never overwritten.
-class Decision(Model):
+# The audit trail: who did what, when. Rows are only ever inserted (the database refuses updates and deletes),
+# in the database transaction of the change they record.
+class AuditEvent(Model):
     id = fields.UUIDField(primary_key=True)
-    imported_order: fields.ForeignKeyRelation[ImportedOrder] = fields.ForeignKeyField(
-        "models.ImportedOrder", related_name="decisions"
+    seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField(
+        "models.Seller", related_name="audit_events", on_delete=fields.RESTRICT
     )
-    imported_order_id: UUID
-    status = fields.CharEnumField(ImportStatus, max_length=16)
-    by = fields.CharEnumField(Settlement, max_length=16)
-    decided_at = fields.DatetimeField()
-    cancel_reason = fields.TextField(null=True)
-    transaction: fields.ForeignKeyNullableRelation[Transaction] = fields.ForeignKeyField(
-        "models.Transaction", related_name="decisions", null=True, on_delete=fields.RESTRICT
+    seller_id: UUID
+    at = fields.DatetimeField()
+    actor = fields.CharField(max_length=200)  # "token:<name>", "schedule", "webhook:<platform>", "cli"
+    action = fields.CharEnumField(AuditAction, max_length=32)
+    store: fields.ForeignKeyNullableRelation[Store] = fields.ForeignKeyField(
+        "models.Store", related_name="audit_events", null=True, on_delete=fields.RESTRICT
     )
-    transaction_id: UUID | None
+    store_id: UUID | None
+    imported_order: fields.ForeignKeyNullableRelation[ImportedOrder] = fields.ForeignKeyField(
+        "models.ImportedOrder", related_name="audit_events", null=True, on_delete=fields.RESTRICT
+    )
+    imported_order_id: UUID | None
+    job: fields.ForeignKeyNullableRelation[ImportJob] = fields.ForeignKeyField(
+        "models.ImportJob", related_name="audit_events", null=True, on_delete=fields.RESTRICT
+    )
+    job_id: UUID | None
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:
-        table = "decision"
-        indexes = (("imported_order_id", "decided_at"),)
+        table = "audit_event"
+        indexes = (("seller_id", "at"), ("imported_order_id", "at"), ("store_id", "at"))
 
 
 # One line of an import job's receipt: an order the platform returned (or an id it lacks) and what the job did

@@ -8,6 +8,7 @@ export {
   ImportOrdersDocument as ImportOrdersMutation,
   ImportJobProgressDocument as ImportJobSubscription,
   ImportJobDocument as ImportJobQuery,
+  ImportReceiptDocument as ImportReceiptQuery,
   ImportJobsDocument as ImportJobsQuery,
   PendingImportsDocument as PendingImportsQuery,
   PendingCountDocument as PendingCountQuery,

@@ -2,8 +2,9 @@
 
 Requests carry the seller's User access token (``auth``); one refused with
 HTTP 401 (error 1001, "Invalid access token") is renewed once. One order is
-``GET /order/{orderId}``; a window is ``GET /order?filter=creationdate:[start..end]``
-paged with ``limit`` (at most 200) and ``offset``. eBay requires ``[ ] { } |``
+``GET /order/{orderId}``; a list of them ``GET /order?orderIds=a,b`` (at most 50
+a call); a window is ``GET /order?filter=creationdate:[start..end]`` paged with
+``limit`` (at most 200) and ``offset``. eBay requires ``[ ] { } |``
 in ``filter`` to be percent-encoded, so the query string is built here and
 sent as it is.
 
@@ -22,6 +23,10 @@ Quotas are daily call limits; an exhausted one is HTTP 429 (errorId 2001),
 which ``HttpClient`` retries, honouring ``Retry-After`` when eBay sends it (eBay
 documents no other wait signal). Webhooks are Notification API deliveries
 (``notifications``), verified with a key fetched with an application token.
+
+A store on eBay's sandbox (``api.sandbox.ebay.com`` as its API base URL, or a
+sandbox keyset, whose App ID reads ``…-SBX-…``) gets its orders marked
+``test_order``: the orders carry no such flag themselves.
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import aclosing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -67,12 +73,15 @@ from .notifications import (
     verify,
 )
 
-__all__ = ["API_ORIGIN", "ORDER_PATH", "PAGE_SIZE", "EbayConnector"]
+__all__ = ["API_ORIGIN", "BATCH_SIZE", "ORDER_PATH", "PAGE_SIZE", "SANDBOX_ORIGIN", "EbayConnector"]
 
 API_ORIGIN = "https://api.ebay.com"
+SANDBOX_ORIGIN = "https://api.sandbox.ebay.com"
 ORDER_PATH = "/sell/fulfillment/v1/order"
 PAGE_SIZE = 200
 """The largest ``limit`` getOrders accepts (more is error 31100)."""
+BATCH_SIZE = 50
+"""The most ids getOrders takes in ``orderIds``."""
 MAX_PASSES = 4
 """How many times a window listing is paged through before a result set that keeps changing is given up on."""
 LOOKBACK = timedelta(days=2 * 365)
@@ -87,6 +96,8 @@ KEY_LIFETIME = timedelta(hours=1)
 _INVALID_ORDER_ID = 32100
 _RANGE_LIMIT = 30830
 _ORDER_REFERENCE = re.compile(r"[0-9A-Za-z][0-9A-Za-z!._-]{0,99}")
+_BATCHED_REFERENCE = re.compile(r"[0-9]{1,40}(?:[-!][0-9]{1,40}){0,3}")
+"""The shapes eBay's order ids take (``12-34567-89012``, ``ItemID-TransactionID``, ``…!…``): sent in ``orderIds``."""
 _NOTIFICATION_KEY = "notification_key"
 
 
@@ -139,7 +150,7 @@ class EbayConnector(PlatformConnector):
         with HTTP 404 or error 32100. The answer is kept only if it is the
         order asked for.
         """
-        wanted = reference.strip().removeprefix("#").strip()
+        wanted = _wanted(reference)
         if not _ORDER_REFERENCE.fullmatch(wanted):
             return None
         operation = f"Fetching order {wanted}"
@@ -148,8 +159,38 @@ class EbayConnector(PlatformConnector):
             return None
         if response.status != 200:
             raise _refusal(response, operation)
-        order = map_order(response.json())
+        order = self._order(response.json())
         return order if _is_order(order, wanted) else None
+
+    async def fetch_orders(self, references: Sequence[str]) -> dict[str, Order]:
+        """``getOrders?orderIds=``, ``BATCH_SIZE`` ids a call; ``getOrder`` where a batch cannot tell.
+
+        An order is kept for a reference that is its ``orderId`` or
+        ``legacyOrderId``. A reference that is not shaped like an eBay id, or
+        that names only one line of an order the batch returned (an
+        ``ItemID-TransactionID``), or whose batch eBay refused as holding an
+        invalid id (error 32100), is looked up alone as ``fetch_order`` does.
+        """
+        batched = {ref: wanted for ref in references if _BATCHED_REFERENCE.fullmatch(wanted := _wanted(ref))}
+        alone = [ref for ref in references if ref not in batched]
+        found: dict[str, Order] = {}
+        ids = list(dict.fromkeys(batched.values()))
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            asked = [ref for ref, w in batched.items() if w in chunk]
+            orders = await self._orders_by_id(chunk)
+            if orders is None:
+                alone += asked
+                continue
+            for ref in asked:
+                exact = [o for o in orders if batched[ref] in (o.order_id, o.raw.get("legacyOrderId"))]
+                if exact:
+                    found[ref] = exact[0]
+                elif any(_is_order(o, batched[ref]) for o in orders):
+                    alone.append(ref)
+        if alone:
+            found |= await super().fetch_orders(alone)
+        return found
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
         """Page through ``getOrders`` by creation date; each order created in [start, end] is yielded once."""
@@ -168,7 +209,7 @@ class EbayConnector(PlatformConnector):
                 async for payloads, total in pages:
                     totals.append(total)
                     fresh = []
-                    for order in map(map_order, payloads):
+                    for order in map(self._order, payloads):
                         if order.order_id not in seen:
                             seen.add(order.order_id)
                             if start <= order.placed_at <= end:
@@ -229,6 +270,20 @@ class EbayConnector(PlatformConnector):
                     if not payloads or read * step >= total:
                         return
 
+    async def _orders_by_id(self, ids: Sequence[str]) -> list[Order] | None:
+        """The orders of one ``getOrders?orderIds=`` call; ``None`` when eBay refuses an id in it (error 32100)."""
+        operation = f"Fetching {len(ids)} orders by id"
+        response = await self._get(self._url(ORDER_PATH, f"orderIds={quote(','.join(ids), safe=',!')}"), operation)
+        if response.status == 400 and _error(response)[0] == _INVALID_ORDER_ID:
+            return None
+        if response.status != 200:
+            raise _refusal(response, operation)
+        body = response.json()
+        orders = body.get("orders", []) if isinstance(body, dict) else None
+        if not isinstance(orders, list):
+            raise PlatformBadResponse(f"{operation}: {response.where} answered without an orders list")
+        return [self._order(payload) for payload in orders]
+
     async def _orders_page(self, search: str, offset: int) -> tuple[list[Any], int]:
         """The orders at ``offset`` and the ``total`` of the result set."""
         operation = "Listing orders"
@@ -280,6 +335,16 @@ class EbayConnector(PlatformConnector):
         await self.state.set(**{_NOTIFICATION_KEY: json.dumps(saved)})
         return key
 
+    def _order(self, payload: Any) -> Order:
+        """Map an eBay ``Order``; a sandbox store's are test orders."""
+        order = map_order(payload)
+        return replace(order, test_order=True) if self._sandbox else order
+
+    @cached_property
+    def _sandbox(self) -> bool:
+        """Whether the store is on eBay's sandbox: its API base URL, or its keyset (``…-SBX-…`` App ID)."""
+        return URL(self._origin).host == URL(SANDBOX_ORIGIN).host or "-SBX-" in self.credentials["client_id"]
+
     def _url(self, path: str, query: str = "") -> URL:
         """``path`` (and an already encoded ``query``) on eBay's origin, or on ``api_base_url`` when set."""
         return URL(f"{self._origin}{path}" + (f"?{query}" if query else ""), encoded=True)
@@ -305,6 +370,11 @@ def _api_time(moment: datetime, *, round_up: bool = False) -> str:
     if round_up and moment.microsecond % 1000:
         moment += timedelta(microseconds=1000 - moment.microsecond % 1000)
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def _wanted(reference: str) -> str:
+    """The id a seller typed, without a leading ``#``."""
+    return reference.strip().removeprefix("#").strip()
 
 
 def _is_order(order: Order, wanted: str) -> bool:

@@ -10,7 +10,8 @@ discounts).
 The payment guard reads ``orderPaymentStatus``, which is also the ``platform_status``
 (``orderFulfillmentStatus`` says nothing about the money). ``cancelStatus.cancelState``
 CANCELED is ``canceled``; IN_PROGRESS is a cancel request not yet granted. An order
-carries no test flag (sandbox orders live on the sandbox host), so ``test_order`` stays false.
+carries no test flag: sandbox orders live on the sandbox host, and the connector marks a
+sandbox store's orders ``test_order``.
 """
 
 from __future__ import annotations

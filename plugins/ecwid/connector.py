@@ -7,14 +7,15 @@ Ecwid allows 600 requests a minute per token and answers 429 with
 ``{"errorMessage", "errorCode"}`` bodies with the HTTP status.
 
 Orders carry no currency: the store's is read once from ``GET /profile`` and
-kept in the connector state. Unfinished orders (payment status
+kept in the connector state. A list of ids is one search, ``GET /orders?ids=``
+(any id form, 100 a search). Unfinished orders (payment status
 ``INCOMPLETE``: checkouts abandoned at the payment step) are not orders yet:
 Ecwid leaves them out of searches, and this connector never returns them.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
@@ -107,14 +108,38 @@ class EcwidConnector(PlatformConnector):
         ``GET /orders/{orderId}`` takes both; the answer is kept only if it is
         that order (never a near match), and not an unfinished one.
         """
-        typed = reference.strip().removeprefix("#").strip()
+        typed = _typed(reference)
         if not typed:
             return None
-        for candidate in dict.fromkeys((typed, typed.upper())):  # order IDs are upper case; prefixes may not be
+        for candidate in _spellings(typed):
             payload = await self._order_payload(candidate)
             if payload is not None and typed.casefold() in order_keys(payload):
                 return None if is_unfinished(payload) else map_order(payload, await self._currency())
         return None
+
+    async def fetch_orders(self, references: Sequence[str]) -> dict[str, Order]:
+        """Search ``GET /orders?ids=`` with each reference spelled as ``fetch_order`` tries it.
+
+        ``PAGE_SIZE`` ids a search, so that (each id naming one order at most)
+        a page holds them all. An order found is kept for each reference that
+        is one of its ids (as ``fetch_order`` checks), never for another;
+        unfinished ones are left out.
+        """
+        wanted: dict[str, list[str]] = {}
+        spellings: list[str] = []
+        for reference in references:
+            typed = _typed(reference)
+            if typed and "," not in typed:  # no order id holds a comma
+                wanted.setdefault(typed.casefold(), []).append(reference)
+                spellings += _spellings(typed)
+        ids = list(dict.fromkeys(spellings))
+        found: dict[str, Order] = {}
+        for start in range(0, len(ids), PAGE_SIZE):
+            async for item in self._search_ids(ids[start : start + PAGE_SIZE]):
+                order = map_order(item, await self._currency())
+                if not is_unfinished(order.raw):
+                    found |= {ref: order for key in order_keys(order.raw) for ref in wanted.get(key, ())}
+        return found
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
         """Page through ``GET /orders`` filtered by creation time, each order yielded once.
@@ -163,6 +188,18 @@ class EcwidConnector(PlatformConnector):
         if not isinstance(payload, dict):
             raise PlatformBadResponse(f"{operation}: {response.where} answered without an order object")
         return payload
+
+    async def _search_ids(self, ids: Sequence[str]) -> AsyncGenerator[Any, None]:
+        """Every order ``GET /orders?ids=`` finds for ``ids``, page after page."""
+        offset = 0
+        while True:
+            query = {"ids": ",".join(ids), "limit": str(PAGE_SIZE), "offset": str(offset)}
+            items, total = await self._orders_page(query)
+            for item in items:
+                yield item
+            offset += len(items)
+            if not items or offset >= total:
+                return
 
     async def _pass(self, query: Mapping[str, str]) -> AsyncGenerator[tuple[list[Any], int], None]:
         """One pass through the results: each page's ``items`` and ``total``, in order.
@@ -252,6 +289,16 @@ class EcwidConnector(PlatformConnector):
         code, message = body.get("errorCode"), body.get("errorMessage")
         text = message.replace(self.credentials["access_token"], "***") if isinstance(message, str) else ""
         return code if isinstance(code, str) else None, shorten(text)
+
+
+def _typed(reference: str) -> str:
+    """What the seller typed, without a leading ``#``."""
+    return reference.strip().removeprefix("#").strip()
+
+
+def _spellings(typed: str) -> list[str]:
+    """``typed`` as typed, then upper case: order IDs are upper case, a store's prefix may not be."""
+    return list(dict.fromkeys((typed, typed.upper())))
 
 
 def _rate_wait(response: Response) -> float | None:

@@ -9,6 +9,11 @@ token and one more try. PayPal's throttle signal is HTTP 429
 ``RATE_LIMIT_REACHED``, with ``Retry-After`` when it says how long to wait:
 ``HttpClient`` retries it like a 5xx, so no ``throttle`` or ``wait_header``
 callback is needed.
+
+Orders v2 has no batch lookup: a list of ids is looked up ``LOOKUPS`` at a
+time, as a listed page's orders are. A store whose API base URL is PayPal's
+sandbox (``api-m.sandbox.paypal.com``) gets its orders marked ``test_order``:
+the orders carry no such flag themselves.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any, TypeVar
 
 import aiohttp
@@ -48,13 +55,15 @@ from .mapping import ORDER_ID, capture_order_id, map_order
 from .reporting import checkout_payment_id, not_reported_yet, ranges, read_page, refreshed_at, search_params
 from .webhooks import read_event, verification_request
 
-__all__ = ["API_ORIGIN", "LOOKUPS", "REPORTING_LAG", "PayPalConnector"]
+__all__ = ["API_ORIGIN", "LOOKUPS", "REPORTING_LAG", "SANDBOX_HOSTS", "PayPalConnector"]
 
 _T = TypeVar("_T")
 log = logging.getLogger(__name__)
 
 API_ORIGIN = "https://api-m.paypal.com"
 """Live; the sandbox (``https://api-m.sandbox.paypal.com``) is reached by setting the store's apiBaseUrl."""
+SANDBOX_HOSTS = frozenset({"api-m.sandbox.paypal.com", "api.sandbox.paypal.com"})
+"""The sandbox's API hosts, current and former: a store on them holds test orders."""
 REPORTING_LAG = timedelta(hours=3)
 """How long a transaction can take to appear in Transaction Search."""
 LOOKUPS = 8
@@ -92,6 +101,9 @@ class PayPalConnector(PlatformConnector):
     # PayPal publishes no rate limits (only its 429 RATE_LIMIT_REACHED) and each page's rows already cost
     # LOOKUPS calls at a time: conservatively, the next search page comes while a page's rows are looked up.
     page_concurrency = 2
+    # Orders v2 has no batch lookup and PayPal publishes no rate limit: a list of ids is looked up in
+    # the same bursts as a listed page's orders (a 429 RATE_LIMIT_REACHED is waited out and retried).
+    lookups_in_flight = LOOKUPS
 
     def __init__(
         self,
@@ -127,7 +139,7 @@ class PayPalConnector(PlatformConnector):
         order = await self._order(wanted)
         if order is None and (order_id := await self._capture_order_id(wanted)) is not None:
             order = await self._order(order_id)
-        return order
+        return None if order is None else self._marked(order)
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
         """Yield the orders placed in ``[start, end]``: those Transaction Search reports, then the newer ones.
@@ -156,7 +168,7 @@ class PayPalConnector(PlatformConnector):
         seen_orders: set[str] = set()
 
         def placed_inside(orders: Sequence[Order | None]) -> list[Order]:
-            return [order for order in orders if order is not None and start <= order.placed_at <= end]
+            return [self._marked(order) for order in orders if order is not None and start <= order.placed_at <= end]
 
         async with aclosing(self._transactions(start, until, reported)) as pages:
             async for rows in pages:
@@ -417,6 +429,15 @@ class PayPalConnector(PlatformConnector):
         if not isinstance(expires_in, int) or isinstance(expires_in, bool) or expires_in <= 0:
             raise PlatformBadResponse(f"POST {response.where} answered without a positive 'expires_in'")
         return token, timedelta(seconds=expires_in)
+
+    def _marked(self, order: Order) -> Order:
+        """The order as the store holds it: a sandbox store's are test orders."""
+        return replace(order, test_order=True) if self._sandbox else order
+
+    @cached_property
+    def _sandbox(self) -> bool:
+        """Whether the store's API base URL is PayPal's sandbox."""
+        return URL(self._url("")).host in SANDBOX_HOSTS
 
     @property
     def _token_owner(self) -> str:

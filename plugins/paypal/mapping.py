@@ -12,7 +12,8 @@ The payment guard reads the captures (else the authorizations, else the order's
 ``status``, see ``payment_status``). ``platform_status`` is the order's ``status``
 (CREATED, SAVED, APPROVED, VOIDED, COMPLETED, PAYER_ACTION_REQUIRED), or the first
 capture's when the answer left the order's out; VOIDED is ``canceled``. Orders carry
-no test flag (sandbox orders live on the sandbox host), so ``test_order`` stays false.
+no test flag: sandbox orders live on the sandbox host, and the connector marks a sandbox
+store's orders ``test_order``.
 Orders listed by time are found through Transaction Search rows but always read
 here, from Orders v2: a row's ``transaction_status`` is never what is judged.
 """

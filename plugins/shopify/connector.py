@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
@@ -98,6 +98,26 @@ class ShopifyConnector(PlatformConnector):
         if order is None and _ORDER_ID.fullmatch(reference):
             order = await self._order_by_id(order_gid(reference))
         return order
+
+    async def fetch_orders(self, references: Sequence[str]) -> dict[str, Order]:
+        """One ``orders(query:)`` search for every reference: ``name:`` and ``id:`` terms joined by ``OR``.
+
+        The orders search filters on ``name`` and on ``id`` (a gid is searched by
+        its number), so one search, paged like a listing, covers every form
+        ``fetch_order`` takes; ``nodes(ids:)`` takes ids only, and names would
+        still need a search. Each reference gets the order ``fetch_order`` would
+        give it: an exact name match first, then the id; near matches are dropped.
+        """
+        terms = [term for reference in references for term in _search_terms(reference.strip())]
+        if not terms:
+            return {}
+        nodes: list[Mapping[str, Any]] = []
+        async with aclosing(self._order_pages(" OR ".join(dict.fromkeys(terms)))) as pages:
+            async for page in pages:
+                nodes += page
+        matches = {ref: index for ref in references if (index := _matching(ref.strip(), nodes)) is not None}
+        orders = {index: map_graphql_order(await self._complete(nodes[index])) for index in set(matches.values())}
+        return {ref: orders[index] for ref, index in matches.items()}
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
         search = f"created_at:>='{_search_time(start)}' created_at:<='{_search_time(end, round_up=True)}'"
@@ -310,6 +330,29 @@ def _search_time(moment: datetime, *, round_up: bool = False) -> str:
     if round_up and moment.microsecond:
         moment += timedelta(seconds=1)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _search_terms(reference: str) -> list[str]:
+    """The search terms that find what ``fetch_order`` finds for ``reference`` (none for a malformed gid)."""
+    if reference.startswith("gid://"):
+        return [f"id:{reference.rsplit('/', 1)[1]}"] if _ORDER_GID.fullmatch(reference) else []
+    spellings = [reference] if reference.startswith("#") else [reference, f"#{reference}"]
+    terms = [f"name:{_quoted(spelling)}" for spelling in spellings]
+    return [*terms, f"id:{reference}"] if _ORDER_ID.fullmatch(reference) else terms
+
+
+def _matching(reference: str, nodes: list[Mapping[str, Any]]) -> int | None:
+    """The index of the node ``fetch_order`` would return for ``reference``: by exact name, else by id."""
+    if reference.startswith("gid://"):
+        gid = reference if _ORDER_GID.fullmatch(reference) else None
+    else:
+        wanted = _name_key(reference)
+        names = (node.get("name") for node in nodes)
+        named = next((i for i, name in enumerate(names) if isinstance(name, str) and _name_key(name) == wanted), None)
+        if named is not None:
+            return named
+        gid = order_gid(reference) if _ORDER_ID.fullmatch(reference) else None
+    return None if gid is None else next((i for i, node in enumerate(nodes) if node.get("id") == gid), None)
 
 
 def _quoted(value: str) -> str:

@@ -14,10 +14,11 @@ by converting the value to the site's time zone first.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
@@ -136,13 +137,39 @@ class WooCommerceConnector(PlatformConnector):
         that id also carries it; an exact number match wins over an id match.
         Draft orders of the block checkout are never returned.
         """
-        typed = reference.strip().removeprefix("#").strip()
+        typed = _typed(reference)
         if not typed:
             return None
         by_id = await self._order_by_id(typed) if _ORDER_ID.fullmatch(typed) else None
         if by_id is not None and _number_key(by_id.order_number) == _number_key(typed):
             return by_id
         return await self._order_by_number(typed) or by_id
+
+    async def fetch_orders(self, references: Sequence[str]) -> dict[str, Order]:
+        """Integer references looked up as ids together (``GET /orders?include=…``), then as ``fetch_order`` does.
+
+        ``include`` takes ids only. A reference whose order by id carries it as
+        its number (every order does unless a numbering plugin is active) is
+        settled; the others are searched by number, ``lookups_in_flight`` at a
+        time, and keep the order by id when no number matches.
+        """
+        typed = {ref: _typed(ref) for ref in references}
+        by_id = await self._orders_by_ids([t for t in dict.fromkeys(typed.values()) if _ORDER_ID.fullmatch(t)])
+        found = {ref: by_id[t] for ref, t in typed.items() if t in by_id and _number_key(by_id[t].order_number) == t}
+        rest = [ref for ref, t in typed.items() if t and ref not in found]
+        slots = asyncio.Semaphore(self.lookups_in_flight)
+
+        async def by_number(ref: str) -> Order | None:
+            async with slots:
+                return await self._order_by_number(typed[ref])
+
+        searched = await asyncio.gather(*(by_number(ref) for ref in rest), return_exceptions=True)
+        for ref, result in zip(rest, searched, strict=True):
+            if isinstance(result, BaseException):
+                raise result  # the first failure in the references' order
+            if order := result or by_id.get(typed[ref]):
+                found[ref] = order
+        return found
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
         """Page through ``GET /orders`` by creation date, oldest first, each order yielded once.
@@ -220,6 +247,25 @@ class WooCommerceConnector(PlatformConnector):
             return None
         found = map_order(payload)
         return found if found.order_id == order_id else None
+
+    async def _orders_by_ids(self, ids: list[str]) -> dict[str, Order]:
+        """The non-draft orders among ``ids``, by id: ``include`` with ``status=any``, a page of ids a request.
+
+        ``status=any`` leaves trashed orders out while ``GET /orders/{id}``
+        finds them, so the ids it does not return are asked again with
+        ``status=trash``.
+        """
+        found: dict[str, Order] = {}
+        for status in ("any", "trash"):
+            wanted = [order_id for order_id in ids if order_id not in found]
+            for start in range(0, len(wanted), PAGE_SIZE):
+                chunk = wanted[start : start + PAGE_SIZE]
+                query = {"include": ",".join(chunk), "status": status, "per_page": str(PAGE_SIZE)}
+                response = await self._get("orders", query, "Fetching orders by id")
+                for order in (map_order(p) for p in _order_list(response, "Fetching orders by id") if not is_draft(p)):
+                    if order.order_id in chunk:
+                        found[order.order_id] = order
+        return found
 
     async def _order_by_number(self, number: str) -> Order | None:
         """Search orders for ``number``; keep only an exact, non-draft match (search also matches ids, emails...)."""
@@ -383,6 +429,11 @@ def _site_url(value: str) -> str:
 def _api_time(moment: datetime) -> str:
     """Naive UTC to the second, as ``dates_are_gmt=true`` expects (a ``Z`` would be converted to site time)."""
     return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat()
+
+
+def _typed(reference: str) -> str:
+    """What the seller typed, without spaces and a leading ``#``."""
+    return reference.strip().removeprefix("#").strip()
 
 
 def _number_key(value: Any) -> str:

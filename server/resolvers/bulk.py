@@ -10,7 +10,7 @@ from ..errors import DomainError
 from ..schema.types import BulkDecisionPayload, BulkDecisionResult, UserError
 from ..services import bulk
 from . import nodes
-from .common import seller_of, user_errors
+from .common import actor_of, seller_of, user_errors
 
 OrderIds = Annotated[
     list[strawberry.ID],
@@ -29,7 +29,8 @@ async def resolve_accept_imports(
     ] = False,
 ) -> BulkDecisionPayload:
     try:
-        outcomes = await bulk.accept_many(info.context.runtime, seller_of(info), ids, force=bool(force))
+        seller, actor = seller_of(info), actor_of(info)
+        outcomes = await bulk.accept_many(info.context.runtime, seller, ids, actor=actor, force=bool(force))
     except DomainError as exc:
         return _refused(exc)
     return _payload(info, outcomes)
@@ -44,7 +45,7 @@ async def resolve_cancel_imports(
     ] = None,
 ) -> BulkDecisionPayload:
     try:
-        outcomes = await bulk.cancel_many(info.context.runtime, seller_of(info), ids, reason)
+        outcomes = await bulk.cancel_many(info.context.runtime, seller_of(info), ids, reason, actor=actor_of(info))
     except DomainError as exc:
         return _refused(exc)
     return _payload(info, outcomes)

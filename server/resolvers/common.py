@@ -10,6 +10,7 @@ from ..errors import AlreadyDecided, DomainError, Unauthenticated
 from ..models import Seller
 from ..platforms import ConnectorError
 from ..schema.types import ImportedOrder, PageInfo, UserError
+from ..services import audit
 from ..services.paging import DEFAULT_PAGE, MAX_PAGE, Page
 from . import nodes
 
@@ -32,6 +33,11 @@ def seller_of(info: Info[Context, None]) -> Seller:
     if seller is None:  # the view authenticates every operation; an explicit check, never one `python -O` drops
         raise Unauthenticated("Send 'Authorization: Bearer <token>' with a valid API token.")
     return seller
+
+
+def actor_of(info: Info[Context, None]) -> str:
+    """Who the audit trail names for this request: its API token."""
+    return audit.token_actor(info.context.token)
 
 
 def user_errors(exc: DomainError | ConnectorError) -> list[UserError]:

@@ -24,7 +24,17 @@ from ..schema.types import (
 )
 from ..services import imports, live, orders, pending
 from . import nodes
-from .common import After, First, PlatformFilter, StoreFilter, decided_order, page_info, seller_of, user_errors
+from .common import (
+    After,
+    First,
+    PlatformFilter,
+    StoreFilter,
+    actor_of,
+    decided_order,
+    page_info,
+    seller_of,
+    user_errors,
+)
 
 OrderId = Annotated[strawberry.ID, strawberry.argument(description="The imported order's id (ImportedOrder.id).")]
 JobId = Annotated[strawberry.ID, strawberry.argument(description="The import job's id (ImportJob.id).")]
@@ -106,7 +116,6 @@ async def resolve_import_orders(
         ),
     ] = False,
 ) -> ImportOrdersPayload:
-    token = info.context.token
     try:
         job = await imports.start_import(
             info.context.runtime,
@@ -117,7 +126,7 @@ async def resolve_import_orders(
             order_refs=order_ids,
             hours=hours,
             dry_run=bool(dry_run),
-            started_by=f"token:{token.name}" if token is not None else "unknown",
+            started_by=actor_of(info),
         )
     except DomainError as exc:
         return ImportOrdersPayload(job=None, user_errors=user_errors(exc))
@@ -125,7 +134,7 @@ async def resolve_import_orders(
 
 
 Force = Annotated[
-    bool,
+    bool | None,
     strawberry.argument(
         description="Accept although the payment is not captured, the platform canceled the order or it is a test "
         "order (the payment guard's PAYMENT_NOT_CAPTURED and TEST_ORDER); the goods are then released unpaid."
@@ -136,7 +145,9 @@ Force = Annotated[
 async def resolve_accept_import(info: Info[Context, None], id: OrderId, force: Force = False) -> AcceptImportPayload:
     seller = seller_of(info)
     try:
-        row, transaction = await orders.accept(info.context.runtime, seller, id, force=force)
+        row, transaction = await orders.accept(
+            info.context.runtime, seller, id, actor=actor_of(info), force=bool(force)
+        )
     except (DomainError, ConnectorError) as exc:
         if isinstance(exc, (PaymentNotCaptured, TestOrder, OrderChanged, ConnectorError)):  # the order as it stands
             found = await pending.get_imported_order(seller, id)
@@ -160,7 +171,7 @@ async def resolve_cancel_import(
     ] = None,
 ) -> CancelImportPayload:
     try:
-        row = await orders.cancel(info.context.runtime, seller_of(info), id, reason)
+        row = await orders.cancel(info.context.runtime, seller_of(info), id, reason, actor=actor_of(info))
     except DomainError as exc:
         return CancelImportPayload(imported_order=decided_order(info, exc), user_errors=user_errors(exc))
     return CancelImportPayload(imported_order=nodes.imported_order(info, row), user_errors=[])

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from .. import models
 from ..context import Context
 from ..schema.types import (
+    AuditEvent,
     ImportedOrder,
     ImportJob,
     ImportOutcome,
@@ -92,6 +93,10 @@ def imported_order(info: Info[Context, None], row: models.ImportedOrder) -> Impo
 
 def import_job(info: Info[Context, None], row: models.ImportJob) -> ImportJob:
     return ImportJob.from_row(row, store_loader(info), receipt_loader(info))
+
+
+def audit_event(info: Info[Context, None], row: models.AuditEvent) -> AuditEvent:
+    return AuditEvent.from_row(row, store_loader(info), receipt_loader(info))
 
 
 def transaction(info: Info[Context, None], row: models.Transaction) -> Transaction:

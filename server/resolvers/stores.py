@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..schema.types import ConnectStorePayload, DisconnectStorePayload, Store, UpdateStorePayload
 from ..services import stores
 from . import nodes
-from .common import PlatformFilter, given, seller_of, user_errors
+from .common import PlatformFilter, actor_of, given, seller_of, user_errors
 
 StoreId = Annotated[strawberry.ID, strawberry.argument(description="The store's id (Store.id).")]
 NAME = (
@@ -58,6 +58,7 @@ async def resolve_connect_store(
             name=name,
             credentials=credentials,
             api_base_url=api_base_url,
+            actor=actor_of(info),
         )
     except DomainError as exc:
         return ConnectStorePayload(store=None, user_errors=user_errors(exc))
@@ -83,6 +84,7 @@ async def resolve_update_store(
             seller_of(info),
             id,
             **given(name=name, credentials=credentials, api_base_url=api_base_url),
+            actor=actor_of(info),
         )
     except DomainError as exc:
         return UpdateStorePayload(store=None, user_errors=user_errors(exc))
@@ -91,7 +93,7 @@ async def resolve_update_store(
 
 async def resolve_disconnect_store(info: Info[Context, None], id: StoreId) -> DisconnectStorePayload:
     try:
-        row = await stores.disconnect_store(info.context.runtime, seller_of(info), id)
+        row = await stores.disconnect_store(info.context.runtime, seller_of(info), id, actor=actor_of(info))
     except DomainError as exc:
         return DisconnectStorePayload(store=None, user_errors=user_errors(exc))
     return DisconnectStorePayload(store=nodes.store(info, row), user_errors=[])

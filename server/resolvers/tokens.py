@@ -9,7 +9,7 @@ from ..context import Context
 from ..errors import DomainError
 from ..schema.types import ApiToken, RevokeApiTokenPayload
 from ..services import accounts
-from .common import seller_of, user_errors
+from .common import actor_of, seller_of, user_errors
 
 
 async def resolve_api_tokens(info: Info[Context, None]) -> list[ApiToken]:
@@ -21,7 +21,9 @@ async def resolve_revoke_api_token(
     id: Annotated[strawberry.ID, strawberry.argument(description="The token's id (ApiToken.id), never its secret.")],
 ) -> RevokeApiTokenPayload:
     try:
-        row = await accounts.revoke_token(id, seller=seller_of(info), broker=info.context.runtime.broker)
+        row = await accounts.revoke_token(
+            id, actor=actor_of(info), seller=seller_of(info), broker=info.context.runtime.broker
+        )
     except DomainError as exc:
         return RevokeApiTokenPayload(api_token=None, user_errors=user_errors(exc))
     return RevokeApiTokenPayload(api_token=ApiToken.from_row(row), user_errors=[])

@@ -29,9 +29,10 @@ ReceiptLoader = Callable[[uuid.UUID, "int | None", "str | None"], Awaitable["Imp
 """Builds a page of a job's receipt (job id, first, after): given by the resolver layer, which reads it."""
 
 
-def described(description: str) -> Callable[[Callable[..., T]], T]:
+def described(description: str, *, deprecation_reason: str | None = None) -> Callable[[Callable[..., T]], T]:
     """``@strawberry.field(description=...)``, typed as the bare ``@strawberry.field`` is (strawberry says Any)."""
-    return cast("Callable[[Callable[..., T]], T]", strawberry.field(description=description))
+    field = strawberry.field(description=description, deprecation_reason=deprecation_reason)
+    return cast("Callable[[Callable[..., T]], T]", field)
 
 
 @strawberry.enum(description="Where an imported order stands.")
@@ -66,13 +67,27 @@ class Decision:
     cancel_reason: str | None = strawberry.field(description="The reason given when CANCELED; null otherwise.")
 
     @classmethod
-    def from_row(cls, row: models.Decision) -> Decision:
+    def from_entry(cls, row: models.AuditEvent) -> Decision:
+        """The decision an audit entry of ``_DECISIONS`` records."""
+        canceled = row.action == models.AuditAction.CANCELED
+        if row.action == models.AuditAction.RESOLVED_BY_WEBHOOK:
+            by = Settlement.WEBHOOK
+        else:
+            by = Settlement.DISCONNECT if row.detail.get("storeDisconnected") else Settlement.SELLER
         return cls(
-            status=ImportStatus(row.status.value),
-            by=Settlement(row.by.value),
-            decided_at=row.decided_at,
-            cancel_reason=row.cancel_reason,
+            status=ImportStatus.CANCELED if canceled else ImportStatus.ACCEPTED,
+            by=by,
+            decided_at=row.at,
+            cancel_reason=row.detail.get("reason") if canceled else None,
         )
+
+
+_DECISIONS = {
+    models.AuditAction.ACCEPTED,
+    models.AuditAction.FORCED_ACCEPT,
+    models.AuditAction.CANCELED,
+    models.AuditAction.RESOLVED_BY_WEBHOOK,
+}
 
 
 @strawberry.enum(description="How an import job chose its orders.")
@@ -330,6 +345,14 @@ class Transaction:
     created_at: datetime = strawberry.field(
         description="When the row entered the list (the list's order, newest first); a row never changes."
     )
+    payment_status: PaymentStatus = strawberry.field(
+        description="The buyer's payment as the platform stated it when the row entered the list (UNKNOWN for rows "
+        "listed before it was kept)."
+    )
+    test_order: bool = strawberry.field(description="Whether the platform marked it a test or sandbox order.")
+    accepted_by: str | None = strawberry.field(
+        description="The actor who accepted its import (see AuditEvent.actor); null for WEBHOOK rows."
+    )
     store_id: strawberry.Private[uuid.UUID]
     platform_id: strawberry.Private[str]
     load_store: strawberry.Private[StoreLoader]
@@ -355,6 +378,9 @@ class Transaction:
             line_items=_line_items(row.line_items),
             placed_at=row.placed_at,
             created_at=row.created_at,
+            payment_status=PaymentStatus(row.payment_status),
+            test_order=row.test_order,
+            accepted_by=row.accepted_by,
             store_id=row.store_id,
             platform_id=row.platform,
             load_store=load_store,
@@ -483,6 +509,9 @@ class ImportedOrder:
     line_items: list[LineItem] = strawberry.field(description="The order's lines, in the platform's order.")
     raw: JSON = strawberry.field(description="The platform's own payload, for View.")
     decided_at: datetime | None = strawberry.field(description="When it was accepted or canceled; null while PENDING.")
+    decided_by: str | None = strawberry.field(
+        description="The actor of that decision (see AuditEvent.actor); null while PENDING."
+    )
     cancel_reason: str | None = strawberry.field(
         description="Why it was canceled: the seller's reason (trimmed, up to 1000 characters) or \"store "
         'disconnected"; null when none was given or it is not CANCELED.'
@@ -522,9 +551,18 @@ class ImportedOrder:
         row = await info.context.loaders.transaction.load(self.transaction_id) if self.transaction_id else None
         return Transaction.from_row(row, self.load_store) if row else None
 
-    @described("Every decision it received, oldest first: empty while it was never decided.")
+    @described("Its audit trail, oldest first: each import, change, decision and webhook that concerned it.")
+    async def history(self, info: Info[Context, None]) -> list[AuditEvent]:
+        rows = await info.context.loaders.history.load(uuid.UUID(self.id))
+        return [AuditEvent.from_row(row, self.load_store, self.load_receipt) for row in rows]
+
+    @described(
+        "Every decision it received, oldest first: empty while it was never decided.",
+        deprecation_reason="Use history: its ACCEPTED, FORCED_ACCEPT, CANCELED and RESOLVED_BY_WEBHOOK entries.",
+    )
     async def decisions(self, info: Info[Context, None]) -> list[Decision]:
-        return [Decision.from_row(row) for row in await info.context.loaders.decisions.load(uuid.UUID(self.id))]
+        rows = await info.context.loaders.history.load(uuid.UUID(self.id))
+        return [Decision.from_entry(row) for row in rows if row.action in _DECISIONS]
 
     @classmethod
     def from_row(cls, row: models.ImportedOrder, load_store: StoreLoader, load_receipt: ReceiptLoader) -> ImportedOrder:
@@ -541,6 +579,7 @@ class ImportedOrder:
             line_items=_line_items(row.line_items),
             raw=JSON(row.payload),
             decided_at=row.decided_at,
+            decided_by=row.decided_by,
             cancel_reason=row.cancel_reason,
             test_order=row.test_order,
             platform_status=row.platform_status,
@@ -587,6 +626,112 @@ class ImportReceiptConnection:
     edges: list[ImportReceiptEdge] = strawberry.field(description="The page's lines.")
     page_info: PageInfo = strawberry.field(description="Where the page stands.")
     total_count: int = strawberry.field(description="How many lines the whole receipt holds, not just this page.")
+
+
+@strawberry.enum(description="What an audit entry records.")
+class AuditAction(enum.Enum):
+    IMPORT_STARTED = strawberry.enum_value(
+        "IMPORT_STARTED",
+        description="An import job started (its arguments in detail).",
+    )
+    ORDER_IMPORTED = strawberry.enum_value("ORDER_IMPORTED", description="An import stored the order as pending.")
+    ORDER_RESTORED = strawberry.enum_value(
+        "ORDER_RESTORED",
+        description="An import by order id made a canceled order pending again.",
+    )
+    ACCEPTED = strawberry.enum_value("ACCEPTED", description="The order was accepted into the Transaction List.")
+    FORCED_ACCEPT = strawberry.enum_value(
+        "FORCED_ACCEPT",
+        description="The order was accepted with force although the payment guard refused it (detail says why).",
+    )
+    CANCELED = strawberry.enum_value(
+        "CANCELED",
+        description="The order was canceled (by the seller, or by disconnecting its store).",
+    )
+    RESOLVED_BY_WEBHOOK = strawberry.enum_value(
+        "RESOLVED_BY_WEBHOOK",
+        description="The platform's webhook listed the order while it was pending.",
+    )
+    ORDER_CHANGED = strawberry.enum_value(
+        "ORDER_CHANGED",
+        description="A pending order read again says something new (detail: what it says now, and was).",
+    )
+    STORE_CONNECTED = strawberry.enum_value("STORE_CONNECTED", description="A store was connected.")
+    STORE_UPDATED = strawberry.enum_value(
+        "STORE_UPDATED",
+        description="A store's name, credentials or API base URL changed (detail names which, never their values).",
+    )
+    STORE_DISCONNECTED = strawberry.enum_value("STORE_DISCONNECTED", description="A store was disconnected.")
+    RECOVERY_CHANGED = strawberry.enum_value(
+        "RECOVERY_CHANGED",
+        description="A store's automatic recovery schedule changed.",
+    )
+    TOKEN_CREATED = strawberry.enum_value("TOKEN_CREATED", description="An API token was created.")
+    TOKEN_REVOKED = strawberry.enum_value("TOKEN_REVOKED", description="An API token was revoked.")
+
+
+@strawberry.type(description="One entry of the audit trail: who did what, when. Entries never change.")
+class AuditEvent:
+    id: strawberry.ID = strawberry.field(description="The entry's id, a UUID.")
+    at: datetime = strawberry.field(description="When it happened.")
+    actor: str = strawberry.field(
+        description='Who: "token:<token name>" for a person\'s API token, "schedule" for automatic recovery, '
+        '"webhook:<platform>" for a platform\'s webhook, "cli" for the operator\'s command line, "unknown" for '
+        "what happened before actors were kept."
+    )
+    action: AuditAction = strawberry.field(description="What.")
+    detail: JSON = strawberry.field(
+        description="The action's particulars (a cancel reason, what a forced accept overrode, what changed); never "
+        "a secret."
+    )
+    store_id: strawberry.Private[uuid.UUID | None]
+    imported_order_id: strawberry.Private[uuid.UUID | None]
+    job_id: strawberry.Private[uuid.UUID | None]
+    load_store: strawberry.Private[StoreLoader]
+    load_receipt: strawberry.Private[ReceiptLoader]
+
+    @described("The store it concerns; null for a token's entries.")
+    async def store(self) -> Store | None:
+        return await self.load_store(self.store_id) if self.store_id else None
+
+    @described("The imported order it concerns, as it stands now; null when none.")
+    async def imported_order(self, info: Info[Context, None]) -> ImportedOrder | None:
+        key = self.imported_order_id
+        row = await info.context.loaders.imported_order.load(key) if key else None
+        return ImportedOrder.from_row(row, self.load_store, self.load_receipt) if row else None
+
+    @described("The import job it belongs to; null when none.")
+    async def job(self, info: Info[Context, None]) -> ImportJob | None:
+        row = await info.context.loaders.job.load(self.job_id) if self.job_id else None
+        return ImportJob.from_row(row, self.load_store, self.load_receipt) if row else None
+
+    @classmethod
+    def from_row(cls, row: models.AuditEvent, load_store: StoreLoader, load_receipt: ReceiptLoader) -> AuditEvent:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            at=row.at,
+            actor=row.actor,
+            action=AuditAction(row.action.value),
+            detail=JSON(row.detail),
+            store_id=row.store_id,
+            imported_order_id=row.imported_order_id,
+            job_id=row.job_id,
+            load_store=load_store,
+            load_receipt=load_receipt,
+        )
+
+
+@strawberry.type(description="An audit entry and its cursor.")
+class AuditEventEdge:
+    cursor: str = strawberry.field(description="Opaque: pass it as after to continue after this entry.")
+    node: AuditEvent = strawberry.field(description="The entry.")
+
+
+@strawberry.type(description="A page of the audit trail, newest first.")
+class AuditEventConnection:
+    edges: list[AuditEventEdge] = strawberry.field(description="The page's entries.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands.")
+    total_count: int = strawberry.field(description="How many entries match, on every page.")
 
 
 @strawberry.type(

@@ -13,12 +13,15 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from ..errors import InvalidInput, NotFound
 from ..events import Broker, TokenRevoked, announce
-from ..models import ApiToken, Seller
+from ..models import ApiToken, AuditAction, Seller
+from . import audit
 from .paging import parse_id
 
 log = logging.getLogger(__name__)
@@ -61,24 +64,40 @@ async def create_token(
     expires_in_days: int | None = None,
     read_only: bool = False,
     now: datetime | None = None,
+    actor: str = audit.CLI,
 ) -> str:
     """A new token of ``seller``, the only time its secret is seen. Without a name it is ``token-<n>``,
-    n counting the seller's tokens (revoked ones included)."""
+    n counting the seller's tokens (revoked ones included). Audited as TOKEN_CREATED by ``actor``."""
     _check_options(name=name, expires_in_days=expires_in_days)
     if name is None:
         name = f"token-{await ApiToken.filter(seller=seller).count() + 1}"
-    expires_at = None
-    if expires_in_days is not None:
-        expires_at = (now or datetime.now(UTC)) + timedelta(days=expires_in_days)
+    now = now or datetime.now(UTC)
+    expires_at = None if expires_in_days is None else now + timedelta(days=expires_in_days)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    await ApiToken.create(
-        seller=seller,
-        token_hash=_hash(token),
-        name=name.strip(),
-        read_only=read_only,
-        expires_at=expires_at,
-    )
+    async with in_transaction() as conn:
+        row = await ApiToken.create(
+            seller=seller,
+            token_hash=_hash(token),
+            name=name.strip(),
+            read_only=read_only,
+            expires_at=expires_at,
+            using_db=conn,
+        )
+        await _audited(conn, row, AuditAction.TOKEN_CREATED, actor, now)
     return token
+
+
+async def _audited(conn: BaseDBAsyncClient, token: ApiToken, action: AuditAction, actor: str, at: datetime) -> None:
+    entry = audit.entry(
+        action,
+        seller_id=token.seller_id,
+        actor=actor,
+        at=at,
+        tokenId=str(token.id),
+        name=token.name,
+        readOnly=token.read_only,
+    )
+    await audit.record(conn, [entry])
 
 
 def _check_options(*, name: str | None, expires_in_days: int | None) -> None:
@@ -135,17 +154,26 @@ async def list_all_tokens(seller_name: str | None = None) -> list[ApiToken]:
 
 
 async def revoke_token(
-    token_id: object, *, seller: Seller | None = None, broker: Broker | None = None, now: datetime | None = None
+    token_id: object,
+    *,
+    actor: str,
+    seller: Seller | None = None,
+    broker: Broker | None = None,
+    now: datetime | None = None,
 ) -> ApiToken:
-    """Revoke a token (of ``seller``, when given) from now on, and announce it on ``broker``.
+    """Revoke a token (of ``seller``, when given) from now on, and announce it on ``broker``. Audited as
+    TOKEN_REVOKED by ``actor``.
 
     Revoking a revoked token changes nothing and answers it as it is. Another seller's token is not found.
     """
     key = parse_id(token_id)
     if key is None:
         raise NotFound(f"no API token with id {token_id!r}", field="id")
+    now = now or datetime.now(UTC)
     scope = ApiToken.filter(id=key) if seller is None else ApiToken.filter(id=key, seller=seller)
-    await scope.filter(revoked_at__isnull=True).update(revoked_at=now or datetime.now(UTC))
+    async with in_transaction() as conn:
+        if await scope.filter(revoked_at__isnull=True).using_db(conn).update(revoked_at=now):
+            await _audited(conn, await scope.using_db(conn).get(), AuditAction.TOKEN_REVOKED, actor, now)
     token = await scope.select_related("seller").first()
     if token is None:
         raise NotFound(f"no API token with id {token_id!r}", field="id")

@@ -34,13 +34,15 @@ class Outcome:
     first: Outcome = field(init=False)  # the outcome of the order's first listing: this one, or an earlier one
 
 
-async def accept_many(rt: Runtime, seller: Seller, ids: Sequence[str], *, force: bool = False) -> list[Outcome]:
+async def accept_many(
+    rt: Runtime, seller: Seller, ids: Sequence[str], *, actor: str, force: bool = False
+) -> list[Outcome]:
     """Accept each of ``ids`` as ``acceptImport`` would; one ``Outcome`` per id, in input order.
 
     ``orders.accept_many`` decides them together: the same checks and changes per order as ``orders.accept``,
     in one database transaction rather than one per order."""
     outcomes, distinct = _distinct(ids)
-    decided = await orders.accept_many(rt, seller, [outcome.id for outcome in distinct], force=force)
+    decided = await orders.accept_many(rt, seller, [outcome.id for outcome in distinct], actor=actor, force=force)
     for outcome in distinct:
         result = decided[outcome.id]
         if isinstance(result, tuple):
@@ -50,12 +52,14 @@ async def accept_many(rt: Runtime, seller: Seller, ids: Sequence[str], *, force:
     return _repeated(outcomes)
 
 
-async def cancel_many(rt: Runtime, seller: Seller, ids: Sequence[str], reason: str | None) -> list[Outcome]:
+async def cancel_many(
+    rt: Runtime, seller: Seller, ids: Sequence[str], reason: str | None, *, actor: str
+) -> list[Outcome]:
     """Cancel each of ``ids`` as ``cancelImport`` would, with the same ``reason``; one ``Outcome`` per id."""
     outcomes, distinct = _distinct(ids)
     for outcome in distinct:
         try:
-            outcome.order = await orders.cancel(rt, seller, outcome.id, reason)
+            outcome.order = await orders.cancel(rt, seller, outcome.id, reason, actor=actor)
         except DomainError as exc:
             _failed(outcome, exc)
     return _repeated(outcomes)

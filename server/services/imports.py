@@ -29,6 +29,7 @@ from ..errors import ErrorCode, InvalidInput, OrderNotFound, StoreNotFound
 from ..events import JobChanged, announce
 from ..logs import redact
 from ..models import (
+    AuditAction,
     ImportedOrder,
     ImportJob,
     ImportMethod,
@@ -43,7 +44,7 @@ from ..models import (
 )
 from ..platforms import Capability, ConnectorError, Order, PlatformConnector
 from ..runtime import Runtime
-from . import orders
+from . import audit, orders
 from .paging import MAX_PAGE, Page, paginate, parse_id
 from .stores import connector_class, get_store, open_connector
 
@@ -53,7 +54,7 @@ T = TypeVar("T")
 MAX_ORDER_REF = 255
 MAX_ORDER_REFS = 100
 HOURS = range(1, 7)
-LOOKUPS_IN_FLIGHT = 4  # ids of a list looked up at once, unless the connector allows more pages at once
+LOOKUP_PAGE = 25  # ids of a list looked up (and their receipt stored) together
 # A known order's outcome and the job's counter column it counts in; the columns add up to ``skipped``.
 SKIP_COLUMNS = {
     ImportOutcome.ALREADY_PENDING: "skipped_pending",
@@ -140,6 +141,12 @@ class _Asked:
     hours: int | None
     dry_run: bool
 
+    def arguments(self) -> dict[str, Any]:
+        """The one of orderId, orderIds and hours it was given, as the API names it."""
+        if self.hours is not None:
+            return {"hours": self.hours}
+        return {"orderIds": self.order_refs} if self.order_refs is not None else {"orderId": self.order_ref}
+
 
 class _OnePerKey:
     """One holder at a time per key; a key's lock lives only while it is held or awaited."""
@@ -188,32 +195,42 @@ async def _record_job(
     trigger: ImportTrigger,
     started_by: str,
 ) -> ImportJob:
+    """The job, and its IMPORT_STARTED audit entry, in one transaction."""
     now = datetime.now(UTC)
-    common: dict[str, Any] = {
+    columns: dict[str, Any] = {
         "seller": seller,
         "store": store,
         "dry_run": asked.dry_run,
         "trigger": trigger,
         "started_by": started_by,
+        "heartbeat_at": now,
     }
     if asked.hours is None:
-        return await ImportJob.create(
-            **common,
-            method=ImportMethod.ORDER_ID,
-            order_ref=asked.order_ref,
-            order_ids=asked.order_refs,
-            heartbeat_at=now,
+        columns |= {"method": ImportMethod.ORDER_ID, "order_ref": asked.order_ref, "order_ids": asked.order_refs}
+    else:
+        start = now - timedelta(hours=asked.hours)
+        columns |= {
+            "method": ImportMethod.TIME,
+            "hours": asked.hours,
+            "window_start": start,
+            "window_end": now,
+            "warning": connector.window_warning(start, now, now),
+        }
+    async with in_transaction() as conn:
+        job = await ImportJob.create(**columns, using_db=conn)
+        started = audit.entry(
+            AuditAction.IMPORT_STARTED,
+            seller_id=seller.id,
+            actor=started_by,
+            at=now,
+            store_id=store.id,
+            job_id=job.id,
+            trigger=trigger.value,
+            dryRun=asked.dry_run,
+            **asked.arguments(),
         )
-    start = now - timedelta(hours=asked.hours)
-    return await ImportJob.create(
-        **common,
-        method=ImportMethod.TIME,
-        hours=asked.hours,
-        window_start=start,
-        window_end=now,
-        warning=connector.window_warning(start, now, now),
-        heartbeat_at=now,
-    )
+        await audit.record(conn, [started])
+    return job
 
 
 async def get_job(seller: Seller, job_id: str) -> ImportJob | None:
@@ -329,18 +346,12 @@ async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: Platform
 
 
 async def _looked_up(connector: PlatformConnector, refs: list[str]) -> AsyncIterator[list[Order | str]]:
-    """Each id's order, or the id itself where the platform has none, in the ids' order: a few ids looked up at
-    once (the connector's HTTP client keeps within the platform's rate limits), a page per such group."""
-    in_flight = max(LOOKUPS_IN_FLIGHT, connector.page_concurrency)
-    for start in range(0, len(refs), in_flight):
-        group = refs[start : start + in_flight]
-        found = await asyncio.gather(*(connector.fetch_order(ref) for ref in group), return_exceptions=True)
-        page: list[Order | str] = []
-        for ref, result in zip(group, found, strict=True):
-            if isinstance(result, BaseException):
-                raise result  # the first failure in the ids' order; the group's other lookups have finished
-            page.append(result or ref)
-        yield page
+    """Each id's order, or the id itself where the platform has none, in the ids' order: a page per group of
+    ``LOOKUP_PAGE`` ids, each group fetched with the connector's batch lookup."""
+    for start in range(0, len(refs), LOOKUP_PAGE):
+        group = refs[start : start + LOOKUP_PAGE]
+        found = await connector.fetch_orders(group)
+        yield [found.get(ref) or ref for ref in group]
 
 
 async def _one_ahead(pages: AsyncIterator[T]) -> AsyncIterator[T]:

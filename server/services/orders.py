@@ -3,7 +3,7 @@
 add (an import stored it), restore (an import by id of a canceled order), update (an import by id of a
 pending order the platform changed), accept, cancel (by the seller, or by disconnecting its store) and
 resolve (a webhook put the order in the Transaction List). Every path has the same side effects, in the
-same order: the database change, with its ``Decision`` when the order is settled, in one database
+same order: the database change, with its audit entry (see ``audit``) naming the actor, in one database
 transaction; then, after the commit, the typed event on the seller's pending list and the plugin hook.
 The database part returns an ``Aftermath`` that the caller announces once its transaction committed.
 
@@ -25,7 +25,8 @@ from tortoise.transactions import in_transaction
 from ..errors import AlreadyDecided, DomainError, InvalidInput, NotFound, OrderChanged, PaymentNotCaptured, TestOrder
 from ..events import Change, PendingChange, announce
 from ..models import (
-    Decision,
+    AuditAction,
+    AuditEvent,
     ImportedOrder,
     ImportJob,
     ImportStatus,
@@ -37,7 +38,7 @@ from ..models import (
 )
 from ..platforms import ConnectorError, Order, PaymentStatus, PlatformConnector
 from ..runtime import Runtime
-from . import stores
+from . import audit, stores
 from .paging import parse_id
 from .records import imported_columns, order_of, transaction_columns
 from .transactions import record_transaction, record_transactions
@@ -104,26 +105,42 @@ async def add(
         ignore_conflicts=True,
         using_db=conn,
     )
+    restored: set[str] = set()
     if by_id:
         for order_id, order in orders.items():
             known = ImportedOrder.filter(store_id=store.id, order_id=order_id).using_db(conn)
-            restored = await known.filter(status=ImportStatus.CANCELED).update(
+            if await known.filter(status=ImportStatus.CANCELED).update(
                 status=ImportStatus.PENDING,
                 job_id=job.id,
                 imported_at=now,
                 checked_at=now,
                 decided_at=None,
+                decided_by=None,
                 cancel_reason=None,
                 **imported_columns(order),
-            )
-            if not restored:
-                await _update_pending(conn, store, order, after, now)
+            ):
+                restored.add(order_id)
+            else:
+                await _update_pending(conn, store, order, after, now, actor=job.started_by, job_id=job.id)
     rows = await ImportedOrder.filter(
         store_id=store.id, order_id__in=list(orders), job_id=job.id, status=ImportStatus.PENDING
     ).using_db(conn)
     for row in rows:
         after.changed(Change.ADDED, row)
         after.hook("order_pending", platform=store.platform, store_id=str(store.id), order=orders[row.order_id])
+    await audit.record(
+        conn,
+        [
+            _entry(
+                AuditAction.ORDER_RESTORED if row.order_id in restored else AuditAction.ORDER_IMPORTED,
+                row,
+                actor=job.started_by,
+                at=now,
+                job_id=job.id,
+            )
+            for row in rows
+        ],
+    )
     return rows, after
 
 
@@ -146,9 +163,18 @@ def _same(kept: Order, fetched: Order) -> bool:
     return all(getattr(kept, name) == getattr(fetched, name) for name in _COMPARED)
 
 
-async def _update_pending(conn: BaseDBAsyncClient, store: Store, order: Order, after: Aftermath, now: datetime) -> bool:
-    """A pending order read again from its platform: dated, and its stored copy follows the platform's (UPDATED)
-    when what it says changed. Whether it changed."""
+async def _update_pending(
+    conn: BaseDBAsyncClient,
+    store: Store,
+    order: Order,
+    after: Aftermath,
+    now: datetime,
+    *,
+    actor: str,
+    job_id: uuid.UUID | None = None,
+) -> bool:
+    """A pending order read again from its platform: dated, and its stored copy follows the platform's (UPDATED,
+    audited as ORDER_CHANGED by ``actor``) when what it says changed. Whether it changed."""
     pending = ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
     row = await pending.using_db(conn).first()
     if row is None:
@@ -158,31 +184,67 @@ async def _update_pending(conn: BaseDBAsyncClient, store: Store, order: Order, a
     if not await ImportedOrder.filter(id=row.id, status=ImportStatus.PENDING).using_db(conn).update(**columns):
         return False
     if not same:
+        was = _payment(row)
         row.update_from_dict(columns)
         after.changed(Change.UPDATED, row)
+        changed = _entry(AuditAction.ORDER_CHANGED, row, actor=actor, at=now, job_id=job_id, was=was, **_payment(row))
+        await audit.record(conn, [changed])
     return not same
+
+
+def _payment(row: ImportedOrder) -> dict[str, Any]:
+    """What the payment guard reads of ``row``, as an audit entry's detail."""
+    return {
+        "paymentStatus": row.payment_status,
+        "platformStatus": row.platform_status,
+        "canceled": row.canceled,
+        "testOrder": row.test_order,
+    }
+
+
+def _entry(
+    action: AuditAction,
+    row: ImportedOrder,
+    *,
+    actor: str,
+    at: datetime,
+    job_id: uuid.UUID | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    """An audit entry about the imported order ``row``."""
+    return audit.entry(
+        action,
+        seller_id=row.seller_id,
+        actor=actor,
+        at=at,
+        store_id=row.store_id,
+        imported_order_id=row.id,
+        job_id=job_id,
+        **detail,
+    )
 
 
 # --- decisions -----------------------------------------------------------------------------------
 
 
 async def accept(
-    rt: Runtime, seller: Seller, order_id: str, *, force: bool = False
+    rt: Runtime, seller: Seller, order_id: str, *, actor: str, force: bool = False
 ) -> tuple[ImportedOrder, Transaction]:
     """PENDING → ACCEPTED, with its Transaction List row (the existing one when a webhook listed it first).
 
     The payment guard: an order read from its platform longer than ``recheck_seconds`` ago is read again
     first (``OrderChanged`` when it turned out canceled, refunded or gone); then an order whose payment is
     not captured, that the platform canceled, or that is a test order is refused (``PaymentNotCaptured``,
-    ``TestOrder``) unless ``force``. The guard judges the row as the decision finds it, in its transaction.
+    ``TestOrder``) unless ``force`` (audited as FORCED_ACCEPT). The guard judges the row as the decision
+    finds it, in its transaction.
     """
-    result = (await accept_many(rt, seller, [order_id], force=force))[order_id]
+    result = (await accept_many(rt, seller, [order_id], actor=actor, force=force))[order_id]
     if isinstance(result, Exception):
         raise result
     return result
 
 
-async def cancel(rt: Runtime, seller: Seller, order_id: str, reason: str | None) -> ImportedOrder:
+async def cancel(rt: Runtime, seller: Seller, order_id: str, reason: str | None, *, actor: str) -> ImportedOrder:
     """PENDING → CANCELED, with the seller's optional reason; nothing enters the Transaction List."""
     if reason is not None:
         reason = reason.strip() or None
@@ -191,32 +253,40 @@ async def cancel(rt: Runtime, seller: Seller, order_id: str, reason: str | None)
     now = datetime.now(UTC)
     after = Aftermath()
     async with in_transaction() as conn:
-        row = await _decide(conn, seller, order_id, status=ImportStatus.CANCELED, decided_at=now, cancel_reason=reason)
-        await _settled(conn, row, Settlement.SELLER, now, after=after)
+        decision = {"decided_at": now, "decided_by": actor, "cancel_reason": reason}
+        row = await _decide(conn, seller, order_id, status=ImportStatus.CANCELED, **decision)
+        canceled = _entry(AuditAction.CANCELED, row, actor=actor, at=now, reason=reason)
+        await _settled_many(conn, [(row, None, canceled)], Settlement.SELLER, after=after)
     await after.announce(rt)
     return row
 
 
-async def cancel_store_pending(conn: BaseDBAsyncClient, store_id: uuid.UUID, reason: str) -> Aftermath:
-    """Cancel every pending order of a store being disconnected, inside ``conn``'s transaction."""
+async def cancel_store_pending(conn: BaseDBAsyncClient, store_id: uuid.UUID, reason: str, *, actor: str) -> Aftermath:
+    """Cancel every pending order of a store being disconnected (by ``actor``), inside ``conn``'s transaction."""
     after = Aftermath()
     rows = await ImportedOrder.filter(store_id=store_id, status=ImportStatus.PENDING).select_for_update().using_db(conn)
     if rows:
         now = datetime.now(UTC)
+        decision = {"decided_at": now, "decided_by": actor, "cancel_reason": reason}
         await (
             ImportedOrder.filter(id__in=[row.id for row in rows], status=ImportStatus.PENDING)
             .using_db(conn)
-            .update(status=ImportStatus.CANCELED, decided_at=now, cancel_reason=reason)
+            .update(status=ImportStatus.CANCELED, **decision)
         )
+        decided = []
         for row in rows:
-            row.status, row.decided_at, row.cancel_reason = ImportStatus.CANCELED, now, reason
-        await _settled_many(conn, [(row, None) for row in rows], Settlement.DISCONNECT, now, after=after)
+            row.update_from_dict({"status": ImportStatus.CANCELED, **decision})
+            entry = _entry(AuditAction.CANCELED, row, actor=actor, at=now, reason=reason, storeDisconnected=True)
+            decided.append((row, None, entry))
+        await _settled_many(conn, decided, Settlement.DISCONNECT, after=after)
     return after
 
 
-async def resolve(rt: Runtime, store: Store, order: Order, source: TransactionSource) -> Transaction:
-    """Put ``order`` in the Transaction List (once); a pending import of it is settled as accepted."""
+async def resolve(rt: Runtime, store: Store, order: Order) -> Transaction:
+    """Put ``order``, which the store's webhook sent, in the Transaction List (once); a pending import of it is
+    settled as accepted (RESOLVED_BY_WEBHOOK)."""
     now = datetime.now(UTC)
+    actor = audit.webhook_actor(store.platform)
     after = Aftermath()
     async with in_transaction() as conn:
         # The pending import is locked first, as a decision locks it, so the two never wait on each other in turn.
@@ -227,60 +297,39 @@ async def resolve(rt: Runtime, store: Store, order: Order, source: TransactionSo
             seller_id=store.seller_id,
             store_id=store.id,
             platform=store.platform,
-            source=source,
+            source=TransactionSource.WEBHOOK,
             **transaction_columns(order),
         )
-        if locked and await pending.using_db(conn).update(status=ImportStatus.ACCEPTED, decided_at=now):
+        if locked and await pending.using_db(conn).update(
+            status=ImportStatus.ACCEPTED, decided_at=now, decided_by=actor
+        ):
             row = await ImportedOrder.filter(store_id=store.id, order_id=order.order_id).using_db(conn).get()
-            await _settled(conn, row, Settlement.WEBHOOK, now, transaction=transaction, after=after)
+            resolved = _entry(
+                AuditAction.RESOLVED_BY_WEBHOOK, row, actor=actor, at=now, transactionId=str(transaction.id)
+            )
+            await _settled_many(conn, [(row, transaction, resolved)], Settlement.WEBHOOK, after=after)
     await after.announce(rt)
     return transaction
 
 
-async def _settled(
-    conn: BaseDBAsyncClient,
-    row: ImportedOrder,
-    by: Settlement,
-    now: datetime,
-    *,
-    after: Aftermath,
-    transaction: Transaction | None = None,
-) -> None:
-    """Record the decision just made on ``row`` (its history) and what to announce of it."""
-    await _settled_many(conn, [(row, transaction)], by, now, after=after)
-
-
 async def _settled_many(
     conn: BaseDBAsyncClient,
-    decided: Sequence[tuple[ImportedOrder, Transaction | None]],
+    decided: Sequence[tuple[ImportedOrder, Transaction | None, AuditEvent]],
     by: Settlement,
-    now: datetime,
     *,
     after: Aftermath,
 ) -> None:
-    """Record the decisions just made on the rows, each with the Transaction List row it entered (if any): the
-    rows' links to their transactions and their Decisions in two queries; then what to announce of each."""
-    linked = [row for row, transaction in decided if transaction is not None]
-    for row, transaction in decided:
+    """Record the decisions just made on the rows, each with the Transaction List row it entered (if any) and
+    its audit entry: the rows' links to their transactions and the entries in two queries; then what to
+    announce of each."""
+    linked = [row for row, transaction, _ in decided if transaction is not None]
+    for row, transaction, _ in decided:
         if transaction is not None:
             row.transaction_id = transaction.id
     if linked:
         await ImportedOrder.bulk_update(linked, fields=["transaction_id"], using_db=conn)
-    await Decision.bulk_create(
-        [
-            Decision(
-                imported_order_id=row.id,
-                status=row.status,
-                by=by,
-                decided_at=now,
-                cancel_reason=row.cancel_reason,
-                transaction_id=row.transaction_id,
-            )
-            for row, _ in decided
-        ],
-        using_db=conn,
-    )
-    for row, _ in decided:
+    await audit.record(conn, [entry for _, _, entry in decided])
+    for row, _, _ in decided:
         after.changed(Change.REMOVED, row)
         common = {"platform": row.platform, "store_id": str(row.store_id), "order": order_of(row)}
         if row.status == ImportStatus.ACCEPTED:
@@ -310,7 +359,9 @@ def _guard(row: ImportedOrder) -> None:
         )
 
 
-async def _recheck(rt: Runtime, row: ImportedOrder, now: datetime, store: Store, connector: PlatformConnector) -> None:
+async def _recheck(
+    rt: Runtime, row: ImportedOrder, now: datetime, store: Store, connector: PlatformConnector, *, actor: str
+) -> None:
     """Read the order again from its platform and keep what it now says (UPDATED); ``OrderChanged`` when the
     platform canceled, refunded or deleted it meanwhile. A platform fault is raised as the connector's error."""
     try:
@@ -323,7 +374,7 @@ async def _recheck(rt: Runtime, row: ImportedOrder, now: datetime, store: Store,
         raise OrderChanged(f"{connector.display_name} no longer has this order", field="id")
     after = Aftermath()
     async with in_transaction() as conn:
-        changed = await _update_pending(conn, store, order, after, now)
+        changed = await _update_pending(conn, store, order, after, now, actor=actor)
     await after.announce(rt)
     newly_canceled = order.canceled and not row.canceled
     undone = newly_canceled or (order.payment_status.value in _UNDONE and row.payment_status not in _UNDONE)
@@ -350,7 +401,7 @@ async def _undecided(seller: Seller, key: object, order_id: str) -> DomainError:
 
 
 async def accept_many(
-    rt: Runtime, seller: Seller, order_ids: list[str], *, force: bool = False
+    rt: Runtime, seller: Seller, order_ids: list[str], *, actor: str, force: bool = False
 ) -> dict[str, tuple[ImportedOrder, Transaction] | DomainError | ConnectorError]:
     """Accept each of ``order_ids`` (distinct orders) as ``accept`` describes, in one database transaction: the
     orders locked, judged, then moved with one conditional UPDATE. Each id's outcome: the order and its
@@ -370,7 +421,7 @@ async def accept_many(
                 if old.store_id not in opened:
                     store = await Store.get(id=old.store_id)
                     opened[old.store_id] = store, await stores.open_connector(rt, store)
-                await _recheck(rt, old, now, *opened[old.store_id])
+                await _recheck(rt, old, now, *opened[old.store_id], actor=actor)
             except (DomainError, ConnectorError) as exc:
                 outcome[given[old.id]] = exc
     after = Aftermath()
@@ -378,30 +429,32 @@ async def accept_many(
         wanted = [key for order_id, key in keys.items() if key is not None and order_id not in outcome]
         pending = ImportedOrder.filter(id__in=wanted, seller_id=seller.id, status=ImportStatus.PENDING)
         rows = {row.id: row for row in await pending.select_for_update().using_db(conn)}
-        decided: list[tuple[str, ImportedOrder]] = []
+        decided: list[tuple[str, ImportedOrder, AuditEvent]] = []
         for order_id, key in keys.items():
             if order_id in outcome or key is None or (row := rows.get(key)) is None:
                 continue
             try:
-                if not force:
-                    _guard(row)
+                _guard(row)
+                entry = _entry(AuditAction.ACCEPTED, row, actor=actor, at=now)
             except DomainError as exc:
-                outcome[order_id] = exc
-                continue
-            decided.append((order_id, row))
+                if not force:
+                    outcome[order_id] = exc
+                    continue
+                entry = _entry(AuditAction.FORCED_ACCEPT, row, actor=actor, at=now, refused=exc.code, **_payment(row))
+            decided.append((order_id, row, entry))
         if decided:
-            chosen = [row.id for _, row in decided]
+            chosen = [row.id for _, row, _ in decided]
             await (
                 ImportedOrder.filter(id__in=chosen, status=ImportStatus.PENDING)
                 .using_db(conn)
-                .update(status=ImportStatus.ACCEPTED, decided_at=now)
+                .update(status=ImportStatus.ACCEPTED, decided_at=now, decided_by=actor)
             )
             # The rows are locked, so this is all of them; what another decision took first stays undecided here.
             ours = ImportedOrder.filter(id__in=chosen, status=ImportStatus.ACCEPTED, decided_at=now).using_db(conn)
             changed = {row["id"] for row in await ours.values("id")}
-            decided = [(order_id, row) for order_id, row in decided if row.id in changed]
-        for _, row in decided:
-            row.status, row.decided_at = ImportStatus.ACCEPTED, now
+            decided = [item for item in decided if item[1].id in changed]
+        for _, row, _ in decided:
+            row.status, row.decided_at, row.decided_by = ImportStatus.ACCEPTED, now, actor
         transactions = await record_transactions(
             conn,
             [
@@ -410,15 +463,17 @@ async def accept_many(
                     "store_id": row.store_id,
                     "platform": row.platform,
                     "source": TransactionSource.IMPORT,
+                    "accepted_by": actor,
                     **transaction_columns(row),
                 }
-                for _, row in decided
+                for _, row, _ in decided
             ],
         )
-        await _settled_many(
-            conn, [(row, t) for (_, row), t in zip(decided, transactions)], Settlement.SELLER, now, after=after
-        )
-        for (order_id, row), transaction in zip(decided, transactions, strict=True):
+        for (_, _, entry), transaction in zip(decided, transactions, strict=True):
+            entry.detail["transactionId"] = str(transaction.id)
+        settled = [(row, transaction, entry) for (_, row, entry), transaction in zip(decided, transactions)]
+        await _settled_many(conn, settled, Settlement.SELLER, after=after)
+        for (order_id, row, _), transaction in zip(decided, transactions, strict=True):
             outcome[order_id] = row, transaction
     await after.announce(rt)
     for order_id, key in keys.items():

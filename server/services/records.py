@@ -16,8 +16,18 @@ from typing import Any
 from ..models import ImportedOrder
 from ..platforms import Buyer, LineItem, Money, Order, PaymentStatus
 
-_LISTED = ("order_id", "order_number", "placed_at", "buyer_name", "buyer_email", "total_amount", "currency")
-_GUARDED = ("payment_status", "platform_status", "canceled", "test_order")  # what the payment guard reads
+_LISTED = (
+    "order_id",
+    "order_number",
+    "placed_at",
+    "buyer_name",
+    "buyer_email",
+    "total_amount",
+    "currency",
+    "payment_status",
+    "test_order",
+)
+_GUARDED = ("platform_status", "canceled")  # what the payment guard reads besides the listed payment columns
 
 
 def _money(m: Money) -> dict[str, str]:
@@ -49,6 +59,8 @@ def transaction_columns(source: Order | ImportedOrder) -> dict[str, Any]:
         "buyer_email": source.buyer.email,
         "total_amount": source.total.amount,
         "currency": source.total.currency,
+        "payment_status": source.payment_status.value,
+        "test_order": source.test_order,
         "line_items": _line_item_rows(source),
     }
 
@@ -56,10 +68,8 @@ def transaction_columns(source: Order | ImportedOrder) -> dict[str, Any]:
 def imported_columns(order: Order) -> dict[str, Any]:
     """The columns an ImportedOrder keeps of ``order``: the listed ones, what the payment guard reads, its payload."""
     return transaction_columns(order) | {
-        "payment_status": order.payment_status.value,
         "platform_status": order.platform_status[:64] if order.platform_status else None,
         "canceled": order.canceled,
-        "test_order": order.test_order,
         "payload": dict(order.raw),
     }
 

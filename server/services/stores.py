@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -33,7 +34,7 @@ from ..errors import (
     UnknownPlatform,
 )
 from ..logs import names_a_secret, register_secrets
-from ..models import Seller, Store
+from ..models import AuditAction, Seller, Store
 from ..outbound import check_api_base_url, check_url
 from ..platforms import (
     ConnectorError,
@@ -44,7 +45,7 @@ from ..platforms import (
     PlatformConnector,
 )
 from ..runtime import Runtime
-from . import orders
+from . import audit, orders
 from .paging import parse_id
 
 DISCONNECTED = "store disconnected"  # the cancelReason of the pending orders a disconnect cancels
@@ -162,7 +163,7 @@ async def _check_name_free(seller: Seller, cls: type[PlatformConnector], name: s
 
 
 async def connect_store(
-    rt: Runtime, seller: Seller, *, platform: str, name: str, credentials: Any, api_base_url: str | None
+    rt: Runtime, seller: Seller, *, platform: str, name: str, credentials: Any, api_base_url: str | None, actor: str
 ) -> Store:
     cls = connector_class(rt, platform)
     name = _checked_name(name)
@@ -172,15 +173,27 @@ async def connect_store(
     await _check_name_free(seller, cls, name)
     await _verify(rt, cls, cleaned, api_base_url)
     try:
-        return await Store.create(
-            seller=seller,
-            platform=platform,
-            name=name,
-            credentials=rt.cipher.encrypt(cleaned),
-            api_base_url=api_base_url,
-        )
+        async with in_transaction() as conn:
+            store = await Store.create(
+                seller=seller,
+                platform=platform,
+                name=name,
+                credentials=rt.cipher.encrypt(cleaned),
+                api_base_url=api_base_url,
+                using_db=conn,
+            )
+            await _audited(conn, store, AuditAction.STORE_CONNECTED, actor, name=name, platform=platform)
     except IntegrityError:
         raise _duplicate(cls, name) from None
+    return store
+
+
+async def _audited(conn: BaseDBAsyncClient, store: Store, action: AuditAction, actor: str, **detail: Any) -> None:
+    """The audit entry of a change to ``store`` (never its credentials' values), in ``conn``'s transaction."""
+    entry = audit.entry(
+        action, seller_id=store.seller_id, actor=actor, at=datetime.now(UTC), store_id=store.id, **detail
+    )
+    await audit.record(conn, [entry])
 
 
 async def update_store(
@@ -191,6 +204,7 @@ async def update_store(
     name: str | None | Keep = KEEP,
     credentials: Any = KEEP,
     api_base_url: str | None | Keep = KEEP,
+    actor: str,
 ) -> Store:
     """Change what is given, checked as ``connect_store`` checks it; credentials are replaced whole.
 
@@ -217,24 +231,30 @@ async def update_store(
         changes["connector_state"] = None
     if changes:
         try:
-            updated = await Store.filter(id=store.id, disconnected_at=None).update(**changes)
+            async with in_transaction() as conn:
+                if not await Store.filter(id=store.id, disconnected_at=None).using_db(conn).update(**changes):
+                    raise StoreNotFound(f"no store with id {store_id!r}", field="id")
+                await store.refresh_from_db(using_db=conn)
+                changed = sorted(_API_NAMES[column] for column in changes if column in _API_NAMES)
+                await _audited(conn, store, AuditAction.STORE_UPDATED, actor, changed=changed, name=store.name)
         except IntegrityError:
             raise _duplicate(cls, changes["name"]) from None
-        if not updated:
-            raise StoreNotFound(f"no store with id {store_id!r}", field="id")
-        await store.refresh_from_db()
     return store
 
 
-async def disconnect_store(rt: Runtime, seller: Seller, store_id: str) -> Store:
+_API_NAMES = {"name": "name", "credentials": "credentials", "api_base_url": "apiBaseUrl"}
+
+
+async def disconnect_store(rt: Runtime, seller: Seller, store_id: str, *, actor: str) -> Store:
     """Mark the store disconnected and cancel its pending orders (REMOVED events); its history stays."""
     key = parse_id(store_id)
     async with in_transaction() as conn:
         connected = Store.filter(id=key, seller_id=seller.id, disconnected_at=None).using_db(conn)
         if key is None or not await connected.update(disconnected_at=datetime.now(UTC)):
             raise StoreNotFound(f"no store with id {store_id!r}", field="id")
-        canceled = await orders.cancel_store_pending(conn, key, DISCONNECTED)
+        canceled = await orders.cancel_store_pending(conn, key, DISCONNECTED, actor=actor)
         store = await Store.filter(id=key).using_db(conn).get()
+        await _audited(conn, store, AuditAction.STORE_DISCONNECTED, actor, name=store.name)
     await canceled.announce(rt)
     return store
 

@@ -26,7 +26,7 @@ from tortoise.expressions import F
 
 from ..errors import NotFound
 from ..logs import redact
-from ..models import DeliveryStatus, Store, TransactionSource, WebhookDelivery
+from ..models import DeliveryStatus, Store, WebhookDelivery
 from ..platforms import Capability, ConnectorError, Order, WebhookMalformed, WebhookRejected
 from ..runtime import Runtime
 from . import orders
@@ -124,7 +124,7 @@ async def process(rt: Runtime, delivery: WebhookDelivery, order: Order | None = 
             order = await connector.fetch_order(delivery.order_reference)
             if order is None:
                 raise LookupError(f"the platform has no order {delivery.order_reference!r}")
-        await orders.resolve(rt, store, order, TransactionSource.WEBHOOK)
+        await orders.resolve(rt, store, order)
     except (ConnectorError, LookupError) as exc:
         message = redact(exc.message if isinstance(exc, ConnectorError) else str(exc))
         await WebhookDelivery.filter(id=delivery.id).update(

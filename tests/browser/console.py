@@ -160,7 +160,7 @@ class SellerConsole:
 
     @property
     def order_id_field(self) -> Locator:
-        return self.page.get_by_role("textbox", name="Order ID", exact=True)
+        return self.page.get_by_role("textbox", name="Order IDs", exact=True)
 
     @property
     def submit_button(self) -> Locator:

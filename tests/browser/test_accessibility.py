@@ -7,6 +7,7 @@ page with ``page.evaluate`` (which the page's Content-Security-Policy does not g
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ def test_every_screen_passes_axe(consoles: Any, demo: Demo, axe_source: str) -> 
     expect(seller.pending_row(number)).to_contain_text("Pending")
     expect(seller.import_result).to_contain_text("already imported")
     found["Import Orders with rows"] = violations(seller, axe_source)
+    seller.import_filters.get_by_text(re.compile(r"^Receipt: \d+ orders?$")).click()
+    expect(seller.import_filters.get_by_role("table", name=re.compile(r"^Receipt: "))).to_be_visible()
+    found["Import Orders with the receipt open"] = violations(seller, axe_source)
 
     seller.row_button(number, "View").click()
     dialog = seller.page.get_by_role("dialog", name=f"Order {number}")

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -365,6 +365,13 @@ class AnotherOrderWhenUnknown(TinyConnector):
         return None
 
 
+class KeysBatchByOrderId(TinyConnector):
+    """Keys the orders of a batch by their order id, not by the reference each was asked for with."""
+
+    async def fetch_orders(self, references: Sequence[str]) -> dict[str, Order]:
+        return {order.order_id: order for order in (await super().fetch_orders(references)).values()}
+
+
 class LeaksSecret(TinyConnector):
     async def get(self, path: str, params: dict[str, str]) -> Response:
         try:
@@ -507,7 +514,7 @@ def test_a_correct_connector_passes_every_test(pytester: pytest.Pytester) -> Non
     assert _outcomes(results, "TinyConnector", "failed") == {}
     # it declares every capability, and has no verify_credentials (test_kit_verify_credentials)
     assert list(_outcomes(results, "TinyConnector", "skipped")) == [UNDECLARED, VERIFY]
-    assert len(_outcomes(results, "TinyConnector", "passed")) == 44  # with two time zones
+    assert len(_outcomes(results, "TinyConnector", "passed")) == 45  # with two time zones
 
 
 def test_a_double_written_for_the_earlier_kit_skips_what_it_lacks_naming_the_method(pytester: pytest.Pytester) -> None:
@@ -537,6 +544,7 @@ IN_ZONE = "test_orders_created_in_the_store_time_zone"
 EXACTLY_ONCE = "test_orders_created_lists_every_order_exactly_once_across_pages"
 BY_REFERENCE = "test_fetch_order_finds_every_reference"
 UNKNOWN = "test_fetch_order_returns_none_for_an_unknown_reference"
+BATCH = "test_fetch_orders_finds_exactly_the_known_references"
 AUTH = "test_wrong_credentials_raise_platform_auth_error"
 WEBHOOK = "test_parse_webhook_reads_the_platforms_deliveries"
 NORMALIZED = "test_returned_orders_are_normalized"
@@ -624,6 +632,7 @@ BROKEN: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
             )
         },
     ),
+    "KeysBatchByOrderId": ((BATCH,), {BATCH: "returned the keys ['7037037']; expected exactly"}),
     "LeaksSecret": (
         (AUTH,),
         {

@@ -17,7 +17,8 @@ from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 from server.db import tortoise_config
 from server.models import (
     ApiToken,
-    Decision,
+    AuditAction,
+    AuditEvent,
     ImportedOrder,
     ImportJob,
     ImportOutcome,
@@ -154,7 +155,7 @@ async def test_tokens_made_before_token_names_keep_working(database):
 
 
 @pytest.mark.database
-async def test_orders_decided_before_history_was_kept_get_their_decision_and_a_read_time(database):
+async def test_orders_decided_before_the_audit_trail_get_their_entries_and_a_read_time(database):
     await migrate(database, "0006_forged_webhooks")
     for statement in ROWS:
         await database.execute_script(statement)
@@ -170,17 +171,49 @@ async def test_orders_decided_before_history_was_kept_get_their_decision_and_a_r
 
     await migrate(database)
 
-    decisions = {d.imported_order_id: d for d in await Decision.all()}
-    accepted, disconnected = decisions[uuid.UUID(ORDER)], decisions[uuid.UUID(canceled)]
+    by_order: dict[uuid.UUID | None, list[AuditEvent]] = {}
+    for entry in await AuditEvent.all().order_by("action"):  # all at one moment here
+        by_order.setdefault(entry.imported_order_id, []).append(entry)
     # Its transaction came from a webhook: the webhook settled it; the other was canceled by a disconnect.
-    assert (accepted.status, accepted.by, accepted.transaction_id) == ("ACCEPTED", "WEBHOOK", uuid.UUID(TRANSACTION))
-    assert (disconnected.status, disconnected.by, disconnected.cancel_reason) == (
-        "CANCELED",
-        "DISCONNECT",
-        "store disconnected",
+    imported, resolved = by_order[uuid.UUID(ORDER)]
+    assert (imported.action, imported.actor, imported.job_id) == (AuditAction.ORDER_IMPORTED, "unknown", uuid.UUID(JOB))
+    assert (resolved.action, resolved.actor, resolved.detail) == (
+        AuditAction.RESOLVED_BY_WEBHOOK,
+        "webhook:shopify",
+        {"transactionId": TRANSACTION},
+    )
+    disconnected, _ = by_order[uuid.UUID(canceled)]
+    assert (disconnected.action, disconnected.detail) == (
+        AuditAction.CANCELED,
+        {"reason": "store disconnected", "storeDisconnected": True},
+    )
+    [started] = by_order[None]
+    assert (started.action, started.job_id, started.detail) == (
+        AuditAction.IMPORT_STARTED,
+        uuid.UUID(JOB),
+        {"trigger": "SELLER", "dryRun": False, "hours": 1},
     )
     order = await ImportedOrder.get(id=ORDER)
     assert order.checked_at == order.imported_at and (order.test_order, order.canceled) == (False, False)
+    assert order.decided_by == "webhook:shopify"
+    assert (await ImportedOrder.get(id=canceled)).decided_by == "unknown"
+    listed = await Transaction.get(id=TRANSACTION)
+    assert (listed.payment_status, listed.test_order, listed.accepted_by) == ("PAID", False, None)
+
+
+@pytest.mark.database
+async def test_the_audit_trail_refuses_changes_and_removals(database):
+    await migrate(database)
+    for statement in ROWS[:1]:
+        await database.execute_script(statement)
+    entry = await AuditEvent.create(
+        seller_id=SELLER, at=datetime.now(UTC), actor="cli", action=AuditAction.TOKEN_CREATED
+    )
+    with pytest.raises(IntegrityError, match="append-only"):
+        await AuditEvent.filter(id=entry.id).update(actor="someone else")
+    with pytest.raises(IntegrityError, match="append-only"):
+        await AuditEvent.filter(id=entry.id).delete()
+    assert (await AuditEvent.get(id=entry.id)).actor == "cli"
 
 
 @pytest.mark.database

@@ -1,15 +1,16 @@
-"""Every path that settles an imported order has the same side effects: a Decision, then REMOVED, then the hook."""
+"""Every path that settles an imported order has the same side effects: its audit entry, then REMOVED, then the hook."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
 
 import plugins.shopify
 from server.events import pending_channel
-from server.models import Decision, ImportedOrder, ImportStatus, Seller, Settlement
+from server.models import AuditAction, AuditEvent, ImportedOrder, ImportStatus, Seller
 from server.platforms import Order, hookimpl
 from tests.conftest import CONNECT_STORE, new_token
 from tests.graphql.queries import ACCEPT, CANCEL, DISCONNECT_STORE
@@ -66,7 +67,7 @@ async def settling(shopify):
         yield Settling(server, token, store, shopify), recorder
 
 
-async def test_every_settling_path_records_a_decision_then_announces_removed_then_the_hook(settling):
+async def test_every_settling_path_records_its_audit_entry_then_announces_removed_then_the_hook(settling):
     flow, recorder = settling
     created = [add(flow.shopify, minutes) for minutes in (50, 40, 30, 20)]
     await import_orders(flow.server, flow.token, flow.store, hours=1)
@@ -111,15 +112,27 @@ async def test_every_settling_path_records_a_decision_then_announces_removed_the
         ("accepted", "#1003", "webhook"),
         ("canceled", "#1004", "store disconnected"),
     ]
-    decisions = await Decision.all().order_by("decided_at").prefetch_related("imported_order")
-    assert [(d.imported_order.order_number, d.status, d.by) for d in decisions] == [
-        ("#1001", ImportStatus.ACCEPTED, Settlement.SELLER),
-        ("#1002", ImportStatus.CANCELED, Settlement.SELLER),
-        ("#1003", ImportStatus.ACCEPTED, Settlement.WEBHOOK),
-        ("#1004", ImportStatus.CANCELED, Settlement.DISCONNECT),
+    settled = AuditEvent.exclude(action__in=[AuditAction.ORDER_IMPORTED, AuditAction.IMPORT_STARTED])
+    entries = await settled.exclude(imported_order_id=None).order_by("at").prefetch_related("imported_order")
+    actor = "token:token-1"  # the seller's first token
+    assert [(e.imported_order.order_number, e.action, e.actor) for e in entries] == [
+        ("#1001", AuditAction.ACCEPTED, actor),
+        ("#1002", AuditAction.CANCELED, actor),
+        ("#1003", AuditAction.RESOLVED_BY_WEBHOOK, "webhook:shopify"),
+        ("#1004", AuditAction.CANCELED, actor),
     ]
-    webhook = next(d for d in decisions if d.by == Settlement.WEBHOOK)
-    assert webhook.transaction_id is not None and webhook.transaction_id == webhook.imported_order.transaction_id
+    accepted, canceled, resolved, disconnected = entries
+    assert accepted.detail == {"transactionId": str(accepted.imported_order.transaction_id)}
+    assert canceled.detail == {"reason": "duplicate"}
+    assert resolved.detail == {"transactionId": str(resolved.imported_order.transaction_id)}
+    assert disconnected.detail == {"reason": "store disconnected", "storeDisconnected": True}
+    orders = {e.imported_order.order_number: e.imported_order for e in entries}
+    assert {number: order.decided_by for number, order in orders.items()} == {
+        "#1001": actor,
+        "#1002": actor,
+        "#1003": "webhook:shopify",
+        "#1004": actor,
+    }
 
 
 async def test_a_restore_keeps_the_earlier_decision(settling):
@@ -139,9 +152,13 @@ async def test_a_restore_keeps_the_earlier_decision(settling):
     assert restored["job"]["imported"] == 1
     order = await ImportedOrder.get(id=row["id"])
     assert (order.status, order.decided_at, order.cancel_reason) == (ImportStatus.PENDING, None, None)
-    [earlier] = await Decision.filter(imported_order_id=order.id)
-    assert (earlier.status, earlier.cancel_reason) == (ImportStatus.CANCELED, "looked odd")
-    assert earlier.by == Settlement.SELLER
+    entries = await AuditEvent.filter(imported_order_id=order.id).order_by("at")
+    assert [e.action for e in entries] == [
+        AuditAction.ORDER_IMPORTED,
+        AuditAction.CANCELED,
+        AuditAction.ORDER_RESTORED,
+    ]
+    assert entries[1].detail == {"reason": "looked odd"} and entries[2].job_id == uuid.UUID(restored["job"]["id"])
     assert read["importedOrder"] == {
         "status": "PENDING",
         "decidedAt": None,

@@ -1,5 +1,5 @@
 import type { GroupedErrors } from '../lib/errors';
-import { HOURS, type ImportBy, type ImportFormValues } from '../lib/importForm';
+import { HOURS, MAX_ORDER_IDS, type ImportBy, type ImportFormValues } from '../lib/importForm';
 import type { PlatformInfo, StoreInfo } from '../app/context';
 import { describedBy, FieldError } from './FieldError';
 
@@ -11,6 +11,8 @@ interface ImportFiltersProps {
   submitting: boolean;
   onChange: (values: ImportFormValues) => void;
   onSubmit: () => void;
+  /** The same import as a dry run: its receipt, nothing imported. */
+  onPreview: () => void;
 }
 
 /** Stores the seller can import from: connected ones (all, before the API says which). */
@@ -20,7 +22,16 @@ export function importableStores(stores: readonly StoreInfo[], platform: string)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export function ImportFilters({ platforms, stores, values, errors, submitting, onChange, onSubmit }: ImportFiltersProps) {
+export function ImportFilters({
+  platforms,
+  stores,
+  values,
+  errors,
+  submitting,
+  onChange,
+  onSubmit,
+  onPreview,
+}: ImportFiltersProps) {
   const platform = platforms.find((p) => p.id === values.platform);
   const platformStores = platform ? importableStores(stores, platform.id) : [];
   const err = errors.byField;
@@ -124,11 +135,11 @@ export function ImportFilters({ platforms, stores, values, errors, submitting, o
 
       {values.by === 'ORDER_ID' ? (
         <div class="field">
-          <label for="import-order-id">Order ID</label>
-          <input
+          <label for="import-order-id">Order IDs</label>
+          <textarea
             id="import-order-id"
             name="orderId"
-            type="text"
+            rows={3}
             required
             autoComplete="off"
             spellcheck={false}
@@ -136,10 +147,18 @@ export function ImportFilters({ platforms, stores, values, errors, submitting, o
             placeholder={platform?.orderIdLabel}
             aria-invalid={err.orderId ? 'true' : undefined}
             aria-describedby={describedBy('import-order-id-hint', err.orderId && 'import-order-id-error')}
+            aria-keyshortcuts="Control+Enter Meta+Enter"
             onInput={(e) => set({ orderId: e.currentTarget.value })}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                if (!submitting) onSubmit();
+              }
+            }}
           />
           <p id="import-order-id-hint" class="hint">
-            {platform ? platform.orderIdLabel : 'The order number the seller sees, or the platform’s order ID.'}
+            {platform?.orderIdLabel ?? 'The order number the seller sees, or the platform’s order ID'}. One order, or
+            up to {MAX_ORDER_IDS}, one per line. Ctrl+Enter submits.
           </p>
           <FieldError id="import-order-id-error" messages={err.orderId} />
         </div>
@@ -174,6 +193,18 @@ export function ImportFilters({ platforms, stores, values, errors, submitting, o
         <button type="submit" class="button button-primary" disabled={submitting}>
           Submit
         </button>
+        <button
+          type="button"
+          class="button"
+          disabled={submitting}
+          aria-describedby="import-preview-hint"
+          onClick={onPreview}
+        >
+          Preview
+        </button>
+        <span id="import-preview-hint" class="visually-hidden">
+          Fetch and judge the orders as Submit would, and import nothing.
+        </span>
         {submitting ? (
           <span class="hint" aria-hidden="true">
             Starting the import…

@@ -21,16 +21,20 @@ const row: PendingRowFieldsFragment = {
   store: { id: 's1', name: 'Store s1' },
 };
 
-function full(decisions: NonNullable<ImportedOrderQuery['importedOrder']>['decisions']): ImportedOrderQuery {
+type Entry = NonNullable<ImportedOrderQuery['importedOrder']>['history'][number];
+
+function full(history: Entry[], extra: Partial<NonNullable<ImportedOrderQuery['importedOrder']>> = {}): ImportedOrderQuery {
   return {
     importedOrder: {
       ...row,
       importedAt: '2026-12-07T14:05:00.000Z',
       decidedAt: null,
+      decidedBy: null,
       cancelReason: null,
-      decisions,
+      history,
       raw: { id: 'gid://shopify/Order/1' },
       lineItems: [],
+      ...extra,
     },
   };
 }
@@ -55,20 +59,42 @@ describe('View', () => {
     expect(detail(dialog, 'Canceled on Shopify')).toBe('No');
     const read = dialog.querySelector('dt + dd time[datetime="2026-12-07T14:10:30.000Z"]');
     expect(read?.closest('div')?.querySelector('dt')?.textContent).toBe('Last read from Shopify');
-    expect(within(dialog).queryByText('Earlier decisions')).toBeNull();
+    expect(within(dialog).getByText('Nothing recorded yet.')).toBeTruthy();
   });
 
-  it("lists a restored order's earlier decisions", async () => {
-    const dialog = open(
-      full([
-        { status: 'CANCELED', by: 'SELLER', decidedAt: '2026-12-07T14:20:00.000Z', cancelReason: 'Duplicate' },
-        { status: 'CANCELED', by: 'DISCONNECT', decidedAt: '2026-12-07T15:00:00.000Z', cancelReason: 'store disconnected' },
-      ]),
+  it('shows its history, oldest first: when, what, who and the detail that matters', async () => {
+    const history: Entry[] = [
+      { id: 'a1', at: '2026-12-07T14:05:00.000Z', actor: 'token:ops', action: 'ORDER_IMPORTED', detail: {} },
+      {
+        id: 'a2',
+        at: '2026-12-07T14:10:00.000Z',
+        actor: 'token:ops',
+        action: 'CANCELED',
+        detail: { reason: 'Duplicate of a phone order' },
+      },
+      { id: 'a3', at: '2026-12-07T14:15:00.000Z', actor: 'schedule', action: 'ORDER_RESTORED', detail: {} },
+      {
+        id: 'a4',
+        at: '2026-12-07T14:20:00.000Z',
+        actor: 'token:ops',
+        action: 'FORCED_ACCEPT',
+        detail: { refused: 'PAYMENT_NOT_CAPTURED', paymentStatus: 'PENDING', testOrder: true, canceled: false, platformStatus: 'pending' },
+      },
+    ];
+    const dialog = open(full(history, { status: 'ACCEPTED', decidedBy: 'token:ops', decidedAt: '2026-12-07T14:20:00.000Z' }));
+    const list = await within(dialog).findByRole('list', { name: 'History' });
+    const items = [...list.querySelectorAll('li')];
+    expect(items.map((li) => li.querySelector('.history-what')!.textContent)).toEqual([
+      'Imported as pending by ops',
+      'Marked as canceled by ops',
+      'Pending again (restored by an import) by automatic recovery',
+      'Accepted anyway by ops',
+    ]);
+    expect(items[0]!.querySelector('time')!.getAttribute('datetime')).toBe('2026-12-07T14:05:00.000Z');
+    expect(items[1]!.querySelector('.sub')!.textContent).toBe('Reason: “Duplicate of a phone order”');
+    expect(items[3]!.querySelector('.sub')!.textContent).toBe(
+      'Over the payment guard: Payment pending, test order, platform status “pending”.',
     );
-    await waitFor(() => expect(within(dialog).getByText('Earlier decisions')).toBeTruthy());
-    const items = [...dialog.querySelectorAll('ol.decisions li')].map((li) => li.textContent);
-    expect(items).toHaveLength(2);
-    expect(items[0]).toMatch(/^Canceled by the seller, .+: “Duplicate”$/);
-    expect(items[1]).toMatch(/^Canceled when its store was disconnected, .+: “store disconnected”$/);
+    expect(detail(dialog, 'Status')).toBe('Accepted by ops');
   });
 });

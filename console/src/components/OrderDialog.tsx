@@ -1,10 +1,12 @@
 import type { PendingRowFieldsFragment } from '../gql/graphql';
+import { useApp } from '../app/context';
 import { useQuery } from '../app/hooks';
 import { errorText } from '../lib/client';
-import { decisionWords } from '../lib/decisions';
 import { humanizeEnum, prettyJson } from '../lib/format';
+import { actorWords } from '../lib/history';
 import { ImportedOrderQuery } from '../operations';
 import { Dialog } from './Dialog';
+import { History } from './History';
 import { PaymentBadges } from './PaymentBadges';
 import { Cell } from './Cell';
 import { Money } from './Money';
@@ -13,6 +15,7 @@ import { Time } from './Time';
 
 /** View: one imported order in full, with the platform's raw payload. */
 export function OrderDialog({ order, onClose }: { order: PendingRowFieldsFragment; onClose: () => void }) {
+  const { platforms } = useApp();
   const { data, error, loading } = useQuery(ImportedOrderQuery, { id: order.id }, order.id);
   const full = data?.importedOrder ?? null;
   const shown = full ?? order;
@@ -84,7 +87,15 @@ export function OrderDialog({ order, onClose }: { order: PendingRowFieldsFragmen
           </div>
           <div>
             <dt>Status</dt>
-            <dd>{humanizeEnum(shown.status)}</dd>
+            <dd>
+              {humanizeEnum(shown.status)}
+              {full?.decidedBy ? (
+                <>
+                  {' '}
+                  <span class="sub">by {actorWords(full.decidedBy, platforms)}</span>
+                </>
+              ) : null}
+            </dd>
           </div>
           <div>
             <dt>Total</dt>
@@ -106,19 +117,7 @@ export function OrderDialog({ order, onClose }: { order: PendingRowFieldsFragmen
         {loading && !full ? <p class="muted">Loading the order…</p> : null}
         {!loading && !error && data && !full ? <p class="muted">This order no longer exists.</p> : null}
 
-        {full && full.decisions.length > 0 ? (
-          <>
-            <h3 class="subheading">Earlier decisions</h3>
-            <ol class="decisions">
-              {full.decisions.map((decision, index) => (
-                <li key={index}>
-                  {decisionWords(decision)}, <Time value={decision.decidedAt} />
-                  {decision.cancelReason ? `: “${decision.cancelReason}”` : null}
-                </li>
-              ))}
-            </ol>
-          </>
-        ) : null}
+        {full ? <History entries={full.history} platforms={platforms} /> : null}
 
         {full ? (
           <>

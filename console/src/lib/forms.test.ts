@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { firstInvalidField, hasErrors, importVariables, validateImportForm, type ImportFormValues } from './importForm';
+import {
+  firstInvalidField,
+  hasErrors,
+  importVariables,
+  parseOrderIds,
+  validateImportForm,
+  type ImportFormValues,
+} from './importForm';
 import {
   credentialsPayload,
   disconnectMessage,
@@ -39,9 +46,40 @@ describe('Import Filters', () => {
     expect(hasErrors(validateImportForm(values({ by: 'TIME', hours: 6, orderId: '' })))).toBe(false);
   });
 
-  it('sends exactly one of orderId and hours', () => {
+  it('sends exactly one of orderId, orderIds and hours; a preview adds dryRun', () => {
     expect(importVariables(values({ orderId: '  #1001 ' }))).toEqual({ platform: 'shopify', store: 's1', orderId: '#1001' });
+    expect(importVariables(values({ orderId: '#1001\n#1002' }))).toEqual({
+      platform: 'shopify',
+      store: 's1',
+      orderIds: ['#1001', '#1002'],
+    });
     expect(importVariables(values({ by: 'TIME', hours: 3 }))).toEqual({ platform: 'shopify', store: 's1', hours: 3 });
+    expect(importVariables(values({ by: 'TIME', hours: 3 }), true)).toEqual({
+      platform: 'shopify',
+      store: 's1',
+      hours: 3,
+      dryRun: true,
+    });
+  });
+
+  it('reads a list of ids: one a line, or apart by commas or spaces; blanks ignored; each once', () => {
+    expect(parseOrderIds('#1001\n#1002\r\n\n  #1003  \n')).toEqual(['#1001', '#1002', '#1003']);
+    expect(parseOrderIds('4181, 4182,4183 4184\t4185')).toEqual(['4181', '4182', '4183', '4184', '4185']);
+    expect(parseOrderIds('#1002\n#1001\n#1002')).toEqual(['#1002', '#1001']);
+    expect(parseOrderIds(' \n , \n')).toEqual([]);
+  });
+
+  it('takes 1 to 100 ids, each at most 255 characters', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `#${i}`).join('\n');
+    expect(hasErrors(validateImportForm(values({ orderId: ids(100) })))).toBe(false);
+    expect(validateImportForm(values({ orderId: `${ids(100)}\n#0\n#1` })).byField).toEqual({});
+    expect(validateImportForm(values({ orderId: ids(101) })).byField.orderId).toEqual([
+      'Import at most 100 order IDs at a time; this list has 101.',
+    ]);
+    expect(validateImportForm(values({ orderId: '\n,\n' })).byField.orderId).toEqual(['Enter an order ID.']);
+    expect(validateImportForm(values({ orderId: `#1\n${'x'.repeat(256)}` })).byField.orderId).toEqual([
+      'An order ID is at most 255 characters; “xxxxxxxxxxxx…” has 256.',
+    ]);
   });
 });
 

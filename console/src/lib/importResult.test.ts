@@ -41,6 +41,26 @@ describe('resultLine', () => {
   });
 });
 
+describe('a preview (dryRun)', () => {
+  it('says what would happen, and that nothing was imported', () => {
+    expect(resultLine(done({ dryRun: true, imported: 3, skipped: 2, skippedPending: 2 }))).toBe(
+      'Preview: 3 new orders would be pending, 2 already imported (2 pending). Nothing was imported.',
+    );
+    expect(resultLine(done({ dryRun: true, method: 'TIME', hours: 2 }))).toBe(
+      'Preview: no orders were placed in the last 2 hours. Nothing was imported.',
+    );
+    expect(progressLine(done({ dryRun: true, status: 'RUNNING', fetched: 5, imported: 2, skipped: 3 }))).toBe(
+      'Previewing: 5 fetched, 2 new, 3 skipped',
+    );
+  });
+
+  it('a failed preview kept nothing', () => {
+    const failed = describeJob(done({ dryRun: true, status: 'FAILED', imported: 2, errorCode: 'PLATFORM_AUTH' }));
+    expect(failed.line).toBe('The preview failed. Nothing was imported.');
+    expect(failed.error).toMatch(/\(PLATFORM_AUTH\)$/);
+  });
+});
+
 describe('describeJob', () => {
   it('shows progress while running', () => {
     const job = done({ status: 'RUNNING', fetched: 12, imported: 3, skipped: 9 });
@@ -76,5 +96,10 @@ describe('jobTarget', () => {
     expect(jobTarget({ method: 'ORDER_ID', orderId: '#1001' })).toBe('Order ID #1001');
     expect(jobTarget({ method: 'TIME', hours: 6 })).toBe('Last 6 hours');
     expect(jobTarget({ method: 'TIME', hours: 1 })).toBe('Last 1 hour');
+  });
+
+  it('names the first ids of a list', () => {
+    expect(jobTarget({ method: 'ORDER_ID', orderIds: ['#1', '#2'] })).toBe('Order IDs #1, #2');
+    expect(jobTarget({ method: 'ORDER_ID', orderIds: ['#1', '#2', '#3', '#4', '#5'] })).toBe('Order IDs #1, #2, #3 and 2 more');
   });
 });

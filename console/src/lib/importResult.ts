@@ -18,6 +18,10 @@ export interface JobCounts {
   errorCode?: string | null;
   error?: string | null;
   warning?: string | null;
+  /** The ids of an import of a list. */
+  orderIds?: readonly string[] | null;
+  /** A preview: nothing was stored. */
+  dryRun?: boolean;
 }
 
 /** "(2 pending, 5 accepted, 1 in the Transaction List, 1 canceled)", when the API gives the breakdown. */
@@ -33,21 +37,27 @@ export function skippedBreakdown(job: JobCounts): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
-/** "3 new orders pending, 9 already imported (…)". */
+const NOTHING_IMPORTED = 'Nothing was imported.';
+
+/** "3 new orders pending, 9 already imported (…)"; a preview says what would be and that nothing was. */
 export function resultLine(job: JobCounts): string {
+  const preview = job.dryRun === true;
+  let line: string;
   if (job.imported === 0 && job.skipped === 0) {
-    if (job.method === 'TIME' && job.hours) {
-      return `No orders were placed in the last ${plural(job.hours, 'hour')}.`;
-    }
-    return 'No orders found.';
+    line =
+      job.method === 'TIME' && job.hours
+        ? `No orders were placed in the last ${plural(job.hours, 'hour')}.`
+        : 'No orders found.';
+  } else {
+    const fresh = `${plural(job.imported, 'new order')} ${preview ? 'would be pending' : 'pending'}`;
+    line = job.skipped === 0 ? `${fresh}.` : `${fresh}, ${job.skipped} already imported${skippedBreakdown(job)}.`;
   }
-  const fresh = `${plural(job.imported, 'new order')} pending`;
-  if (job.skipped === 0) return `${fresh}.`;
-  return `${fresh}, ${job.skipped} already imported${skippedBreakdown(job)}.`;
+  return preview ? `Preview: ${line.charAt(0).toLowerCase()}${line.slice(1)} ${NOTHING_IMPORTED}` : line;
 }
 
-/** Progress while RUNNING: "Importing: 12 fetched, 3 imported, 9 skipped". */
+/** Progress while RUNNING: "Importing: 12 fetched, 3 imported, 9 skipped" ("Previewing: … 3 new …"). */
 export function progressLine(job: JobCounts): string {
+  if (job.dryRun) return `Previewing: ${job.fetched} fetched, ${job.imported} new, ${job.skipped} skipped`;
   return `Importing: ${job.fetched} fetched, ${job.imported} imported, ${job.skipped} skipped`;
 }
 
@@ -65,6 +75,9 @@ export function describeJob(job: JobCounts): JobMessage {
   if (job.status === 'RUNNING') {
     return { tone: 'progress', line: progressLine(job), warning, error: null };
   }
+  if (job.status === 'FAILED' && job.dryRun) {
+    return { tone: 'error', line: `The preview failed. ${NOTHING_IMPORTED}`, warning, error: jobErrorText(job.errorCode, job.error) };
+  }
   if (job.status === 'FAILED') {
     const kept =
       job.imported > 0
@@ -80,8 +93,16 @@ export function describeJob(job: JobCounts): JobMessage {
   return { tone: 'success', line: resultLine(job), warning, error: null };
 }
 
-/** What a job asked for: "Order ID #1001", "Last 6 hours". */
-export function jobTarget(job: Pick<JobCounts, 'method' | 'orderId' | 'hours'>): string {
+/** How many ids of a list a job's target names before "and 7 more". */
+const NAMED_IDS = 3;
+
+/** What a job asked for: "Order ID #1001", "Order IDs #1001, #1002 and 4 more", "Last 6 hours". */
+export function jobTarget(job: Pick<JobCounts, 'method' | 'orderId' | 'orderIds' | 'hours'>): string {
+  if (job.method === 'ORDER_ID' && job.orderIds) {
+    const ids = job.orderIds;
+    const more = ids.length - NAMED_IDS;
+    return `Order IDs ${ids.slice(0, NAMED_IDS).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  }
   if (job.method === 'ORDER_ID') return `Order ID ${job.orderId ?? ''}`.trim();
   if (job.method === 'TIME') return `Last ${plural(job.hours ?? 0, 'hour')}`;
   return 'Import';

@@ -31,8 +31,11 @@ export const PAYMENT_BADGES: Record<PaymentStatus, Badge> = {
   FAILED: { text: 'Payment failed', tone: 'failed' },
 };
 
+/** What the badges read of an order; a Transaction List row has no canceledOnPlatform. */
+export type BadgedOrder = Pick<GuardedOrder, 'paymentStatus' | 'testOrder' | 'platform'> & { canceledOnPlatform?: boolean };
+
 /** The badges of an order: its payment, then "Test order" and "Canceled on ‹platform›" where they apply. */
-export function paymentBadges(order: GuardedOrder): Badge[] {
+export function paymentBadges(order: BadgedOrder): Badge[] {
   const badges = [PAYMENT_BADGES[order.paymentStatus]];
   if (order.testOrder) badges.push({ text: 'Test order', tone: 'muted' });
   if (order.canceledOnPlatform) badges.push({ text: `Canceled on ${order.platform.name}`, tone: 'failed' });

@@ -5,6 +5,7 @@ import { ImportFilters } from '../components/ImportFilters';
 import { JobStatus } from '../components/JobStatus';
 import { PageHeading } from '../components/PageHeading';
 import { PendingList } from '../components/PendingList';
+import { Receipt } from '../components/Receipt';
 import { RecentImports } from '../components/RecentImports';
 import { StoreHealthBanners } from '../components/StoreHealth';
 import { groupUserErrors, domId, type GroupedErrors } from '../lib/errors';
@@ -54,7 +55,7 @@ export function ImportOrdersPage() {
     return () => clearInterval(timer);
   }, [reloadStores]);
 
-  async function run(next: ImportFormValues) {
+  async function run(next: ImportFormValues, dryRun = false) {
     importJob.clear(); // the result shown is always the latest attempt's
     const local = validateImportForm(next);
     if (hasErrors(local)) {
@@ -63,9 +64,9 @@ export function ImportOrdersPage() {
       return;
     }
     setErrors(NO_ERRORS);
-    const result = await importJob.start(importVariables(next));
+    const result = await importJob.start(importVariables(next, dryRun));
     if (result.userErrors.length > 0 || result.requestError) {
-      const grouped = groupUserErrors(result.userErrors, IMPORT_FIELDS, { id: 'store' });
+      const grouped = groupUserErrors(result.userErrors, IMPORT_FIELDS, { id: 'store', orderIds: 'orderId' });
       if (result.requestError) grouped.form.push(result.requestError);
       setErrors(grouped);
       focusField(firstInvalidField(grouped));
@@ -107,8 +108,10 @@ export function ImportOrdersPage() {
             if (hasErrors(errors)) setErrors(NO_ERRORS);
           }}
           onSubmit={() => void run(values)}
+          onPreview={() => void run(values, true)}
         />
         <JobStatus job={importJob.job} storeName={jobStore?.name ?? null} />
+        {importJob.job && importJob.job.status !== 'RUNNING' ? <Receipt key={importJob.job.id} job={importJob.job} /> : null}
         {selectedStore ? (
           <RecentImports storeId={selectedStore.id} storeName={selectedStore.name} refreshKey={recentKey} />
         ) : null}

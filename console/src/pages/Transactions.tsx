@@ -6,9 +6,11 @@ import { Cell } from '../components/Cell';
 import { describedBy, FieldError } from '../components/FieldError';
 import { OrderCells } from '../components/OrderCells';
 import { PageHeading } from '../components/PageHeading';
+import { PaymentBadges } from '../components/PaymentBadges';
 import { TableWrap } from '../components/TableWrap';
 import { errorText } from '../lib/client';
 import { humanizeEnum } from '../lib/format';
+import { actorWords } from '../lib/history';
 import { TransactionsQuery } from '../operations';
 
 type Row = TransactionsResult['transactions']['edges'][number]['node'];
@@ -17,7 +19,7 @@ const PAGE_SIZE = 50;
 export const MAX_SEARCH = 320;
 
 export function TransactionsPage() {
-  const { client } = useApp();
+  const { client, platforms } = useApp();
   const [input, setInput] = useState('');
   const [submitted, setSubmitted] = useState<string | null>(null);
   const debounced = useDebounced(input, 350);
@@ -154,6 +156,7 @@ export function TransactionsPage() {
                 <th scope="col" role="columnheader">Placed at</th>
                 <th scope="col" role="columnheader">Buyer</th>
                 <th scope="col" role="columnheader" class="num">Total</th>
+                <th scope="col" role="columnheader">Payment</th>
                 <th scope="col" role="columnheader">Source</th>
                 <th scope="col" role="columnheader">Status</th>
               </tr>
@@ -162,7 +165,18 @@ export function TransactionsPage() {
               {rows.map((row) => (
                 <tr role="row" key={row.id}>
                   <OrderCells row={row} />
-                  <Cell label="Source">{humanizeEnum(row.source)}</Cell>
+                  <Cell label="Payment">
+                    <PaymentBadges order={row} />
+                  </Cell>
+                  <Cell label="Source">
+                    {humanizeEnum(row.source)}
+                    {row.acceptedBy ? (
+                      <>
+                        {' '}
+                        <span class="sub">accepted by {actorWords(row.acceptedBy, platforms)}</span>
+                      </>
+                    ) : null}
+                  </Cell>
                   <Cell label="Status">
                     <span class="badge badge-succeeded">{humanizeEnum(row.status)}</span>
                   </Cell>

@@ -12,8 +12,9 @@ Routes, as on ``https://api.ebay.com`` (sandbox ``https://api.sandbox.ebay.com``
   ``ItemID-TransactionID``; unknown: 404, malformed: 400, both errorId 32100.
 - ``GET /sell/fulfillment/v1/order?filter=creationdate:%5Bstart..end%5D&limit=&offset=``:
   ``{href, total, next?, prev?, limit, offset, orders}``, newest first (as eBay answers),
-  ``limit`` 1-200 (default 50), filters as in ``query``; ``orderIds=a,b`` (at most 50)
-  ignores every other parameter. Only orders whose checkout is complete are served.
+  ``limit`` 1-200 (default 50), filters as in ``query``; ``orderIds=a,b`` (at most 50, else
+  errorId 30900; any id form, a malformed one refused as by getOrder) ignores every other
+  parameter. Only orders whose checkout is complete are served.
 - ``GET /commerce/notification/v1/public_key/{public_key_id}`` (an Application access token;
   a User token is 403, none 401): ``{"key": "-----BEGIN PUBLIC KEY-----...-----END PUBLIC KEY-----",
   "algorithm": "ECDSA", "digest": "SHA1"}`` for the ``kid`` of the emulator's notifications; unknown: 404.

@@ -292,6 +292,8 @@ class EbayEmulator(FaultQueueDouble):
         if "orderIds" in params:  # every other parameter is then ignored
             found: dict[str, StoredOrder] = {}
             for reference in parse_order_ids(params["orderIds"]):
+                if not _ORDER_ID.fullmatch(reference):  # refused as getOrder refuses it (not confirmed for getOrders)
+                    raise request_error(32100, f"Invalid order ID: {reference}")
                 if (order := self._lookup(reference)) is not None:
                     found.setdefault(order.order_id, order)
             head = {"href": _href(request, {"orderIds": params["orderIds"]}), "total": len(found)}

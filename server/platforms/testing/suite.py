@@ -576,6 +576,26 @@ class ConnectorConformanceSuite:
                         "return None (never another order)"
                     )
 
+    @pytest.mark.asyncio
+    async def test_fetch_orders_finds_exactly_the_known_references(self) -> None:
+        """``fetch_orders`` of every reference of one order and a near miss: that order under each reference."""
+        self._require(Capability.FETCH_ORDER)
+        async with self._platform() as h:
+            start, _ = _recent_window()
+            [seeded] = h.seed([start + _WINDOW / 4])
+            known = list(seeded.references)
+            unknown = unknown_references(known[0], [*known, seeded.order_id, seeded.order_number])[0]
+            call = show_call("fetch_orders", [*known, unknown])
+            found = await _succeed(h, call, h.run(call, h.connector().fetch_orders([*known, unknown])))
+            if not isinstance(found, dict) or sorted(found) != sorted(known):
+                shown = sorted(found) if isinstance(found, dict) else found
+                raise AssertionError(f"{call} returned the keys {shown!r:.200}; expected exactly {known!r}")
+            for reference, order in found.items():
+                if not isinstance(order, Order):
+                    raise AssertionError(f"{call}[{reference!r}] is a {type(order).__name__}, not an Order")
+                if problems := seeded_problems(order, seeded):
+                    raise AssertionError(f"{call}[{reference!r}] is {describe(order)} with {summarize(problems)}")
+
     # --- parse_webhook -----------------------------------------------------------------------------
 
     @pytest.mark.asyncio
