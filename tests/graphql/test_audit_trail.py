@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from server.models import AuditAction, AuditEvent, ImportedOrder, ImportStatus, Transaction
+from server.models import AuditEvent, ImportedOrder, ImportStatus, Transaction
 from server.services import audit
-from tests.conftest import CONNECT_STORE, new_token
+from tests.conftest import new_token
 from tests.graphql.queries import ACCEPT, CANCEL, DISCONNECT_STORE, UPDATE_STORE
 from tests.graphql.test_bulk_decisions import pending_ids
 from tests.graphql.test_import_flow import add, import_orders, pending
@@ -48,7 +48,7 @@ async def history(server: Server, token: str, order_id: str) -> dict[str, Any]:
     return (await server.execute(HISTORY, {"id": order_id}, token=token))["importedOrder"]
 
 
-async def test_an_import_and_each_decision_are_in_the_order_s_history_with_their_actor(server, token, store_id, shopify):
+async def test_an_import_and_each_decision_are_in_the_order_s_history(server, token, store_id, shopify):
     accepted, canceled, unpaid = await pending_ids(server, token, store_id, shopify, 3)
     await ImportedOrder.filter(id=unpaid).update(payment_status="PENDING")
 

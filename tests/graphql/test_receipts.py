@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from plugins.shopify.emulator import ShopifyEmulator
-from server.models import ApiToken, ImportedOrder, ImportJob, ImportReceiptLine
+from server.models import ApiToken, ImportedOrder, ImportJob, ImportReceiptLine, Seller, Transaction, TransactionSource
 from tests.conftest import CONNECT_STORE, new_token
 from tests.graphql.queries import ACCEPT, CANCEL
 from tests.graphql.test_every_platform import ALL_PLUGINS, DOUBLES
@@ -280,11 +280,15 @@ async def test_receipt_pages_follow_their_cursors(server, token, store_id, shopi
 
 @pytest.mark.database
 @pytest.mark.parametrize("platform", sorted(DOUBLES))
-async def test_imported_already_pending_and_not_found_on_every_platform(platform: str) -> None:
+async def test_every_outcome_on_every_platform(platform: str) -> None:
     double = DOUBLES[platform]()
     now = datetime.now(UTC)
-    seeded = [double.seed_order(now - timedelta(minutes=m)) for m in (20, 50)]
-    async with running_server(settings(extra_plugins=ALL_PLUGINS)) as server, serve_app(double.app()) as url:
+    accepted, canceled, kept, new, listed, early = (
+        double.seed_order(now - timedelta(minutes=m)) for m in (20, 30, 40, 50, 60, 150)
+    )
+    # An hour of overlap: a 2-hour window asks the platform for 3 hours, so it lists the order of 150 minutes ago.
+    overlap = settings(extra_plugins=ALL_PLUGINS, window_overlap_seconds=3600)
+    async with running_server(overlap) as server, serve_app(double.app()) as url:
         token = await new_token("seller")
         connected = await server.execute(
             CONNECT_STORE,
@@ -292,19 +296,43 @@ async def test_imported_already_pending_and_not_found_on_every_platform(platform
             token=token,
         )
         store = connected["connectStore"]["store"]["id"]
-        refs = [seeded[0].references[0], "NOPE-404-404", seeded[1].references[-1]]
-        first = await run(server, token, store, platform, orderIds=refs)
+        refs = [accepted.references[0], "NOPE-404-404", canceled.references[-1], kept.references[0]]
+        by_ids = await run(server, token, store, platform, orderIds=refs)
+        rows = {row.order_id: str(row.id) for row in await ImportedOrder.all()}
+        force = "mutation($id: ID!) { acceptImport(id: $id, force: true) { userErrors { code } } }"
+        assert (await server.execute(force, {"id": rows[accepted.order_id]}, token=token))["acceptImport"] == {
+            "userErrors": []
+        }
+        await server.execute(CANCEL, {"id": rows[canceled.order_id]}, token=token)
+        seller = await Seller.get(name="seller")
+        await Transaction.create(  # what a webhook listed, never imported
+            seller=seller,
+            store_id=store,
+            platform=platform,
+            order_id=listed.order_id,
+            order_number=listed.order_number,
+            number_key=listed.order_number.lower(),
+            source=TransactionSource.WEBHOOK,
+            total_amount=Decimal("1.00"),
+            currency="USD",
+            placed_at=now,
+        )
         by_time = await run(server, token, store, platform, hours=2)
-        first_lines = await receipt(server, token, first["id"])
-        by_time_lines = await receipt(server, token, by_time["id"])
+        restored = await run(server, token, store, platform, orderIds=[canceled.references[0]])
+        lines = [await receipt(server, token, job["id"]) for job in (by_ids, by_time, restored)]
 
-    assert first["status"] == "SUCCEEDED"
-    assert [(line["orderId"], line["outcome"]) for line in first_lines] == [
-        (seeded[0].order_id, "IMPORTED"),
+    assert [(line["orderId"], line["outcome"]) for line in lines[0]] == [
+        (accepted.order_id, "IMPORTED"),
         ("NOPE-404-404", "NOT_FOUND"),
-        (seeded[1].order_id, "IMPORTED"),
+        (canceled.order_id, "IMPORTED"),
+        (kept.order_id, "IMPORTED"),
     ]
-    assert {line["orderId"]: line["outcome"] for line in by_time_lines} == {
-        seeded[0].order_id: "ALREADY_PENDING",
-        seeded[1].order_id: "ALREADY_PENDING",
+    assert {line["orderId"]: line["outcome"] for line in lines[1]} == {
+        accepted.order_id: "ALREADY_ACCEPTED",
+        canceled.order_id: "CANCELED_BEFORE",
+        kept.order_id: "ALREADY_PENDING",
+        new.order_id: "IMPORTED",
+        listed.order_id: "IN_TRANSACTION_LIST",
+        early.order_id: "OUTSIDE_WINDOW",
     }
+    assert [(line["orderId"], line["outcome"]) for line in lines[2]] == [(canceled.order_id, "RESTORED")]
