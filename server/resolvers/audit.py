@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -9,7 +10,7 @@ from ..context import Context
 from ..schema.types import AuditEventConnection, AuditEventEdge
 from ..services import audit
 from . import nodes
-from .common import After, First, StoreFilter, page_info, seller_of
+from .common import After, First, StoreFilter, connection, seller_of
 
 
 async def resolve_audit_log(
@@ -23,8 +24,4 @@ async def resolve_audit_log(
     after: After = None,
 ) -> AuditEventConnection:
     page = await audit.log(seller_of(info), store_id=store, imported_order_id=imported_order, first=first, after=after)
-    return AuditEventConnection(
-        edges=[AuditEventEdge(cursor=c, node=nodes.audit_event(info, r)) for r, c in zip(page.items, page.cursors)],
-        page_info=page_info(page),
-        total_count=page.total_count,
-    )
+    return connection(page, AuditEventConnection, AuditEventEdge, partial(nodes.audit_event, info))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -13,6 +14,9 @@ from ..schema.types import ImportedOrder, PageInfo, UserError
 from ..services import audit
 from ..services.paging import DEFAULT_PAGE, MAX_PAGE, Page
 from . import nodes
+
+R = TypeVar("R")
+C = TypeVar("C")
 
 # The arguments every list shares. A bad ``first`` or ``after`` is a top-level INVALID_INPUT error naming it.
 First = Annotated[int | None, strawberry.argument(description=f"How many: 1 to {MAX_PAGE}, default {DEFAULT_PAGE}.")]
@@ -52,6 +56,15 @@ def decided_order(info: Info[Context, None], exc: DomainError | ConnectorError) 
 def given(**arguments: Any) -> dict[str, Any]:
     """The optional arguments the caller gave (null included)."""
     return {name: value for name, value in arguments.items() if value is not strawberry.UNSET}
+
+
+def connection(page: Page[R], kind: Callable[..., C], edge: Callable[..., object], node: Callable[[R], object]) -> C:
+    """The Relay connection ``kind`` of ``page``: an ``edge`` per row, holding the row's ``node``."""
+    return kind(
+        edges=[edge(cursor=cursor, node=node(row)) for row, cursor in zip(page.items, page.cursors)],
+        page_info=page_info(page),
+        total_count=page.total_count,
+    )
 
 
 def page_info(page: Page[object]) -> PageInfo:

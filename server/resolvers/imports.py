@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -30,8 +31,8 @@ from .common import (
     PlatformFilter,
     StoreFilter,
     actor_of,
+    connection,
     decided_order,
-    page_info,
     seller_of,
     user_errors,
 )
@@ -48,13 +49,7 @@ async def resolve_pending_imports(
     after: After = None,
 ) -> ImportedOrderConnection:
     page = await pending.list_pending(seller_of(info), platform=platform, store_id=store, first=first, after=after)
-    return ImportedOrderConnection(
-        edges=[
-            ImportedOrderEdge(cursor=c, node=nodes.imported_order(info, r)) for r, c in zip(page.items, page.cursors)
-        ],
-        page_info=page_info(page),
-        total_count=page.total_count,
-    )
+    return connection(page, ImportedOrderConnection, ImportedOrderEdge, partial(nodes.imported_order, info))
 
 
 async def resolve_imported_order(
@@ -80,11 +75,7 @@ async def resolve_import_jobs(
     after: After = None,
 ) -> ImportJobConnection:
     page = await imports.list_jobs(seller_of(info), platform=platform, store_id=store, first=first, after=after)
-    return ImportJobConnection(
-        edges=[ImportJobEdge(cursor=c, node=nodes.import_job(info, r)) for r, c in zip(page.items, page.cursors)],
-        page_info=page_info(page),
-        total_count=page.total_count,
-    )
+    return connection(page, ImportJobConnection, ImportJobEdge, partial(nodes.import_job, info))
 
 
 async def resolve_import_orders(

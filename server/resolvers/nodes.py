@@ -7,6 +7,7 @@ transaction's, a job's, an order's) is built here, through the request's DataLoa
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from strawberry.types import Info
 
@@ -63,11 +64,7 @@ def receipt_loader(info: Info[Context, None]) -> ReceiptLoader:
 
     async def load(job_id: uuid.UUID, first: int | None, after: str | None) -> ImportReceiptConnection:
         page = await imports.receipt(job_id, first=first, after=after)
-        return ImportReceiptConnection(
-            edges=[ImportReceiptEdge(cursor=c, node=receipt_line(info, r)) for r, c in zip(page.items, page.cursors)],
-            page_info=common.page_info(page),
-            total_count=page.total_count,
-        )
+        return common.connection(page, ImportReceiptConnection, ImportReceiptEdge, partial(receipt_line, info))
 
     return load
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -9,7 +10,7 @@ from ..context import Context
 from ..schema.types import TransactionConnection, TransactionEdge
 from ..services import transactions
 from . import nodes
-from .common import After, First, PlatformFilter, StoreFilter, page_info, seller_of
+from .common import After, First, PlatformFilter, StoreFilter, connection, seller_of
 
 
 async def resolve_transactions(
@@ -30,8 +31,4 @@ async def resolve_transactions(
     page = await transactions.list_transactions(
         seller_of(info), platform=platform, store_id=store, search=search, first=first, after=after
     )
-    return TransactionConnection(
-        edges=[TransactionEdge(cursor=c, node=nodes.transaction(info, r)) for r, c in zip(page.items, page.cursors)],
-        page_info=page_info(page),
-        total_count=page.total_count,
-    )
+    return connection(page, TransactionConnection, TransactionEdge, partial(nodes.transaction, info))
