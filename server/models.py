@@ -188,6 +188,7 @@ class ImportJob(Model):
     skipped_accepted = fields.IntField(default=0, db_default=0)
     skipped_in_transaction_list = fields.IntField(default=0, db_default=0)
     skipped_canceled = fields.IntField(default=0, db_default=0)
+    not_found = fields.IntField(default=0, db_default=0)  # ids of a list the platform does not have
     error_code = fields.CharField(max_length=64, null=True)
     error = fields.TextField(null=True)
     warning = fields.TextField(null=True)

@@ -127,6 +127,11 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.AddField(
+            model_name='ImportJob',
+            name='not_found',
+            field=fields.IntField(default=0, db_default=0),
+        ),
+        ops.AddField(
             model_name='ImportedOrder',
             name='decided_by',
             field=fields.CharField(null=True, max_length=200),

@@ -417,6 +417,9 @@ class ImportJob:
     skipped_canceled: int = strawberry.field(
         description="Skipped: imported before and canceled; an import by order id restores it instead."
     )
+    not_found: int = strawberry.field(
+        description="Ids asked for (orderId, orderIds) that the platform does not have: its NOT_FOUND receipt lines."
+    )
     error_code: str | None = strawberry.field(
         description="Why the job FAILED: an error code of docs/errors.md (ORDER_NOT_FOUND, PLATFORM_AUTH, "
         "INTERRUPTED ...); null unless FAILED."
@@ -478,6 +481,7 @@ class ImportJob:
             skipped_accepted=row.skipped_accepted,
             skipped_in_transaction_list=row.skipped_in_transaction_list,
             skipped_canceled=row.skipped_canceled,
+            not_found=row.not_found,
             error_code=row.error_code,
             error=row.error,
             warning=row.warning,

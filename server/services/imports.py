@@ -297,12 +297,14 @@ class _Progress:
     imported: int = 0
     skips: Counter[str] = field(default_factory=Counter)
     seen: set[str] = field(default_factory=set)
+    not_found: int = 0
     lines: int = 0  # receipt lines written
 
     def counters(self) -> dict[str, int]:
         """The job's counter columns."""
         skips = {column: self.skips[column] for column in SKIP_COLUMNS.values()}
-        return {"fetched": self.fetched, "imported": self.imported, "skipped": sum(skips.values()), **skips}
+        counted = {"fetched": self.fetched, "imported": self.imported, "not_found": self.not_found}
+        return counted | {"skipped": sum(skips.values()), **skips}
 
 
 def _known_outcome(status: ImportStatus | None, *, listed: bool) -> ImportOutcome:
@@ -390,6 +392,8 @@ async def _store_page(
             if item.order_id in progress.seen:
                 continue
             progress.seen.add(item.order_id)
+        else:
+            progress.not_found += 1
         lines.append(item)
     page = {
         o.order_id: o

@@ -21,7 +21,7 @@ mutation($platform: String!, $store: ID!, $orderId: String, $orderIds: [String!]
   importOrders(platform: $platform, store: $store, orderId: $orderId, orderIds: $orderIds, hours: $hours,
                dryRun: $dryRun) {
     job { id status errorCode method orderId orderIds dryRun trigger startedBy fetched imported skipped
-          skippedPending skippedAccepted skippedInTransactionList skippedCanceled }
+          skippedPending skippedAccepted skippedInTransactionList skippedCanceled notFound }
     userErrors { code field }
   }
 }
@@ -336,3 +336,5 @@ async def test_every_outcome_on_every_platform(platform: str) -> None:
         early.order_id: "OUTSIDE_WINDOW",
     }
     assert [(line["orderId"], line["outcome"]) for line in lines[2]] == [(canceled.order_id, "RESTORED")]
+    assert [job["notFound"] for job in (by_ids, by_time, restored)] == [1, 0, 0]
+    assert (by_ids["fetched"], by_ids["imported"]) == (3, 3)

@@ -34,6 +34,15 @@ describe('resultLine', () => {
     );
   });
 
+  it('counts the ids the platform does not have', () => {
+    expect(resultLine(done({ imported: 1, skipped: 2, notFound: 1 }))).toBe(
+      '1 new order pending, 2 already imported, 1 not found.',
+    );
+    expect(resultLine(done({ imported: 2, skipped: 0, notFound: 3, dryRun: true }))).toBe(
+      'Preview: 2 new orders would be pending, 3 not found. Nothing was imported.',
+    );
+  });
+
   it('says when nothing was found', () => {
     expect(resultLine(done({ method: 'TIME', hours: 3 }))).toBe('No orders were placed in the last 3 hours.');
     expect(resultLine(done({ method: 'TIME', hours: 1 }))).toBe('No orders were placed in the last 1 hour.');

@@ -15,6 +15,8 @@ export interface JobCounts {
   skippedAccepted?: number | null;
   skippedInTransactionList?: number | null;
   skippedCanceled?: number | null;
+  /** Ids asked for that the platform does not have. */
+  notFound?: number | null;
   errorCode?: string | null;
   error?: string | null;
   warning?: string | null;
@@ -42,6 +44,7 @@ const NOTHING_IMPORTED = 'Nothing was imported.';
 /** "3 new orders pending, 9 already imported (…)"; a preview says what would be and that nothing was. */
 export function resultLine(job: JobCounts): string {
   const preview = job.dryRun === true;
+  const missing = job.notFound ?? 0;
   let line: string;
   if (job.imported === 0 && job.skipped === 0) {
     line =
@@ -50,7 +53,8 @@ export function resultLine(job: JobCounts): string {
         : 'No orders found.';
   } else {
     const fresh = `${plural(job.imported, 'new order')} ${preview ? 'would be pending' : 'pending'}`;
-    line = job.skipped === 0 ? `${fresh}.` : `${fresh}, ${job.skipped} already imported${skippedBreakdown(job)}.`;
+    const known = job.skipped === 0 ? '' : `, ${job.skipped} already imported${skippedBreakdown(job)}`;
+    line = `${fresh}${known}${missing > 0 ? `, ${missing} not found` : ''}.`;
   }
   return preview ? `Preview: ${line.charAt(0).toLowerCase()}${line.slice(1)} ${NOTHING_IMPORTED}` : line;
 }

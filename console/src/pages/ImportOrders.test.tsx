@@ -34,6 +34,7 @@ function job(extra: Partial<JobFieldsFragment>): JobFieldsFragment {
     skippedAccepted: 0,
     skippedInTransactionList: 9,
     skippedCanceled: 0,
+    notFound: 0,
     errorCode: null,
     error: null,
     warning: null,
