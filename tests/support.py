@@ -19,7 +19,7 @@ from server.app import create_app
 from server.errors import ErrorCode
 from server.runtime import Runtime
 from server.settings import Settings
-from tests.databases import prepare_database, test_database_url
+from tests.databases import discard_database, prepare_database, test_database_url
 
 # Where the test server says it is reached: not its loopback address, so a URL built from a request shows.
 PUBLIC_URL = "https://orders.example.test"
@@ -145,7 +145,7 @@ class Subscriptions:
 
 @asynccontextmanager
 async def running_server(settings: Settings = TEST_SETTINGS) -> AsyncIterator[Server]:
-    await prepare_database(settings.database_url)
+    settings = replace(settings, database_url=await prepare_database(settings.database_url))
     app = create_app(settings)
     # As `serve` runs it: no uvicorn access log (it would show query strings), websocket messages as large as bodies.
     config = uvicorn.Config(
@@ -171,6 +171,7 @@ async def running_server(settings: Settings = TEST_SETTINGS) -> AsyncIterator[Se
     finally:
         server.should_exit = True
         await serving
+        discard_database(settings.database_url)
 
 
 @asynccontextmanager

@@ -27,7 +27,7 @@ import pytest
 from server.db import close_database, open_database
 from server.models import ApiToken
 from server.services.accounts import authenticate_token
-from tests.databases import unavailable
+from tests.databases import migrated_sqlite, unavailable
 
 SCRIPT = Path(sys.executable).with_name("order-import")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "server.cli"]
@@ -45,11 +45,13 @@ def order_import(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite://{tmp_path / 'x.sqlite3'}"
+async def sqlite_url(tmp_path: Path) -> str:
+    """A migrated, empty database file, as the first command run on it leaves it."""
+    return await migrated_sqlite(tmp_path / "x.sqlite3")
 
 
-async def test_token_create_prints_only_a_token_and_keeps_a_private_key_file(tmp_path: Path, sqlite_url: str) -> None:
+async def test_token_create_prints_only_a_token_and_keeps_a_private_key_file(tmp_path: Path) -> None:
+    sqlite_url = f"sqlite://{tmp_path / 'x.sqlite3'}"  # no file yet: the first command creates and migrates it
     env = environment(ORDER_IMPORT_DATABASE_URL=sqlite_url)
     first = order_import("token", "create", "--seller", "bob", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr

@@ -96,7 +96,7 @@ async def fill_audit_trail(apps, schema_editor):
     else:
         await client.execute_script(
             """CREATE FUNCTION "audit_event_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
+                BEGIN RAISE EXCEPTION 'the audit trail is append-only' USING ERRCODE = 'restrict_violation'; END $$;
             CREATE TRIGGER "audit_event_append_only" BEFORE UPDATE OR DELETE ON "audit_event"
                 FOR EACH ROW EXECUTE FUNCTION "audit_event_append_only"();"""
         )
