@@ -9,7 +9,7 @@ from typing import TypeVar, cast
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from .models import AuditEvent, ImportedOrder, ImportJob, Store, Transaction
+from .models import AuditEvent, ImportedOrder, ImportJob, RegisteredWebhook, Store, Transaction
 
 M = TypeVar("M", bound=Model)
 
@@ -30,6 +30,14 @@ async def _histories(keys: Sequence[uuid.UUID]) -> list[list[AuditEvent]]:
     return [found[key] for key in keys]
 
 
+async def _registered_webhooks(keys: Sequence[uuid.UUID]) -> list[list[RegisteredWebhook]]:
+    """Each store's registered order webhooks, by topic."""
+    found: dict[uuid.UUID, list[RegisteredWebhook]] = {key: [] for key in keys}
+    for row in await RegisteredWebhook.filter(store_id__in=list(keys)).order_by("topic"):
+        found[row.store_id].append(row)
+    return [found[key] for key in keys]
+
+
 class Loaders:
     def __init__(self) -> None:
         self.store = _by_id(Store)
@@ -37,3 +45,4 @@ class Loaders:
         self.transaction = _by_id(Transaction)
         self.imported_order = _by_id(ImportedOrder)
         self.history = DataLoader(load_fn=_histories)
+        self.registered_webhooks = DataLoader(load_fn=_registered_webhooks)

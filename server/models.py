@@ -153,6 +153,8 @@ class Store(Model):
     forged_webhook_count = fields.IntField(default=0, db_default=0)
     last_forged_webhook_at = fields.DatetimeField(null=True)
     api_base_url = fields.CharField(max_length=2048, null=True)
+    # Why the order webhooks could not be registered or checked at the platform, as of the last attempt.
+    webhook_registration_problem = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     disconnected_at = fields.DatetimeField(null=True)  # kept with its history; nothing is imported for it
 
@@ -166,6 +168,24 @@ class Store(Model):
                 condition='"disconnected_at" IS NULL',
             ),
         )
+
+
+# An order webhook subscription the platform holds for a store's webhook URL, as last read from the platform.
+class RegisteredWebhook(Model):
+    id = fields.UUIDField(primary_key=True)
+    store: fields.ForeignKeyRelation[Store] = fields.ForeignKeyField(
+        "models.Store", related_name="registered_webhooks", on_delete=fields.CASCADE
+    )
+    store_id: UUID
+    topic = fields.CharField(max_length=128)
+    url = fields.CharField(max_length=2048)
+    active = fields.BooleanField()
+    problem = fields.TextField(null=True)
+    checked_at = fields.DatetimeField()
+
+    class Meta:
+        table = "registered_webhook"
+        unique_together = (("store", "topic"),)
 
 
 class ImportJob(Model):

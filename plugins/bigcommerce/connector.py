@@ -7,6 +7,12 @@ Collections are paged with ``page`` and ``limit``; an empty page is ``204 No
 Content`` with no body. A 429 is retried by ``HttpClient`` after
 ``X-Rate-Limit-Time-Reset-Ms`` (the store's quota is shared by every app); a
 429 without that header means platform load and gets the ordinary backoff.
+
+Order webhooks are registered through Webhooks v3 (``/stores/{store_hash}/v3/hooks``): a hook
+per scope and destination, which BigCommerce sets ``is_active: false`` after about 48 hours of
+failed deliveries and which a ``PUT`` with ``is_active: true`` turns back on. The list shows only
+the hooks of the API account (client id) asking, and managing order hooks takes the same Orders
+scope as reading orders.
 """
 
 from __future__ import annotations
@@ -32,11 +38,12 @@ from server.platforms import (
     PlatformLimitExceeded,
     Response,
     WebhookEvent,
+    WebhookRegistration,
     shorten,
 )
 
 from .mapping import is_incomplete, map_order, order_id
-from .webhooks import SECRET_PREFIX, read_webhook, signing_key
+from .webhooks import ORDER_CREATED, SECRET_PREFIX, read_webhook, signing_key
 
 __all__ = ["API_ORIGIN", "LINE_ITEM_FETCHES", "PAGE_SIZE", "BigCommerceConnector"]
 
@@ -61,6 +68,10 @@ _STORE_HASH_FORMS = (
     re.compile(rf"(?:https?://)?store-{_HASH}\.mybigcommerce\.com(?:/\S*)?"),
 )
 _ORDER_REFERENCE = re.compile(r"#?\s*0*(?P<id>[1-9][0-9]{0,17})")
+_HOOK_SCOPES = (ORDER_CREATED,)  # what parse_webhook reads
+_HOOKS_PAGE = 250
+_DEACTIVATED = "BigCommerce deactivated it after its deliveries failed for about 48 hours"
+_ORDERS_SCOPE = "the API account needs the Orders scope (read-only or modify) to manage order webhooks"
 
 
 class BigCommerceConnector(PlatformConnector):
@@ -75,7 +86,9 @@ class BigCommerceConnector(PlatformConnector):
             "client_secret", "App or API account client secret (verifies webhooks)", secret=True, required=False
         ),
     )
-    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+    capabilities = frozenset(
+        {Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS, Capability.REGISTER_WEBHOOKS}
+    )
     # One page at a time, deliberately. A page of 250 orders costs 250 /products calls, already made
     # LINE_ITEM_FETCHES at a time against the store's quota that every app shares (150 requests per 30 s
     # on Standard and Plus), so the quota bounds a listing's pace: reading list pages ahead would spare
@@ -185,6 +198,72 @@ class BigCommerceConnector(PlatformConnector):
         """A ``store/order/created`` delivery names the order (``data.id``); other scopes carry nothing for us."""
         return read_webhook(headers, body, self.credentials.get("client_secret"), self.credentials["store_hash"])
 
+    async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
+        """Create the ``store/order/created`` hook to ``url``, or turn it back on (``PUT is_active: true``)."""
+        held = await self._hooks(url)
+        for scope in _HOOK_SCOPES:
+            hook = held.get(scope)
+            if hook is None:
+                held[scope] = await self._write_hook(
+                    "POST", "/hooks", {"scope": scope, "destination": url, "is_active": True}
+                )
+            elif hook.get("is_active") is not True:
+                held[scope] = await self._write_hook("PUT", f"/hooks/{hook['id']}", {"is_active": True})
+        return [_registration(hook) for hook in held.values()]
+
+    async def webhook_registrations(self, url: str) -> list[WebhookRegistration]:
+        """The API account's order hooks to ``url`` (``GET /v3/hooks?destination=``), an active one first."""
+        return [_registration(hook) for hook in (await self._hooks(url)).values()]
+
+    async def _hooks(self, url: str) -> dict[str, Mapping[str, Any]]:
+        """The order hook to exactly ``url`` for each scope held, an active one preferred among several."""
+        found: dict[str, Mapping[str, Any]] = {}
+        page, pages = 1, 1
+        while page <= pages:
+            params = {"destination": url, "limit": str(_HOOKS_PAGE), "page": str(page)}
+            body = _v3_body(await self._v3("GET", "/hooks", params=params), "GET")
+            hooks, meta = body.get("data"), body.get("meta")
+            if not isinstance(hooks, list):
+                raise PlatformBadResponse("GET /v3/hooks answered without a list of hooks in 'data'")
+            for hook in hooks:
+                if (
+                    not isinstance(hook, dict)
+                    or hook.get("destination") != url
+                    or hook.get("scope") not in _HOOK_SCOPES
+                ):
+                    continue
+                if hook["scope"] not in found or (
+                    hook.get("is_active") is True and not found[hook["scope"]].get("is_active")
+                ):
+                    found[hook["scope"]] = hook
+            pagination = meta.get("pagination") if isinstance(meta, dict) else None
+            total = pagination.get("total_pages") if isinstance(pagination, dict) else None
+            pages = total if isinstance(total, int) and not isinstance(total, bool) else page
+            page += 1
+        return found
+
+    async def _write_hook(self, method: str, path: str, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+        hook = _v3_body(await self._v3(method, path, body=json.dumps(fields).encode()), method).get("data")
+        if not isinstance(hook, dict) or not isinstance(hook.get("scope"), str):
+            raise PlatformBadResponse(f"{method} /v3{path} answered without the hook")
+        return hook
+
+    async def _v3(
+        self, method: str, path: str, *, params: Mapping[str, str] | None = None, body: bytes | None = None
+    ) -> Response:
+        headers = self._headers
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        return await self.http.request(
+            method,
+            f"{self.api_base_url or API_ORIGIN}/stores/{self.credentials['store_hash']}/v3{path}",
+            headers=headers,
+            params=params,
+            data=body,
+            ok=_ANSWERED,
+            wait_header=_quota_reset_wait,
+        )
+
     async def _with_products(self, orders: Mapping[str, Mapping[str, Any]]) -> list[Order]:
         """Map ``orders`` (by id), fetching their products ``LINE_ITEM_FETCHES`` at a time."""
         slots = asyncio.Semaphore(LINE_ITEM_FETCHES)
@@ -284,6 +363,39 @@ def _body(response: Response) -> Any:
     if response.status == 204:
         return []
     raise _refusal(response)
+
+
+def _v3_body(response: Response, method: str) -> Mapping[str, Any]:
+    """The JSON object of a v3 answer, or the error BigCommerce's refusal amounts to."""
+    shown = f"{method} {response.where} answered HTTP {response.status} ({_error_message(response)})"
+    if response.status in (401, 403):
+        raise PlatformAuthError(f"{shown}: check the store hash and access token; {_ORDERS_SCOPE}")
+    if response.status == 429:
+        raise PlatformLimitExceeded(shown)
+    if response.status != 200:
+        raise PlatformBadResponse(shown + _field_errors(response))
+    body = response.json()
+    if not isinstance(body, dict):
+        raise PlatformBadResponse(f"{method} {response.where} answered with JSON that is not an object")
+    return body
+
+
+def _field_errors(response: Response) -> str:
+    """A v3 refusal's ``errors`` (field: problem), as ``: destination must be ...``; empty without them."""
+    try:
+        errors = json.loads(response.body).get("errors")
+    except (ValueError, AttributeError):
+        return ""
+    if not isinstance(errors, dict):
+        return ""
+    return "".join(f": {shorten(str(problem))}" for problem in errors.values())
+
+
+def _registration(hook: Mapping[str, Any]) -> WebhookRegistration:
+    active = hook.get("is_active") is True
+    return WebhookRegistration(
+        topic=hook["scope"], url=hook["destination"], active=active, problem=None if active else _DEACTIVATED
+    )
 
 
 def _refusal(response: Response) -> PlatformError:

@@ -4,7 +4,9 @@
   with the refresh token of their consent (about 18 months) and the
   Fulfillment scope, for the Sell Fulfillment API.
 - An Application access token (about 2 hours): ``grant_type=client_credentials``
-  with the base scope, for the Notification API's public keys.
+  with the base scope, for the Notification API's public keys and destinations.
+- The seller's User access token for the Notification API's subscriptions:
+  ``grant_type=refresh_token`` with ``commerce.notification.subscription``.
 
 Both requests authenticate the app with HTTP Basic ``client_id:client_secret``
 and a form body. A token is reused until five minutes before it expires (as
@@ -32,7 +34,7 @@ from server.platforms import (
     Response,
 )
 
-__all__ = ["APPLICATION_SCOPE", "FULFILLMENT_SCOPES", "TOKEN_PATH", "Tokens"]
+__all__ = ["APPLICATION_SCOPE", "FULFILLMENT_SCOPES", "SUBSCRIPTION_SCOPE", "TOKEN_PATH", "Tokens"]
 
 TOKEN_PATH = "/identity/v1/oauth2/token"
 FULFILLMENT_SCOPES = (
@@ -41,11 +43,21 @@ FULFILLMENT_SCOPES = (
 )
 """Tried in turn: a consent may have granted either (a refresh must ask for granted scopes only)."""
 APPLICATION_SCOPE = "https://api.ebay.com/oauth/api_scope"
+SUBSCRIPTION_SCOPE = "https://api.ebay.com/oauth/api_scope/commerce.notification.subscription"
 EXPIRY_MARGIN = timedelta(minutes=5)
 
 _USER = "user_token"
 _APP = "app_token"
-_OPERATION = {_USER: "Refreshing the seller's eBay access token", _APP: "Getting an eBay application token"}
+_SUBSCRIBER = "subscription_token"
+_OPERATION = {
+    _USER: "Refreshing the seller's eBay access token",
+    _APP: "Getting an eBay application token",
+    _SUBSCRIBER: "Refreshing the seller's eBay access token for notification subscriptions",
+}
+_GRANTED = {
+    _USER: "the Fulfillment API",
+    _SUBSCRIBER: f"notification subscriptions (scope {SUBSCRIPTION_SCOPE})",
+}
 
 
 class _ScopeRefused(PlatformAuthError):
@@ -76,6 +88,15 @@ class Tokens:
                     return await self._mint(_USER, {**form, "scope": scope})
             return await self._mint(_USER, {**form, "scope": FULFILLMENT_SCOPES[-1]})
 
+    async def subscription_token(self, *, renew: bool = False) -> str:
+        """The seller's access token for the Notification API's subscriptions; ``renew`` as for ``user_token``."""
+        async with self._lock:
+            cached = None if renew else self._cached(_SUBSCRIBER)
+            if cached is not None:
+                return cached
+            form = {"grant_type": "refresh_token", "refresh_token": self._credentials["refresh_token"]}
+            return await self._mint(_SUBSCRIBER, {**form, "scope": SUBSCRIPTION_SCOPE})
+
     async def app_token(self, *, renew: bool = False) -> str:
         """An application access token (client credentials grant); ``renew`` as for ``user_token``."""
         cached = None if renew else self._cached(_APP)
@@ -99,7 +120,7 @@ class Tokens:
         headers = {"Authorization": basic, "Accept": "application/json"}
         response = await self._http.request("POST", self._url, headers=headers, data=dict(form), ok=(200, 400, 401))
         if response.status != 200:
-            raise _refusal(response, operation, form["grant_type"])
+            raise _refusal(response, operation, form["grant_type"], _GRANTED.get(kind, ""))
         body = response.json()
         token = body.get("access_token") if isinstance(body, dict) else None
         lifetime = body.get("expires_in") if isinstance(body, dict) else None
@@ -110,7 +131,7 @@ class Tokens:
         return token
 
 
-def _refusal(response: Response, operation: str, grant_type: str) -> PlatformError:
+def _refusal(response: Response, operation: str, grant_type: str, granted: str) -> PlatformError:
     """eBay's refusal of a grant (HTTP 400 or 401 with an OAuth ``error``, or 404) as the contract's error."""
     if response.status == 404:
         return PlatformBadResponse(f"{operation}: {response.where} answered HTTP 404: check the API base URL")
@@ -128,8 +149,8 @@ def _refusal(response: Response, operation: str, grant_type: str) -> PlatformErr
         )
     if error == "invalid_scope" and grant_type == "refresh_token":
         return _ScopeRefused(
-            f"{operation}: eBay refused the scope (invalid_scope): the seller's consent does not cover the "
-            "Fulfillment API, so the seller must connect the store again, granting it"
+            f"{operation}: eBay refused the scope (invalid_scope): the seller's consent does not cover "
+            f"{granted}, so the seller must connect the store again, granting it"
         )
     code = error[:100] if isinstance(error, str) else "no OAuth error code"
     return PlatformBadResponse(f"{operation}: {response.where} answered HTTP 400 ({code})")

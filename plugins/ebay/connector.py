@@ -24,6 +24,14 @@ which ``HttpClient`` retries, honouring ``Retry-After`` when eBay sends it (eBay
 documents no other wait signal). Webhooks are Notification API deliveries
 (``notifications``), verified with a key fetched with an application token.
 
+Registering them (``register_webhooks``) takes two Notification API resources:
+a *destination* for the store's webhook URL (app-wide, managed with an
+application token; eBay creates it only once the URL answers its challenge with
+the store's verification token, and marks it ``MARKED_DOWN`` when deliveries
+keep failing) and the seller's ``ORDER_CONFIRMATION`` *subscription* pointing at
+it (the seller's token with ``commerce.notification.subscription``; one per
+topic and seller).
+
 A store on eBay's sandbox (``api.sandbox.ebay.com`` as its API base URL, or a
 sandbox keyset, whose App ID reads ``…-SBX-…``) gets its orders marked
 ``test_order``: the orders carry no such flag themselves.
@@ -57,14 +65,16 @@ from server.platforms import (
     PlatformUnavailable,
     Response,
     WebhookEvent,
+    WebhookRegistration,
     WebhookRejected,
     pages_ahead,
     shorten,
 )
 
-from .auth import Tokens
+from .auth import SUBSCRIPTION_SCOPE, Tokens
 from .mapping import map_order
 from .notifications import (
+    ORDER_CONFIRMATION,
     PUBLIC_KEY_PATH,
     SIGNATURE_HEADER,
     PublicKey,
@@ -92,8 +102,25 @@ CLOCK_MARGIN = timedelta(minutes=5)
 """A window ending later than this before now is asked open-ended, in case eBay's clock is behind ours."""
 KEY_LIFETIME = timedelta(hours=1)
 """How long a notification public key is reused, as eBay recommends."""
+DESTINATION_PATH = "/commerce/notification/v1/destination"
+SUBSCRIPTION_PATH = "/commerce/notification/v1/subscription"
+DESTINATION_NAME = "Order import"
+SUBSCRIPTION_PAYLOAD = {"format": "JSON", "schemaVersion": "1.0", "deliveryProtocol": "HTTPS"}
+LIST_LIMIT = 100
+"""The most destinations or subscriptions a page lists."""
+MAX_LIST_PAGES = 50
+"""A listing longer than this is taken for a ``next`` link that loops."""
 
 _INVALID_ORDER_ID = 32100
+_NO_ALERT_CONFIG = 195003
+_NOT_AUTHORIZED_FOR_TOPIC = 195011
+_CHALLENGE_FAILED = 195020
+_DESTINATION_EXISTS = 195021
+_SUBSCRIPTION_EXISTS = 195012
+_DESTINATION_STATES = {
+    "MARKED_DOWN": "eBay marked the endpoint down after failed deliveries",
+    "DISABLED": "the endpoint is disabled at eBay",
+}
 _RANGE_LIMIT = 30830
 _ORDER_REFERENCE = re.compile(r"[0-9A-Za-z][0-9A-Za-z!._-]{0,99}")
 _BATCHED_REFERENCE = re.compile(r"[0-9]{1,40}(?:[-!][0-9]{1,40}){0,3}")
@@ -115,7 +142,9 @@ class EbayConnector(PlatformConnector):
             "verification_token", "Verification token of the notification endpoint", secret=True, required=False
         ),
     )
-    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+    capabilities = frozenset(
+        {Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS, Capability.REGISTER_WEBHOOKS}
+    )
     # eBay's limits are calls a day, not calls at once, and pages read ahead are pages the total says
     # exist, so they cost no more of the quota; 4 keeps the bursts modest.
     page_concurrency = 4
@@ -227,6 +256,67 @@ class EbayConnector(PlatformConnector):
         verify(body, signature, await self._public_key(signature.key_id))
         return read_notification(body)
 
+    async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
+        """An enabled destination for ``url`` and the seller's ORDER_CONFIRMATION subscription on it.
+
+        A destination eBay marked down (or that was disabled, or holds another
+        verification token) is updated to ``ENABLED`` with the store's token,
+        which eBay checks with a new challenge; a disabled subscription on it
+        is enabled. The seller's subscription to another destination is left
+        alone: eBay keeps one per topic, so ``url`` is then reported inactive.
+        """
+        token = self.credentials.get("verification_token")
+        if not token:
+            raise InvalidCredentials(
+                "eBay sends notifications only to an endpoint that answers its challenge with the "
+                "verification token: enter the one set for this store's notification endpoint",
+                field="verification_token",
+            )
+        config = {"endpoint": url, "verificationToken": token}
+        destination = await self._destination(url)
+        if destination is None:
+            destination_id = await self._create_destination(url, config)
+        else:
+            destination_id = str(destination["destinationId"])
+            held = destination.get("deliveryConfig")
+            if destination.get("status") != "ENABLED" or not isinstance(held, dict) or held != config:
+                body = {
+                    "name": destination.get("name") or DESTINATION_NAME,
+                    "status": "ENABLED",
+                    "deliveryConfig": config,
+                }
+                path = f"{DESTINATION_PATH}/{quote(destination_id, safe='')}"
+                await self._notify("PUT", path, "Re-enabling eBay's notification destination", body)
+        subscription = await self._order_subscription()
+        if subscription is None:
+            body = {
+                "topicId": ORDER_CONFIRMATION,
+                "status": "ENABLED",
+                "destinationId": destination_id,
+                "payload": SUBSCRIPTION_PAYLOAD,
+            }
+            await self._notify("POST", SUBSCRIPTION_PATH, f"Subscribing to eBay's {ORDER_CONFIRMATION}", body)
+        elif subscription.get("destinationId") == destination_id and subscription.get("status") != "ENABLED":
+            path = f"{SUBSCRIPTION_PATH}/{quote(str(subscription['subscriptionId']), safe='')}/enable"
+            await self._notify("POST", path, f"Enabling eBay's {ORDER_CONFIRMATION} subscription")
+        return await self.webhook_registrations(url)
+
+    async def webhook_registrations(self, url: str) -> list[WebhookRegistration]:
+        """The seller's ORDER_CONFIRMATION subscription, if eBay holds one: active when it and ``url``'s
+        destination are both ``ENABLED``."""
+        destination = await self._destination(url)
+        subscription = await self._order_subscription()
+        if subscription is None:
+            return []
+        if destination is None or subscription.get("destinationId") != destination.get("destinationId"):
+            elsewhere = "eBay sends this seller's order notifications to another endpoint (one subscription per topic)"
+            return [WebhookRegistration(ORDER_CONFIRMATION, url, active=False, problem=elsewhere)]
+        problems = [_DESTINATION_STATES.get(str(destination.get("status")), "")]
+        if subscription.get("status") != "ENABLED":
+            problems.append("the subscription is disabled at eBay")
+        problem = "; ".join(p for p in problems if p) or None
+        return [WebhookRegistration(ORDER_CONFIRMATION, url, active=problem is None, problem=problem)]
+
     def webhook_challenge(self, query: Mapping[str, str], endpoint_url: str) -> dict[str, str] | None:
         """eBay proves an endpoint with ``?challenge_code=``: answer SHA-256(code + verification token + URL), hex."""
         code = query.get("challenge_code")
@@ -299,6 +389,106 @@ class EbayConnector(PlatformConnector):
             raise PlatformBadResponse(f"{operation}: {response.where} answered without an orders list and a total")
         return orders, total
 
+    async def _destination(self, url: str) -> dict[str, Any] | None:
+        """The app's destination whose endpoint is exactly ``url``."""
+        for destination in await self._listing(
+            DESTINATION_PATH, "destinations", "Listing eBay's notification destinations"
+        ):
+            config = destination.get("deliveryConfig")
+            if isinstance(config, dict) and config.get("endpoint") == url and destination.get("destinationId"):
+                return destination
+        return None
+
+    async def _order_subscription(self) -> dict[str, Any] | None:
+        """The seller's ORDER_CONFIRMATION subscription."""
+        for subscription in await self._listing(SUBSCRIPTION_PATH, "subscriptions", "Listing eBay's subscriptions"):
+            if subscription.get("topicId") == ORDER_CONFIRMATION and subscription.get("subscriptionId"):
+                return subscription
+        return None
+
+    async def _create_destination(self, url: str, config: Mapping[str, str]) -> str:
+        """``createDestination``; its id from the ``Location`` header (or, if another call made it first, the list)."""
+        body = {"name": DESTINATION_NAME, "status": "ENABLED", "deliveryConfig": config}
+        response = await self._notify("POST", DESTINATION_PATH, "Creating eBay's notification destination", body)
+        if response is None:
+            existing = await self._destination(url)
+            if existing is None:
+                raise PlatformBadResponse(
+                    "Creating eBay's notification destination: eBay says it exists but lists none"
+                )
+            return str(existing["destinationId"])
+        location = response.headers.get("Location")
+        if not location or not URL(location).name:
+            raise PlatformBadResponse(f"Creating eBay's notification destination: {response.where} gave no Location")
+        return URL(location).name
+
+    async def _listing(self, path: str, key: str, operation: str) -> list[dict[str, Any]]:
+        """Every item of a Notification API listing, following ``next`` (on this store's API origin)."""
+        url = self._url(path, f"limit={LIST_LIMIT}")
+        listed: list[dict[str, Any]] = []
+        for _ in range(MAX_LIST_PAGES):
+            response = await self._notification_call("GET", url, operation, subscriptions=path == SUBSCRIPTION_PATH)
+            if response.status != 200:
+                raise _refusal(response, operation)
+            body = response.json()
+            items = body.get(key, []) if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise PlatformBadResponse(f"{operation}: {response.where} answered without a {key} list")
+            listed += [item for item in items if isinstance(item, dict)]
+            following = body.get("next")
+            if not isinstance(following, str) or not following:
+                return listed
+            url = self._url(URL(following).path, URL(following).raw_query_string)
+        raise PlatformBadResponse(f"{operation}: eBay's listing went on past {MAX_LIST_PAGES} pages")
+
+    async def _notify(self, method: str, path: str, operation: str, body: Any = None) -> Response | None:
+        """One Notification API write: its response, or ``None`` when eBay says what it creates exists
+        (made by a concurrent call, or by a retry of this one)."""
+        url = self._url(path)
+        response = await self._notification_call(
+            method,
+            url,
+            operation,
+            body,
+            subscriptions=not path.startswith(DESTINATION_PATH),
+        )
+        if response.status in (200, 201, 204):
+            return response
+        error_id, error = _error(response)
+        if error_id in (_DESTINATION_EXISTS, _SUBSCRIPTION_EXISTS):
+            return None
+        if error_id == _CHALLENGE_FAILED:
+            raise PlatformError(
+                f"{operation}: eBay could not verify the endpoint ({error}): it must be reachable from eBay and "
+                "answer the challenge with this store's verification token"
+            )
+        if error_id == _NO_ALERT_CONFIG:
+            raise PlatformError(
+                f"{operation}: the eBay app has no Notification API alert email yet ({error}); "
+                "its developer sets one once (updateConfig)"
+            )
+        raise _refusal(response, operation)
+
+    async def _notification_call(
+        self, method: str, url: URL, operation: str, body: Any = None, *, subscriptions: bool
+    ) -> Response:
+        """A Notification API request: subscriptions with the seller's token, destinations with the app's."""
+        mint = self._tokens.subscription_token if subscriptions else self._tokens.app_token
+        response = await self._send(url, await mint(), method=method, body=body)
+        if response.status == 401:
+            response = await self._send(url, await mint(renew=True), method=method, body=body)
+        if response.status in (401, 403):
+            error_id, error = _error(response)
+            needed = (
+                f"the seller must connect the store again, granting notification subscriptions ({SUBSCRIPTION_SCOPE})"
+                if subscriptions or error_id == _NOT_AUTHORIZED_FOR_TOPIC
+                else "the app's keyset must have access to eBay's Notification API"
+            )
+            raise PlatformAuthError(
+                f"{operation}: eBay refused the access token (HTTP {response.status}, {error}); {needed}"
+            )
+        return response
+
     async def _get(self, url: URL, operation: str, *, app: bool = False) -> Response:
         """GET with the seller's token (the app's with ``app``): 200, 400 or 404.
 
@@ -316,9 +506,12 @@ class EbayConnector(PlatformConnector):
             )
         return response
 
-    async def _send(self, url: URL, token: str) -> Response:
+    async def _send(self, url: URL, token: str, *, method: str = "GET", body: Any = None) -> Response:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        return await self.http.request("GET", url, headers=headers, ok=(200, 400, 401, 403))
+        if method == "GET":
+            return await self.http.request("GET", url, headers=headers, ok=(200, 400, 401, 403))
+        ok = (200, 201, 204, 400, 401, 403, 409)
+        return await self.http.request(method, url, headers=headers, json_body=body, ok=ok)
 
     async def _public_key(self, key_id: str) -> PublicKey:
         """The notification key ``key_id``, kept an hour in the store's state (one key at a time)."""

@@ -11,6 +11,12 @@ kept in the connector state. A list of ids is one search, ``GET /orders?ids=``
 (any id form, 100 a search). Unfinished orders (payment status
 ``INCOMPLETE``: checkouts abandoned at the payment step) are not orders yet:
 Ecwid leaves them out of searches, and this connector never returns them.
+
+Webhooks are not registered by this connector (no ``REGISTER_WEBHOOKS``): Ecwid
+has no API for them. An app has one webhook URL and one list of events for every
+store that installs it, set in the app's settings by Ecwid's team when the app's
+developer asks; a store's token only decides which of those events it gets
+(``read_orders`` for orders).
 """
 
 from __future__ import annotations

@@ -14,6 +14,13 @@ Orders v2 has no batch lookup: a list of ids is looked up ``LOOKUPS`` at a
 time, as a listed page's orders are. A store whose API base URL is PayPal's
 sandbox (``api-m.sandbox.paypal.com``) gets its orders marked ``test_order``:
 the orders carry no such flag themselves.
+
+Webhooks are the app's, not the store's: Webhooks Management v1 (``/v1/notifications/webhooks``)
+holds one listener per URL with the events it wants. ``register_webhooks`` creates the listener
+for the store's URL, or adds the order events it lacks (``PATCH`` of ``/event_types``), and keeps
+its id in the store's state: deliveries to that URL are verified with it. PayPal never disables a
+failing listener (it retries each event for 3 days, then drops it); one deleted in the dashboard
+is created again.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ from server.platforms import (
     PlatformLimitExceeded,
     Response,
     WebhookEvent,
+    WebhookRegistration,
     WebhookRejected,
     pages_ahead,
 )
@@ -53,7 +61,7 @@ from server.platforms import (
 from .events import EVENTS_PATH, event_order, events_params, read_events
 from .mapping import ORDER_ID, capture_order_id, map_order
 from .reporting import checkout_payment_id, not_reported_yet, ranges, read_page, refreshed_at, search_params
-from .webhooks import read_event, verification_request
+from .webhooks import ORDER_TOPICS, read_event, verification_request
 
 __all__ = ["API_ORIGIN", "LOOKUPS", "REPORTING_LAG", "SANDBOX_HOSTS", "PayPalConnector"]
 
@@ -74,6 +82,11 @@ _ORDER_PATH = "/v2/checkout/orders/{}"
 _CAPTURE_PATH = "/v2/payments/captures/{}"
 _SEARCH_PATH = "/v1/reporting/transactions"
 _VERIFY_PATH = "/v1/notifications/verify-webhook-signature"
+_WEBHOOKS_PATH = "/v1/notifications/webhooks"
+_WEBHOOKS_PERMISSION = (
+    "the REST app must be allowed to manage its webhooks (https://uri.paypal.com/services/applications/webhooks)"
+)
+_EVERY_EVENT = "*"
 _TOKEN_MARGIN = timedelta(minutes=5)
 # An order's payment is captured after the buyer approves it, by default within
 # three hours (PayPal reverses an approval left uncaptured longer): the payment's
@@ -84,7 +97,7 @@ _PASSES = 3  # readings of a listing that spans several pages, while each finds 
 # come from different PayPal systems, and an order found by both is yielded once anyway.
 _EVENTS_OVERLAP = timedelta(minutes=5)
 _SMALLEST_SPLIT = timedelta(minutes=1)
-_ANSWERED = (200, 400, 401, 403, 422)  # answers whose error body names the problem; 404/429/5xx are HttpClient's
+_ANSWERED = (200, 201, 400, 401, 403, 422)  # answers whose error body names the problem; 404/429/5xx are HttpClient's
 _CODE_LIMIT = 80
 
 
@@ -97,7 +110,9 @@ class PayPalConnector(PlatformConnector):
         CredentialField("client_secret", "REST API app secret", secret=True),
         CredentialField("webhook_id", "Webhook ID (to verify webhook deliveries)", secret=True, required=False),
     )
-    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+    capabilities = frozenset(
+        {Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS, Capability.REGISTER_WEBHOOKS}
+    )
     # PayPal publishes no rate limits (only its 429 RATE_LIMIT_REACHED) and each page's rows already cost
     # LOOKUPS calls at a time: conservatively, the next search page comes while a page's rows are looked up.
     page_concurrency = 2
@@ -198,7 +213,7 @@ class PayPalConnector(PlatformConnector):
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         """Have PayPal verify the delivery, then read it (``webhooks``)."""
-        webhook_id = self.credentials.get("webhook_id")
+        webhook_id = self.state.get("registered_webhook_id") or self.credentials.get("webhook_id")
         if not webhook_id:
             raise WebhookRejected("the store has no PayPal webhook ID to verify deliveries with")
         request = verification_request(headers, body, webhook_id)
@@ -209,6 +224,41 @@ class PayPalConnector(PlatformConnector):
         if verdict != "SUCCESS":
             raise WebhookRejected(f"PayPal did not verify the delivery's signature (verification_status {verdict!r})")
         return read_event(body)
+
+    async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
+        """Create the app's listener for ``url`` with the order events, or add the ones it lacks; keep its id."""
+        listener = await self._listener(url)
+        if listener is None:
+            events = [{"name": name} for name in sorted(ORDER_TOPICS)]
+            body = json.dumps({"url": url, "event_types": events}).encode()
+            listener = await self._write_listener("POST", _WEBHOOKS_PATH, body)
+        elif missing := ORDER_TOPICS - _event_names(listener):
+            wanted = [{"name": name} for name in sorted(_event_names(listener) | missing)]
+            body = json.dumps([{"op": "replace", "path": "/event_types", "value": wanted}]).encode()
+            listener = await self._write_listener("PATCH", f"{_WEBHOOKS_PATH}/{listener['id']}", body)
+        if self.state.get("registered_webhook_id") != listener["id"]:
+            await self.state.set(registered_webhook_id=listener["id"])
+        return _registrations(listener, url)
+
+    async def webhook_registrations(self, url: str) -> list[WebhookRegistration]:
+        """The order events the app's listener for ``url`` subscribes to (none without a listener)."""
+        listener = await self._listener(url)
+        return [] if listener is None else _registrations(listener, url)
+
+    async def _listener(self, url: str) -> Mapping[str, Any] | None:
+        """The app's webhook for exactly ``url`` (PayPal holds at most one per URL)."""
+        response = await self._api("GET", _WEBHOOKS_PATH)
+        listeners = _listeners_json(response, "GET").get("webhooks")
+        if not isinstance(listeners, list):
+            raise PlatformBadResponse(f"GET {response.where} answered without a 'webhooks' list")
+        return next((w for w in listeners if isinstance(w, dict) and w.get("url") == url and w.get("id")), None)
+
+    async def _write_listener(self, method: str, path: str, body: bytes) -> Mapping[str, Any]:
+        response = await self._api(method, path, body=body)
+        listener = _listeners_json(response, method)
+        if not isinstance(listener.get("id"), str) or not isinstance(listener.get("event_types"), list):
+            raise PlatformBadResponse(f"{method} {response.where} answered without the webhook")
+        return listener
 
     def window_warning(self, start: datetime, end: datetime, now: datetime) -> str | None:
         """Transaction Search lags up to three hours: say from when the window may be incomplete."""
@@ -516,6 +566,41 @@ def _json(response: Response, method: str, what: str) -> Mapping[str, Any]:
     if not isinstance(body, dict):
         raise PlatformBadResponse(f"{method} {response.where} answered {what} with JSON that is not an object")
     return body
+
+
+def _listeners_json(response: Response, method: str) -> Mapping[str, Any]:
+    """A Webhooks Management answer (200 or 201), or the error naming the permission it needs."""
+    if response.status in (401, 403):
+        raise PlatformAuthError(f"{_shown(response, method, 'the webhook list')}: {_WEBHOOKS_PERMISSION}")
+    if response.status == 201:
+        body = response.json()
+        if isinstance(body, dict):
+            return body
+    return _json(response, method, "the webhook list")
+
+
+def _event_names(listener: Mapping[str, Any]) -> set[str]:
+    """The events a listener subscribes to; ``*`` stands for every order event."""
+    types = listener.get("event_types")
+    names = (
+        {t["name"] for t in types if isinstance(t, dict) and isinstance(t.get("name"), str)}
+        if isinstance(types, list)
+        else set()
+    )
+    return names | ORDER_TOPICS if _EVERY_EVENT in names else names
+
+
+def _registrations(listener: Mapping[str, Any], url: str) -> list[WebhookRegistration]:
+    names = _event_names(listener)
+    return [
+        WebhookRegistration(
+            topic=name,
+            url=url,
+            active=name in names,
+            problem=None if name in names else "PayPal's webhook for this URL does not subscribe to this event",
+        )
+        for name in sorted(ORDER_TOPICS)
+    ]
 
 
 def _refusal(response: Response, method: str, what: str) -> PlatformError:

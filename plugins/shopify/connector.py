@@ -6,6 +6,12 @@ header. Rate limiting is by calculated query cost: a THROTTLED answer (in a 200
 or a 429) is retried by ``HttpClient`` after the wait Shopify's
 ``throttleStatus`` implies, and page sizes keep each query under the
 single-query cost limit (``queries``).
+
+Order webhooks are registered with ``webhookSubscriptionCreate`` and checked with
+``webhookSubscriptions`` (topic ``ORDERS_CREATE``, which needs the ``read_orders``
+scope). Shopify deletes a subscription after 8 failed deliveries in a row rather
+than disabling it, so what it holds is always active, and one it deleted is
+created again.
 """
 
 from __future__ import annotations
@@ -28,12 +34,13 @@ from server.platforms import (
     PlatformLimitExceeded,
     Response,
     WebhookEvent,
+    WebhookRegistration,
     shorten,
 )
 
 from . import queries
 from .mapping import map_graphql_order, order_gid, read
-from .webhooks import read_webhook
+from .webhooks import ORDER_CREATED, read_webhook
 
 __all__ = ["DEFAULT_API_VERSION", "ShopifyConnector"]
 
@@ -49,6 +56,11 @@ _ORDER_ID = re.compile(r"[0-9]{1,20}")
 _ORDER_GID = re.compile(r"gid://shopify/Order/[0-9]{1,20}")
 _THROTTLE_FALLBACK_WAIT = 1.0  # Shopify's recommended backoff when the answer carries no cost data
 _MESSAGE_LIMIT = 300
+_WEBHOOK_TOPICS = {"ORDERS_CREATE": ORDER_CREATED}
+"""The ``WebhookSubscriptionTopic`` of each topic ``parse_webhook`` reads."""
+_URI_SINCE = "2025-10"
+"""The first API version whose ``WebhookSubscription`` takes and serves ``uri`` (``callbackUrl`` before)."""
+_WEBHOOK_SCOPE = "the read_orders access scope"
 
 
 class ShopifyConnector(PlatformConnector):
@@ -63,7 +75,9 @@ class ShopifyConnector(PlatformConnector):
             "webhook_secret", "Webhook signing secret (the app's client secret)", secret=True, required=False
         ),
     )
-    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+    capabilities = frozenset(
+        {Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS, Capability.REGISTER_WEBHOOKS}
+    )
 
     @classmethod
     def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
@@ -128,6 +142,50 @@ class ShopifyConnector(PlatformConnector):
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         """An ``orders/create`` delivery carries the whole order (REST shape); other topics carry nothing for us."""
         return read_webhook(headers, body, self.credentials.get("webhook_secret"))
+
+    async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
+        """``webhookSubscriptionCreate`` for each topic the app has no subscription to ``url`` for."""
+        held = await self.webhook_registrations(url)
+        missing = [topic for topic, name in _WEBHOOK_TOPICS.items() if name not in {r.topic for r in held}]
+        for topic in missing:
+            variables = {"topic": topic, "webhookSubscription": {self._url_field: url, "format": "JSON"}}
+            data = await self._webhook_graphql(queries.webhook_subscription_create(self._url_field), variables)
+            payload = read.obj(data.get("webhookSubscriptionCreate"), "webhookSubscriptionCreate")
+            _raise_user_errors(payload.get("userErrors"), _WEBHOOK_TOPICS[topic])
+            held.append(self._registration(read.obj(payload.get("webhookSubscription"), "webhookSubscription")))
+        return held
+
+    async def webhook_registrations(self, url: str) -> list[WebhookRegistration]:
+        """The app's ``ORDERS_CREATE`` subscriptions to exactly ``url`` (all active: Shopify deletes failing ones)."""
+        found: list[WebhookRegistration] = []
+        cursor: str | None = None
+        while True:
+            variables = {"first": queries.WEBHOOKS_PAGE_SIZE, "after": cursor, "topics": list(_WEBHOOK_TOPICS)}
+            data = await self._webhook_graphql(queries.webhook_subscriptions_query(self._url_field), variables)
+            connection = read.obj(data.get("webhookSubscriptions"), "webhookSubscriptions")
+            for node in read.list(connection.get("nodes"), "webhookSubscriptions.nodes"):
+                registration = self._registration(read.obj(node, "webhookSubscriptions.nodes[]"))
+                if registration.url == url and registration.topic not in {r.topic for r in found}:
+                    found.append(registration)
+            cursor = _next_cursor(connection, "webhookSubscriptions", cursor)
+            if cursor is None:
+                return found
+
+    def _registration(self, node: Mapping[str, Any]) -> WebhookRegistration:
+        topic, url = node.get("topic"), node.get(self._url_field)
+        if not isinstance(topic, str) or not isinstance(url, str):
+            raise PlatformBadResponse(f"Shopify answered a webhook subscription without topic or {self._url_field}")
+        return WebhookRegistration(topic=_WEBHOOK_TOPICS.get(topic, topic), url=url, active=True)
+
+    async def _webhook_graphql(self, document: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
+        try:
+            return await self._graphql(document, variables)
+        except PlatformAuthError as exc:
+            raise PlatformAuthError(f"Managing Shopify webhooks needs {_WEBHOOK_SCOPE}: {exc.message}") from None
+
+    @property
+    def _url_field(self) -> str:
+        return "uri" if self.credentials.get("api_version", DEFAULT_API_VERSION) >= _URI_SINCE else "callbackUrl"
 
     async def _order_by_name(self, name: str) -> Order | None:
         """Search by name and keep only an exact match: Shopify's search can return near matches.
@@ -268,6 +326,20 @@ def _raise_graphql_error(errors: Any, where: str) -> NoReturn:
     code = _error_code(found[0]) or "no code"
     message = shorten(found[0].get("message"), _MESSAGE_LIMIT) or "no message"
     raise PlatformBadResponse(f"{where} returned GraphQL error {code}: {message}")
+
+
+def _raise_user_errors(errors: Any, topic: str) -> None:
+    """``webhookSubscriptionCreate``'s user errors: a refused permission is an auth error, others bad answers."""
+    found = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+    if not found:
+        return
+    message = shorten("; ".join(str(e.get("message")) for e in found), _MESSAGE_LIMIT)
+    if any(word in message.lower() for word in ("permission", "access", "approved", "scope")):
+        raise PlatformAuthError(
+            f"Shopify refused the {topic} webhook ({message}): the app needs {_WEBHOOK_SCOPE} "
+            "and, for a public app, approval for protected customer data"
+        )
+    raise PlatformBadResponse(f"Shopify refused the {topic} webhook: {message}")
 
 
 def _throttle_wait(response: Response) -> float | None:

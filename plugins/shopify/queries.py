@@ -119,3 +119,30 @@ ORDER_LINE_ITEMS = largest_page(order_cost)
 LINE_ITEMS_PAGE_SIZE = largest_page(line_items_query_cost)
 # A name search expects one match (near matches are possible): a small page keeps it cheap.
 NAME_MATCHES_PAGE_SIZE = 5
+
+WEBHOOKS_PAGE_SIZE = 100
+
+
+def webhook_subscriptions_query(url_field: str) -> str:
+    """The app's subscriptions to some topics; ``url_field`` is ``uri`` (2025-10 on) or ``callbackUrl``."""
+    return f"""
+query WebhookSubscriptions($first: Int!, $after: String, $topics: [WebhookSubscriptionTopic!]) {{
+  webhookSubscriptions(first: $first, after: $after, topics: $topics) {{
+    nodes {{ id topic {url_field} }}
+    pageInfo {{ hasNextPage endCursor }}
+  }}
+}}
+"""
+
+
+def webhook_subscription_create(url_field: str) -> str:
+    return f"""
+mutation WebhookSubscriptionCreate(
+  $topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!
+) {{
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {{
+    webhookSubscription {{ id topic {url_field} }}
+    userErrors {{ field message }}
+  }}
+}}
+"""

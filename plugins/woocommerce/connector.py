@@ -10,6 +10,12 @@ Time filters are sent as naive UTC with ``dates_are_gmt=true`` (WooCommerce
 5.4+), which compares them with the GMT creation date: without it they are
 compared with the site's local time, and WordPress reads a ``Z`` or an offset
 by converting the value to the site's time zone first.
+
+Order webhooks are registered through ``/webhooks`` with the store's webhook
+secret, so deliveries pass the signature check. WooCommerce sets a webhook
+``disabled`` after 5 failed deliveries in a row: ``register_webhooks`` sets it
+``active`` again. A ``paused`` one is the seller's choice and is left alone.
+Managing webhooks needs a Read/Write key of a user who may manage WooCommerce.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from server.platforms import (
     PlatformUnavailable,
     Response,
     WebhookEvent,
+    WebhookRegistration,
     pages_ahead,
     parse_retry_after,
     shorten,
@@ -44,7 +51,7 @@ from server.platforms import (
 
 from .auth import AuthMode, auth_mode, oauth1_query
 from .mapping import is_draft, map_order
-from .webhooks import read_webhook
+from .webhooks import ORDER_CREATED, read_webhook
 
 __all__ = ["API_PATH", "PAGE_SIZE", "WooCommerceConnector"]
 
@@ -58,7 +65,10 @@ _ORDER_ID = re.compile(r"[1-9][0-9]{0,18}")
 _HOST = re.compile(r"[a-z0-9.:-]+")
 _KEY_PREFIXES = {"consumer_key": "ck_", "consumer_secret": "cs_"}
 _FLAGS = {"true": True, "yes": True, "1": True, "on": True, "false": False, "no": False, "0": False, "off": False}
-_ANSWERS = (200, 301, 302, 303, 307, 308, 400)
+_ANSWERS = (200, 201, 301, 302, 303, 307, 308, 400)
+_WEBHOOK_TOPICS = (ORDER_CREATED,)
+"""The topics ``parse_webhook`` reads."""
+_WEBHOOK_PERMISSION = "managing webhooks needs a Read/Write REST API key of a user who can manage WooCommerce"
 _NO_ROUTE_CODE = "rest_no_route"
 _HEADER_HINT = (
     "; if the keys are right, the host may drop the Authorization header: turn on query-string authentication"
@@ -92,7 +102,9 @@ class WooCommerceConnector(PlatformConnector):
             required=False,
         ),
     )
-    capabilities = frozenset({Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS})
+    capabilities = frozenset(
+        {Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS, Capability.REGISTER_WEBHOOKS}
+    )
     # WooCommerce core sets no rate limit, but every page of 100 orders is a heavy PHP request on the
     # seller's own host, often a shared one with a few PHP workers that also serve the shop: 3 at once.
     page_concurrency = 3
@@ -228,6 +240,66 @@ class WooCommerceConnector(PlatformConnector):
         """An ``order.created`` delivery carries the whole REST order; other topics and the ping carry nothing."""
         return read_webhook(headers, body, self.credentials.get("webhook_secret"))
 
+    async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
+        """Create each missing topic's webhook to ``url``; set one WooCommerce disabled ``active`` again."""
+        secret = self.credentials.get("webhook_secret")
+        if not secret:
+            raise InvalidCredentials(
+                "Set the webhook secret first: WooCommerce signs each delivery with it", field="webhook_secret"
+            )
+        hooks = await self._webhooks(url)
+        for topic in _WEBHOOK_TOPICS:
+            hook = hooks.get(topic)
+            if hook is None:
+                body = {"name": "Order import: order created", "topic": topic, "delivery_url": url, "secret": secret}
+                hooks[topic] = await self._write_webhook("POST", "webhooks", body, f"Creating the {topic} webhook")
+            elif hook.get("status") == "disabled":
+                path, body = f"webhooks/{hook.get('id')}", {"status": "active", "secret": secret}
+                hooks[topic] = await self._write_webhook("PUT", path, body, f"Re-activating the {topic} webhook")
+        return [_registration(hook) for hook in hooks.values()]
+
+    async def webhook_registrations(self, url: str) -> list[WebhookRegistration]:
+        """The site's webhooks to exactly ``url`` for the topics read, active, paused or disabled."""
+        return [_registration(hook) for hook in (await self._webhooks(url)).values()]
+
+    async def _webhooks(self, url: str) -> dict[str, Mapping[str, Any]]:
+        """By topic, the webhook to ``url``: an active one before a paused one before a disabled one."""
+        found: list[Mapping[str, Any]] = []
+        operation = "Listing the webhooks"
+        page = 1
+        while True:
+            query = {"per_page": str(PAGE_SIZE), "page": str(page), "status": "all"}
+            response = await self._webhook_request("GET", "webhooks", query, operation)
+            hooks = _order_list(response, operation, "webhooks")
+            found += [h for h in hooks if h.get("delivery_url") == url and h.get("topic") in _WEBHOOK_TOPICS]
+            if not hooks or page >= _counts(response).pages:
+                break
+            page += 1
+        rank = {"active": 0, "paused": 1}
+        by_topic: dict[str, Mapping[str, Any]] = {}
+        for hook in sorted(found, key=lambda hook: rank.get(str(hook.get("status")), 2)):
+            by_topic.setdefault(hook["topic"], hook)
+        return by_topic
+
+    async def _write_webhook(
+        self, method: str, path: str, body: Mapping[str, str], operation: str
+    ) -> Mapping[str, Any]:
+        response = await self._webhook_request(method, path, {}, operation, body)
+        if response.status == 404:
+            raise _no_api(response, operation)
+        hook = response.json()
+        if not isinstance(hook, dict):
+            raise PlatformBadResponse(f"{operation}: {response.where} answered without a webhook object")
+        return hook
+
+    async def _webhook_request(
+        self, method: str, path: str, params: Mapping[str, str], operation: str, body: Any = None
+    ) -> Response:
+        try:
+            return await self._request(method, path, params, operation, body, ok=(*_ANSWERS, 401, 403))
+        except PlatformAuthError as exc:
+            raise PlatformAuthError(f"{exc.message} ({_WEBHOOK_PERMISSION})") from None
+
     async def _order_by_id(self, order_id: str) -> Order | None:
         """``GET /orders/{id}``, or ``None`` when there is no such (non-draft) order.
 
@@ -283,10 +355,26 @@ class WooCommerceConnector(PlatformConnector):
             page += 1
 
     async def _get(self, path: str, params: Mapping[str, str], operation: str) -> Response:
+        return await self._request("GET", path, params, operation)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str],
+        operation: str,
+        body: Any = None,
+        *,
+        ok: tuple[int, ...] = _ANSWERS,
+    ) -> Response:
+        """Send with the store's authentication; a 401 or 403 in ``ok`` is raised with WordPress's error code."""
         url = URL(f"{self.api_base_url or self.credentials['site_url']}/{API_PATH}/{path}")
         mode = auth_mode(url, query_string_auth=self.credentials.get("query_string_auth") == "true")
         try:
-            response = await self._send(url, params, mode)
+            response = await self._send(method, url, params, mode, body, ok)
+            if response.status in (401, 403):
+                where = f"{response.where} answered HTTP {response.status}"
+                raise PlatformAuthError(f"{where} ({_error_text(response)})")
         except PlatformAuthError as exc:
             hint = {
                 AuthMode.BASIC: _HEADER_HINT,
@@ -295,7 +383,9 @@ class WooCommerceConnector(PlatformConnector):
             raise PlatformAuthError(f"{operation}: {exc.message}{hint}") from None
         return _checked(response, operation)
 
-    async def _send(self, url: URL, params: Mapping[str, str], mode: AuthMode) -> Response:
+    async def _send(
+        self, method: str, url: URL, params: Mapping[str, str], mode: AuthMode, body: Any, ok: tuple[int, ...]
+    ) -> Response:
         key, secret = self.credentials["consumer_key"], self.credentials["consumer_secret"]
         headers = {"Accept": "application/json"}
         query: Mapping[str, str] | Callable[[], Mapping[str, str]]
@@ -309,7 +399,7 @@ class WooCommerceConnector(PlatformConnector):
             def query() -> Mapping[str, str]:
                 # Signed afresh for every attempt: WooCommerce refuses a nonce it has seen.
                 return oauth1_query(
-                    "GET",
+                    method,
                     url,
                     params,
                     consumer_key=key,
@@ -319,18 +409,19 @@ class WooCommerceConnector(PlatformConnector):
                 )
 
         return await self.http.request(
-            "GET",
+            method,
             url,
             headers=headers,
             params=query,
-            ok=_ANSWERS,
+            json_body=body,
+            ok=ok,
             wait_header=_rate_limit_wait,
         )
 
 
 def _checked(response: Response, operation: str) -> Response:
-    """The response if it is an answer (200 or 404); WooCommerce's refusals as exceptions."""
-    if response.status in (200, 404):
+    """The response if it is an answer (200, 201 or 404); WooCommerce's refusals as exceptions."""
+    if response.status in (200, 201, 404):
         return response
     if response.status == 400:
         raise PlatformBadResponse(f"{operation}: {response.where} answered HTTP 400 ({_error_text(response)})")
@@ -349,13 +440,28 @@ def _no_api(response: Response, operation: str) -> PlatformBadResponse:
     )
 
 
-def _order_list(response: Response, operation: str) -> list[Mapping[str, Any]]:
+def _order_list(response: Response, operation: str, kind: str = "orders") -> list[Mapping[str, Any]]:
+    """The listing's objects (orders, or ``kind``)."""
     if response.status == 404:
         raise _no_api(response, operation)
     payload = response.json()
     if not isinstance(payload, list) or not all(isinstance(p, dict) for p in payload):
-        raise PlatformBadResponse(f"{operation}: {response.where} answered without a list of orders")
+        raise PlatformBadResponse(f"{operation}: {response.where} answered without a list of {kind}")
     return payload
+
+
+def _registration(hook: Mapping[str, Any]) -> WebhookRegistration:
+    status = hook.get("status")
+    problems = {
+        "paused": "paused in WooCommerce (Settings › Advanced › Webhooks): set it Active to receive orders",
+        "disabled": "disabled by WooCommerce after failed deliveries",
+    }
+    return WebhookRegistration(
+        topic=str(hook.get("topic")),
+        url=str(hook.get("delivery_url")),
+        active=status == "active",
+        problem=problems.get(str(status)),
+    )
 
 
 def _counts(response: Response) -> _Counts:

@@ -31,7 +31,7 @@ from .http import HttpClient, Response, RetryPolicy, parse_retry_after
 from .models import Buyer, CredentialField, LineItem, Money, Order, PaymentStatus
 from .paging import pages_ahead
 from .payload import PayloadReader, clean, join, shorten
-from .webhooks import WebhookEvent, WebhookMalformed, WebhookRejected
+from .webhooks import WebhookEvent, WebhookMalformed, WebhookRegistration, WebhookRejected
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -62,6 +62,7 @@ __all__ = [
     "UnsupportedOperation",
     "WebhookEvent",
     "WebhookMalformed",
+    "WebhookRegistration",
     "WebhookRejected",
     "clean",
     "hookimpl",

@@ -22,7 +22,7 @@ from aiohttp import web
 from .errors import InvalidCredentials, UnsupportedOperation
 from .http import HttpClient
 from .models import CredentialField, Order
-from .webhooks import WebhookEvent
+from .webhooks import WebhookEvent, WebhookRegistration
 
 __all__ = ["Capability", "ConnectorState", "DemoDouble", "DemoEmulator", "PlatformConnector"]
 
@@ -35,6 +35,7 @@ class Capability(enum.Enum):
     FETCH_ORDER = "fetch_order"
     LIST_ORDERS_CREATED = "list_orders_created"
     WEBHOOKS = "webhooks"
+    REGISTER_WEBHOOKS = "register_webhooks"
 
 
 class ConnectorState:
@@ -191,6 +192,22 @@ class PlatformConnector(ABC):
         returns an event with neither order nor reference.
         """
         raise UnsupportedOperation(f"{self.platform_id} does not receive webhooks")
+
+    async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
+        """Make the platform send this store's order webhooks to ``url`` (capability ``REGISTER_WEBHOOKS``).
+
+        Create each subscription the connector's ``parse_webhook`` reads that the platform lacks for
+        ``url``; re-create or re-activate one it deleted or disabled after failed deliveries; leave
+        subscriptions to other URLs alone. Safe to call again: an existing active subscription is kept,
+        never duplicated. Return what the platform then holds for ``url`` (``webhook_registrations``).
+        Raise ``PlatformAuthError`` when the credentials may not manage webhooks, ``UnsupportedOperation``
+        when the platform has no API for it (the default).
+        """
+        raise UnsupportedOperation(f"{self.display_name} webhooks are set up in its own dashboard, not by this app")
+
+    async def webhook_registrations(self, url: str) -> list[WebhookRegistration]:
+        """The order webhook subscriptions the platform holds for ``url``, active or not, one per topic."""
+        raise UnsupportedOperation(f"{self.display_name} does not list its webhook subscriptions to this app")
 
     def webhook_challenge(self, query: Mapping[str, str], endpoint_url: str) -> dict[str, str] | None:
         """Answer a platform's GET that proves the webhook endpoint (eBay's ``challenge_code``).

@@ -15,7 +15,7 @@ from .codes import ErrorCode
 from .errors import ConnectorError
 from .models import Order
 
-__all__ = ["WebhookEvent", "WebhookMalformed", "WebhookRejected"]
+__all__ = ["WebhookEvent", "WebhookMalformed", "WebhookRegistration", "WebhookRejected"]
 
 
 class WebhookRejected(ConnectorError):
@@ -28,6 +28,21 @@ class WebhookMalformed(ConnectorError):
     """The delivery is signed correctly but cannot be read (answered 400, nothing stored)."""
 
     code = ErrorCode.WEBHOOK_MALFORMED
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRegistration:
+    """One order webhook subscription as the platform holds it.
+
+    ``topic`` is the platform's event name ("orders/create", "order.created"), ``url`` where the platform
+    sends it, ``active`` whether it sends it now (false for one the platform disabled after failed
+    deliveries), and ``problem`` what the seller should know about it, or ``None``.
+    """
+
+    topic: str
+    url: str
+    active: bool
+    problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

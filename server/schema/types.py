@@ -265,11 +265,24 @@ class Store:
     )
     webhook_url: str = strawberry.field(description="Where the platform should send this store's order webhooks.")
     webhook_health: WebhookHealth = strawberry.field(description="How this store's webhooks are doing.")
+    webhook_registration_problem: str | None = strawberry.field(
+        description="Why this app could not register or check the store's order webhooks at the platform (the "
+        "platform has no API for it, refused, or the server has no public URL): register webhookUrl there by hand. "
+        "Null when it could."
+    )
     platform_id: strawberry.Private[str]
 
     @described("The platform the store is on.")
     def platform(self, info: Info[Context, None]) -> Platform:
         return _platform(info, self.platform_id)
+
+    @described(
+        "The order webhook subscriptions the platform holds for webhookUrl, as last checked; empty when it holds "
+        "none or this app cannot ask (see webhookRegistrationProblem)."
+    )
+    async def webhook_registrations(self, info: Info[Context, None]) -> list[WebhookRegistration]:
+        rows = await info.context.loaders.registered_webhooks.load(uuid.UUID(self.id))
+        return [WebhookRegistration.from_row(row) for row in rows]
 
     @classmethod
     def from_row(cls, row: models.Store, *, webhook_url: str, webhook_health: WebhookHealth) -> Store:
@@ -281,8 +294,22 @@ class Store:
             connected=row.disconnected_at is None,
             webhook_url=webhook_url,
             webhook_health=webhook_health,
+            webhook_registration_problem=row.webhook_registration_problem,
             platform_id=row.platform,
         )
+
+
+@strawberry.type(description="An order webhook as registered on the platform.")
+class WebhookRegistration:
+    topic: str = strawberry.field(description='The platform\'s event name ("orders/create", "order.created" ...).')
+    url: str = strawberry.field(description="Where the platform sends it.")
+    active: bool = strawberry.field(description="Whether the platform sends it now (false: disabled after failures).")
+    checked_at: datetime = strawberry.field(description="When this app last read it from the platform.")
+    problem: str | None = strawberry.field(description="What the seller should know about it; null when nothing.")
+
+    @classmethod
+    def from_row(cls, row: models.RegisteredWebhook) -> WebhookRegistration:
+        return cls(topic=row.topic, url=row.url, active=row.active, checked_at=row.checked_at, problem=row.problem)
 
 
 @strawberry.type(description="An exact amount of money in one currency.")

@@ -9,7 +9,9 @@ Credentials are shown to the platform before they are stored
 ``CREDENTIALS_REJECTED`` and nothing changes. When the platform cannot give an
 answer (it is down, slow past ``VERIFY_SECONDS``, or answers oddly) the store is
 connected unchecked, with a warning in the log: an outage must not keep sellers
-from connecting, and the first import reports what is wrong.
+from connecting, and the first import reports what is wrong. A store connected,
+or given new credentials, has its order webhooks registered at its platform
+(``registrations``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from ..platforms import (
     PlatformConnector,
 )
 from ..runtime import Runtime
-from . import audit, orders
+from . import audit, orders, registrations
 from .paging import parse_id
 
 DISCONNECTED = "store disconnected"  # the cancelReason of the pending orders a disconnect cancels
@@ -185,6 +187,7 @@ async def connect_store(
             await _audited(conn, store, AuditAction.STORE_CONNECTED, actor, name=name, platform=platform)
     except IntegrityError:
         raise _duplicate(cls, name) from None
+    await registrations.register(rt, store)
     return store
 
 
@@ -239,6 +242,8 @@ async def update_store(
                 await _audited(conn, store, AuditAction.STORE_UPDATED, actor, changed=changed, name=store.name)
         except IntegrityError:
             raise _duplicate(cls, changes["name"]) from None
+        if "connector_state" in changes:  # new credentials or a new API: register with them
+            await registrations.register(rt, store)
     return store
 
 

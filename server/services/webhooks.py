@@ -29,10 +29,9 @@ from ..logs import redact
 from ..models import DeliveryStatus, Store, WebhookDelivery
 from ..platforms import Capability, ConnectorError, Order, WebhookMalformed, WebhookRejected
 from ..runtime import Runtime
-from . import orders
+from . import orders, stores
 from .paging import parse_id
 from .records import delivery_json, delivery_order
-from .stores import open_connector
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ async def receive(rt: Runtime, platform: str, store_id: str, headers: Mapping[st
     store = await Store.filter(id=key, platform=platform, disconnected_at=None).first() if key else None
     if store is None or platform not in rt.registry:
         raise NotFound("no such store for this platform")
-    connector = await open_connector(rt, store)
+    connector = await stores.open_connector(rt, store)
     if Capability.WEBHOOKS not in connector.capabilities:
         raise NotFound(f"{platform} does not receive webhooks")
     now = datetime.now(UTC)
@@ -105,7 +104,7 @@ async def challenge(
     store = await Store.filter(id=key, platform=platform, disconnected_at=None).first() if key else None
     if store is None or platform not in rt.registry:
         raise NotFound("no such store for this platform")
-    answer = (await open_connector(rt, store)).webhook_challenge(query, endpoint_url)
+    answer = (await stores.open_connector(rt, store)).webhook_challenge(query, endpoint_url)
     if answer is None:
         raise NotFound("not a webhook challenge")
     return answer
@@ -119,7 +118,7 @@ async def process(rt: Runtime, delivery: WebhookDelivery, order: Order | None = 
         if order is None and delivery.order is not None:
             order = delivery_order(delivery.order)
         if order is None:
-            connector = await open_connector(rt, store)
+            connector = await stores.open_connector(rt, store)
             assert delivery.order_reference is not None
             order = await connector.fetch_order(delivery.order_reference)
             if order is None:

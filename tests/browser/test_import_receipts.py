@@ -65,7 +65,9 @@ def test_a_list_of_three_ids_one_missing_has_three_receipt_lines(consoles: Any, 
     job = demo.finished(answered.value.json()["data"]["importOrders"]["job"])
     assert (job["status"], job["imported"], job["skipped"]) == ("SUCCEEDED", 1, 1), job
     expect(seller.import_result).to_contain_text(f"Order IDs {lost}, {listed}, {missing}")
-    expect(seller.import_result).to_contain_text("1 new order pending, 1 already imported (1 in the Transaction List).")
+    expect(seller.import_result).to_contain_text(
+        "1 new order pending, 1 already imported (1 in the Transaction List), 1 not found."
+    )
 
     # Collapsed until the seller opens it.
     table = seller.import_filters.get_by_role("table", name="Receipt: 3 orders", exact=True, include_hidden=True)

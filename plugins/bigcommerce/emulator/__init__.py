@@ -62,6 +62,13 @@ created_at, producer}``, signed the Standard Webhooks way (``webhook-id``, ``web
 ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed by the client
 secret); Incomplete and archived orders have one too.
 
+Webhook subscriptions (``hooks``): ``GET/POST /v3/hooks`` and ``GET/PUT/DELETE /v3/hooks/{id}`` under
+``/stores/{store_hash}``, JSON only, the API account's own hooks only; ``destination`` must be https on port
+443 (422 otherwise). ``emulator.hooks.deactivate(url)`` sets ``is_active`` false on each hook to ``url``, as
+BigCommerce does after about 48 hours of failed deliveries; ``emulator.hooks.add(scope, url, now=...,
+client_id=...)`` adds one as another API account would; ``emulator.hooks.hooks`` holds them all.
+``emulator.orders_scope = False`` makes the API account one without the Orders scope (403 on v2 and v3).
+
 ``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
 """
 

@@ -20,6 +20,7 @@ from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_resp
 
 from . import fake, webhooks
 from .formats import NOT_FOUND, STATUS_DESCRIPTIONS, STATUSES, error_body, rfc2822
+from .hooks import HookStore, v3_error
 from .orders import PAYMENT_STATUS, Buyer, LineSpec, OrderSpec, build_order, build_products, consignments
 from .params import MAX_LIMIT, BadParameter, read_filter, read_page, read_sort
 from .ratelimit import RequestQuota
@@ -27,11 +28,12 @@ from .store import OrderStore, StoredOrder
 from .wire import Answer, encode, wants_json
 
 TOKEN_HEADER = "X-Auth-Token"
-_PATH = re.compile(r"^/stores/(?P<hash>[^/]+)/v2/(?P<rest>.*?)/?$")
+_PATH = re.compile(r"^/stores/(?P<hash>[^/]+)/(?P<version>v[23])/(?P<rest>.*?)/?$")
 _ORDER = re.compile(r"^orders/(?P<id>\d+)(?P<products>/products)?$")
 _UNAUTHORIZED = error_body(401, "You are not authorized to access this resource. Check the X-Auth-Token header.")
 _THROTTLED = error_body(429, "Too many requests. Retry after the time in X-Rate-Limit-Time-Reset-Ms.")
 _FIRST_ORDER_ID = 100
+_NO_SCOPE = v3_error(403, "You don't have a required scope to access the endpoint")
 
 
 class BigCommerceEmulator(FaultQueueDouble):
@@ -71,6 +73,8 @@ class BigCommerceEmulator(FaultQueueDouble):
         self._quota = RequestQuota(quota, window, clock)
         self._store = OrderStore()
         self._next_product_id = 1
+        self.hooks = HookStore(store_hash, client_id)
+        self.orders_scope = True
 
     # --- PlatformDouble ------------------------------------------------------------------------
 
@@ -256,12 +260,12 @@ class BigCommerceEmulator(FaultQueueDouble):
             return self._send(request, Answer(429, _THROTTLED), quota | fault.retry_headers)
         if fault and fault.kind == "garbage":
             return garbage_response(headers=self._quota.headers())
-        response = self._send(request, self._answer(request))
+        response = self._send(request, self._answer(request, await request.read()))
         if fault and fault.kind == "truncate":
             return await truncated_response(request, response)
         return response
 
-    def _answer(self, request: web.Request) -> Answer:
+    def _answer(self, request: web.Request, body: bytes) -> Answer:
         match = _PATH.match(request.path)
         if match is None:
             return Answer(404, NOT_FOUND)
@@ -270,6 +274,11 @@ class BigCommerceEmulator(FaultQueueDouble):
             return Answer(401, _UNAUTHORIZED)
         if not self._quota.take():
             return Answer(429, _THROTTLED)
+        if not self.orders_scope:  # the API account lacks the Orders scope: no orders, no order webhooks
+            return Answer(403, _NO_SCOPE if match["version"] == "v3" else error_body(403, _NO_SCOPE["title"]))
+        if match["version"] == "v3":
+            now = int(self.now().timestamp())
+            return self.hooks.answer(request.method, match["rest"], request.query, body, now)
         if request.method != "GET":
             return Answer(405, error_body(405, "The requested method is not supported by this resource."))
         rest = match["rest"]
@@ -341,7 +350,8 @@ class BigCommerceEmulator(FaultQueueDouble):
         headers = quota or self._quota.headers()
         if answer.empty:
             return web.Response(status=204, headers=headers)
-        body, content_type = encode(answer, wants_json(request.headers.get("Accept", "")))
+        v3 = "/v3/" in request.path  # the v3 API answers JSON only
+        body, content_type = encode(answer, v3 or wants_json(request.headers.get("Accept", "")))
         return web.Response(status=answer.status, body=body, content_type=content_type, headers=headers)
 
 

@@ -18,6 +18,11 @@ Routes, as on ``https://api.ebay.com`` (sandbox ``https://api.sandbox.ebay.com``
 - ``GET /commerce/notification/v1/public_key/{public_key_id}`` (an Application access token;
   a User token is 403, none 401): ``{"key": "-----BEGIN PUBLIC KEY-----...-----END PUBLIC KEY-----",
   "algorithm": "ECDSA", "digest": "SHA1"}`` for the ``kid`` of the emulator's notifications; unknown: 404.
+- ``GET/POST /commerce/notification/v1/destination``, ``GET/PUT …/destination/{id}`` (an Application
+  access token) and ``GET/POST /commerce/notification/v1/subscription``, ``GET …/subscription/{id}``,
+  ``POST …/subscription/{id}/enable`` (the seller's token with ``commerce.notification.subscription``):
+  destinations and the seller's subscriptions as ``subscriptions`` documents them, endpoint challenge
+  included (``verify_endpoints=False`` skips it, for endpoints nobody serves).
 - ``order_webhooks()``: the Notification API's ``ORDER_CONFIRMATION`` deliveries, one per line item of
   each order whose checkout is complete, ``X-EBAY-SIGNATURE`` = base64 ``{"alg": "ecdsa", "kid",
   "signature", "digest": "SHA1"}``, ECDSA (P-256) with SHA1 over the compact JSON body (see ``notifications``).
@@ -32,6 +37,8 @@ Python API for tests::
         scopes=DEFAULT_SCOPES, currency="USD",
         now=lambda: datetime.now(UTC),   # token expiry, "future" and two-year checks, default window
         token_lifetime=7200, history_years=2, newest_first=True, seed=0,
+        alert_email="alerts@example.com",   # None: the app set no /config (createDestination: 409 195003)
+        verify_endpoints=True,
     )
     app = emulator.app()                 # aiohttp web.Application
     order = emulator.add_order(
@@ -49,7 +56,13 @@ Python API for tests::
     emulator.order_webhooks()            # ORDER_CONFIRMATION deliveries: [(headers, raw body)], oldest first
     emulator.public_key_id               # the kid those deliveries are signed under
     emulator.token_requests              # token endpoint hits, refused ones included
-    emulator.requests                    # method, path, query, headers, form; secrets redacted
+    emulator.requests                    # method, path, query, headers, form, json; secrets redacted
+    emulator.destinations, emulator.subscriptions          # as eBay lists them
+    emulator.add_destination(endpoint, verification_token=..., status="ENABLED")   # -> id
+    emulator.add_subscription(destination_id, topic="ORDER_CONFIRMATION", status="ENABLED")  # -> id
+    emulator.mark_down(endpoint)         # eBay's answer to failing deliveries: the destination is MARKED_DOWN
+    emulator.disable_subscription(id); emulator.delete_subscription(id)
+    emulator.notification_writes         # logged POST/PUT requests to destinations and subscriptions
 
     # faults, queued in call order, each consumed by one API request (Fulfillment or Notification):
     emulator.fail_next(503, times=1, retry_after=None)

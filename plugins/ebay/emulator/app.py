@@ -6,13 +6,15 @@ import copy
 import json
 import random
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+import aiohttp
 from aiohttp import web
 
 from server.platforms import DemoEmulator
@@ -25,10 +27,13 @@ from .notifications import NotificationSigner, confirmations, delivery
 from .orders import BuyerSpec, LineSpec, OrderBuilder, OrderSpec, StoredOrder, from_millis, millis
 from .query import DEFAULT_LIMIT, MAX_LIMIT, ListQuery, parse_list_query, parse_order_ids, tax_breakdown
 from .store import OrderStore
+from .subscriptions import USER_TOPICS, Notifications, challenge_response, notification_error, page
 
 TOKEN_PATH = "/identity/v1/oauth2/token"
 ORDERS_PATH = "/sell/fulfillment/v1/order"
 PUBLIC_KEY_PATH = "/commerce/notification/v1/public_key"
+DESTINATION_PATH = "/commerce/notification/v1/destination"
+SUBSCRIPTION_PATH = "/commerce/notification/v1/subscription"
 _ORDER_ID = re.compile(r"\d{2}-\d{5}-\d{5}|\d+-\d+|\d+(?:!\d+)?")
 _SECRET_FIELDS = frozenset({"refresh_token", "client_secret", "code", "access_token"})
 _GARBAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
@@ -53,6 +58,8 @@ class EbayEmulator(FaultQueueDouble):
         history_years: int = 2,
         newest_first: bool = True,
         seed: int = 0,
+        alert_email: str | None = "alerts@example.com",
+        verify_endpoints: bool = True,
     ) -> None:
         super().__init__()
         self.currency = currency
@@ -74,6 +81,8 @@ class EbayEmulator(FaultQueueDouble):
         self._signer = NotificationSigner(seed)
         self._confirmed_at: dict[str, datetime] = {}
         self._deliveries: dict[tuple[str, str, datetime], tuple[dict[str, str], bytes]] = {}
+        self._notifications = Notifications(now, alert_email)
+        self.verify_endpoints = verify_endpoints
 
     @property
     def token_requests(self) -> int:
@@ -202,6 +211,49 @@ class EbayEmulator(FaultQueueDouble):
             deliveries.append(self._deliveries[key])
         return deliveries
 
+    # --- Notification API destinations and subscriptions ----------------------------------------
+
+    @property
+    def destinations(self) -> list[dict[str, Any]]:
+        """The app's destinations, as ``getDestinations`` lists them (copies)."""
+        return copy.deepcopy(list(self._notifications.destinations.values()))
+
+    @property
+    def subscriptions(self) -> list[dict[str, Any]]:
+        """The seller's subscriptions, as ``getSubscriptions`` lists them (copies)."""
+        return copy.deepcopy(list(self._notifications.subscriptions.values()))
+
+    def add_destination(self, endpoint: str, *, verification_token: str, status: str = "ENABLED") -> str:
+        """A destination made earlier (by another app install, or by hand); returns its id."""
+        config = {"endpoint": endpoint, "verificationToken": verification_token}
+        return self._notifications.add_destination({"name": "Existing", "status": status, "deliveryConfig": config})
+
+    def add_subscription(
+        self, destination_id: str, *, topic: str = "ORDER_CONFIRMATION", status: str = "ENABLED"
+    ) -> str:
+        """A subscription made earlier; returns its id."""
+        payload = {"format": "JSON", "schemaVersion": "1.0", "deliveryProtocol": "HTTPS"}
+        body = {"topicId": topic, "status": status, "destinationId": destination_id, "payload": payload}
+        return self._notifications.create_subscription(body)
+
+    def mark_down(self, endpoint: str) -> None:
+        """What eBay does when deliveries to ``endpoint`` keep failing: its destination becomes MARKED_DOWN."""
+        for destination in self._notifications.destinations.values():
+            if destination["deliveryConfig"]["endpoint"] == endpoint:
+                destination["status"] = "MARKED_DOWN"
+
+    def disable_subscription(self, subscription_id: str) -> None:
+        self._notifications.subscription(subscription_id)["status"] = "DISABLED"
+
+    def delete_subscription(self, subscription_id: str) -> None:
+        del self._notifications.subscriptions[subscription_id]
+
+    @property
+    def notification_writes(self) -> list[dict[str, Any]]:
+        """The logged POST/PUT requests to the Notification API's destinations and subscriptions."""
+        paths = (DESTINATION_PATH, SUBSCRIPTION_PATH)
+        return [r for r in self.requests if r["method"] in ("POST", "PUT") and r["path"].startswith(paths)]
+
     @property
     def public_key_id(self) -> str:
         """The ``kid`` of every ``X-EBAY-SIGNATURE`` this emulator sends."""
@@ -215,6 +267,14 @@ class EbayEmulator(FaultQueueDouble):
         app.router.add_get(ORDERS_PATH, self._get_orders)
         app.router.add_get(ORDERS_PATH + "/{orderId}", self._get_order)
         app.router.add_get(PUBLIC_KEY_PATH + "/{public_key_id}", self._get_public_key)
+        app.router.add_get(DESTINATION_PATH, self._get_destinations)
+        app.router.add_post(DESTINATION_PATH, self._create_destination)
+        app.router.add_get(DESTINATION_PATH + "/{destination_id}", self._get_destination)
+        app.router.add_put(DESTINATION_PATH + "/{destination_id}", self._update_destination)
+        app.router.add_get(SUBSCRIPTION_PATH, self._get_subscriptions)
+        app.router.add_post(SUBSCRIPTION_PATH, self._create_subscription)
+        app.router.add_get(SUBSCRIPTION_PATH + "/{subscription_id}", self._get_subscription)
+        app.router.add_post(SUBSCRIPTION_PATH + "/{subscription_id}/enable", self._enable_subscription)
         return app
 
     @web.middleware
@@ -225,6 +285,11 @@ class EbayEmulator(FaultQueueDouble):
         if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             form = await request.post()
             entry["form"] = {k: ("[redacted]" if k in _SECRET_FIELDS else str(v)) for k, v in form.items()}
+        if request.method in ("POST", "PUT") and request.content_type == "application/json":
+            try:
+                entry["json"] = _redacted(await request.json())
+            except ValueError:
+                entry["json"] = None
         self.requests.append(entry)
         response: web.StreamResponse = await handler(request)
         return response
@@ -271,6 +336,120 @@ class EbayEmulator(FaultQueueDouble):
         if fault and fault.kind == "truncate":
             return await truncated_response(request, response, headers={"Content-Type": "application/json"})
         return response
+
+    async def _notification(
+        self,
+        request: web.Request,
+        answer: Callable[[web.Request], Awaitable[web.Response]],
+        refusal: Callable[[str | None], EbayError | None],
+    ) -> web.StreamResponse:
+        """Faults, then the bearer check, then ``answer`` (eBay's error body on refusal)."""
+        fault = await self.take_fault()
+        if fault and fault.kind in ("fail", "throttle"):
+            error = TOO_MANY_REQUESTS if fault.kind == "throttle" else error_for_status(fault.status)
+            return _error(error, status=fault.status, headers=fault.retry_headers)
+        if fault and fault.kind == "garbage":
+            return garbage_response(_GARBAGE)
+        refused = refusal(request.headers.get("Authorization"))
+        if refused is not None:
+            return _error(refused)
+        try:
+            return await answer(request)
+        except EbayError as error:
+            return _error(error)
+
+    async def _get_destinations(self, request: web.Request) -> web.StreamResponse:
+        async def answer(request: web.Request) -> web.Response:
+            items = list(self._notifications.destinations.values())
+            return _json(page(items, "destinations", str(request.url), dict(request.query)))
+
+        return await self._notification(request, answer, self._oauth.application_refusal)
+
+    async def _get_destination(self, request: web.Request) -> web.StreamResponse:
+        async def answer(request: web.Request) -> web.Response:
+            destination = self._notifications.destination(request.match_info["destination_id"])
+            return _json(json.dumps(destination))
+
+        return await self._notification(request, answer, self._oauth.application_refusal)
+
+    async def _create_destination(self, request: web.Request) -> web.StreamResponse:
+        async def answer(request: web.Request) -> web.Response:
+            destination = self._notifications.check_destination(await _body(request))
+            await self._challenge(destination["deliveryConfig"])
+            destination_id = self._notifications.add_destination(destination)
+            location = f"{request.scheme}://{request.host}{DESTINATION_PATH}/{destination_id}"
+            return _json("{}", status=201, headers={"Location": location})
+
+        return await self._notification(request, answer, self._oauth.application_refusal)
+
+    async def _update_destination(self, request: web.Request) -> web.StreamResponse:
+        async def answer(request: web.Request) -> web.Response:
+            current = self._notifications.destination(request.match_info["destination_id"])
+            destination = self._notifications.check_destination(
+                await _body(request), replacing=current["destinationId"]
+            )
+            await self._challenge(destination["deliveryConfig"])
+            current.update(destination)
+            return web.Response(status=204)
+
+        return await self._notification(request, answer, self._oauth.application_refusal)
+
+    async def _get_subscriptions(self, request: web.Request) -> web.StreamResponse:
+        async def answer(request: web.Request) -> web.Response:
+            app = self._oauth.is_application(request.headers.get("Authorization"))
+            items = [
+                s for s in self._notifications.subscriptions.values() if not app or s["topicId"] not in USER_TOPICS
+            ]
+            return _json(page(items, "subscriptions", str(request.url), dict(request.query)))
+
+        return await self._notification(request, answer, self._subscription_refusal(write=False))
+
+    async def _get_subscription(self, request: web.Request) -> web.StreamResponse:
+        async def answer(request: web.Request) -> web.Response:
+            return _json(json.dumps(self._notifications.subscription(request.match_info["subscription_id"])))
+
+        return await self._notification(request, answer, self._subscription_refusal(write=False))
+
+    async def _create_subscription(self, request: web.Request) -> web.StreamResponse:
+        async def answer(request: web.Request) -> web.Response:
+            body = await _body(request)
+            topic = body.get("topicId") if isinstance(body, dict) else None
+            if topic in USER_TOPICS and self._oauth.is_application(request.headers.get("Authorization")):
+                raise notification_error(403, 195011, "Not authorized for this topic.")
+            subscription_id = self._notifications.create_subscription(body)
+            location = f"{request.scheme}://{request.host}{SUBSCRIPTION_PATH}/{subscription_id}"
+            return _json("{}", status=201, headers={"Location": location})
+
+        return await self._notification(request, answer, self._subscription_refusal(write=True))
+
+    async def _enable_subscription(self, request: web.Request) -> web.StreamResponse:
+        async def answer(request: web.Request) -> web.Response:
+            self._notifications.enable(request.match_info["subscription_id"])
+            return web.Response(status=204)
+
+        return await self._notification(request, answer, self._subscription_refusal(write=True))
+
+    def _subscription_refusal(self, *, write: bool) -> Callable[[str | None], EbayError | None]:
+        return lambda authorization: self._oauth.subscription_refusal(authorization, write=write)
+
+    async def _challenge(self, config: Mapping[str, str]) -> None:
+        """eBay's check that the endpoint is ready: 409 195020 unless it answers the challenge."""
+        if not self.verify_endpoints:
+            return
+        endpoint, code = config["endpoint"], uuid.uuid4().hex
+        expected = challenge_response(code, config["verificationToken"], endpoint)
+        try:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(
+                    endpoint, params={"challenge_code": code}, timeout=aiohttp.ClientTimeout(total=5)
+                ) as response,
+            ):
+                answer = await response.json(content_type=None) if response.status == 200 else None
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            answer = None
+        if not isinstance(answer, dict) or answer.get("challengeResponse") != expected:
+            raise notification_error(409, 195020, "Challenge verification failed for requested endpoint")
 
     def _public_key(self, request: web.Request) -> str:
         if request.match_info["public_key_id"] != self._signer.kid:
@@ -339,6 +518,20 @@ class EbayEmulator(FaultQueueDouble):
         return order
 
 
+async def _body(request: web.Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
+def _redacted(value: Any) -> Any:
+    """A logged JSON body without the destination's verification token."""
+    if isinstance(value, dict):
+        return {k: ("[redacted]" if k == "verificationToken" else _redacted(v)) for k, v in value.items()}
+    return value
+
+
 def _keeps(query: ListQuery, order: StoredOrder) -> bool:
     if query.statuses is not None and order.fulfillment_status not in query.statuses:
         return False
@@ -392,6 +585,7 @@ DEMO_CREDENTIALS = {
     "client_id": "DemoStor-OrderImp-PRD-8a1b2c3d4-5e6f7a8b",
     "client_secret": "PRD-8a1b2c3d4e5f-6a7b-4c8d-9e0f-1a2b",
     "refresh_token": "v^1.1#i^1#p^3#r^1#I^3#f^0#t^Ul4xMF8wOkRFTU9fU1RPUkVfUkVGUkVTSF9UT0tFTg==",
+    "verification_token": "demo-store-notification-endpoint-verification-0001",
 }
 
 

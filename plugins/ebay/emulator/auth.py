@@ -26,11 +26,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .errors import ACCESS_DENIED, INVALID_TOKEN, EbayError
+from .subscriptions import SUBSCRIPTION_READONLY_SCOPE, SUBSCRIPTION_SCOPE
 
 SCOPE_ROOT = "https://api.ebay.com/oauth/api_scope"
 FULFILLMENT_SCOPE = f"{SCOPE_ROOT}/sell.fulfillment"
 FULFILLMENT_READONLY_SCOPE = f"{SCOPE_ROOT}/sell.fulfillment.readonly"
-DEFAULT_SCOPES = (SCOPE_ROOT, FULFILLMENT_SCOPE, FULFILLMENT_READONLY_SCOPE)
+DEFAULT_SCOPES = (
+    SCOPE_ROOT,
+    FULFILLMENT_SCOPE,
+    FULFILLMENT_READONLY_SCOPE,
+    SUBSCRIPTION_SCOPE,
+    SUBSCRIPTION_READONLY_SCOPE,
+)
 APPLICATION_SCOPES = frozenset({SCOPE_ROOT})
 """What the client-credentials grant can give this (ordinary) application."""
 TOKEN_PREFIX = "v^1.1#i^1#r^0#p^3#I^3#f^0#t^"
@@ -117,6 +124,22 @@ class OAuthServer:
         if not token.application or SCOPE_ROOT not in token.scopes:
             return ACCESS_DENIED
         return None
+
+    def subscription_refusal(self, authorization: str | None, *, write: bool) -> EbayError | None:
+        """For the seller's subscriptions: 401 as above, 403 for a user token without
+        ``commerce.notification.subscription`` (``.readonly`` does for reading); an application token passes
+        (it manages the app's own topics only)."""
+        token = self._token(authorization)
+        if token is None:
+            return INVALID_TOKEN
+        allowed = {SUBSCRIPTION_SCOPE} if write else {SUBSCRIPTION_SCOPE, SUBSCRIPTION_READONLY_SCOPE}
+        if not token.application and not token.scopes & allowed:
+            return ACCESS_DENIED
+        return None
+
+    def is_application(self, authorization: str | None) -> bool:
+        token = self._token(authorization)
+        return token is not None and token.application
 
     def revoke(self) -> None:
         """The seller withdrew consent: the refresh token and every user access token stop working

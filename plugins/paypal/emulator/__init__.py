@@ -28,6 +28,10 @@ Paths are PayPal's (the product reaches them through ``apiBaseUrl`` in place of
   transmission_sig, transmission_time, webhook_id, webhook_event}`` gives ``{"verification_status":
   "SUCCESS"}`` for a delivery of ``order_webhooks()`` passed on unchanged (``webhook_event`` exactly as
   received: its CRC32 is signed), else ``FAILURE``; an unusable request is 400 ``VALIDATION_ERROR``.
+- ``GET/POST /v1/notifications/webhooks``, ``GET/PATCH/DELETE /v1/notifications/webhooks/{id}``: the app's
+  webhook listeners (see ``registry``); ``emulator.listeners.add(url, [event names])`` and ``.delete(id)``
+  (someone deleted it in the dashboard), ``.webhooks`` holds them; ``emulator.webhooks_permitted = False``
+  answers them 403 ``NOT_AUTHORIZED``.
 - Throttling is 429 ``{"name": "RATE_LIMIT_REACHED", ...}``, only when injected (PayPal publishes no limits).
 
 Python API for tests::

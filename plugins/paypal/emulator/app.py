@@ -34,6 +34,7 @@ from .records import (
     order_total,
     paypal_fee,
 )
+from .registry import WebhookRegistry
 from .rows import order_rows
 from .search import MAX_PAGE_SIZE, SearchRefused, answer, parse_request, self_link
 from .webhooks import WebhookSigner, completed, delivery
@@ -41,6 +42,7 @@ from .webhooks import WebhookSigner, completed, delivery
 TOKEN_LIFETIME = timedelta(seconds=32400)
 DEFAULT_WEBHOOK_ID = "5GP028458E2496506"
 _REDACTED = "[redacted]"
+_HOOKS = "/v1/notifications/webhooks"
 _GARBAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
 
 Handler = Callable[[web.Request], web.Response | Awaitable[web.Response]]
@@ -86,6 +88,8 @@ class PayPalEmulator(FaultQueueDouble):
         self._ledger = Ledger()
         self._events = events.EventLog()
         self._webhooks = WebhookSigner(webhook_id)
+        self.listeners = WebhookRegistry()
+        self.webhooks_permitted = True
         self._tokens = TokenService(
             client_id=client_id,
             secret=client_secret,
@@ -292,6 +296,10 @@ class PayPalEmulator(FaultQueueDouble):
         app.router.add_get("/v2/checkout/orders/{id}", partial(self._api, self._get_order))
         app.router.add_get("/v2/payments/captures/{id}", partial(self._api, self._get_capture))
         app.router.add_get("/v1/reporting/transactions", partial(self._api, self._search))
+        app.router.add_get(_HOOKS, partial(self._api, self._hooks_list))
+        app.router.add_post(_HOOKS, partial(self._api, self._hooks_create))
+        for method in ("GET", "PATCH", "DELETE"):
+            app.router.add_route(method, _HOOKS + "/{id}", partial(self._api, self._hook))
         app.router.add_post("/v1/notifications/verify-webhook-signature", partial(self._api, self._verify_webhook))
         for path in (events.LIST_PATH, f"{events.LIST_PATH}/"):  # PayPal's own next links end in "/"
             app.router.add_get(path, partial(self._api, self._list_events))
@@ -335,6 +343,32 @@ class PayPalEmulator(FaultQueueDouble):
         if fault and fault.kind == "truncate":
             return await truncated_response(request, response)
         return response
+
+    def _hooks_list(self, request: web.Request) -> web.Response:
+        return self._hooks_answer(self.listeners.list)
+
+    async def _hooks_create(self, request: web.Request) -> web.Response:
+        """A listener created through the API is the one deliveries go to from then on (signed with its id)."""
+        body = await request.read()
+        response = self._hooks_answer(lambda: self.listeners.create(body))
+        if response.status == 201:
+            self._webhooks.webhook_id = list(self.listeners.webhooks)[-1]
+        return response
+
+    async def _hook(self, request: web.Request) -> web.Response:
+        webhook_id, body = request.match_info["id"], await request.read()
+        if request.method == "PATCH":
+            return self._hooks_answer(lambda: self.listeners.update(webhook_id, body))
+        if request.method == "DELETE":
+            return self._hooks_answer(lambda: self.listeners.remove(webhook_id))
+        return self._hooks_answer(lambda: self.listeners.get(webhook_id))
+
+    def _hooks_answer(self, act: Callable[[], tuple[int, dict[str, Any] | None]]) -> web.Response:
+        """``act``'s answer, or 403 NOT_AUTHORIZED (nothing done) for an app not allowed to manage webhooks."""
+        if not self.webhooks_permitted:
+            return _json(403, rest_error(403))
+        status, body = act()
+        return web.Response(status=204) if body is None else _json(status, body)
 
     async def _verify_webhook(self, request: web.Request) -> web.Response:
         return _json(*self._webhooks.verify(await request.read()))

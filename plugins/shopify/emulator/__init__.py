@@ -6,7 +6,9 @@ else 404) with header ``X-Shopify-Access-Token`` (missing or wrong: 401
 and a JSON body ``{"query", "variables", "operationName"}`` (unusable: 400
 ``{"errors": {"query": "Required parameter missing or invalid"}}``). Queries run for real
 with graphql-core against a subset of the Admin schema: ``order(id:)``, ``orders(first,
-last, after, before, query, sortKey, reverse)`` and ``shop``. Every answer carries
+last, after, before, query, sortKey, reverse)``, ``shop``, ``webhookSubscriptions(first,
+after, topics, callbackUrl, format)`` and the mutation ``webhookSubscriptionCreate`` (see
+``subscriptions``). Every answer carries
 ``extensions.cost`` (requested and actual cost, leaky-bucket ``throttleStatus``); a query
 costing more than what the bucket holds gets THROTTLED, one above 1000 points
 MAX_COST_EXCEEDED, both with HTTP 200 and nothing executed.
@@ -19,6 +21,7 @@ Python API for tests::
         clock=time.monotonic,                  # seconds, drives the bucket refill
         now=lambda: datetime.now(UTC),         # "now" in searches, caps cancelledAt/updatedAt
         timezone="UTC",                        # Shop.ianaTimezone; a bare date in a search is a day there
+        access_scopes=frozenset({"read_orders"}),  # without read_orders, order topics cannot be subscribed
     )
     app = emulator.app()                       # aiohttp web.Application
     order = emulator.add_order(
@@ -31,6 +34,10 @@ Python API for tests::
         cancelled=False, closed=False, test=False, name=None,  # name default: prefix + 1001, 1002, ...
     )                                          # -> the order as served: order["id"], ["name"], ["legacyResourceId"]
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)   # realistic, totals consistent with lines
+
+    emulator.webhook_subscriptions()           # what webhookSubscriptions serves, oldest first
+    emulator.add_webhook_subscription("ORDERS_CREATE", "https://elsewhere.example/hook")
+    emulator.fail_deliveries(uri)              # 8 failed deliveries in a row: Shopify deletes the subscription
 
     # faults, queued in call order, each consumed by one GraphQL request:
     emulator.fail_next(503, times=1, retry_after=2.0)  # HTTP status with Shopify's error body

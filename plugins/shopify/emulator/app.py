@@ -27,6 +27,7 @@ from .cost import actual_cost, requested_cost
 from .orders import LineSpec, OrderBuilder, OrderSpec
 from .schema import CURRENCIES, SCHEMA, Context, format_error, parse_and_validate
 from .store import MAX_PAGE_SIZE, OrderStore
+from .subscriptions import MAX_FAILED_DELIVERIES, Subscriptions
 
 MAX_QUERY_COST = 1000
 TOKEN_HEADER = "X-Shopify-Access-Token"
@@ -82,6 +83,7 @@ class ShopifyEmulator(FaultQueueDouble):
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         timezone: str = "UTC",
         webhook_secret: str = "shpss_emulator_webhook_secret",
+        access_scopes: frozenset[str] = frozenset({"read_orders"}),
     ) -> None:
         if currency not in CURRENCIES:
             raise ValueError(f"unsupported currency {currency!r}; one of {', '.join(CURRENCIES)}")
@@ -102,6 +104,7 @@ class ShopifyEmulator(FaultQueueDouble):
             "currencyCode": currency,
             "ianaTimezone": timezone,
         }
+        self._subscriptions = Subscriptions(scopes=access_scopes)
         self._seeded = 0
 
     # --- the store -----------------------------------------------------------------------------
@@ -119,6 +122,20 @@ class ShopifyEmulator(FaultQueueDouble):
         nodes = sorted((o.node for o in self._store.orders), key=lambda n: (n["createdAt"], n["id"]))
         secret = credentials["webhook_secret"]
         return [webhooks.delivery(n, shop_domain=self.shop_domain, secret=secret) for n in nodes]
+
+    # --- webhook subscriptions ---------------------------------------------------------------
+
+    def webhook_subscriptions(self) -> list[dict[str, Any]]:
+        """The app's webhook subscriptions as ``webhookSubscriptions`` serves them, oldest first."""
+        return self._subscriptions.nodes(None, None)
+
+    def add_webhook_subscription(self, topic: str, uri: str) -> dict[str, Any]:
+        """A subscription made earlier (by this app for another address, say)."""
+        return self._subscriptions.add(topic, uri)
+
+    def fail_deliveries(self, uri: str, *, topic: str = "ORDERS_CREATE", times: int = MAX_FAILED_DELIVERIES) -> None:
+        """Deliveries of ``topic`` to ``uri`` fail ``times`` times in a row; Shopify deletes the subscription at 8."""
+        self._subscriptions.fail_deliveries(uri, topic, times)
 
     def wrong_credentials(self) -> dict[str, str]:
         """This store's domain with an access token it refuses."""
@@ -281,7 +298,7 @@ class ShopifyEmulator(FaultQueueDouble):
         self, document: DocumentNode, variables: dict[str, Any], operation: str | None, requested: int
     ) -> dict[str, Any]:
         self._bucket.spend(requested)
-        context = Context(store=self._store, shop=self._shop)
+        context = Context(store=self._store, shop=self._shop, subscriptions=self._subscriptions)
         result = execute_sync(
             SCHEMA, document, context_value=context, variable_values=variables, operation_name=operation
         )

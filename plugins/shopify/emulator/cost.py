@@ -3,7 +3,7 @@
 Rules (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits and
 https://shopify.engineering/rate-limiting-graphql-apis-calculating-query-complexity):
 scalars and enums cost 0, objects 1, a connection 2 plus its size (``first`` or
-``last``) times the cost of one node. ``requested`` is computed before execution
+``last``) times the cost of one node, a mutation 10. ``requested`` is computed before execution
 from the query alone; ``actual`` walks the returned data, so a connection costs
 2 plus what each returned node cost.
 """
@@ -21,6 +21,7 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     VariableNode,
     get_named_type,
@@ -30,6 +31,7 @@ from graphql import (
 from .schema import SCHEMA
 
 CONNECTION_BASE_COST = 2
+MUTATION_COST = 10
 
 
 class _Walker:
@@ -142,6 +144,8 @@ def requested_cost(document: DocumentNode, variables: dict[str, Any], operation_
     operation = _operation(document, operation_name)
     if operation is None or SCHEMA.query_type is None:
         return 0
+    if operation.operation is OperationType.MUTATION:
+        return MUTATION_COST * len(operation.selection_set.selections)
     return _Walker(document, variables).requested(operation.selection_set, SCHEMA.query_type)
 
 
@@ -149,4 +153,6 @@ def actual_cost(document: DocumentNode, variables: dict[str, Any], operation_nam
     operation = _operation(document, operation_name)
     if operation is None or SCHEMA.query_type is None:
         return 0
+    if operation.operation is OperationType.MUTATION:
+        return requested_cost(document, variables, operation_name)
     return _Walker(document, variables).actual(operation.selection_set, SCHEMA.query_type, data)

@@ -25,7 +25,8 @@ from graphql import (
 )
 
 from .search import SearchSyntaxError
-from .store import OrderStore, PaginationError, line_items_connection, orders_connection
+from .store import OrderStore, PaginationError, line_items_connection, orders_connection, webhooks_connection
+from .subscriptions import Subscriptions
 
 CURRENCIES = (
     "AUD", "BRL", "CAD", "CHF", "CNY", "CZK", "DKK", "EUR", "GBP", "HKD", "INR", "JPY", "MXN", "NOK", "NZD",
@@ -37,7 +38,7 @@ COUNTRIES = (
 )  # fmt: skip
 
 SDL = f"""
-schema {{ query: QueryRoot }}
+schema {{ query: QueryRoot mutation: Mutation }}
 
 scalar DateTime
 scalar Decimal
@@ -48,7 +49,47 @@ type QueryRoot {{
   orders(first: Int, last: Int, after: String, before: String, query: String,
          sortKey: OrderSortKeys = PROCESSED_AT, reverse: Boolean = false): OrderConnection!
   shop: Shop!
+  webhookSubscriptions(first: Int, last: Int, after: String, before: String, reverse: Boolean = false,
+                       topics: [WebhookSubscriptionTopic!], callbackUrl: URL,
+                       format: WebhookSubscriptionFormat): WebhookSubscriptionConnection!
 }}
+
+type Mutation {{
+  webhookSubscriptionCreate(topic: WebhookSubscriptionTopic!,
+                            webhookSubscription: WebhookSubscriptionInput!): WebhookSubscriptionCreatePayload
+}}
+
+scalar URL
+
+enum WebhookSubscriptionTopic {{
+  APP_UNINSTALLED ORDERS_CANCELLED ORDERS_CREATE ORDERS_PAID ORDERS_UPDATED REFUNDS_CREATE SHOP_UPDATE
+}}
+enum WebhookSubscriptionFormat {{ JSON XML }}
+
+input WebhookSubscriptionInput {{
+  uri: String
+  callbackUrl: URL
+  format: WebhookSubscriptionFormat
+  filter: String
+  includeFields: [String!]
+}}
+
+type WebhookSubscription {{
+  id: ID!
+  legacyResourceId: UnsignedInt64!
+  topic: WebhookSubscriptionTopic!
+  uri: String!
+  callbackUrl: URL!
+  format: WebhookSubscriptionFormat!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}}
+type WebhookSubscriptionConnection {{
+  edges: [WebhookSubscriptionEdge!]! nodes: [WebhookSubscription!]! pageInfo: PageInfo!
+}}
+type WebhookSubscriptionEdge {{ cursor: String! node: WebhookSubscription! }}
+type WebhookSubscriptionCreatePayload {{ userErrors: [UserError!]! webhookSubscription: WebhookSubscription }}
+type UserError {{ field: [String!] message: String! }}
 
 type Shop {{
   id: ID!
@@ -171,6 +212,7 @@ class Context:
 
     store: OrderStore
     shop: dict[str, Any]
+    subscriptions: Subscriptions
     search: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -210,6 +252,25 @@ def _resolve_line_items(
         raise GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"}) from exc
 
 
+def _resolve_webhook_subscriptions(
+    _: None,
+    info: GraphQLResolveInfo[Context],
+    *,
+    reverse: bool,
+    topics: list[str] | None = None,
+    callbackUrl: str | None = None,
+    format: str | None = None,
+    **page: Any,
+) -> dict[str, Any]:
+    nodes = info.context.subscriptions.nodes(topics, callbackUrl)
+    if format is not None:
+        nodes = [node for node in nodes if node["format"] == format]
+    try:
+        return webhooks_connection(nodes, reverse=reverse, **_page_args(page))
+    except PaginationError as exc:
+        raise GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"}) from exc
+
+
 def _page_args(page: dict[str, Any]) -> dict[str, Any]:
     return {name: page.get(name) for name in ("first", "last", "after", "before")}
 
@@ -221,6 +282,12 @@ def _build() -> GraphQLSchema:
     root.fields["order"].resolve = _resolve_order
     root.fields["orders"].resolve = _resolve_orders
     root.fields["shop"].resolve = lambda _, info: info.context.shop
+    root.fields["webhookSubscriptions"].resolve = _resolve_webhook_subscriptions
+    mutation = schema.mutation_type
+    assert mutation is not None
+    mutation.fields["webhookSubscriptionCreate"].resolve = lambda _, info, topic, webhookSubscription: (
+        info.context.subscriptions.create(topic, webhookSubscription)
+    )
     order = schema.get_type("Order")
     assert isinstance(order, GraphQLObjectType)
     order.fields["lineItems"].resolve = _resolve_line_items

@@ -216,11 +216,19 @@ def orders_connection(view: _View, **page: Any) -> dict[str, Any]:
     return paginate(view.nodes, view.keys, cursor_of, lambda c: _decode_cursor(c, key, view.reverse), **page)
 
 
+def webhooks_connection(nodes: list[dict[str, Any]], *, reverse: bool, **page: Any) -> dict[str, Any]:
+    """Webhook subscriptions in id order."""
+    return _by_id(nodes, [int(node["legacyResourceId"]) for node in nodes], reverse=reverse, **page)
+
+
 def line_items_connection(items: list[dict[str, Any]], *, reverse: bool, **page: Any) -> dict[str, Any]:
     """Line items in id order (Shopify's only order for them)."""
-    ordered = items[::-1] if reverse else items
+    return _by_id(items, [int(item["id"].rsplit("/", 1)[1]) for item in items], reverse=reverse, **page)
+
+
+def _by_id(items: list[dict[str, Any]], ids: list[int], *, reverse: bool, **page: Any) -> dict[str, Any]:
+    ordered, ids = (items[::-1], ids[::-1]) if reverse else (items, ids)
     sign = -1 if reverse else 1
-    ids = [int(item["id"].rsplit("/", 1)[1]) for item in ordered]
     keys = [(sign * i, sign * i) for i in ids]
     return paginate(
         ordered,

@@ -24,6 +24,7 @@ addresses, email, phone, item names, and a numbering plugin's number when
 with ``dates_are_gmt`` as ``WP_Date_Query`` reads them (see ``dates``). Bad
 parameters answer 400 ``rest_invalid_param``; an unknown id 404
 ``woocommerce_rest_shop_order_invalid_id``. Core WooCommerce has no rate limit.
+``/wp-json/wc/v3/webhooks`` lists, creates and edits webhooks (``hooks``).
 
 Python API for tests::
 
@@ -38,6 +39,7 @@ Python API for tests::
         now=lambda: datetime.now(UTC),         # OAuth timestamp checks
         first_id=1000, seed=0,                 # post ids start here and skip like WordPress's
         webhook_secret="...", webhook_id=1,    # the order.created webhook: its secret as stored, its id
+        key_permissions="read_write",          # the key's permissions: "read" refuses POST/PUT with 401
     )
     app = emulator.app()
     order = emulator.add_order(created_at=..., status="processing", total="42.50", number=None,
@@ -49,6 +51,9 @@ Python API for tests::
     emulator.seed_order(placed_at)             # PlatformDouble: a paid order and every reference to it
     emulator.order_webhooks()                  # [(headers, body)]: each order's order.created delivery (webhooks)
     emulator.ping_delivery(webhook_id)         # the unsigned webhook_id=N form post sent when a webhook is saved
+    emulator.registered_webhooks()             # the /webhooks records, with secret and failure_count (``hooks``)
+    emulator.add_webhook("order.created", "https://elsewhere.example/hook", status="active")
+    emulator.fail_deliveries(hook_id)          # 5 failed deliveries in a row: WooCommerce sets it ``disabled``
 
     # faults, queued in call order, one consumed by each request:
     emulator.fail_next(503, times=1, retry_after=None)  # wp_die JSON (503: maintenance mode)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import random
 import re
@@ -20,6 +21,7 @@ from . import fake, webhooks
 from .auth import ApiKey, Authenticator, AuthRequest
 from .dates import bound_epoch
 from .errors import WPError, no_route
+from .hooks import MAX_FAILED_DELIVERIES, Hook, Hooks
 from .orders import Address, LineSpec, OrderBuilder, OrderSpec, StoredOrder, render
 from .params import ORDER_STATUSES, DateBound, ListQuery, parse_list_query
 from .php import QueryValue, build_query, parse_query, urlencode
@@ -30,6 +32,9 @@ __all__ = ["WooCommerceEmulator"]
 
 _ORDERS = re.compile(r"/wc/v3/orders", re.IGNORECASE)
 _ORDER = re.compile(r"/wc/v3/orders/(\d+)", re.IGNORECASE)
+_WEBHOOKS = re.compile(r"/wc/v3/webhooks", re.IGNORECASE)
+_WEBHOOK = re.compile(r"/wc/v3/webhooks/(\d+)", re.IGNORECASE)
+_EDITABLE = ("POST", "PUT", "PATCH")
 _NOT_FOUND = (
     "<!DOCTYPE html><html><head><title>Page not found</title></head>"
     "<body><h1>Oops! That page can’t be found.</h1></body></html>"
@@ -62,6 +67,7 @@ class WooCommerceEmulator(FaultQueueDouble):
         seed: int = 0,
         webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
         webhook_id: int = 1,
+        key_permissions: str = "read_write",
     ) -> None:
         super().__init__()
         self.site_url = site_url.rstrip("/")
@@ -86,6 +92,8 @@ class WooCommerceEmulator(FaultQueueDouble):
         self._builder = OrderBuilder(self._next_post_id, seed)
         self._rng = random.Random(seed)
         self._encoded: dict[str, dict[int, bytes]] = {}
+        self.key_permissions = key_permissions
+        self._hooks = Hooks(next_id=webhook_id + 1)
 
     # --- PlatformDouble ----------------------------------------------------------------------
 
@@ -126,6 +134,20 @@ class WooCommerceEmulator(FaultQueueDouble):
     def ping_delivery(self, webhook_id: int | None = None) -> tuple[dict[str, str], bytes]:
         """The unsigned ``webhook_id=<id>`` form post WooCommerce sends when webhook ``webhook_id`` is saved."""
         return webhooks.ping(self.webhook_id if webhook_id is None else webhook_id)
+
+    # --- webhooks (hooks) ---------------------------------------------------------------------
+
+    def registered_webhooks(self) -> list[Hook]:
+        """The site's webhooks (live records, with the secret and failure count the API never serves)."""
+        return list(self._hooks.held)
+
+    def add_webhook(self, topic: str, delivery_url: str, *, status: str = "active", secret: str = "") -> Hook:
+        """A webhook saved earlier, in the admin or by another app."""
+        return self._hooks.add(topic, delivery_url, secret=secret or self._webhook_secret, status=status)
+
+    def fail_deliveries(self, hook_id: int, times: int = MAX_FAILED_DELIVERIES) -> None:
+        """``times`` failed deliveries of webhook ``hook_id`` in a row; at 5 WooCommerce disables it."""
+        self._hooks.fail_deliveries(self._hooks.get(hook_id), times)
 
     def wrong_credentials(self) -> Mapping[str, str]:
         secret = self._key.consumer_secret
@@ -279,6 +301,10 @@ class WooCommerceEmulator(FaultQueueDouble):
             user = self._auth.authenticate(
                 AuthRequest(request.method, f"{origin}{request.rel_url.raw_path}", query, authorization)
             )
+            if user and request.method in _EDITABLE and "write" not in self.key_permissions:
+                raise WPError(401, "woocommerce_rest_authentication_error", _NO_WRITE)
+            if _WEBHOOKS.fullmatch(route) or _WEBHOOK.fullmatch(route):
+                return await self._webhooks(request, route, user, origin, query)
             if request.method not in ("GET", "HEAD"):
                 raise no_route()
             if _ORDERS.fullmatch(route):
@@ -288,6 +314,29 @@ class WooCommerceEmulator(FaultQueueDouble):
             raise no_route()
         except WPError as error:
             return json_response(error.body(), origin, status=error.status)
+
+    async def _webhooks(
+        self, request: web.Request, route: str, user: bool, origin: str, query: dict[str, QueryValue]
+    ) -> web.Response:
+        """``/webhooks`` and ``/webhooks/{id}``; webhooks need a user who may manage WooCommerce."""
+        reading = request.method in ("GET", "HEAD")
+        match = _WEBHOOK.fullmatch(route)
+        if not reading and request.method not in (_EDITABLE if match else ("POST",)):
+            raise no_route()
+        if not user and reading:
+            raise WPError(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+        if not user:
+            raise WPError(401, "woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources.")
+        if match:
+            hook = self._hooks.get(int(match[1]))
+            if not reading:
+                hook = self._hooks.update(hook, await _json_body(request))
+            return json_response(hook.served(origin), origin)
+        if not reading:
+            return json_response(self._hooks.create(await _json_body(request)).served(origin), origin, status=201)
+        hooks, total, pages = self._hooks.listing(query)
+        headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
+        return json_response(dumps([hook.served(origin) for hook in hooks]), origin, headers=headers)
 
     def _get(self, order_id: int, user: bool, origin: str) -> web.Response:
         if not user:
@@ -340,6 +389,19 @@ class WooCommerceEmulator(FaultQueueDouble):
         if encoded is None:
             encoded = cache[order.id] = dumps(render(order, self._zone, origin))
         return encoded
+
+
+_NO_WRITE = "The API key provided does not have write permissions."
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    """The JSON body's parameters, as ``WP_REST_Request::get_json_params`` reads them."""
+    text = await request.text()
+    try:
+        body = json.loads(text) if text.strip() else {}
+    except ValueError:
+        raise WPError(400, "rest_invalid_json", "Invalid JSON body passed.") from None
+    return body if isinstance(body, dict) else {}
 
 
 def _page_link(origin: str, query: dict[str, QueryValue], page: int) -> str:

@@ -98,7 +98,7 @@ two seeded orders).
     ``InvalidCredentials`` whose ``field`` names it, with no secret in the message.
 ``test_undeclared_operations_raise_unsupported_operation`` (skipped when all are declared)
     An operation missing from ``capabilities`` raises ``UnsupportedOperation``
-    (``fetch_order``, ``orders_created``, ``parse_webhook``).
+    (``fetch_order``, ``orders_created``, ``parse_webhook``, ``register_webhooks``).
 ``test_fetch_order_finds_every_reference`` (``FETCH_ORDER``)
     With three orders seeded, every form in each ``SeededOrder.references``
     finds that order, with its ``order_id``, ``order_number``, total, currency
@@ -251,8 +251,13 @@ __all__ = ["ConnectorConformanceSuite"]
 
 _OPERATIONS = {"fetch_order": Capability.FETCH_ORDER, "orders_created": Capability.LIST_ORDERS_CREATED}
 """The operations the parametrized tests run (``[op]``)."""
-_OPTIONAL_METHODS = {Capability.LIST_ORDERS_CREATED: "orders_created", Capability.WEBHOOKS: "parse_webhook"}
+_OPTIONAL_METHODS = {
+    Capability.LIST_ORDERS_CREATED: "orders_created",
+    Capability.WEBHOOKS: "parse_webhook",
+    Capability.REGISTER_WEBHOOKS: "register_webhooks",
+}
 """Capabilities whose method has a default that raises ``UnsupportedOperation``."""
+_HOOK_URL = "https://orders.example.com/webhooks/kit/store"  # where register_webhooks is asked to send them
 _SECRET_NAMES = re.compile(r"token|secret|password|passwd|(?:^|_)key$|private", re.IGNORECASE)
 _TIMEOUT_WORDS = re.compile(r"time[sd]?[ -]?out", re.IGNORECASE)
 _WINDOW = timedelta(hours=6)
@@ -521,6 +526,10 @@ class ConnectorConformanceSuite:
                 Capability.WEBHOOKS: (
                     "parse_webhook({}, b'{}')",
                     lambda: h.run("parse_webhook({}, b'{}')", connector.parse_webhook({}, b"{}")),
+                ),
+                Capability.REGISTER_WEBHOOKS: (
+                    "register_webhooks(url)",
+                    lambda: h.run("register_webhooks(url)", connector.register_webhooks(_HOOK_URL)),
                 ),
             }
             for capability in (c for c in undeclared if c in calls):

@@ -683,7 +683,7 @@ async def test_platform_double_methods(client: Client, emulator: EbayEmulator) -
 async def test_demo_store_has_recent_realistic_orders() -> None:
     demo = demo_emulator()
     assert (demo.platform_id, demo.store_name) == ("ebay", "Demo eBay store")
-    assert set(demo.credentials) == {"client_id", "client_secret", "refresh_token"}
+    assert set(demo.credentials) == {"client_id", "client_secret", "refresh_token", "verification_token"}
     now = datetime.now(UTC)
     async with TestClient(TestServer(demo.make_double(now, 1).app())) as client:
         token = (await (await request_token(client, dict(demo.credentials))).json())["access_token"]
