@@ -212,18 +212,34 @@ class PayPalConnector(PlatformConnector):
             )
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
-        """Have PayPal verify the delivery, then read it (``webhooks``)."""
-        webhook_id = self.state.get("registered_webhook_id") or self.credentials.get("webhook_id")
-        if not webhook_id:
+        """Have PayPal verify the delivery, then read it (``webhooks``).
+
+        A delivery is checked against the listener this app registered and, failing that, the one the seller
+        entered (``webhook_id``): deliveries to either are the store's.
+        """
+        ids = dict.fromkeys(
+            i for i in (self.state.get("registered_webhook_id"), self.credentials.get("webhook_id")) if i
+        )
+        if not ids:
             raise WebhookRejected("the store has no PayPal webhook ID to verify deliveries with")
-        request = verification_request(headers, body, webhook_id)
-        response = await self._api("POST", _VERIFY_PATH, body=request)
+        refusal = None
+        for webhook_id in ids:
+            try:
+                await self._verify(headers, body, webhook_id)
+            except WebhookRejected as exc:
+                refusal = refusal or exc
+            else:
+                return read_event(body)
+        assert refusal is not None
+        raise refusal
+
+    async def _verify(self, headers: Mapping[str, str], body: bytes, webhook_id: str) -> None:
+        response = await self._api("POST", _VERIFY_PATH, body=verification_request(headers, body, webhook_id))
         if response.status in (400, 422):
             raise WebhookRejected(f"PayPal could not verify the delivery ({_error_code(response)})")
         verdict = _json(response, "POST", "the webhook verification").get("verification_status")
         if verdict != "SUCCESS":
             raise WebhookRejected(f"PayPal did not verify the delivery's signature (verification_status {verdict!r})")
-        return read_event(body)
 
     async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
         """Create the app's listener for ``url`` with the order events, or add the ones it lacks; keep its id."""

@@ -1,5 +1,9 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { useState } from 'preact/hooks';
 import { describe, expect, it } from 'vitest';
+import { AppContext, type StoreInfo } from '../app/context';
+import type { GraphQLClient } from '../lib/client';
+import { StoresQuery } from '../operations';
 import { fakeClient, fakeLive, PLATFORMS, renderWithApp, store, type Handler } from '../test/fakes';
 import { StoresPage } from './Stores';
 
@@ -16,6 +20,26 @@ function setup(handlers: Record<string, Handler> = {}) {
   return { api, ...view };
 }
 
+/** The Stores page with the app's store list: reloadStores asks the client again, as the app does. */
+function StoresWithReload({ client, initial }: { client: GraphQLClient; initial: StoreInfo[] }) {
+  const [stores, setStores] = useState(initial);
+  const services = {
+    client,
+    live: fakeLive().live,
+    platforms: PLATFORMS,
+    stores,
+    reloadStores: async () => setStores((await client.request(StoresQuery, {})).stores),
+    signOut: () => {},
+  };
+  return (
+    <AppContext.Provider value={services}>
+      <StoresPage />
+    </AppContext.Provider>
+  );
+}
+
+const orderWebhook = { topic: 'orders/create', active: true, checkedAt: '2026-12-07T14:10:30.000Z', problem: null };
+
 describe('Stores', () => {
   it('shows each store with its platform, state and webhook URL', () => {
     setup();
@@ -26,6 +50,74 @@ describe('Stores', () => {
       'https://orders.example.com/webhooks/shopify/s1',
     );
     expect(within(card).getByRole('button', { name: 'Copy' })).toBeTruthy();
+  });
+
+  it('Webhooks at ‹platform›: each topic with its badge, beside the Webhook URL', () => {
+    renderWithApp(<StoresPage />, {
+      client: fakeClient({ ImportJobs: () => ({ importJobs: { totalCount: 0, edges: [] } }) }).client,
+      live: fakeLive().live,
+      stores: [
+        store('s1', shopify, {
+          name: 'Main shop',
+          webhookRegistrations: [
+            orderWebhook,
+            { ...orderWebhook, topic: 'orders/updated', active: false, problem: 'disabled after failed deliveries' },
+          ],
+        }),
+      ],
+    });
+    const part = within(screen.getByRole('article', { name: 'Main shop' })).getByRole('group', {
+      name: 'Webhooks at Shopify',
+    });
+    const items = within(part).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent)).toEqual([
+      'orders/create Active',
+      'orders/updated Not active disabled after failed deliveries',
+    ]);
+    expect(within(items[0]!).getByText('Active').className).toBe('badge badge-succeeded');
+    expect(within(items[1]!).getByText('Not active').className).toBe('badge badge-failed');
+    expect(part.textContent).not.toContain('Registered by this app');
+    expect(part.textContent).toContain('Edit store');
+    expect(part.querySelector('time')!.getAttribute('datetime')).toBe('2026-12-07T14:10:30.000Z');
+    expect(part.querySelector('.notice')).toBeNull();
+  });
+
+  it('a store the app could not register: the notice says to copy the Webhook URL by hand', () => {
+    renderWithApp(<StoresPage />, {
+      client: fakeClient({ ImportJobs: () => ({ importJobs: { totalCount: 0, edges: [] } }) }).client,
+      live: fakeLive().live,
+      stores: [
+        store('p1', PLATFORMS[1]!, {
+          name: 'Payments',
+          webhookRegistrationProblem: 'the server has no public URL (ORDER_IMPORT_PUBLIC_URL) to register',
+        }),
+      ],
+    });
+    const part = screen.getByRole('group', { name: 'Webhooks at PayPal' });
+    expect(within(part).queryAllByRole('listitem')).toEqual([]);
+    expect(part.querySelector('.notice')!.textContent).toBe(
+      "The server has no public URL (ORDER_IMPORT_PUBLIC_URL) to register. Copy the Webhook URL into PayPal's webhook settings by hand.",
+    );
+  });
+
+  it('after Connect a store, the new store shows the webhooks the app registered', async () => {
+    const added = store('s2', shopify, { name: 'New shop', webhookRegistrations: [orderWebhook] });
+    const api = fakeClient({
+      ImportJobs: () => ({ importJobs: { totalCount: 0, edges: [] } }),
+      ConnectStore: () => ({ connectStore: { store: { id: 's2', name: 'New shop' }, userErrors: [] } }),
+      Stores: () => ({ stores: [s1, added] }),
+    });
+    render(<StoresWithReload client={api.client} initial={[s1]} />);
+    const form = screen.getByRole('region', { name: 'Connect a store' });
+    fireEvent.change(within(form).getByLabelText('Platform'), { target: { value: 'shopify' } });
+    fireEvent.input(within(form).getByLabelText('Store name'), { target: { value: 'New shop' } });
+    fireEvent.input(within(form).getByLabelText('Shop domain'), { target: { value: 'new.myshopify.com' } });
+    fireEvent.input(within(form).getByLabelText('Admin API access token'), { target: { value: 'shpat_x' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Connect store' }));
+    const card = await screen.findByRole('article', { name: 'New shop' });
+    const part = within(card).getByRole('group', { name: 'Webhooks at Shopify' });
+    expect(within(part).getByRole('listitem').textContent).toBe('orders/create Active');
+    expect(part.textContent).toContain("Registered by this app: Shopify sends the store's orders to its Webhook URL.");
   });
 
   it('Connect a store: fields from the platform’s credentialFields, secrets as passwords, errors next to them', async () => {

@@ -6,6 +6,7 @@ import { describedBy, FieldError } from '../components/FieldError';
 import { PageHeading } from '../components/PageHeading';
 import { RecentImports } from '../components/RecentImports';
 import { Time } from '../components/Time';
+import { WebhookRegistrations } from '../components/WebhookRegistrations';
 import { errorText } from '../lib/client';
 import { groupUserErrors, type GroupedErrors } from '../lib/errors';
 import { formatDuration, formatRelative } from '../lib/format';
@@ -176,6 +177,7 @@ function StoreCard({ store, announce }: { store: StoreInfo; announce: (message: 
           </button>
         </div>
       </div>
+      <WebhookRegistrations store={store} id={`webhooks-${store.id}`} />
 
       <h3 class="subheading">Webhook health</h3>
       <WebhookHealth store={store} />

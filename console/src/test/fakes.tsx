@@ -100,6 +100,8 @@ export function store(id: string, platform: PlatformInfo, extra: Partial<StoreIn
       quiet: false,
       message: null,
     },
+    webhookRegistrationProblem: null,
+    webhookRegistrations: [],
     ...extra,
   };
 }

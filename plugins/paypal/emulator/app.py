@@ -352,7 +352,7 @@ class PayPalEmulator(FaultQueueDouble):
         body = await request.read()
         response = self._hooks_answer(lambda: self.listeners.create(body))
         if response.status == 201:
-            self._webhooks.webhook_id = list(self.listeners.webhooks)[-1]
+            self._webhooks.send_to(list(self.listeners.webhooks)[-1])
         return response
 
     async def _hook(self, request: web.Request) -> web.Response:

@@ -61,11 +61,17 @@ Answer = tuple[int, dict[str, Any]]
 
 
 class WebhookSigner:
-    """Signs deliveries for one webhook and answers the verify API for them."""
+    """Signs deliveries for the app's current webhook and answers the verify API for any of its webhooks."""
 
     def __init__(self, webhook_id: str, key: bytes | None = None) -> None:
         self.webhook_id = webhook_id
+        self._known = {webhook_id}
         self._key = key or secrets.token_bytes(32)
+
+    def send_to(self, webhook_id: str) -> None:
+        """Deliveries go to the app's webhook ``webhook_id`` from now on; the earlier ones still verify."""
+        self.webhook_id = webhook_id
+        self._known.add(webhook_id)
 
     def signature(self, transmission_id: str, transmission_time: str, webhook_id: str, body: bytes) -> str:
         """``PAYPAL-TRANSMISSION-SIG`` for a body sent to ``webhook_id``."""
@@ -98,7 +104,7 @@ class WebhookSigner:
         genuine = (
             value["auth_algo"] == AUTH_ALGO
             and value["cert_url"] == CERT_URL
-            and hmac.compare_digest(value["webhook_id"].encode(), self.webhook_id.encode())
+            and value["webhook_id"] in self._known
             and hmac.compare_digest(value["transmission_sig"].encode(), expected.encode())
         )
         return 200, {"verification_status": "SUCCESS" if genuine else "FAILURE"}
