@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp import web
 
 from server.platforms import DemoEmulator
-from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
+from server.platforms.testing import Fault, FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
 from . import fake
 from .auth import DEFAULT_SCOPES, OAuthServer
@@ -320,11 +320,8 @@ class EbayEmulator(FaultQueueDouble):
         """Apply the next fault (every API request but the token endpoint's consumes one), check the bearer
         token (by default: a user token with a fulfillment scope), then answer (eBay's error body on refusal)."""
         fault = await self.take_fault()
-        if fault and fault.kind in ("fail", "throttle"):
-            error = TOO_MANY_REQUESTS if fault.kind == "throttle" else error_for_status(fault.status)
-            return _error(error, status=fault.status, headers=fault.retry_headers)
-        if fault and fault.kind == "garbage":
-            return garbage_response(_GARBAGE)
+        if (failed := _failed(fault)) is not None:
+            return failed
         refused = (refusal or self._oauth.refusal)(request.headers.get("Authorization"))
         if refused is not None:
             response = _error(refused)
@@ -345,11 +342,8 @@ class EbayEmulator(FaultQueueDouble):
     ) -> web.StreamResponse:
         """Faults, then the bearer check, then ``answer`` (eBay's error body on refusal)."""
         fault = await self.take_fault()
-        if fault and fault.kind in ("fail", "throttle"):
-            error = TOO_MANY_REQUESTS if fault.kind == "throttle" else error_for_status(fault.status)
-            return _error(error, status=fault.status, headers=fault.retry_headers)
-        if fault and fault.kind == "garbage":
-            return garbage_response(_GARBAGE)
+        if (failed := _failed(fault)) is not None:
+            return failed
         refused = refusal(request.headers.get("Authorization"))
         if refused is not None:
             return _error(refused)
@@ -579,6 +573,16 @@ def _json(text: str, *, status: int = 200, headers: dict[str, str] | None = None
 
 def _error(error: EbayError, *, status: int | None = None, headers: dict[str, str] | None = None) -> web.Response:
     return _json(json.dumps(error.body(), separators=(",", ":")), status=status or error.status, headers=headers)
+
+
+def _failed(fault: Fault | None) -> web.StreamResponse | None:
+    """The answer of a request the fault fails, throttles or garbles before it is read; ``None`` otherwise."""
+    if fault and fault.kind in ("fail", "throttle"):
+        error = TOO_MANY_REQUESTS if fault.kind == "throttle" else error_for_status(fault.status)
+        return _error(error, status=fault.status, headers=fault.retry_headers)
+    if fault and fault.kind == "garbage":
+        return garbage_response(_GARBAGE)
+    return None
 
 
 DEMO_CREDENTIALS = {
