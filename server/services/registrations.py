@@ -8,6 +8,7 @@ store keeps why, for the seller. It never fails a store's connection.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -21,6 +22,8 @@ from . import stores, webhooks
 
 log = logging.getLogger(__name__)
 
+REGISTER_SECONDS = 20.0  # a store's connection waits this long at most for its platform to register webhooks
+
 
 async def register(rt: Runtime, store: Store) -> None:
     """Register the store's order webhooks at its platform, and keep what it holds (or why it could not)."""
@@ -31,12 +34,16 @@ async def register(rt: Runtime, store: Store) -> None:
         if not rt.settings.public_url:
             raise UnsupportedOperation("the server has no public URL (ORDER_IMPORT_PUBLIC_URL) to register")
         connector = await stores.open_connector(rt, store)
-        held = await connector.register_webhooks(url)
+        async with asyncio.timeout(REGISTER_SECONDS):
+            held = await connector.register_webhooks(url)
     except UnsupportedOperation as exc:
         held, problem = [], exc.message
-    except ConnectorError as exc:  # what the platform held before is kept: nothing says it changed
-        problem = redact(f"the platform did not take the webhook registration ({exc.code}): {exc.message}")
-        log.warning("store %s: webhooks not registered (%s)", store.id, exc.code)
+    except (ConnectorError, TimeoutError) as exc:  # what the platform held before is kept: nothing says it changed
+        if isinstance(exc, ConnectorError):
+            problem = redact(f"the platform did not take the webhook registration ({exc.code}): {exc.message}")
+        else:
+            problem = f"the platform did not answer the webhook registration within {REGISTER_SECONDS:g}s"
+        log.warning("store %s: webhooks not registered: %s", store.id, problem)
     now = datetime.now(UTC)
     async with in_transaction() as conn:
         if held is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from plugins.shopify.emulator import ShopifyEmulator
+from server.services import registrations
 from tests.conftest import CONNECT_STORE, new_token
 from tests.graphql.queries import UPDATE_STORE
 from tests.graphql.test_every_platform import ALL_PLUGINS, DOUBLES
@@ -24,7 +25,7 @@ async def connect(server: Server, token: str, url: str, platform: str = "shopify
     return store
 
 
-async def registrations(server: Server, token: str) -> dict[str, Any]:
+async def registrations_of(server: Server, token: str) -> dict[str, Any]:
     [store] = (await server.execute(REGISTRATIONS, token=token))["stores"]
     return store  # type: ignore[no-any-return]
 
@@ -34,7 +35,7 @@ async def test_a_connected_store_s_order_webhooks_are_registered_at_the_platform
 ):
     await connect(server, token, shopify_url)
 
-    store = await registrations(server, token)
+    store = await registrations_of(server, token)
 
     assert store["webhookRegistrationProblem"] is None
     assert store["webhookRegistrations"] == [
@@ -47,7 +48,7 @@ async def test_new_credentials_register_again_what_the_platform_deleted(
     server, token, shopify: ShopifyEmulator, shopify_url
 ):
     store_id = await connect(server, token, shopify_url)
-    url = (await registrations(server, token))["webhookUrl"]
+    url = (await registrations_of(server, token))["webhookUrl"]
     shopify.fail_deliveries(url)  # Shopify deletes the subscription after 8 failed deliveries
     assert shopify.webhook_subscriptions() == []
 
@@ -57,7 +58,7 @@ async def test_new_credentials_register_again_what_the_platform_deleted(
 
     assert changed["updateStore"]["userErrors"] == []
     assert [s["uri"] for s in shopify.webhook_subscriptions()] == [url]
-    assert (await registrations(server, token))["webhookRegistrations"][0]["active"] is True
+    assert (await registrations_of(server, token))["webhookRegistrations"][0]["active"] is True
 
 
 async def test_a_platform_that_refuses_does_not_keep_the_store_from_connecting():
@@ -67,7 +68,7 @@ async def test_a_platform_that_refuses_does_not_keep_the_store_from_connecting()
     async with running_server() as server, serve_app(refusing.app()) as url:
         seller = await new_token("sam")
         await connect(server, seller, url)
-        store = await registrations(server, seller)
+        store = await registrations_of(server, seller)
 
     assert store["webhookRegistrations"] == []
     assert "PLATFORM_AUTH" in store["webhookRegistrationProblem"]
@@ -79,7 +80,7 @@ async def test_without_a_public_url_nothing_is_registered_and_the_store_says_why
     async with running_server(settings(public_url="")) as server:
         token = await new_token("sam")
         await connect(server, token, shopify_url)
-        store = await registrations(server, token)
+        store = await registrations_of(server, token)
 
     assert store["webhookRegistrations"] == [] and shopify.webhook_subscriptions() == []
     assert "ORDER_IMPORT_PUBLIC_URL" in store["webhookRegistrationProblem"]
@@ -91,7 +92,20 @@ async def test_a_platform_without_an_api_for_it_says_to_register_by_hand():
         seller = await new_token("sam")
         variables = {"platform": "ecwid", "name": "E", "credentials": dict(ecwid.credentials()), "apiBaseUrl": url}
         assert (await server.execute(CONNECT_STORE, variables, token=seller))["connectStore"]["userErrors"] == []
-        store = await registrations(server, seller)
+        store = await registrations_of(server, seller)
 
     assert store["webhookRegistrations"] == []
     assert "Ecwid" in store["webhookRegistrationProblem"]
+
+
+async def test_a_platform_too_slow_to_register_does_not_hold_up_the_connection(
+    server, token, shopify: ShopifyEmulator, shopify_url, monkeypatch
+):
+    monkeypatch.setattr(registrations, "REGISTER_SECONDS", 0.3)
+    shopify.delay_next(1.0, times=2)  # the credentials check, then the registration's first request
+
+    await connect(server, token, shopify_url)
+    store = await registrations_of(server, token)
+
+    assert store["webhookRegistrations"] == []
+    assert store["webhookRegistrationProblem"] == "the platform did not answer the webhook registration within 0.3s"
