@@ -11,7 +11,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
@@ -84,6 +84,8 @@ class GraphQLView(GraphQL[Context, None]):
                     body = await read_limited(request, limit)
                 except BodyTooLarge:
                     await bad_request(f"the body is larger than {limit} bytes", 413)(scope, receive, send)
+                    return
+                except ClientDisconnect:  # gone before its body arrived: nothing ran, nobody to answer
                     return
                 problem = graphql_body_problem(body)
                 if problem is not None:
@@ -159,6 +161,8 @@ async def receive_webhook(request: Request) -> JSONResponse:
         body = await read_limited(request, webhooks.MAX_BODY_BYTES)
     except BodyTooLarge:
         return _webhook_answer(413, ErrorCode.PAYLOAD_TOO_LARGE, "body too large")
+    except ClientDisconnect:  # the platform gave up before its body arrived; it delivers again, nothing was stored
+        return _webhook_answer(400, ErrorCode.WEBHOOK_MALFORMED, "incomplete body")
     try:
         receipt = await webhooks.receive(
             runtime, request.path_params["platform"], request.path_params["store"], request.headers, body

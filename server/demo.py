@@ -34,6 +34,7 @@ from .settings import Settings
 
 DEMO_SELLER = "demo"
 DELIVERED_SHARE = 0.5
+DELIVERY_ATTEMPTS = 3
 
 
 async def _serve(app: web.Application, host: str) -> tuple[web.AppRunner, str]:
@@ -58,9 +59,21 @@ async def _deliver_webhooks(double: DemoDouble, webhook_url: str, rng: random.Ra
     async with aiohttp.ClientSession() as session:
         for headers, body in deliveries:
             if rng.random() < DELIVERED_SHARE:
-                async with session.post(webhook_url, data=body, headers=headers) as response:
-                    response.raise_for_status()
+                await _deliver(session, webhook_url, headers, body)
     return True
+
+
+async def _deliver(session: aiohttp.ClientSession, url: str, headers: dict[str, str], body: bytes) -> None:
+    """POST one delivery; as a platform does, again on a dropped connection (the delivery id makes it once)."""
+    for attempt in range(DELIVERY_ATTEMPTS):
+        try:
+            async with session.post(url, data=body, headers=headers) as response:
+                response.raise_for_status()
+                return
+        except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError):
+            if attempt == DELIVERY_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.1 * (attempt + 1))
 
 
 async def _list_directly(runtime: Runtime, store: Store, now: datetime, rng: random.Random) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
 
 import pytest
 
@@ -75,3 +77,24 @@ def test_the_body_limit_setting_is_read():
     env = {"ORDER_IMPORT_MAX_BODY_BYTES": "2048", "ORDER_IMPORT_DATABASE_URL": "sqlite://:memory:"}
     assert Settings.from_env(env).max_body_bytes == 2048
     assert Settings.from_env({"ORDER_IMPORT_DATABASE_URL": "sqlite://:memory:"}).max_body_bytes == 1024 * 1024
+
+
+@pytest.mark.parametrize("path", ["/graphql", "/webhooks/shopify/00000000-0000-0000-0000-000000000000"])
+async def test_a_client_gone_before_its_body_arrived_leaves_no_error(server, token, path, caplog):
+    caplog.set_level(logging.INFO, logger="order_import.access")
+    host, port = server.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"query": '.encode()
+    )
+    await writer.drain()
+    writer.close()  # gone with 990 bytes unsent
+    await writer.wait_closed()
+    await asyncio.sleep(0.2)
+
+    status, _ = await post_raw(server, token, b'{"query": "{ platforms { id } }"}')
+
+    assert status == 200
+    answered = [r.getMessage() for r in caplog.records if r.name == "order_import.access"]
+    assert len(answered) == 2 and " 500 " not in answered[0], answered
