@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from graphql.execution.executor import Executor
 
 import plugins.shopify
 from server.models import ImportedOrder, ImportJob, Store, Transaction
@@ -204,3 +205,21 @@ async def test_credentials_are_never_readable(server, token, store_id):
     assert "shpat_test_token" not in (await response.text())
     stored = await Store.get(id=store_id)
     assert "shpat_test_token" not in stored.credentials
+
+
+async def test_a_refused_argument_does_not_abandon_the_sibling_fields(server, token, monkeypatch):
+    abandoned: list[object] = []
+    settle = Executor.settle_in_background
+
+    def settled_in_background(self: Executor, pending: list[object]) -> None:  # siblings left behind by an error
+        abandoned.extend(pending)
+        settle(self, pending)
+
+    monkeypatch.setattr(Executor, "settle_in_background", settled_in_background)
+    query = f'{{ pendingImports {{ totalCount }} stores(platform: "{"x" * 65}") {{ id }} }}'
+
+    response = await server.post(query, token=token)
+
+    body = await response.json()
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    assert abandoned == []  # raised with its siblings, not before them
