@@ -4,6 +4,8 @@ ago is read again first, so a refund made on the platform after the import is se
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -44,9 +46,10 @@ class Guarded:
         return data["acceptImport"]
 
 
-@pytest.fixture(params=[600, 0], ids=["fresh", "always-rechecked"])
-async def guarded(request, shopify):
-    async with running_server(settings(recheck_seconds=request.param)) as server, serve_app(shopify.app()) as url:
+@asynccontextmanager
+async def guarded_store(shopify: Any, recheck_seconds: int) -> AsyncIterator[Guarded]:
+    """Gus's Shopify store on a server that reads an order again before a decision after ``recheck_seconds``."""
+    async with running_server(settings(recheck_seconds=recheck_seconds)) as server, serve_app(shopify.app()) as url:
         token = await new_token("gus")
         credentials = {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_test_token"}
         connected = await server.execute(
@@ -55,6 +58,12 @@ async def guarded(request, shopify):
             token=token,
         )
         yield Guarded(server, token, connected["connectStore"]["store"]["id"], shopify)
+
+
+@pytest.fixture(params=[600, 0], ids=["fresh", "always-rechecked"])
+async def guarded(request, shopify):
+    async with guarded_store(shopify, request.param) as flow:
+        yield flow
 
 
 @pytest.mark.parametrize("status", ["PENDING", "AUTHORIZED", "PARTIALLY_PAID", "REFUNDED", "VOIDED", "EXPIRED"])
@@ -92,17 +101,8 @@ async def test_an_order_canceled_on_the_platform_is_refused_unless_forced(guarde
 
 
 async def test_a_refund_made_after_the_import_is_seen_before_the_decision(shopify):
-    async with running_server(settings(recheck_seconds=0)) as server, serve_app(shopify.app()) as url:
-        token = await new_token("gus")
-        credentials = {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_test_token"}
-        store = (
-            await server.execute(
-                CONNECT_STORE,
-                {"platform": "shopify", "name": "S", "credentials": credentials, "apiBaseUrl": url},
-                token=token,
-            )
-        )["connectStore"]["store"]["id"]
-        flow = Guarded(server, token, store, shopify)
+    async with guarded_store(shopify, recheck_seconds=0) as flow:
+        server = flow.server
         created, row = await flow.imported(financial_status="PAID")
         seller = await Seller.get(name="gus")
         created["displayFinancialStatus"] = "REFUNDED"  # the seller refunded it on Shopify meanwhile
@@ -155,17 +155,8 @@ def test_a_recheck_age_that_is_not_whole_seconds_is_refused(value):
 
 
 async def test_a_bulk_accept_reads_stale_orders_again_and_judges_each(shopify):
-    async with running_server(settings(recheck_seconds=0)) as server, serve_app(shopify.app()) as url:
-        token = await new_token("gus")
-        credentials = {"shop_domain": "test-shop.myshopify.com", "access_token": "shpat_test_token"}
-        store = (
-            await server.execute(
-                CONNECT_STORE,
-                {"platform": "shopify", "name": "S", "credentials": credentials, "apiBaseUrl": url},
-                token=token,
-            )
-        )["connectStore"]["store"]["id"]
-        flow = Guarded(server, token, store, shopify)
+    async with guarded_store(shopify, recheck_seconds=0) as flow:
+        server = flow.server
         _, kept_row = await flow.imported(financial_status="PAID")
         refunded, refunded_row = await flow.imported(financial_status="PAID")
         refunded["displayFinancialStatus"] = "REFUNDED"  # refunded on Shopify after the import
@@ -173,7 +164,7 @@ async def test_a_bulk_accept_reads_stale_orders_again_and_judges_each(shopify):
             "mutation($ids: [ID!]!) { acceptImports(ids: $ids) { succeeded failed"
             " results { id userErrors { code } importedOrder { status paymentStatus } } } }",
             {"ids": [kept_row["id"], refunded_row["id"]]},
-            token=token,
+            token=flow.token,
         )
         stored = await ImportedOrder.get(id=refunded_row["id"])
 
