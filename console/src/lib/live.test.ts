@@ -122,6 +122,23 @@ describe('live updates', () => {
     expect(live.status()).toBe('closed');
   });
 
+  it('is disposed quietly while its socket is still connecting', async () => {
+    const { factory } = fakeFactory();
+    const rejecting = (options: ClientOptions): Client => ({
+      ...factory(options),
+      dispose: () => Promise.reject(new Event('close')),
+    });
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      createLiveClient({ url: 'ws://x', getToken: () => 't', createClient: rejecting }).dispose();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
   it('uses the page origin for the socket', () => {
     expect(defaultLiveUrl({ protocol: 'https:', host: 'orders.example.com' })).toBe('wss://orders.example.com/graphql');
     expect(defaultLiveUrl({ protocol: 'http:', host: '127.0.0.1:8000' })).toBe('ws://127.0.0.1:8000/graphql');

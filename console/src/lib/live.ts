@@ -158,7 +158,9 @@ export function createLiveClient(options: LiveOptions): LiveClient {
       connectedListeners.clear();
       setStatus('closed');
       statusListeners.clear();
-      void client.dispose();
+      // Disposed while its socket is still connecting, graphql-ws rejects with the socket's close event:
+      // the session is over, so there is nobody left to tell.
+      Promise.resolve(client.dispose()).catch(() => {});
     },
   };
 }
