@@ -85,6 +85,16 @@ class TransactionSource(str, enum.Enum):
     IMPORT = "IMPORT"
 
 
+class AlertKind(str, enum.Enum):
+    """Something the seller should know now (see docs/recovery.md for what each means)."""
+
+    WEBHOOK_SILENT = "WEBHOOK_SILENT"  # the platform's webhooks stopped, or their registration cannot be restored
+    ORDERS_RECOVERED = "ORDERS_RECOVERED"  # a scheduled run found orders the webhooks missed
+    IMPORT_FAILING = "IMPORT_FAILING"  # scheduled runs keep failing
+    CREDENTIALS_REJECTED = "CREDENTIALS_REJECTED"  # the platform refuses the store's credentials
+    ORDER_CHANGED_AFTER_ACCEPT = "ORDER_CHANGED_AFTER_ACCEPT"  # refunded, canceled or edited after it was accepted
+
+
 # A CharField in the database, a Decimal on the model: CharField's type parameter can only say str,
 # so the checker sees the field as the Field[Decimal] it reads and writes.
 if TYPE_CHECKING:
@@ -389,3 +399,114 @@ class ImportReceiptLine(Model):
     class Meta:
         table = "import_receipt_line"
         indexes = (("job_id", "position"),)
+
+
+# How a store is checked for missing orders without the seller asking: one row per store.
+class RecoverySchedule(Model):
+    store: fields.OneToOneRelation[Store] = fields.OneToOneField(
+        "models.Store", related_name="recovery", primary_key=True, on_delete=fields.CASCADE
+    )
+    store_id: UUID
+    enabled = fields.BooleanField(default=True)
+    interval_seconds = fields.IntField(default=900)
+    hours = fields.SmallIntField(default=2)
+    next_run_at = fields.DatetimeField(null=True, db_index=True)  # null while disabled
+    last_run_at = fields.DatetimeField(null=True)
+    last_job: fields.ForeignKeyNullableRelation[ImportJob] = fields.ForeignKeyField(
+        "models.ImportJob", related_name="+", null=True, on_delete=fields.SET_NULL
+    )
+    last_job_id: UUID | None
+    failures = fields.SmallIntField(default=0)  # scheduled runs failed in a row; runs back off while > 0
+    silence_checked_at = fields.DatetimeField(null=True)  # when a webhook silence last started a run
+
+    class Meta:
+        table = "recovery_schedule"
+
+
+# An alert of a seller. While a condition holds it has one open alert (``open_condition`` set, unique per
+# seller); clearing the condition sets ``cleared_at`` and empties ``open_condition`` so the next one is new.
+class Alert(Model):
+    id = fields.UUIDField(primary_key=True)
+    seller: fields.ForeignKeyRelation[Seller] = fields.ForeignKeyField(
+        "models.Seller", related_name="alerts", on_delete=fields.CASCADE
+    )
+    seller_id: UUID
+    store: fields.ForeignKeyNullableRelation[Store] = fields.ForeignKeyField(
+        "models.Store", related_name="alerts", null=True, on_delete=fields.CASCADE
+    )
+    store_id: UUID | None
+    kind = fields.CharEnumField(AlertKind, max_length=32)
+    condition = fields.CharField(max_length=255)  # what it is about, e.g. "IMPORT_FAILING:<store id>"
+    open_condition = fields.CharField(max_length=255, null=True)  # = condition until it clears
+    message = fields.TextField()
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    job: fields.ForeignKeyNullableRelation[ImportJob] = fields.ForeignKeyField(
+        "models.ImportJob", related_name="alerts", null=True, on_delete=fields.SET_NULL
+    )
+    job_id: UUID | None
+    transaction: fields.ForeignKeyNullableRelation[Transaction] = fields.ForeignKeyField(
+        "models.Transaction", related_name="alerts", null=True, on_delete=fields.SET_NULL
+    )
+    transaction_id: UUID | None
+    at = fields.DatetimeField()
+    read_at = fields.DatetimeField(null=True)
+    cleared_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "alert"
+        unique_together = (("seller", "open_condition"),)
+        indexes = (("seller_id", "at"),)
+
+
+# Where a seller's alerts are also sent: one URL per seller, signed in the Standard Webhooks format.
+class AlertEndpoint(Model):
+    seller: fields.OneToOneRelation[Seller] = fields.OneToOneField(
+        "models.Seller", related_name="alert_endpoint", primary_key=True, on_delete=fields.CASCADE
+    )
+    seller_id: UUID
+    url = fields.CharField(max_length=2048)
+    secret = fields.TextField()  # encrypted, see server.crypto
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "alert_endpoint"
+
+
+# One alert to send to its seller's endpoint; retried with backoff until delivered or given up.
+class AlertDelivery(Model):
+    id = fields.UUIDField(primary_key=True)
+    alert: fields.ForeignKeyRelation[Alert] = fields.ForeignKeyField(
+        "models.Alert", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    alert_id: UUID
+    url = fields.CharField(max_length=2048)
+    attempts = fields.SmallIntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True, db_index=True)  # null once delivered or given up
+    delivered_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+
+    class Meta:
+        table = "alert_delivery"
+
+
+# What the platform changed about an order after it entered the Transaction List; the row itself never changes.
+class OrderChange(Model):
+    id = fields.UUIDField(primary_key=True)
+    transaction: fields.ForeignKeyRelation[Transaction] = fields.ForeignKeyField(
+        "models.Transaction", related_name="platform_changes", on_delete=fields.CASCADE
+    )
+    transaction_id: UUID
+    detected_at = fields.DatetimeField()
+    source = fields.CharField(max_length=64)  # "webhook:<platform>" or "schedule"
+    payment_status = fields.CharField(max_length=32)
+    platform_status = fields.CharField(max_length=64, null=True)
+    total_amount = DecimalText()
+    currency = fields.CharField(max_length=3)
+    canceled = fields.BooleanField(default=False)
+    summary = fields.TextField()
+    fingerprint = fields.CharField(max_length=64)  # of what the platform said; the same change is stored once
+
+    class Meta:
+        table = "order_change"
+        unique_together = (("transaction", "fingerprint"),)
+        indexes = (("transaction_id", "detected_at"),)

@@ -44,6 +44,11 @@ class Settings:
     # ORDER_IMPORT_RECHECK_SECONDS: a pending order read from its platform longer ago is read again before a
     # decision (0: always).
     recheck_seconds: int = 600
+    # ORDER_IMPORT_RECOVERY_MIN_INTERVAL: the shortest intervalSeconds a seller may set for automatic recovery.
+    recovery_min_interval: int = 300
+    # How often each process looks for stores whose scheduled recovery run is due (the runs themselves keep
+    # each store's own interval).
+    recovery_tick_seconds: float = 30.0
     # ORDER_IMPORT_RATE_LIMITS: kind=limit pairs over the defaults (see server/ratelimits.py).
     rate_limits: str = DEFAULT_RATE_LIMITS
     # The origin (and optional path prefix) platforms and browsers reach this server at, without a trailing
@@ -77,6 +82,9 @@ class Settings:
             public_url=_public_url(env.get("ORDER_IMPORT_PUBLIC_URL", "")),
             graphiql=_graphiql(env.get("ORDER_IMPORT_GRAPHIQL", "")),
             recheck_seconds=_whole_seconds(env, "ORDER_IMPORT_RECHECK_SECONDS", cls.recheck_seconds),
+            recovery_min_interval=_whole_seconds(
+                env, "ORDER_IMPORT_RECOVERY_MIN_INTERVAL", cls.recovery_min_interval
+            ),
         )
 
 

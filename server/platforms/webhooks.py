@@ -57,12 +57,16 @@ class WebhookEvent:
     payload gives ``order_reference``, which the core passes to
     ``fetch_order``. With neither (a ping, an event about something else than
     a new order) the delivery is acknowledged and nothing else happens.
+    ``updated`` marks a delivery about a change to an order (an update, a
+    refund, a cancellation) rather than a new one: the core records what changed
+    for an order already in the Transaction List, which itself never changes.
     """
 
     delivery_id: str
     topic: str
     order: Order | None = None
     order_reference: str | None = None
+    updated: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.delivery_id, str) or not self.delivery_id.strip():

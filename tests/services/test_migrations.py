@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from tortoise import Tortoise, connections
@@ -24,6 +24,7 @@ from server.models import (
     ImportOutcome,
     ImportReceiptLine,
     ImportTrigger,
+    RecoverySchedule,
     Store,
     Transaction,
 )
@@ -231,3 +232,18 @@ async def test_jobs_made_before_receipts_read_as_real_imports_a_seller_started(d
         job_id=JOB, position=0, order_id="1", outcome=ImportOutcome.ALREADY_ACCEPTED, imported_order_id=ORDER
     )
     assert (await ImportReceiptLine.get(id=line.id)).outcome == ImportOutcome.ALREADY_ACCEPTED
+
+
+@pytest.mark.database
+async def test_connected_stores_get_the_default_recovery_schedule_spread_over_the_interval(database):
+    await migrate(database, "0011_webhook_registrations")
+    for statement in ROWS[:2]:
+        await database.execute_script(statement)
+    before = datetime.now(UTC)
+
+    await migrate(database)
+
+    schedule = await RecoverySchedule.get(store_id=STORE)
+    assert (schedule.enabled, schedule.interval_seconds, schedule.hours, schedule.failures) == (True, 900, 2, 0)
+    assert schedule.next_run_at is not None
+    assert before <= schedule.next_run_at <= datetime.now(UTC) + timedelta(seconds=900)
