@@ -18,6 +18,7 @@ from strawberry.types import ExecutionResult
 from .resolvers import audit, bulk, imports, platforms, stores, tokens, transactions
 from .schema.access import refuse_read_only_tokens
 from .schema.arguments import guard_root_arguments
+from .schema.deferred import defer_async_resolvers
 from .schema.errors import present
 from .schema.request_checks import LIMIT_RULES, CachedParse, refused, request_problem
 from .schema.scalars import DateTime
@@ -192,4 +193,5 @@ def build_schema() -> strawberry.Schema:
         ],
     )
     guard_root_arguments(schema._schema)
+    defer_async_resolvers(schema._schema)  # after the guards: an async field's guard runs when it is awaited
     return schema

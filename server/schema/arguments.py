@@ -26,7 +26,7 @@ rule afterwards. Lists of strings are checked item by item.
 
 from __future__ import annotations
 
-import inspect
+import functools
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -88,24 +88,15 @@ def _payload_refusal(field: GraphQLField) -> Callable[[InvalidInput], Any] | Non
     return payload_refusal(definition) if definition is not None else None
 
 
-async def _refused(error: InvalidInput) -> Any:
-    raise error
-
-
 def _guarded(
     run: Callable[..., Any], limits: dict[str, tuple[str, int]], refusal: Callable[[InvalidInput], Any] | None
 ) -> Callable[..., Any]:
-    # An async resolver's refusal is raised where the resolver would raise it, when awaited: raised at once, it
-    # would abandon the sibling root fields already started (the executor settles them only in the background).
-    is_async = inspect.iscoroutinefunction(run)
-
+    @functools.wraps(run)  # so an async resolver's guard is deferred with it (see ``deferred``)
     def guarded(source: Any, info: Any, **arguments: Any) -> Any:
         for name, (kind, limit) in limits.items():
             if (error := _too_long(name, kind, limit, arguments.get(name))) is not None:
                 if refusal is not None:
                     return refusal(error)
-                if is_async:
-                    return _refused(error)
                 raise error
         return run(source, info, **arguments)
 
