@@ -9,7 +9,9 @@ Content`` with no body. A 429 is retried by ``HttpClient`` after
 429 without that header means platform load and gets the ordinary backoff.
 
 Order webhooks are registered through Webhooks v3 (``/stores/{store_hash}/v3/hooks``): a hook
-per scope and destination, which BigCommerce sets ``is_active: false`` after about 48 hours of
+per scope and destination (``store/order/created`` for new orders, ``store/order/statusUpdated``
+and ``store/order/refund/created`` for changes to them; a store registered before it read changes
+gets the missing ones at the next check), which BigCommerce sets ``is_active: false`` after about 48 hours of
 failed deliveries and which a ``PUT`` with ``is_active: true`` turns back on. The list shows only
 the hooks of the API account (client id) asking, and managing order hooks takes the same Orders
 scope as reading orders.
@@ -43,7 +45,14 @@ from server.platforms import (
 )
 
 from .mapping import is_incomplete, map_order, order_id
-from .webhooks import ORDER_CREATED, SECRET_PREFIX, read_webhook, signing_key
+from .webhooks import (
+    ORDER_CREATED,
+    ORDER_REFUND_CREATED,
+    ORDER_STATUS_UPDATED,
+    SECRET_PREFIX,
+    read_webhook,
+    signing_key,
+)
 
 __all__ = ["API_ORIGIN", "LINE_ITEM_FETCHES", "PAGE_SIZE", "BigCommerceConnector"]
 
@@ -68,7 +77,7 @@ _STORE_HASH_FORMS = (
     re.compile(rf"(?:https?://)?store-{_HASH}\.mybigcommerce\.com(?:/\S*)?"),
 )
 _ORDER_REFERENCE = re.compile(r"#?\s*0*(?P<id>[1-9][0-9]{0,17})")
-_HOOK_SCOPES = (ORDER_CREATED,)  # what parse_webhook reads
+_HOOK_SCOPES = (ORDER_CREATED, ORDER_STATUS_UPDATED, ORDER_REFUND_CREATED)  # what parse_webhook reads
 _HOOKS_PAGE = 250
 _DEACTIVATED = "BigCommerce deactivated it after its deliveries failed for about 48 hours"
 _ORDERS_SCOPE = "the API account needs the Orders scope (read-only or modify) to manage order webhooks"
@@ -195,11 +204,12 @@ class BigCommerceConnector(PlatformConnector):
                 yield await self._with_products(fresh)
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
-        """A ``store/order/created`` delivery names the order (``data.id``); other scopes carry nothing for us."""
+        """``store/order/created`` names a new order (``data.id``), ``store/order/statusUpdated`` and
+        ``store/order/refund/created`` one that changed; other scopes carry nothing for us."""
         return read_webhook(headers, body, self.credentials.get("client_secret"), self.credentials["store_hash"])
 
     async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
-        """Create the ``store/order/created`` hook to ``url``, or turn it back on (``PUT is_active: true``)."""
+        """Create each order hook ``url`` lacks, or turn one back on (``PUT is_active: true``)."""
         held = await self._hooks(url)
         for scope in _HOOK_SCOPES:
             hook = held.get(scope)

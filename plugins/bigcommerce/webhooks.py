@@ -10,12 +10,16 @@ the spec's ``whsec_<base64>`` form is decoded the way the library decodes it.
 An attempt more than ``TOLERANCE`` away from now is refused (a replay).
 
 The body is thin, ``{scope, store_id, data: {type, id}, hash, created_at,
-producer}``: ``store/order/created`` names the order (``data.id``), which the
-core then fetches. ``hash`` is the SHA-1 of the event's data, which BigCommerce
-documents as the way to detect duplicate events (a hook that fires twice for
-one event sends the same hash); it is signed, so it is the delivery id (with
-the scope, as the data of other scopes can hash alike), and ``webhook-id``
-(the same on every retry, by the spec) only when there is no hash. The app's
+producer}``: ``store/order/created`` names a new order (``data.id``), which the
+core then fetches; ``store/order/statusUpdated`` (``data.status`` has the
+previous and new status ids) and ``store/order/refund/created``
+(``data.refund.refund_id``) name an order that changed (``updated``). ``hash``
+is the SHA-1 of the event's data, which BigCommerce documents as the way to
+detect duplicate events (a hook that fires twice for one event sends the same
+hash); it is signed, so it is the delivery id (with the scope, as the data of
+other scopes can hash alike), and ``webhook-id`` (the same on every retry, by
+the spec) only when there is no hash. A status can go back and forth (the same
+data twice), so a change's id also holds the event's ``created_at``. The app's
 client secret signs for every store that installed the app, so an order
 delivery whose ``producer`` (``stores/{store_hash}``) names another store is
 refused.
@@ -35,9 +39,20 @@ from typing import Any
 
 from server.platforms import WebhookEvent, WebhookMalformed, WebhookRejected
 
-__all__ = ["ORDER_CREATED", "TOLERANCE", "read_webhook", "signature", "signing_key"]
+__all__ = [
+    "ORDER_CREATED",
+    "ORDER_REFUND_CREATED",
+    "ORDER_STATUS_UPDATED",
+    "TOLERANCE",
+    "read_webhook",
+    "signature",
+    "signing_key",
+]
 
 ORDER_CREATED = "store/order/created"
+ORDER_STATUS_UPDATED = "store/order/statusUpdated"
+ORDER_REFUND_CREATED = "store/order/refund/created"
+_ORDER_SCOPES = (ORDER_CREATED, ORDER_STATUS_UPDATED, ORDER_REFUND_CREATED)
 TOLERANCE = 5 * 60
 """Seconds a ``webhook-timestamp`` may be from now, either way (the Standard Webhooks libraries' tolerance)."""
 SECRET_PREFIX = "whsec_"
@@ -77,11 +92,11 @@ def read_webhook(
     *,
     now: float | None = None,
 ) -> WebhookEvent:
-    """Verify one delivery for the store ``store_hash`` and say which new order it names, if any."""
+    """Verify one delivery for the store ``store_hash`` and say which order it names, new or changed, if any."""
     webhook_id = _verify(headers, body, client_secret, time.time() if now is None else now)
     event = _event(body)
     scope = event["scope"]
-    if scope != ORDER_CREATED:
+    if scope not in _ORDER_SCOPES:
         return WebhookEvent(delivery_id=webhook_id, topic=scope)
     producer = event.get("producer")
     # The client secret is the app's, shared by every store that installed it: a delivery for another
@@ -89,12 +104,16 @@ def read_webhook(
     if isinstance(producer, str) and producer.strip().lower() != f"stores/{store_hash}":
         shown = producer.strip() if len(producer) <= 80 else producer.strip()[:79] + "…"
         raise WebhookRejected(f"the delivery is about {shown!r}, not this store (stores/{store_hash})")
+    updated = scope != ORDER_CREATED
     digest = event.get("hash")
     if isinstance(digest, str) and digest.strip() and len(digest) <= _HASH_LIMIT:
         delivery_id = f"{scope}:{digest.strip()}"
+        created_at = event.get("created_at")
+        if updated and isinstance(created_at, int) and not isinstance(created_at, bool):
+            delivery_id += f":{created_at}"
     else:
         delivery_id = webhook_id
-    return WebhookEvent(delivery_id=delivery_id, topic=scope, order_reference=_order_id(event))
+    return WebhookEvent(delivery_id=delivery_id, topic=scope, order_reference=_order_id(event, scope), updated=updated)
 
 
 def _verify(headers: Mapping[str, str], body: bytes, client_secret: str | None, now: float) -> str:
@@ -165,12 +184,12 @@ def _event(body: bytes) -> Mapping[str, Any]:
     return event
 
 
-def _order_id(event: Mapping[str, Any]) -> str:
+def _order_id(event: Mapping[str, Any], scope: str) -> str:
     """``data.id`` of an order event, as the decimal id ``fetch_order`` takes."""
     data = event.get("data")
     if not isinstance(data, dict) or data.get("type", "order") != "order":
-        raise WebhookMalformed(f"the {ORDER_CREATED} delivery's data is not an order")
+        raise WebhookMalformed(f"the {scope} delivery's data is not an order")
     value = data.get("id")
     if isinstance(value, bool) or not isinstance(value, int | str) or not _ORDER_ID.fullmatch(str(value).strip()):
-        raise WebhookMalformed(f"the {ORDER_CREATED} delivery's data.id is not an order id")
+        raise WebhookMalformed(f"the {scope} delivery's data.id is not an order id")
     return str(value).strip()

@@ -32,6 +32,13 @@ keep failing) and the seller's ``ORDER_CONFIRMATION`` *subscription* pointing at
 it (the seller's token with ``commerce.notification.subscription``; one per
 topic and seller).
 
+Changes to an order after it was placed (a cancellation, a refund, a return)
+come by no webhook: the Notification API's topics (release notes through
+v1.6.7) announce a completed checkout (``ORDER_CONFIRMATION``) and a shipment
+(``ITEM_MARKED_SHIPPED``), neither of which changes what an accepted order is
+worth; the legacy SOAP Platform Notifications are not used. eBay changes are
+seen by the scheduled re-read of recently accepted orders only.
+
 A store on eBay's sandbox (``api.sandbox.ebay.com`` as its API base URL, or a
 sandbox keyset, whose App ID reads ``…-SBX-…``) gets its orders marked
 ``test_order``: the orders carry no such flag themselves.

@@ -10,7 +10,8 @@ JSON; the raw body is tried first, then that form.
 The payload is ``{"metadata": {"topic", …}, "notification": {"notificationId",
 "eventDate", "publishDate", "publishAttemptCount", "data"}}``; a retry keeps
 its ``notificationId``. ``ORDER_CONFIRMATION`` (a completed checkout) is thin:
-``data.order.orderId`` is fetched with ``getOrder``.
+``data.order.orderId`` is fetched with ``getOrder``. No topic announces a
+change to a placed order (see the connector), so no event is ``updated``.
 """
 
 from __future__ import annotations

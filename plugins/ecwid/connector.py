@@ -16,7 +16,8 @@ Webhooks are not registered by this connector (no ``REGISTER_WEBHOOKS``): Ecwid
 has no API for them. An app has one webhook URL and one list of events for every
 store that installs it, set in the app's settings by Ecwid's team when the app's
 developer asks; a store's token only decides which of those events it gets
-(``read_orders`` for orders).
+(``read_orders`` for orders). The app's list should hold ``order.created`` (new
+orders) and ``order.updated`` (changes to them); both are read (``webhooks``).
 """
 
 from __future__ import annotations
@@ -178,7 +179,8 @@ class EcwidConnector(PlatformConnector):
         )
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
-        """Events are thin: an ``order.created`` delivery gives the order's ID for ``fetch_order``."""
+        """Events are thin: ``order.created`` (new) and ``order.updated`` (changed) give the order's ID for
+        ``fetch_order``."""
         return read_webhook(headers, body, self.credentials.get("client_secret"), self.credentials["store_id"])
 
     async def _order_payload(self, order_id: str) -> Mapping[str, Any] | None:

@@ -5,7 +5,9 @@ the app's ``client_secret`` (not its ``secret_`` access token). The signature
 does not cover the rest of the body, so an order event only names the order
 (``data.orderId``, or ``entityId`` in older deliveries) and the order itself
 is always fetched through the API. ``eventId`` identifies the delivery and is
-the same on every retry.
+the same on every retry. ``order.created`` announces a new order and
+``order.updated`` a change to a placed one (a new payment or fulfillment
+status, a refund, an edit: ``updated``).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from typing import Any
 
 from server.platforms import WebhookEvent, WebhookMalformed, WebhookRejected
 
-__all__ = ["ORDER_CREATED", "SIGNATURE_HEADER", "read_webhook", "signature"]
+__all__ = ["ORDER_CREATED", "ORDER_UPDATED", "SIGNATURE_HEADER", "read_webhook", "signature"]
 
 SIGNATURE_HEADER = "X-Ecwid-Webhook-Signature"
 ORDER_CREATED = "order.created"
+ORDER_UPDATED = "order.updated"
 
 
 def signature(event_created: int | str, event_id: str, client_secret: str) -> str:
@@ -32,7 +35,7 @@ def signature(event_created: int | str, event_id: str, client_secret: str) -> st
 
 
 def read_webhook(headers: Mapping[str, str], body: bytes, client_secret: str | None, store_id: str) -> WebhookEvent:
-    """Verify one delivery for the store ``store_id`` and say which order it is about, if a new one."""
+    """Verify one delivery for the store ``store_id`` and say which order it is about, new or changed, if any."""
     if not client_secret:
         raise WebhookRejected("the store has no app client secret to verify Ecwid deliveries with")
     sent = headers.get(SIGNATURE_HEADER)
@@ -48,9 +51,10 @@ def read_webhook(headers: Mapping[str, str], body: bytes, client_secret: str | N
     if not isinstance(topic, str) or not topic.strip():
         raise WebhookMalformed("the delivery has no eventType")
     delivery_id = str(event_id)
-    if topic != ORDER_CREATED:
+    if topic not in (ORDER_CREATED, ORDER_UPDATED):
         return WebhookEvent(delivery_id=delivery_id, topic=topic)
-    return WebhookEvent(delivery_id=delivery_id, topic=topic, order_reference=_order_reference(event))
+    reference = _order_reference(event, topic)
+    return WebhookEvent(delivery_id=delivery_id, topic=topic, order_reference=reference, updated=topic == ORDER_UPDATED)
 
 
 def _signed_fields(body: bytes) -> Mapping[str, Any]:
@@ -69,7 +73,7 @@ def _signed_fields(body: bytes) -> Mapping[str, Any]:
     return event
 
 
-def _order_reference(event: Mapping[str, Any]) -> str:
+def _order_reference(event: Mapping[str, Any], topic: str) -> str:
     """``data.orderId`` (the order id with prefix and suffix), else ``entityId`` (its number, in older deliveries)."""
     data = event.get("data")
     order_id = data.get("orderId") if isinstance(data, dict) else None
@@ -78,4 +82,4 @@ def _order_reference(event: Mapping[str, Any]) -> str:
     entity_id = event.get("entityId")
     if isinstance(entity_id, int) and not isinstance(entity_id, bool) and entity_id > 0:
         return str(entity_id)
-    raise WebhookMalformed(f"the {ORDER_CREATED} delivery names no order (data.orderId or entityId)")
+    raise WebhookMalformed(f"the {topic} delivery names no order (data.orderId or entityId)")

@@ -17,7 +17,8 @@ the orders carry no such flag themselves.
 
 Webhooks are the app's, not the store's: Webhooks Management v1 (``/v1/notifications/webhooks``)
 holds one listener per URL with the events it wants. ``register_webhooks`` creates the listener
-for the store's URL, or adds the order events it lacks (``PATCH`` of ``/event_types``), and keeps
+for the store's URL, or adds the events it lacks (``PATCH`` of ``/event_types``): those announcing
+orders and ``PAYMENT.CAPTURE.REFUNDED``/``REVERSED`` for changes to them (``webhooks``). It keeps
 its id in the store's state: deliveries to that URL are verified with it. PayPal never disables a
 failing listener (it retries each event for 3 days, then drops it); one deleted in the dashboard
 is created again.
@@ -61,7 +62,7 @@ from server.platforms import (
 from .events import EVENTS_PATH, event_order, events_params, read_events
 from .mapping import ORDER_ID, capture_order_id, map_order
 from .reporting import checkout_payment_id, not_reported_yet, ranges, read_page, refreshed_at, search_params
-from .webhooks import ORDER_TOPICS, read_event, verification_request
+from .webhooks import WEBHOOK_TOPICS, read_event, verification_request
 
 __all__ = ["API_ORIGIN", "LOOKUPS", "REPORTING_LAG", "SANDBOX_HOSTS", "PayPalConnector"]
 
@@ -245,10 +246,10 @@ class PayPalConnector(PlatformConnector):
         """Create the app's listener for ``url`` with the order events, or add the ones it lacks; keep its id."""
         listener = await self._listener(url)
         if listener is None:
-            events = [{"name": name} for name in sorted(ORDER_TOPICS)]
+            events = [{"name": name} for name in sorted(WEBHOOK_TOPICS)]
             body = json.dumps({"url": url, "event_types": events}).encode()
             listener = await self._write_listener("POST", _WEBHOOKS_PATH, body)
-        elif missing := ORDER_TOPICS - _event_names(listener):
+        elif missing := WEBHOOK_TOPICS - _event_names(listener):
             wanted = [{"name": name} for name in sorted(_event_names(listener) | missing)]
             body = json.dumps([{"op": "replace", "path": "/event_types", "value": wanted}]).encode()
             listener = await self._write_listener("PATCH", f"{_WEBHOOKS_PATH}/{listener['id']}", body)
@@ -596,14 +597,14 @@ def _listeners_json(response: Response, method: str) -> Mapping[str, Any]:
 
 
 def _event_names(listener: Mapping[str, Any]) -> set[str]:
-    """The events a listener subscribes to; ``*`` stands for every order event."""
+    """The events a listener subscribes to; ``*`` stands for every event read."""
     types = listener.get("event_types")
     names = (
         {t["name"] for t in types if isinstance(t, dict) and isinstance(t.get("name"), str)}
         if isinstance(types, list)
         else set()
     )
-    return names | ORDER_TOPICS if _EVERY_EVENT in names else names
+    return names | WEBHOOK_TOPICS if _EVERY_EVENT in names else names
 
 
 def _registrations(listener: Mapping[str, Any], url: str) -> list[WebhookRegistration]:
@@ -615,7 +616,7 @@ def _registrations(listener: Mapping[str, Any], url: str) -> list[WebhookRegistr
             active=name in names,
             problem=None if name in names else "PayPal's webhook for this URL does not subscribe to this event",
         )
-        for name in sorted(ORDER_TOPICS)
+        for name in sorted(WEBHOOK_TOPICS)
     ]
 
 

@@ -10,11 +10,21 @@ embedded byte for byte: re-encoding it could change what was signed.
 
 A delivery and its retries share the event ``id``; ``PAYPAL-TRANSMISSION-ID``
 changes on each retry.
+
+``PAYMENT.CAPTURE.REFUNDED`` (a merchant refunds a payment capture) and
+``PAYMENT.CAPTURE.REVERSED`` (PayPal reverses one) are changes to an order
+(``updated``); their resource is the refund, whose ``up`` link names the
+capture it took money back from (``/v2/payments/captures/{id}``), as in
+PayPal's refund samples. The capture's id is what the seller sees as the
+transaction id, and ``fetch_order`` finds the order from it; a resource that
+names its order itself (``supplementary_data.related_ids.order_id``, or an
+``up`` link to the order) gives the order's id at once.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,12 +32,17 @@ from server.platforms import PlatformBadResponse, WebhookEvent, WebhookMalformed
 
 from .mapping import ORDER_ID, capture_order_id
 
-__all__ = ["ORDER_TOPICS", "read_event", "verification_request"]
+__all__ = ["CHANGE_TOPICS", "ORDER_TOPICS", "WEBHOOK_TOPICS", "read_event", "verification_request"]
 
 ORDER_TOPICS = frozenset(
     {"CHECKOUT.ORDER.APPROVED", "CHECKOUT.ORDER.COMPLETED", "PAYMENT.CAPTURE.COMPLETED", "PAYMENT.CAPTURE.PENDING"}
 )
 """Events that announce a new order: the buyer approved it, or its payment was captured (or is pending)."""
+CHANGE_TOPICS = frozenset({"PAYMENT.CAPTURE.REFUNDED", "PAYMENT.CAPTURE.REVERSED"})
+"""Events about a change to an order: its payment was refunded or reversed."""
+WEBHOOK_TOPICS = ORDER_TOPICS | CHANGE_TOPICS
+"""Every event ``read_event`` reads."""
+_CAPTURE_LINK = re.compile(r"/v2/payments/captures/(?P<id>[A-Za-z0-9]{1,36})/?$")
 
 _HEADERS = {
     "auth_algo": "PAYPAL-AUTH-ALGO",
@@ -64,9 +79,10 @@ def read_event(body: bytes) -> WebhookEvent:
     """What a verified event is about: an order to fetch by its Orders v2 id, or nothing for us.
 
     ``CHECKOUT.ORDER.*`` carry the order, ``PAYMENT.CAPTURE.*`` a capture that
-    names its order. The order is fetched rather than read from the event: an
-    approved order's payment is captured later, and ``fetch_order`` gives the
-    same payload as an import.
+    names its order, or (refunded, reversed) a refund naming its capture. The
+    order is fetched rather than read from the event: an approved order's
+    payment is captured later, and ``fetch_order`` gives the same payload as an
+    import.
     """
     event = json.loads(body)
     delivery_id, topic = event.get("id"), event.get("event_type")
@@ -74,11 +90,14 @@ def read_event(body: bytes) -> WebhookEvent:
         raise WebhookMalformed("the PayPal event has no 'id'")
     if not isinstance(topic, str) or not topic:
         raise WebhookMalformed(f"the PayPal event {delivery_id} has no 'event_type'")
-    if topic not in ORDER_TOPICS:
+    if topic not in WEBHOOK_TOPICS:
         return WebhookEvent(delivery_id=delivery_id, topic=topic)
     resource = event.get("resource")
     if not isinstance(resource, dict):
         raise WebhookMalformed(f"the {topic} event {delivery_id} has no 'resource' object")
+    if topic in CHANGE_TOPICS:
+        reference = _changed_order(topic, resource, delivery_id)
+        return WebhookEvent(delivery_id=delivery_id, topic=topic, order_reference=reference, updated=True)
     return WebhookEvent(delivery_id=delivery_id, topic=topic, order_reference=_order_id(topic, resource, delivery_id))
 
 
@@ -93,3 +112,26 @@ def _order_id(topic: str, resource: Mapping[str, Any], delivery_id: str) -> str 
         return capture_order_id(resource)
     except PlatformBadResponse as exc:
         raise WebhookMalformed(f"the {topic} event {delivery_id} cannot be read: {exc.message}") from None
+
+
+def _changed_order(topic: str, refund: Mapping[str, Any], delivery_id: str) -> str:
+    """The order a refund or reversal is about: its Orders v2 id when the resource names it, else the id of the
+    capture its ``up`` link names (``fetch_order`` finds the order by it)."""
+    try:
+        order_id = capture_order_id(refund)
+    except PlatformBadResponse as exc:
+        raise WebhookMalformed(f"the {topic} event {delivery_id} cannot be read: {exc.message}") from None
+    if order_id is not None:
+        return order_id
+    links = refund.get("links")
+    ups = [
+        link.get("href")
+        for link in (links if isinstance(links, list) else [])
+        if isinstance(link, dict) and link.get("rel") == "up"
+    ]
+    capture = next(
+        (match["id"] for href in ups if isinstance(href, str) and (match := _CAPTURE_LINK.search(href))), None
+    )
+    if capture is None:
+        raise WebhookMalformed(f"the {topic} event {delivery_id} names neither its order nor the capture it refunds")
+    return capture

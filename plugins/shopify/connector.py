@@ -8,10 +8,11 @@ or a 429) is retried by ``HttpClient`` after the wait Shopify's
 single-query cost limit (``queries``).
 
 Order webhooks are registered with ``webhookSubscriptionCreate`` and checked with
-``webhookSubscriptions`` (topic ``ORDERS_CREATE``, which needs the ``read_orders``
-scope). Shopify deletes a subscription after 8 failed deliveries in a row rather
-than disabling it, so what it holds is always active, and one it deleted is
-created again.
+``webhookSubscriptions``: ``ORDERS_CREATE`` for new orders, ``ORDERS_UPDATED`` and
+``REFUNDS_CREATE`` for changes to them (all need the ``read_orders`` scope). A store
+registered before it read changes gets the topics it lacks at the next check. Shopify
+deletes a subscription after 8 failed deliveries in a row rather than disabling it,
+so what it holds is always active, and one it deleted is created again.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from server.platforms import (
 
 from . import queries
 from .mapping import map_graphql_order, order_gid, read
-from .webhooks import ORDER_CREATED, read_webhook
+from .webhooks import ORDER_CREATED, ORDER_UPDATED, REFUND_CREATED, read_webhook
 
 __all__ = ["DEFAULT_API_VERSION", "ShopifyConnector"]
 
@@ -56,8 +57,8 @@ _ORDER_ID = re.compile(r"[0-9]{1,20}")
 _ORDER_GID = re.compile(r"gid://shopify/Order/[0-9]{1,20}")
 _THROTTLE_FALLBACK_WAIT = 1.0  # Shopify's recommended backoff when the answer carries no cost data
 _MESSAGE_LIMIT = 300
-_WEBHOOK_TOPICS = {"ORDERS_CREATE": ORDER_CREATED}
-"""The ``WebhookSubscriptionTopic`` of each topic ``parse_webhook`` reads."""
+_WEBHOOK_TOPICS = {"ORDERS_CREATE": ORDER_CREATED, "ORDERS_UPDATED": ORDER_UPDATED, "REFUNDS_CREATE": REFUND_CREATED}
+"""The ``WebhookSubscriptionTopic`` of each topic ``parse_webhook`` reads, and its name in deliveries."""
 _URI_SINCE = "2025-10"
 """The first API version whose ``WebhookSubscription`` takes and serves ``uri`` (``callbackUrl`` before)."""
 _WEBHOOK_SCOPE = "the read_orders access scope"
@@ -140,7 +141,8 @@ class ShopifyConnector(PlatformConnector):
                 yield [map_graphql_order(await self._complete(node)) for node in nodes]
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
-        """An ``orders/create`` delivery carries the whole order (REST shape); other topics carry nothing for us."""
+        """``orders/create`` and ``orders/updated`` carry the whole order (REST shape), ``refunds/create`` names
+        it (``webhooks``); other topics carry nothing for us."""
         return read_webhook(headers, body, self.credentials.get("webhook_secret"))
 
     async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
@@ -156,7 +158,8 @@ class ShopifyConnector(PlatformConnector):
         return held
 
     async def webhook_registrations(self, url: str) -> list[WebhookRegistration]:
-        """The app's ``ORDERS_CREATE`` subscriptions to exactly ``url`` (all active: Shopify deletes failing ones)."""
+        """The app's order subscriptions to exactly ``url``, one per topic (all active: Shopify deletes failing
+        ones)."""
         found: list[WebhookRegistration] = []
         cursor: str | None = None
         while True:

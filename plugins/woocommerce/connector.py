@@ -12,7 +12,9 @@ compared with the site's local time, and WordPress reads a ``Z`` or an offset
 by converting the value to the site's time zone first.
 
 Order webhooks are registered through ``/webhooks`` with the store's webhook
-secret, so deliveries pass the signature check. WooCommerce sets a webhook
+secret, so deliveries pass the signature check: ``order.created`` for new
+orders and ``order.updated`` for changes to them (a store registered before it
+read changes gets the missing one at the next check). WooCommerce sets a webhook
 ``disabled`` after 5 failed deliveries in a row: ``register_webhooks`` sets it
 ``active`` again. A ``paused`` one is the seller's choice and is left alone.
 Managing webhooks needs a Read/Write key of a user who may manage WooCommerce.
@@ -51,7 +53,7 @@ from server.platforms import (
 
 from .auth import AuthMode, auth_mode, oauth1_query
 from .mapping import is_draft, map_order
-from .webhooks import ORDER_CREATED, read_webhook
+from .webhooks import ORDER_CREATED, ORDER_UPDATED, read_webhook
 
 __all__ = ["API_PATH", "PAGE_SIZE", "WooCommerceConnector"]
 
@@ -66,8 +68,8 @@ _HOST = re.compile(r"[a-z0-9.:-]+")
 _KEY_PREFIXES = {"consumer_key": "ck_", "consumer_secret": "cs_"}
 _FLAGS = {"true": True, "yes": True, "1": True, "on": True, "false": False, "no": False, "0": False, "off": False}
 _ANSWERS = (200, 201, 301, 302, 303, 307, 308, 400)
-_WEBHOOK_TOPICS = (ORDER_CREATED,)
-"""The topics ``parse_webhook`` reads."""
+_WEBHOOK_TOPICS = {ORDER_CREATED: "Order import: order created", ORDER_UPDATED: "Order import: order updated"}
+"""The topics ``parse_webhook`` reads, and the name of the webhook made for each."""
 _WEBHOOK_PERMISSION = "managing webhooks needs a Read/Write REST API key of a user who can manage WooCommerce"
 _NO_ROUTE_CODE = "rest_no_route"
 _HEADER_HINT = (
@@ -237,7 +239,8 @@ class WooCommerceConnector(PlatformConnector):
         )
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
-        """An ``order.created`` delivery carries the whole REST order; other topics and the ping carry nothing."""
+        """``order.created`` and ``order.updated`` (a change) carry the whole REST order; other topics and the
+        ping carry nothing."""
         return read_webhook(headers, body, self.credentials.get("webhook_secret"))
 
     async def register_webhooks(self, url: str) -> list[WebhookRegistration]:
@@ -248,10 +251,10 @@ class WooCommerceConnector(PlatformConnector):
                 "Set the webhook secret first: WooCommerce signs each delivery with it", field="webhook_secret"
             )
         hooks = await self._webhooks(url)
-        for topic in _WEBHOOK_TOPICS:
+        for topic, name in _WEBHOOK_TOPICS.items():
             hook = hooks.get(topic)
             if hook is None:
-                body = {"name": "Order import: order created", "topic": topic, "delivery_url": url, "secret": secret}
+                body = {"name": name, "topic": topic, "delivery_url": url, "secret": secret}
                 hooks[topic] = await self._write_webhook("POST", "webhooks", body, f"Creating the {topic} webhook")
             elif hook.get("status") == "disabled":
                 path, body = f"webhooks/{hook.get('id')}", {"status": "active", "secret": secret}

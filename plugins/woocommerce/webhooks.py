@@ -6,16 +6,23 @@ secret passed through ``wp_specialchars_decode(secret, ENT_QUOTES)``: the
 admin form stores a typed ``<`` as ``&lt;`` (``sanitize_text_field``) and the
 decode undoes that, so the secret is decoded the same way here and it does
 not matter whether the seller copies it as typed or as the admin shows it.
-The other headers are ``X-WC-Webhook-Topic`` (``order.created``),
-``-Resource``, ``-Event``, ``-ID`` (the webhook), ``-Delivery-ID`` and
-``-Source`` (the site URL); none of them is signed.
+The other headers are ``X-WC-Webhook-Topic`` (``order.created``,
+``order.updated``), ``-Resource``, ``-Event``, ``-ID`` (the webhook),
+``-Delivery-ID`` and ``-Source`` (the site URL); none of them is signed.
+
+Both order topics carry the REST order. ``order.updated`` is sent on every
+save of an existing order (a status change, a refund, an edit): it is a change
+(``updated``).
 
 Dedupe: ``X-WC-Webhook-Delivery-ID`` is ``wp_hash(webhook id . current unix
 second)``, made afresh on every attempt, so a re-run delivery gets a new one,
 and two deliveries of one webhook in the same second (a queue batch) share
 one. What stays the same across re-deliveries of an ``order.created`` is the
 order, so its delivery id is ``order.created:{order id}``, read from the
-signed body (an unsigned header cannot make a replay look new).
+signed body (an unsigned header cannot make a replay look new). A re-run of an
+``order.updated`` resends the same body while the order is unchanged, so its
+id is ``order.updated:{order id}:{digest of the body}``: each change differs in
+its body (its ``date_modified`` at least), a replay does not.
 
 When a webhook is saved active for the first time WooCommerce POSTs a ping,
 the form body ``webhook_id={id}`` with no ``X-WC-Webhook-*`` header and no
@@ -38,9 +45,10 @@ from server.platforms import Order, PlatformBadResponse, WebhookEvent, WebhookMa
 
 from .mapping import is_draft, map_order
 
-__all__ = ["ORDER_CREATED", "PING_TOPIC", "read_webhook", "signature", "signing_key"]
+__all__ = ["ORDER_CREATED", "ORDER_UPDATED", "PING_TOPIC", "read_webhook", "signature", "signing_key"]
 
 ORDER_CREATED = "order.created"
+ORDER_UPDATED = "order.updated"
 PING_TOPIC = "ping"
 SIGNATURE_HEADER = "X-WC-Webhook-Signature"
 TOPIC_HEADER = "X-WC-Webhook-Topic"
@@ -103,13 +111,16 @@ def read_webhook(headers: Mapping[str, str], body: bytes, secret: str | None) ->
     topic = (headers.get(TOPIC_HEADER) or "").strip()
     if not topic:
         raise WebhookMalformed(f"the delivery has no {TOPIC_HEADER} header")
-    if topic != ORDER_CREATED:
+    if topic not in (ORDER_CREATED, ORDER_UPDATED):
         return WebhookEvent(delivery_id=_attempt_id(headers, body, topic), topic=topic)
-    payload = _order_payload(body)
+    payload = _order_payload(body, topic)
     if is_draft(payload):  # the block checkout's order in progress, not an order yet
         return WebhookEvent(delivery_id=_attempt_id(headers, body, topic), topic=topic)
-    order = _order(payload)
-    return WebhookEvent(delivery_id=f"{ORDER_CREATED}:{order.order_id}", topic=topic, order=order)
+    order = _order(payload, topic)
+    if topic == ORDER_CREATED:
+        return WebhookEvent(delivery_id=f"{ORDER_CREATED}:{order.order_id}", topic=topic, order=order)
+    delivery_id = f"{ORDER_UPDATED}:{order.order_id}:{hashlib.sha256(body).hexdigest()[:32]}"
+    return WebhookEvent(delivery_id=delivery_id, topic=topic, order=order, updated=True)
 
 
 def _ping_id(headers: Mapping[str, str], body: bytes) -> str | None:
@@ -149,25 +160,23 @@ def _attempt_id(headers: Mapping[str, str], body: bytes, topic: str) -> str:
     return sent or f"{topic}:{hashlib.sha256(body).hexdigest()[:32]}"
 
 
-def _order_payload(body: bytes) -> Mapping[str, Any]:
+def _order_payload(body: bytes, topic: str) -> Mapping[str, Any]:
     try:
         payload = json.loads(body)
     except (UnicodeDecodeError, ValueError):
-        raise WebhookMalformed(f"the {ORDER_CREATED} body is not JSON") from None
+        raise WebhookMalformed(f"the {topic} body is not JSON") from None
     if not isinstance(payload, dict):
-        raise WebhookMalformed(f"the {ORDER_CREATED} body is not a JSON object")
+        raise WebhookMalformed(f"the {topic} body is not a JSON object")
     if set(payload) == {"order"} and isinstance(payload["order"], dict):
         raise WebhookMalformed(
-            f"the {ORDER_CREATED} body is in the Legacy REST API format: "
+            f"the {topic} body is in the Legacy REST API format: "
             "set the webhook's API version to WP REST API Integration v3"
         )
     return payload
 
 
-def _order(payload: Mapping[str, Any]) -> Order:
+def _order(payload: Mapping[str, Any], topic: str) -> Order:
     try:
         return map_order(payload)
     except PlatformBadResponse as exc:
-        raise WebhookMalformed(
-            f"the {ORDER_CREATED} body cannot be read as a REST API v3 order: {exc.message}"
-        ) from None
+        raise WebhookMalformed(f"the {topic} body cannot be read as a REST API v3 order: {exc.message}") from None

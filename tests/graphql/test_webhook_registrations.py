@@ -38,10 +38,13 @@ async def test_a_connected_store_s_order_webhooks_are_registered_at_the_platform
     store = await registrations_of(server, token)
 
     assert store["webhookRegistrationProblem"] is None
-    assert store["webhookRegistrations"] == [
-        {"topic": "orders/create", "url": store["webhookUrl"], "active": True, "problem": None}
+    assert sorted(store["webhookRegistrations"], key=lambda r: r["topic"]) == [
+        {"topic": topic, "url": store["webhookUrl"], "active": True, "problem": None}
+        for topic in ("orders/create", "orders/updated", "refunds/create")
     ]
-    assert [(s["topic"], s["uri"]) for s in shopify.webhook_subscriptions()] == [("ORDERS_CREATE", store["webhookUrl"])]
+    assert [(s["topic"], s["uri"]) for s in shopify.webhook_subscriptions()] == [
+        (topic, store["webhookUrl"]) for topic in ("ORDERS_CREATE", "ORDERS_UPDATED", "REFUNDS_CREATE")
+    ]
 
 
 async def test_new_credentials_register_again_what_the_platform_deleted(
@@ -49,7 +52,8 @@ async def test_new_credentials_register_again_what_the_platform_deleted(
 ):
     store_id = await connect(server, token, shopify_url)
     url = (await registrations_of(server, token))["webhookUrl"]
-    shopify.fail_deliveries(url)  # Shopify deletes the subscription after 8 failed deliveries
+    for topic in ("ORDERS_CREATE", "ORDERS_UPDATED", "REFUNDS_CREATE"):
+        shopify.fail_deliveries(url, topic=topic)  # Shopify deletes a subscription after 8 failed deliveries
     assert shopify.webhook_subscriptions() == []
 
     changed = await server.execute(
@@ -57,7 +61,7 @@ async def test_new_credentials_register_again_what_the_platform_deleted(
     )
 
     assert changed["updateStore"]["userErrors"] == []
-    assert [s["uri"] for s in shopify.webhook_subscriptions()] == [url]
+    assert [s["uri"] for s in shopify.webhook_subscriptions()] == [url] * 3
     assert (await registrations_of(server, token))["webhookRegistrations"][0]["active"] is True
 
 

@@ -136,7 +136,7 @@ class TodaysTinyDouble(PlatformDouble):
             "number": order["number"],
             "created_at": order["created"].astimezone(self.zone).isoformat(),
             "created_ts": int(order["created"].timestamp()),
-            "status": "paid",
+            "status": order.get("status", "paid"),
             "total": order["total"],
             "currency": order["currency"],
             "lines": [{"name": "Teapot", "qty": 1, "price": order["total"], "currency": order["currency"]}],
@@ -186,10 +186,27 @@ class TodaysTinyDouble(PlatformDouble):
 
 class TinyDouble(TodaysTinyDouble):
     """Tinyshop's double with the kit's optional methods: deliveries for any store's secret, reshaped answers
-    (applied by the double itself: it is no ``FaultQueueDouble``)."""
+    (applied by the double itself: it is no ``FaultQueueDouble``), refunds and their ``order.updated`` deliveries."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changes: list[dict[str, Any]] = []
 
     def order_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
         return self._deliveries(credentials["webhook_secret"])
+
+    def change_order(self, order_id: str) -> None:
+        order = next(o for o in self.orders if o["id"] == order_id)
+        order["status"] = "refunded"
+        self.changes.append(self._payload(order))
+
+    def order_change_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        deliveries = []
+        for n, order in enumerate(self.changes, 1):
+            body = json.dumps({"event": "order.updated", "order": order}).encode()
+            signature = hmac.new(self.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
+            deliveries.append(({"X-Tiny-Delivery": f"dlv-change-{n}", "X-Tiny-Signature": signature}, body))
+        return deliveries
 
     def reshape_next(self, transform: Callable[[Any], Any], times: int = 1) -> None:
         self.faults.extend([("reshape", 200, 0.0, transform)] * times)
@@ -229,12 +246,13 @@ class TinyConnector(PlatformConnector):
         self.verify(headers, body)
         delivery = headers.get("X-Tiny-Delivery")
         try:
-            order = self.order(self.field(json.loads(body), "order", dict))
+            payload = json.loads(body)
+            topic, order = self.field(payload, "event", str), self.order(self.field(payload, "order", dict))
         except (ValueError, PlatformBadResponse):
             raise WebhookMalformed("Tinyshop sent a delivery without a readable order") from None
         if not delivery:
             raise WebhookMalformed("Tinyshop sent a delivery without X-Tiny-Delivery")
-        return WebhookEvent(delivery_id=delivery, topic="order.created", order=order)
+        return WebhookEvent(delivery_id=delivery, topic=topic, order=order, updated=topic == "order.updated")
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> None:
         secret = self.credentials.get("webhook_secret", "")
@@ -430,6 +448,22 @@ class AcceptsAnySignature(TinyConnector):
             raise WebhookRejected("the delivery is not signed")
 
 
+class ChangesAsNewOrders(TinyConnector):
+    """Reads a delivery about a refund as if it announced a new order."""
+
+    async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        event = await super().parse_webhook(headers, body)
+        return WebhookEvent(delivery_id=event.delivery_id, topic=event.topic, order=event.order)
+
+
+class NewOrdersAsChanges(TinyConnector):
+    """Marks every delivery as a change, new orders included."""
+
+    async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        event = await super().parse_webhook(headers, body)
+        return WebhookEvent(delivery_id=event.delivery_id, topic=event.topic, order=event.order, updated=True)
+
+
 class TrustsTheShape(TinyConnector):
     """Indexes the platform's JSON as documented, trusting every member to be there with its type."""
 
@@ -515,7 +549,7 @@ def test_a_correct_connector_passes_every_test(pytester: pytest.Pytester) -> Non
     # it has no verify_credentials (test_kit_verify_credentials); it does not register webhooks, and says so
     assert list(_outcomes(results, "TinyConnector", "skipped")) == [VERIFY]
     assert UNDECLARED in _outcomes(results, "TinyConnector", "passed")
-    assert len(_outcomes(results, "TinyConnector", "passed")) == 46  # with two time zones
+    assert len(_outcomes(results, "TinyConnector", "passed")) == 47  # with two time zones
 
 
 def test_a_double_written_for_the_earlier_kit_skips_what_it_lacks_naming_the_method(pytester: pytest.Pytester) -> None:
@@ -528,6 +562,7 @@ def test_a_double_written_for_the_earlier_kit_skips_what_it_lacks_naming_the_met
             f"{FORGED}[another-stores-secret]",
             f"{WRONG_SHAPE}[fetch_order]",
             f"{WRONG_SHAPE}[orders_created]",
+            CHANGES,
         ]
     )
     assert (
@@ -537,6 +572,7 @@ def test_a_double_written_for_the_earlier_kit_skips_what_it_lacks_naming_the_met
     assert (
         "TodaysTinyDouble does not implement reshape_next(transform, times)" in skipped[f"{WRONG_SHAPE}[fetch_order]"]
     )
+    assert "TodaysTinyDouble does not implement change_order(order_id)" in skipped[CHANGES]
 
 
 EDGES = "test_orders_created_includes_the_window_edges"
@@ -551,6 +587,7 @@ NORMALIZED = "test_returned_orders_are_normalized"
 PERSISTENT = "test_persistent_fault_is_reported"
 TRANSIENT = "test_transient_fault_is_retried"
 FORGED = "test_parse_webhook_refuses_forged_deliveries"
+CHANGES = "test_parse_webhook_marks_change_deliveries"
 WRONG_SHAPE = "test_wrong_shaped_json_is_a_bad_response"
 MID_LISTING = "test_orders_created_lists_an_order_added_mid_listing_once"
 LOCAL_TIME = "test_times_read_the_same_under_another_local_time_zone"
@@ -681,6 +718,19 @@ BROKEN: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
             ),
         },
     ),
+    "ChangesAsNewOrders": (
+        (CHANGES, WEBHOOK),
+        {
+            CHANGES: (
+                "parse_webhook(<change delivery 1 of 2>) returned updated=False; a delivery about a change to an "
+                "order must set WebhookEvent.updated"
+            )
+        },
+    ),
+    "NewOrdersAsChanges": (
+        (WEBHOOK, CHANGES),
+        {WEBHOOK: "returned updated=True; the delivery announces a new order, so WebhookEvent.updated must be False"},
+    ),
     "TrustsTheShape": (
         (WRONG_SHAPE,),
         {
@@ -768,6 +818,7 @@ def test_undeclared_capabilities_skip_their_tests_and_must_be_unsupported(pytest
             f"{LOCAL_TIME}[orders_created]",
             f"{WRONG_SHAPE}[orders_created]",
             WEBHOOK,
+            CHANGES,
             *(f"{FORGED}[{forgery}]" for forgery in ("unsigned", "tampered-body", "altered-signature")),
             f"{FORGED}[another-stores-secret]",
             VERIFY,

@@ -45,9 +45,11 @@ Python API for tests::
     )                                          # -> the order as served (order["id"] counts up from 100)
     emulator.add_spec(OrderSpec(...))         # an order exactly as specified (Buyer, LineSpec, currencies...)
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
-    emulator.archive_order(order["id"]); emulator.set_status(order["id"], 4)
+    emulator.archive_order(order["id"]); emulator.set_status(order["id"], 4)   # a status: statusUpdated
+    emulator.refund_order(order["id"], amount=None)   # refund/created, then Refunded (4) or Partially Refunded (14)
     emulator.seed_order(placed_at)             # PlatformDouble: a paid order and what it must map to
     emulator.order_webhooks()                  # [(headers, body)]: each order's store/order/created callback
+    emulator.order_change_webhooks()           # the statusUpdated and refund/created callbacks of each change
 
     # faults, queued in call order, each consumed by one API request:
     emulator.fail_next(503, times=1, retry_after=None)  # that status with the v2 error body (Retry-After if given)
@@ -60,7 +62,8 @@ Python API for tests::
 Webhooks (``webhooks``): ``store/order/created`` is the thin ``{scope, store_id, data: {type, id}, hash,
 created_at, producer}``, signed the Standard Webhooks way (``webhook-id``, ``webhook-timestamp``,
 ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed by the client
-secret); Incomplete and archived orders have one too.
+secret); Incomplete and archived orders have one too. ``store/order/statusUpdated`` (``data.status``) and
+``store/order/refund/created`` (``data.refund``) are signed the same way.
 
 Webhook subscriptions (``hooks``): ``GET/POST /v3/hooks`` and ``GET/PUT/DELETE /v3/hooks/{id}`` under
 ``/stores/{store_hash}``, JSON only, the API account's own hooks only; ``destination`` must be https on port

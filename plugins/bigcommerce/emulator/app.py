@@ -8,6 +8,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from http import HTTPStatus
@@ -75,6 +76,8 @@ class BigCommerceEmulator(FaultQueueDouble):
         self._next_product_id = 1
         self.hooks = HookStore(store_hash, client_id)
         self.orders_scope = True
+        self._changes: list[_Change] = []
+        self._refunded: dict[int, Decimal] = {}
 
     # --- PlatformDouble ------------------------------------------------------------------------
 
@@ -110,6 +113,29 @@ class BigCommerceEmulator(FaultQueueDouble):
                 client_secret=credentials["client_secret"],
             )
             for order in self._store.oldest_first()
+        ]
+
+    def order_change_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """The ``store/order/statusUpdated`` and ``store/order/refund/created`` callbacks of every change so far
+        (``set_status``, ``refund_order``), oldest first, as attempted now (``order_webhooks()`` explains the times)."""
+        return self.order_change_webhooks_for(self.credentials())
+
+    def order_change_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_change_webhooks()`` signed with ``credentials["client_secret"]``."""
+        attempt = int(self.now().timestamp())
+        return [
+            webhooks.delivery(
+                change.order_id,
+                change.at,
+                sent=max(attempt, change.at),
+                store_hash=self.store_hash,
+                store_id=self.store_id,
+                client_secret=credentials["client_secret"],
+                scope=change.scope,
+                details=change.details,
+                sequence=sequence,
+            )
+            for sequence, change in enumerate(self._changes, 1)
         ]
 
     def wrong_credentials(self) -> Mapping[str, str]:
@@ -222,12 +248,52 @@ class BigCommerceEmulator(FaultQueueDouble):
         self._update(order_id, is_deleted=True)
 
     def set_status(self, order_id: int, status_id: int) -> None:
-        """Move an order to another status; its name, payment status and ``date_modified`` follow."""
+        """Move an order to another status; its name, payment status and ``date_modified`` follow, and
+        BigCommerce sends ``store/order/statusUpdated`` (when the status changed)."""
         if status_id not in STATUSES:
             raise ValueError(f"unknown status_id {status_id}")
+        order = self._store.get(order_id)
+        previous = None if order is None else order.payload["status_id"]
         name = STATUSES[status_id][0]
         payment = PAYMENT_STATUS[status_id]
         self._update(order_id, status_id=status_id, status=name, custom_status=name, payment_status=payment)
+        if previous != status_id:
+            status = {"previous_status_id": previous, "new_status_id": status_id}
+            self._change(order_id, webhooks.STATUS_UPDATED, {"status": status})
+
+    def refund_order(self, order_id: int, amount: Decimal | str | None = None) -> int:
+        """Refund ``amount`` of a paid order (all that remains by default) and return the refund's id.
+
+        As a refund through the control panel or the payment actions API does: BigCommerce sends
+        ``store/order/refund/created``, and the order moves to Refunded (4), or Partially Refunded (14)
+        while money remains, with its ``store/order/statusUpdated``. V2's ``refunded_amount`` stays 0,
+        as documented.
+        """
+        order = self._store.get(order_id)
+        if order is None:
+            raise KeyError(order_id)
+        total = Decimal(order.payload["total_inc_tax"])
+        remaining = total - self._refunded.get(order_id, Decimal(0))
+        if order.payload["payment_status"] not in ("captured", "partially refunded") or remaining <= 0:
+            raise ValueError(f"order {order_id} holds no captured money to refund")
+        value = remaining if amount is None else Decimal(str(amount))
+        if not 0 < value <= remaining:
+            raise ValueError(f"a refund must be more than 0 and at most {remaining}")
+        self._refunded[order_id] = self._refunded.get(order_id, Decimal(0)) + value
+        refund_id = 1 + sum(1 for change in self._changes if change.scope == webhooks.REFUND_CREATED)
+        self._change(order_id, webhooks.REFUND_CREATED, {"refund": {"refund_id": refund_id}})
+        self.set_status(order_id, 4 if value == remaining else 14)
+        return refund_id
+
+    def change_order(self, order_id: str) -> None:
+        """``PlatformDouble``: refund the order in full."""
+        self.refund_order(int(order_id))
+
+    def _change(self, order_id: int, scope: str, details: dict[str, Any]) -> None:
+        order = self._store.get(order_id)
+        assert order is not None
+        at = max(int(self.now().timestamp()), order.created)
+        self._changes.append(_Change(scope, order_id, at, details))
 
     def _update(self, order_id: int, **fields: Any) -> None:
         order = self._store.get(order_id)
@@ -353,6 +419,16 @@ class BigCommerceEmulator(FaultQueueDouble):
         v3 = "/v3/" in request.path  # the v3 API answers JSON only
         body, content_type = encode(answer, v3 or wants_json(request.headers.get("Accept", "")))
         return web.Response(status=answer.status, body=body, content_type=content_type, headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """A change BigCommerce sends a callback about: its scope, the order, when (unix seconds), ``data``'s details."""
+
+    scope: str
+    order_id: int
+    at: int
+    details: dict[str, Any]
 
 
 def _store_id(store_hash: str) -> str:

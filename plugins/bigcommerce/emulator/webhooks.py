@@ -1,7 +1,10 @@
-"""``store/order/created`` callbacks as BigCommerce sends them: a thin payload, signed the Standard Webhooks way.
+"""Order callbacks as BigCommerce sends them: a thin payload, signed the Standard Webhooks way.
 
 The payload (docs ``integrations/webhooks/events``, sample ``store_order_created.json``) is
-``{"scope", "store_id", "data": {"type": "order", "id"}, "hash", "created_at", "producer"}``:
+``{"scope", "store_id", "data": {"type": "order", "id"}, "hash", "created_at", "producer"}``
+(``store/order/created``); ``store/order/statusUpdated`` adds ``data.status: {previous_status_id,
+new_status_id}`` and ``store/order/refund/created`` ``data.refund: {refund_id}``, as in the
+"Orders" examples of the same page. In each,
 ``store_id`` the store's numeric id as a string, ``created_at`` unix seconds, ``producer``
 ``stores/{store_hash}``, ``hash`` "the SHA-1 hash of the JSON-encoded payload data", the same for
 every send of one event (BigCommerce's staff: ``sha1(json_encode($payload))`` before ``hash`` is
@@ -30,9 +33,11 @@ import json
 import uuid
 from typing import Any
 
-__all__ = ["SCOPE", "delivery", "signature"]
+__all__ = ["REFUND_CREATED", "SCOPE", "STATUS_UPDATED", "delivery", "signature"]
 
 SCOPE = "store/order/created"
+STATUS_UPDATED = "store/order/statusUpdated"
+REFUND_CREATED = "store/order/refund/created"
 
 
 def signature(client_secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
@@ -47,17 +52,28 @@ def _php_json(value: Any) -> bytes:
 
 
 def delivery(
-    order_id: int, created: int, *, sent: int, store_hash: str, store_id: str, client_secret: str
+    order_id: int,
+    created: int,
+    *,
+    sent: int,
+    store_hash: str,
+    store_id: str,
+    client_secret: str,
+    scope: str = SCOPE,
+    details: dict[str, Any] | None = None,
+    sequence: int = 0,
 ) -> tuple[dict[str, str], bytes]:
-    """The ``store/order/created`` callback for order ``order_id`` created at ``created``, attempted at ``sent``.
+    """The ``scope`` callback about order ``order_id``, for an event at ``created``, attempted at ``sent``.
 
     Both are unix seconds: ``created`` is the body's ``created_at`` (the event), ``sent`` the
-    ``webhook-timestamp`` (this attempt), which the signature covers.
+    ``webhook-timestamp`` (this attempt), which the signature covers. ``details`` are what ``data``
+    holds beside the order (``status``, ``refund``); ``sequence`` tells apart events of one scope
+    about one order (the same on every attempt of one event).
     """
     event: dict[str, Any] = {
-        "scope": SCOPE,
+        "scope": scope,
         "store_id": store_id,
-        "data": {"type": "order", "id": order_id},
+        "data": {"type": "order", "id": order_id, **(details or {})},
         "created_at": created,
         "producer": f"stores/{store_hash}",
     }
@@ -70,8 +86,8 @@ def delivery(
         "producer": event["producer"],
     }
     body = json.dumps(payload, separators=(",", ":")).encode()
-    event_url = f"https://api.bigcommerce.com/stores/{store_hash}/{SCOPE}/{order_id}"
-    webhook_id = str(uuid.uuid5(uuid.NAMESPACE_URL, event_url))
+    event_url = f"https://api.bigcommerce.com/stores/{store_hash}/{scope}/{order_id}"
+    webhook_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{event_url}/{sequence}" if sequence else event_url))
     headers = {
         "Content-Type": "application/json",
         "webhook-id": webhook_id,

@@ -53,6 +53,8 @@ Python API for tests::
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.seed_order(placed_at)       # PlatformDouble: -> SeededOrder
     emulator.revoke_consent()            # refresh and user access tokens stop working
+    emulator.refund_order(order_id, amount=None)   # all still due: FULLY_REFUNDED (no notification: changes)
+    emulator.cancel_order(order_id)      # cancelState CANCELED, by the seller (no notification either)
     emulator.order_webhooks()            # ORDER_CONFIRMATION deliveries: [(headers, raw body)], oldest first
     emulator.public_key_id               # the kid those deliveries are signed under
     emulator.token_requests              # token endpoint hits, refused ones included

@@ -20,7 +20,7 @@ from aiohttp import web
 from server.platforms import DemoEmulator
 from server.platforms.testing import Fault, FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
-from . import fake
+from . import changes, fake
 from .auth import DEFAULT_SCOPES, OAuthServer
 from .errors import PUBLIC_KEY_NOT_FOUND, TOO_MANY_REQUESTS, EbayError, error_for_status, request_error
 from .notifications import NotificationSigner, confirmations, delivery
@@ -144,6 +144,29 @@ class EbayEmulator(FaultQueueDouble):
         order = self._store.reveal(order_id)
         self._confirmed_at[order.order_id] = self.now()
         return copy.deepcopy(order.payload)
+
+    def refund_order(self, order_id: str, amount: Decimal | str | None = None) -> None:
+        """Refund ``amount`` of what the order still owes the seller (all of it by default: FULLY_REFUNDED).
+
+        eBay sends no notification about it (``changes``): it is seen by reading the order."""
+        value = None if amount is None else Decimal(str(amount))
+        reference = str(self._rng.randrange(5_300_000_000, 5_400_000_000))
+        changes.refund(self._changing(order_id), value, at=self.now(), reference=reference)
+
+    def cancel_order(self, order_id: str) -> None:
+        """The seller cancels the order (``cancelState`` CANCELED); eBay sends no notification about it."""
+        request_id = str(self._rng.randrange(5_000_000_000, 5_400_000_000))
+        changes.cancel(self._changing(order_id), at=self.now(), request_id=request_id)
+
+    def change_order(self, order_id: str) -> None:
+        """``PlatformDouble``: refund the order in full (``order_change_webhooks()`` stays empty)."""
+        self.refund_order(order_id)
+
+    def _changing(self, order_id: str) -> StoredOrder:
+        order = self._store.get(order_id)
+        if order is None:
+            raise KeyError(f"no order {order_id}")
+        return order
 
     def revoke_consent(self) -> None:
         """The seller withdrew the app's access: refresh and access tokens stop working."""

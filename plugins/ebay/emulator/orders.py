@@ -107,6 +107,10 @@ class StoredOrder:
     payload: dict[str, Any]
     _json: dict[tuple[bool, bool], str] = field(default_factory=dict)
 
+    def changed(self) -> None:
+        """Call after changing the payload (a refund, a cancellation): the cached JSON is stale."""
+        self._json.clear()
+
     def json(self, *, listing: bool, tax_breakdown: bool) -> str:
         """The order's JSON: ``listing`` empties ``cancelRequests`` as getOrders does."""
         key = (listing and bool(self.payload["cancelStatus"]["cancelRequests"]), tax_breakdown)

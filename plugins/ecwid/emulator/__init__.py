@@ -50,6 +50,9 @@ Python API for tests::
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.seed_order(placed_at)             # PlatformDouble: a paid order -> SeededOrder
     emulator.order_webhooks()                  # [(headers, body)]: each order's creation event (webhooks)
+    emulator.set_statuses(order["id"], payment="CANCELLED", fulfillment=None)  # an order.updated event (changes)
+    emulator.refund_order(order["id"], amount=None, reason="")  # all that remains: REFUNDED; order.updated
+    emulator.order_change_webhooks()           # [(headers, body)]: the order.updated event of each change
     emulator.set_timezone("Asia/Kolkata")      # the profile's time zone; API times stay UTC
 
     # faults, queued in call order, each consumed by one API request:
@@ -62,7 +65,8 @@ Python API for tests::
 
 Webhooks (``webhooks``): ``{eventId, eventCreated, storeId, entityId, eventType, data}`` with
 ``order.created`` data ``{orderId, newPaymentStatus, newFulfillmentStatus}`` (``unfinished_order.created``
-with ``{orderId, cartId}`` for an unfinished order), ``X-Ecwid-Webhook-Signature`` = base64
+with ``{orderId, cartId}`` for an unfinished order), ``order.updated`` data ``{orderId, oldPaymentStatus,
+newPaymentStatus, oldFulfillmentStatus, newFulfillmentStatus}``, ``X-Ecwid-Webhook-Signature`` = base64
 HMAC-SHA256 of ``"{eventCreated}.{eventId}"`` under the app's client secret.
 
 ``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.

@@ -19,7 +19,7 @@ from aiohttp import web
 from server.platforms import DemoEmulator
 from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
-from . import fake, webhooks
+from . import changes, fake, webhooks
 from .limits import RateLimiter
 from .orders import LineSpec, OrderBuilder, OrderSpec
 from .profile import store_profile
@@ -93,6 +93,7 @@ class EcwidEmulator(FaultQueueDouble):
         self._builder = OrderBuilder(
             store_id=store_id, currency=currency, prefix=order_prefix, suffix=order_suffix, now=now, seed=seed
         )
+        self._updates: list[changes.OrderUpdate] = []
 
     # --- PlatformDouble ------------------------------------------------------------------------
 
@@ -118,6 +119,20 @@ class EcwidEmulator(FaultQueueDouble):
             webhooks.delivery(order, store_id=self.store_id, client_secret=credentials[CLIENT_SECRET_FIELD])
             for order in self._store.oldest_first()
             if self.unfinished_webhooks or order.payment_status != UNFINISHED
+        ]
+
+    def order_change_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """The ``order.updated`` event of every change so far (``set_statuses``, ``refund_order``), oldest first."""
+        return self.order_change_webhooks_for(self.credentials())
+
+    def order_change_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_change_webhooks()`` signed with the app's client secret in ``credentials``."""
+        secret = credentials[CLIENT_SECRET_FIELD]
+        return [
+            webhooks.event_delivery(
+                changes.ORDER_UPDATED, u.event_id, u.created, u.internal_id, u.data, self.store_id, secret
+            )
+            for u in self._updates
         ]
 
     def seed_order(self, placed_at: datetime) -> SeededOrder:
@@ -194,6 +209,36 @@ class EcwidEmulator(FaultQueueDouble):
             suffix=suffix,
         )
         return self._add(spec).payload
+
+    def set_statuses(self, reference: str, *, payment: str | None = None, fulfillment: str | None = None) -> None:
+        """Give a placed order a new ``paymentStatus`` (``CANCELLED``...) and/or ``fulfillmentStatus``; Ecwid
+        sends ``order.updated``. ``reference`` is any form of the order's id."""
+        order = self._changing(reference)
+        self._changed(changes.set_statuses(order, payment=payment, fulfillment=fulfillment, **self._change_args()))
+
+    def refund_order(self, reference: str, amount: Decimal | str | None = None, *, reason: str = "") -> None:
+        """Refund ``amount`` of a paid order (all that remains by default: ``REFUNDED``); Ecwid sends
+        ``order.updated``."""
+        order = self._changing(reference)
+        value = None if amount is None else Decimal(str(amount))
+        self._changed(changes.refund(order, value, reason=reason, **self._change_args()))
+
+    def change_order(self, order_id: str) -> None:
+        """``PlatformDouble``: refund the order in full."""
+        self.refund_order(order_id)
+
+    def _changing(self, reference: str) -> StoredOrder:
+        order = self._store.find(str(reference))
+        if order is None:
+            raise KeyError(f"no order {reference}")
+        return order
+
+    def _change_args(self) -> dict[str, int]:
+        return {"at": int(self.now().timestamp()), "store_id": self.store_id, "sequence": len(self._updates)}
+
+    def _changed(self, update: changes.OrderUpdate) -> None:
+        self._store.changed()
+        self._updates.append(update)
 
     def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[dict[str, Any]]:
         """Add ``count`` realistic orders created in ``[start, end)``: mostly paid, a few refunded or unpaid."""

@@ -33,6 +33,10 @@ class StoredOrder:
     body: bytes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.encode()
+
+    def encode(self) -> None:
+        """Encode the payload as served; call again after changing it."""
         self.body = json.dumps(self.payload, separators=(",", ":"), ensure_ascii=False).encode()
 
     @property
@@ -76,6 +80,10 @@ class OrderStore:
         self._by_uid.setdefault(order.uid, order)
         self._views.clear()
 
+    def changed(self) -> None:
+        """Call after changing an order's statuses: the cached views by payment status are stale."""
+        self._views.clear()
+
     def oldest_first(self) -> list[StoredOrder]:
         """Every order, unfinished ones included, by creation time then ``internalId``."""
         return [self._orders[i] for _, i in reversed(self._sorted)]
@@ -99,7 +107,7 @@ class OrderStore:
         return SearchResult(max(hi - lo, 0), view.orders[start : max(start, min(hi, start + query.limit))])
 
     def _view(self, statuses: frozenset[str] | None) -> _View:
-        """Orders with one of ``statuses`` (``None``: every status but unfinished), cached until the next ``add``."""
+        """Orders with one of ``statuses`` (``None``: every status but unfinished), cached until the next change."""
         view = self._views.get(statuses)
         if view is None:
             ordered: Iterable[StoredOrder] = (self._orders[i] for _, i in self._sorted)

@@ -27,7 +27,7 @@ from typing import Any
 from .query import UNFINISHED
 from .store import StoredOrder
 
-__all__ = ["ORDER_CREATED", "UNFINISHED_ORDER_CREATED", "delivery", "signature"]
+__all__ = ["ORDER_CREATED", "UNFINISHED_ORDER_CREATED", "delivery", "event_delivery", "signature"]
 
 ORDER_CREATED = "order.created"
 UNFINISHED_ORDER_CREATED = "unfinished_order.created"
@@ -54,11 +54,24 @@ def delivery(order: StoredOrder, *, store_id: int, client_secret: str) -> tuple[
             "newPaymentStatus": order.payment_status,
             "newFulfillmentStatus": order.fulfillment_status,
         }
+    return event_delivery(event_type, event_id, order.created, order.internal_id, data, store_id, client_secret)
+
+
+def event_delivery(
+    event_type: str,
+    event_id: str,
+    event_created: int,
+    entity_id: int,
+    data: dict[str, Any],
+    store_id: int,
+    client_secret: str,
+) -> tuple[dict[str, str], bytes]:
+    """One signed event about the order ``entity_id`` (its ``internalId``)."""
     event = {
         "eventId": event_id,
-        "eventCreated": order.created,
+        "eventCreated": event_created,
         "storeId": store_id,
-        "entityId": order.internal_id,
+        "entityId": entity_id,
         "eventType": event_type,
         "data": data,
     }
@@ -66,6 +79,6 @@ def delivery(order: StoredOrder, *, store_id: int, client_secret: str) -> tuple[
     headers = {
         "Content-Type": "application/json; charset=UTF-8",
         "Cache-Control": "no-cache",
-        "X-Ecwid-Webhook-Signature": signature(client_secret, order.created, event_id),
+        "X-Ecwid-Webhook-Signature": signature(client_secret, event_created, event_id),
     }
     return headers, body

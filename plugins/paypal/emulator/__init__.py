@@ -26,8 +26,9 @@ Paths are PayPal's (the product reaches them through ``apiBaseUrl`` in place of
   location: "query", issue, description}]``.
 - ``POST /v1/notifications/verify-webhook-signature``: ``{auth_algo, cert_url, transmission_id,
   transmission_sig, transmission_time, webhook_id, webhook_event}`` gives ``{"verification_status":
-  "SUCCESS"}`` for a delivery of ``order_webhooks()`` passed on unchanged (``webhook_event`` exactly as
-  received: its CRC32 is signed), else ``FAILURE``; an unusable request is 400 ``VALIDATION_ERROR``.
+  "SUCCESS"}`` for a delivery of ``order_webhooks()`` or ``order_change_webhooks()`` passed on unchanged
+  (``webhook_event`` exactly as received: its CRC32 is signed), else ``FAILURE``; an unusable request is
+  400 ``VALIDATION_ERROR``.
 - ``GET/POST /v1/notifications/webhooks``, ``GET/PATCH/DELETE /v1/notifications/webhooks/{id}``: the app's
   webhook listeners (see ``registry``); ``emulator.listeners.add(url, [event names])`` and ``.delete(id)``
   (someone deleted it in the dashboard), ``.webhooks`` holds them; ``emulator.webhooks_permitted = False``
@@ -63,6 +64,8 @@ Python API for tests::
     emulator.seed_order(placed_at)                 # -> SeededOrder(order_id=order id, order_number=capture id)
     emulator.set_timezone("America/Los_Angeles")
     emulator.order_webhooks()                      # PAYMENT.CAPTURE.COMPLETED deliveries: [(headers, body)]
+    emulator.refund_order(order.id, amount=None)   # all that remains: capture REFUNDED (else PARTIALLY_REFUNDED)
+    emulator.order_change_webhooks()               # PAYMENT.CAPTURE.REFUNDED deliveries, one per refund
     emulator.refreshed_at()                        # Transaction Search's last_refreshed_datetime (or None)
 
     # faults, queued in call order, each consumed by one API request (token requests are exempt):

@@ -6,6 +6,7 @@ import inspect
 import json
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -37,7 +38,7 @@ from .records import (
 from .registry import WebhookRegistry
 from .rows import order_rows
 from .search import MAX_PAGE_SIZE, SearchRefused, answer, parse_request, self_link
-from .webhooks import WebhookSigner, completed, delivery
+from .webhooks import WebhookSigner, completed, delivery, refunded_event, signed
 
 TOKEN_LIFETIME = timedelta(seconds=32400)
 DEFAULT_WEBHOOK_ID = "5GP028458E2496506"
@@ -164,6 +165,30 @@ class PayPalEmulator(FaultQueueDouble):
         webhook_id = credentials["webhook_id"]
         return [delivery(order, merchant=self.merchant, signer=self._webhooks, webhook_id=webhook_id) for order in paid]
 
+    def order_change_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """``PAYMENT.CAPTURE.REFUNDED`` for every refund (those of ``refund_order`` and those an order was added
+        with), in the order they were made; signed for ``webhook_id``. Orders added with ``webhook_lost=True``
+        are left out, as in ``order_webhooks()``."""
+        return self.order_change_webhooks_for(self.credentials())
+
+    def order_change_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_change_webhooks()`` as PayPal sends them to the webhook ``credentials["webhook_id"]``."""
+        refunds = [
+            (r.created_at, n, r, o)
+            for o in self._orders.values()
+            if not o.webhook_lost
+            for n, r in enumerate(o.refunds)
+        ]
+        refunds.sort(key=lambda entry: entry[:2])
+        return [
+            signed(
+                refunded_event(order, refund, merchant=self.merchant),
+                signer=self._webhooks,
+                webhook_id=credentials["webhook_id"],
+            )
+            for _, _, refund, order in refunds
+        ]
+
     def set_timezone(self, name: str) -> None:
         """The account's time zone: Transaction Search writes every date in it."""
         self._zone = ZoneInfo(name)
@@ -244,6 +269,38 @@ class PayPalEmulator(FaultQueueDouble):
         self._ledger.add(order_rows(order, self._zone))
         self._events.add(events.order_events(order, self.merchant.merchant_id))
         return order
+
+    def refund_order(self, order_id: str, amount: Decimal | str | None = None) -> Refund:
+        """Refund ``amount`` of the order's capture (all that remains by default), now.
+
+        The capture becomes REFUNDED, or PARTIALLY_REFUNDED while money remains; the refund gets its own
+        transaction (a ``T1107`` row) and its ``PAYMENT.CAPTURE.REFUNDED`` event. Returns the refund.
+        """
+        order = self._orders.get(order_id)
+        capture = order.capture if order else None
+        if order is None or capture is None or capture.status not in ("COMPLETED", "PARTIALLY_REFUNDED"):
+            raise ValueError(f"order {order_id} has no completed capture to refund")
+        remaining = capture.amount - sum((r.amount for r in order.refunds), Decimal(0))
+        value = remaining if amount is None else quantize(Decimal(str(amount)), order.currency)
+        if not 0 < value <= remaining:
+            raise ValueError(f"a refund must be more than 0 and at most {remaining}")
+        at = max(self.now().astimezone(UTC).replace(microsecond=0), capture.created_at)
+        refund = Refund(self._ids.transaction(), value, at)
+        status = "REFUNDED" if value == remaining else "PARTIALLY_REFUNDED"
+        changed = replace(
+            order,
+            capture=replace(capture, status=status, updated_at=at),
+            refunds=(*order.refunds, refund),
+            updated_at=at,
+        )
+        self._orders[order.id] = self._by_capture[capture.id] = changed
+        self._ledger.replace([capture.id, *(r.id for r in order.refunds)], order_rows(changed, self._zone))
+        self._events.replace(order.id, events.order_events(changed, self.merchant.merchant_id))
+        return refund
+
+    def change_order(self, order_id: str) -> None:
+        """``PlatformDouble``: refund the order in full."""
+        self.refund_order(order_id)
 
     def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[PayPalOrder]:
         """``count`` realistic paid orders created in ``[start, end)``, oldest first."""

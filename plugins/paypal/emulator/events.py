@@ -110,6 +110,11 @@ class EventLog:
         self._events.extend(events)
         self._sorted = False
 
+    def replace(self, order_id: str, events: Iterable[EventRef]) -> None:
+        """Drop the events of the order ``order_id`` and add ``events`` (its events after a change)."""
+        self._events = [event for event in self._events if event.order.id != order_id]
+        self.add(events)
+
     def newest_first(self) -> Sequence[EventRef]:
         if not self._sorted:
             self._events.sort(key=lambda e: (e.at, e.id), reverse=True)

@@ -27,6 +27,12 @@ class Ledger:
         self._rows.extend(rows)
         self._views.clear()
 
+    def replace(self, transaction_ids: Iterable[str], rows: Iterable[Row]) -> None:
+        """Drop the rows of ``transaction_ids`` and add ``rows`` (an order's rows after a change)."""
+        gone = set(transaction_ids)
+        self._rows = [row for row in self._rows if row.transaction_id not in gone]
+        self.add(rows)
+
     def window(self, start: float, end: float, *, balance_only: bool) -> Sequence[Row]:
         """Rows initiated in ``[start, end]`` (epoch seconds, both inclusive), oldest first; a view, not a copy."""
         view = self._view(balance_only)

@@ -1,10 +1,12 @@
-"""``PAYMENT.CAPTURE.COMPLETED`` deliveries as PayPal sends them, and the postback check of
-``POST /v1/notifications/verify-webhook-signature``.
+"""``PAYMENT.CAPTURE.COMPLETED`` and ``PAYMENT.CAPTURE.REFUNDED`` deliveries as PayPal sends them, and the
+postback check of ``POST /v1/notifications/verify-webhook-signature``.
 
 The body is the event envelope of PayPal's webhook samples (``webhook-payment-capture-completed*.json``):
 ``{id, event_version, create_time, resource_type, resource_version, event_type, summary, resource, links}``
 with the capture, as it stood when it completed, as ``resource`` (its order at
-``supplementary_data.related_ids.order_id``). It is sent as compact JSON.
+``supplementary_data.related_ids.order_id``). A refund's event (``resource_type`` ``refund``) carries the
+refund, whose ``up`` link names its capture, with the summary "A <amount> capture payment was refunded".
+It is sent as compact JSON.
 
 PayPal signs ``<transmission id>|<transmission time>|<webhook id>|<CRC32 of the raw body, unsigned decimal>``
 (the string PayPal's SDKs verify) with its RSA key (``SHA256withRSA``); the emulator signs the same
@@ -32,10 +34,11 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import rest_error
-from .payloads import Merchant, capture_body
-from .records import PayPalOrder
+from .payloads import Merchant, capture_body, refund_body
+from .records import PayPalOrder, Refund
 
 EVENT_TYPE = "PAYMENT.CAPTURE.COMPLETED"
+REFUNDED_EVENT_TYPE = "PAYMENT.CAPTURE.REFUNDED"
 AUTH_ALGO = "SHA256withRSA"
 CERT_URL = "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-7a8abba8"
 """Where PayPal's signing certificate would be (the form of the ``PAYPAL-CERT-URL`` headers seen)."""
@@ -120,7 +123,13 @@ def delivery(
 ) -> tuple[dict[str, str], bytes]:
     """The headers and raw body PayPal POSTs to the webhook listener for ``order``'s completed capture, signed for
     ``webhook_id`` (default: the signer's)."""
-    event = capture_completed_event(order, merchant=merchant)
+    return signed(capture_completed_event(order, merchant=merchant), signer=signer, webhook_id=webhook_id)
+
+
+def signed(
+    event: dict[str, Any], *, signer: WebhookSigner, webhook_id: str | None = None
+) -> tuple[dict[str, str], bytes]:
+    """The headers and raw body of a delivery of ``event``, signed for ``webhook_id`` (default: the signer's)."""
     body = json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
     sent = datetime.fromisoformat(event["create_time"]).replace(microsecond=0) + timedelta(seconds=1)
     transmission_time = sent.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -160,6 +169,26 @@ def capture_completed_event(order: PayPalOrder, *, merchant: Merchant) -> dict[s
         "event_type": EVENT_TYPE,
         "summary": money_summary("Payment completed for", capture.amount, order.currency),
         "resource": resource,
+        "links": [
+            {"href": event_href, "rel": "self", "method": "GET"},
+            {"href": f"{event_href}/resend", "rel": "resend", "method": "POST"},
+        ],
+    }
+
+
+def refunded_event(order: PayPalOrder, refund: Refund, *, merchant: Merchant) -> dict[str, Any]:
+    """The ``PAYMENT.CAPTURE.REFUNDED`` event of one of the order's refunds."""
+    event_id = event_id_for(merchant.merchant_id, refund.id, REFUNDED_EVENT_TYPE)
+    event_href = f"{EVENT_HOST}/v1/notifications/webhooks-events/{event_id}"
+    return {
+        "id": event_id,
+        "event_version": "1.0",
+        "create_time": event_time(refund.created_at + event_delay(event_id)),
+        "resource_type": "refund",
+        "resource_version": "2.0",
+        "event_type": REFUNDED_EVENT_TYPE,
+        "summary": money_summary("A", refund.amount, order.currency) + " capture payment was refunded",
+        "resource": refund_body(order, refund, origin=EVENT_HOST),
         "links": [
             {"href": event_href, "rel": "self", "method": "GET"},
             {"href": f"{event_href}/resend", "rel": "resend", "method": "POST"},

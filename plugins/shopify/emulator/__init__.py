@@ -35,9 +35,14 @@ Python API for tests::
     )                                          # -> the order as served: order["id"], ["name"], ["legacyResourceId"]
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)   # realistic, totals consistent with lines
 
+    emulator.order_webhooks()                  # [(headers, body)]: each order's signed orders/create delivery
+    emulator.refund_order(order["legacyResourceId"], amount=None)  # all that remains: REFUNDED (else PARTIALLY_)
+    emulator.cancel_order(order["legacyResourceId"])               # cancelled (CUSTOMER) and closed
+    emulator.order_change_webhooks()           # the signed refunds/create and orders/updated deliveries of changes
+
     emulator.webhook_subscriptions()           # what webhookSubscriptions serves, oldest first
     emulator.add_webhook_subscription("ORDERS_CREATE", "https://elsewhere.example/hook")
-    emulator.fail_deliveries(uri)              # 8 failed deliveries in a row: Shopify deletes the subscription
+    emulator.fail_deliveries(uri, topic="ORDERS_CREATE")  # 8 failed in a row: Shopify deletes the subscription
 
     # faults, queued in call order, each consumed by one GraphQL request:
     emulator.fail_next(503, times=1, retry_after=2.0)  # HTTP status with Shopify's error body
@@ -50,8 +55,8 @@ Python API for tests::
 ``ShopifyEmulator`` is the conformance kit's ``PlatformDouble`` for Shopify: ``page_size`` (250,
 the most ``first`` allows), ``credentials()`` / ``wrong_credentials()`` (the shop domain with the
 right or a refused token), ``seed_order(placed_at)`` (a paid two-line order with a customer; its
-references are the name with and without "#", the numeric id and the gid) and
-``set_timezone(name)`` (the shop's ``ianaTimezone``).
+references are the name with and without "#", the numeric id and the gid),
+``set_timezone(name)`` (the shop's ``ianaTimezone``) and ``change_order(order_id)`` (a full refund).
 
 ``demo_emulator()`` returns the ``DemoEmulator`` that ``order-import demo`` serves.
 """

@@ -22,11 +22,11 @@ from graphql import DocumentNode, execute_sync
 from server.platforms import DemoEmulator
 from server.platforms.testing import Fault, FaultQueueDouble, SeededOrder, garbage_response, truncated_response
 
-from . import fake, webhooks
+from . import changes, fake, webhooks
 from .cost import actual_cost, requested_cost
-from .orders import LineSpec, OrderBuilder, OrderSpec
+from .orders import LineSpec, OrderBuilder, OrderSpec, format_time
 from .schema import CURRENCIES, SCHEMA, Context, format_error, parse_and_validate
-from .store import MAX_PAGE_SIZE, OrderStore
+from .store import MAX_PAGE_SIZE, OrderStore, StoredOrder
 from .subscriptions import MAX_FAILED_DELIVERIES, Subscriptions
 
 MAX_QUERY_COST = 1000
@@ -106,6 +106,8 @@ class ShopifyEmulator(FaultQueueDouble):
         }
         self._subscriptions = Subscriptions(scopes=access_scopes)
         self._seeded = 0
+        self._changes: list[changes.ChangeEvent] = []
+        self._next_refund_id = 890_088_186_047
 
     # --- the store -----------------------------------------------------------------------------
 
@@ -122,6 +124,62 @@ class ShopifyEmulator(FaultQueueDouble):
         nodes = sorted((o.node for o in self._store.orders), key=lambda n: (n["createdAt"], n["id"]))
         secret = credentials["webhook_secret"]
         return [webhooks.delivery(n, shop_domain=self.shop_domain, secret=secret) for n in nodes]
+
+    def order_change_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """The ``refunds/create`` and ``orders/updated`` deliveries of every change so far, oldest first."""
+        return self.order_change_webhooks_for(self.credentials())
+
+    def order_change_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_change_webhooks()`` signed with ``credentials["webhook_secret"]``."""
+        return [
+            webhooks.signed(
+                event.topic,
+                event.payload,
+                webhook_id=event.event_id,
+                triggered_at=format_time(event.at),
+                shop_domain=self.shop_domain,
+                secret=credentials["webhook_secret"],
+            )
+            for event in self._changes
+        ]
+
+    # --- changes after an order was placed ------------------------------------------------------
+
+    def refund_order(
+        self, order_id: str, amount: Decimal | str | None = None, *, note: str | None = None
+    ) -> dict[str, Any]:
+        """Refund ``amount`` of the order with this ``legacyResourceId`` (all that remains by default).
+
+        Its financial status becomes REFUNDED, or PARTIALLY_REFUNDED while money remains; Shopify
+        sends ``refunds/create`` and ``orders/updated``. Returns the refund as ``refunds/create`` carries it.
+        """
+        order, at = self._changing(order_id)
+        refund_id, self._next_refund_id = self._next_refund_id, self._next_refund_id + 2
+        value = None if amount is None else Decimal(str(amount))
+        refund = changes.refund(order, value, at=at, refund_id=refund_id, note=note)
+        self._changed(order, at, refund)
+        return refund
+
+    def cancel_order(self, order_id: str) -> None:
+        """Cancel the order with this ``legacyResourceId`` (reason CUSTOMER); Shopify sends ``orders/updated``."""
+        order, at = self._changing(order_id)
+        changes.cancel(order, at=at)
+        self._changed(order, at)
+
+    def change_order(self, order_id: str) -> None:
+        """``PlatformDouble``: refund the order in full."""
+        self.refund_order(order_id)
+
+    def _changing(self, order_id: str) -> tuple[StoredOrder, datetime]:
+        order = self._store.get(int(order_id)) if str(order_id).isdigit() else None
+        if order is None:
+            raise KeyError(f"no order {order_id}")
+        created = datetime.fromisoformat(order.node["createdAt"])
+        return order, max(self.now().astimezone(UTC).replace(microsecond=0), created)
+
+    def _changed(self, order: StoredOrder, at: datetime, refund: dict[str, Any] | None = None) -> None:
+        self._store.changed()
+        self._changes += changes.events(self.shop_domain, order, at, len(self._changes), refund)
 
     # --- webhook subscriptions ---------------------------------------------------------------
 

@@ -125,8 +125,12 @@ class OrderStore:
     def get(self, numeric_id: int) -> StoredOrder | None:
         return self._by_id.get(numeric_id)
 
+    def changed(self) -> None:
+        """Call after changing an order in place (a refund, a cancellation): cached views are stale."""
+        self._views.clear()
+
     def view(self, query: str | None, sort_key: str, reverse: bool) -> _View:
-        """The orders matching ``query`` in connection order, cached until the next ``add``."""
+        """The orders matching ``query`` in connection order, cached until the next ``add`` or change."""
         cache_key = (query, sort_key, reverse)
         if (cached := self._views.get(cache_key)) is not None:
             self._views.move_to_end(cache_key)

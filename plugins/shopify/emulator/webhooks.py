@@ -1,9 +1,10 @@
-"""``orders/create`` deliveries as Shopify sends them: the REST order at the top level, HMAC-signed.
+"""Webhook deliveries as Shopify sends them: the REST resource at the top level, HMAC-signed.
 
-The body follows Shopify's documented webhook example (the ``webhook-orders-create``
-sample): snake_case fields, money as strings with ``*_set`` bags, times with an
-offset. The headers carry the topic, shop domain, API version, a webhook id that
-stays the same on retries, and the base64 HMAC-SHA256 of the raw body.
+An order's body (``orders/create``, ``orders/updated``) follows Shopify's documented
+webhook example (the ``webhook-orders-create`` sample): snake_case fields, money as
+strings with ``*_set`` bags, times with an offset. The headers carry the topic, shop
+domain, API version, a webhook id that stays the same on retries, when the event was
+triggered, and the base64 HMAC-SHA256 of the raw body.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ def _money(bag: dict[str, Any]) -> dict[str, Any]:
     return {"shop_money": money, "presentment_money": dict(money)}
 
 
+def rest_time(graphql_time: str) -> str:
+    """A GraphQL ``DateTime`` (``...Z``) as REST and webhook bodies write it (``...+00:00``)."""
+    return graphql_time.replace("Z", "+00:00")
+
+
 def rest_order(node: dict[str, Any]) -> dict[str, Any]:
     """The REST/webhook shape of a stored (GraphQL-shaped) order."""
     customer = node.get("customer")
@@ -36,9 +42,10 @@ def rest_order(node: dict[str, Any]) -> dict[str, Any]:
         "order_number": int(digits) if digits else None,
         "email": node.get("email"),
         "contact_email": node.get("email"),
-        "created_at": node["createdAt"].replace("Z", "+00:00"),
-        "updated_at": node["updatedAt"].replace("Z", "+00:00"),
-        "cancelled_at": node["cancelledAt"].replace("Z", "+00:00") if node.get("cancelledAt") else None,
+        "created_at": rest_time(node["createdAt"]),
+        "updated_at": rest_time(node["updatedAt"]),
+        "cancelled_at": rest_time(node["cancelledAt"]) if node.get("cancelledAt") else None,
+        "cancel_reason": node["cancelReason"].lower() if node.get("cancelReason") else None,
         "test": node["test"],
         "currency": node["currencyCode"],
         "presentment_currency": node["presentmentCurrencyCode"],
@@ -81,15 +88,31 @@ def rest_order(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def delivery(node: dict[str, Any], *, shop_domain: str, secret: str) -> tuple[dict[str, str], bytes]:
-    body = json.dumps(rest_order(node)).encode()
+    """The ``orders/create`` delivery of an order."""
+    webhook_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{shop_domain}/orders/create/{node['id']}"))
+    return signed(
+        "orders/create",
+        rest_order(node),
+        webhook_id=webhook_id,
+        triggered_at=node["createdAt"],
+        shop_domain=shop_domain,
+        secret=secret,
+    )
+
+
+def signed(
+    topic: str, payload: dict[str, Any], *, webhook_id: str, triggered_at: str, shop_domain: str, secret: str
+) -> tuple[dict[str, str], bytes]:
+    """A delivery of ``topic`` with ``payload`` as its body, signed with ``secret``."""
+    body = json.dumps(payload).encode()
     digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
     headers = {
         "Content-Type": "application/json",
-        "X-Shopify-Topic": "orders/create",
+        "X-Shopify-Topic": topic,
         "X-Shopify-Hmac-Sha256": digest,
         "X-Shopify-Shop-Domain": shop_domain,
         "X-Shopify-API-Version": API_VERSION,
-        "X-Shopify-Webhook-Id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{shop_domain}/orders/create/{node['id']}")),
-        "X-Shopify-Triggered-At": node["createdAt"],
+        "X-Shopify-Webhook-Id": webhook_id,
+        "X-Shopify-Triggered-At": triggered_at,
     }
     return headers, body

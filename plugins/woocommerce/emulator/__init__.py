@@ -39,6 +39,7 @@ Python API for tests::
         now=lambda: datetime.now(UTC),         # OAuth timestamp checks
         first_id=1000, seed=0,                 # post ids start here and skip like WordPress's
         webhook_secret="...", webhook_id=1,    # the order.created webhook: its secret as stored, its id
+        update_webhook_id=None,                # the order.updated webhook's id (default webhook_id + 1)
         key_permissions="read_write",          # the key's permissions: "read" refuses POST/PUT with 401
     )
     app = emulator.app()
@@ -50,6 +51,9 @@ Python API for tests::
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
     emulator.seed_order(placed_at)             # PlatformDouble: a paid order and every reference to it
     emulator.order_webhooks()                  # [(headers, body)]: each order's order.created delivery (webhooks)
+    emulator.set_status(order_id, "cancelled") # a new status, date_modified now: an order.updated delivery
+    emulator.refund_order(order_id, amount=None, reason="")  # all that remains: "refunded"; order.updated
+    emulator.order_change_webhooks()           # [(headers, body)]: the order.updated delivery of each change
     emulator.ping_delivery(webhook_id)         # the unsigned webhook_id=N form post sent when a webhook is saved
     emulator.registered_webhooks()             # the /webhooks records, with secret and failure_count (``hooks``)
     emulator.add_webhook("order.created", "https://elsewhere.example/hook", status="active")
@@ -63,7 +67,7 @@ Python API for tests::
     emulator.delay_next(1.5)                            # answer normally after 1.5 s
     emulator.requests                                   # method, path, query, headers; secrets redacted
 
-Webhooks (``webhooks``): ``order.created`` carries the REST resource as ``trim(wp_json_encode())``
+Webhooks (``webhooks``): ``order.created`` and ``order.updated`` carry the REST resource as ``trim(wp_json_encode())``
 with ``X-WC-Webhook-Source``/``-Topic``/``-Resource``/``-Event``/``-Signature``/``-ID``/``-Delivery-ID``;
 the signature is base64 HMAC-SHA256 of the body under ``wp_specialchars_decode(secret)``, the delivery
 id ``wp_hash(webhook id . second)``. Checkout drafts get no delivery.

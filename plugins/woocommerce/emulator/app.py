@@ -17,7 +17,7 @@ from aiohttp import web
 
 from server.platforms.testing import FaultQueueDouble, SeededOrder, truncated_response
 
-from . import fake, webhooks
+from . import changes, fake, webhooks
 from .auth import ApiKey, Authenticator, AuthRequest
 from .dates import bound_epoch
 from .errors import WPError, no_route
@@ -67,11 +67,13 @@ class WooCommerceEmulator(FaultQueueDouble):
         seed: int = 0,
         webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
         webhook_id: int = 1,
+        update_webhook_id: int | None = None,
         key_permissions: str = "read_write",
     ) -> None:
         super().__init__()
         self.site_url = site_url.rstrip("/")
         self.webhook_id = webhook_id
+        self.update_webhook_id = webhook_id + 1 if update_webhook_id is None else update_webhook_id
         self._webhook_secret = webhook_secret
         self._salt = hashlib.sha256(f"auth salt of {self.site_url}".encode()).hexdigest()
         self.currency = currency
@@ -93,7 +95,8 @@ class WooCommerceEmulator(FaultQueueDouble):
         self._rng = random.Random(seed)
         self._encoded: dict[str, dict[int, bytes]] = {}
         self.key_permissions = key_permissions
-        self._hooks = Hooks(next_id=webhook_id + 1)
+        self._hooks = Hooks(next_id=max(webhook_id, self.update_webhook_id) + 1)
+        self._updates: list[tuple[dict[str, Any], int]] = []  # order.updated: the order as delivered, and when
 
     # --- PlatformDouble ----------------------------------------------------------------------
 
@@ -129,6 +132,26 @@ class WooCommerceEmulator(FaultQueueDouble):
             )
             for order in self._store.oldest_first()
             if order.status not in ("checkout-draft", "trash")
+        ]
+
+    def order_change_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """The ``order.updated`` delivery of every change so far (``set_status``, ``refund_order``), oldest first:
+        each carries the order as it stood just after that change."""
+        return self.order_change_webhooks_for(self.credentials())
+
+    def order_change_webhooks_for(self, credentials: Mapping[str, str]) -> list[tuple[dict[str, str], bytes]]:
+        """``order_change_webhooks()`` signed with ``credentials["webhook_secret"]``."""
+        return [
+            webhooks.delivery(
+                order,
+                site_url=self.site_url,
+                webhook_id=self.update_webhook_id,
+                secret=credentials["webhook_secret"],
+                salt=self._salt,
+                delivered_at=at,
+                topic="order.updated",
+            )
+            for order, at in self._updates
         ]
 
     def ping_delivery(self, webhook_id: int | None = None) -> tuple[dict[str, str], bytes]:
@@ -172,6 +195,43 @@ class WooCommerceEmulator(FaultQueueDouble):
         """The site's time zone setting (IANA): ``date_*`` fields and naive date filters follow it."""
         self._zone = ZoneInfo(name)
         self._encoded.clear()
+
+    # --- changes after an order was placed ------------------------------------------------------
+
+    def set_status(self, order_id: int, status: str) -> None:
+        """Move an order to another status (``cancelled``, ``completed``...); WooCommerce sends ``order.updated``."""
+        if status not in ORDER_STATUSES or status == "checkout-draft":
+            raise ValueError(f"unknown order status {status!r}")
+        order = self._changing(order_id)
+        changes.set_status(order, status, at=self._epoch_now())
+        self._changed(order)
+
+    def refund_order(self, order_id: int, amount: Decimal | str | None = None, *, reason: str = "") -> None:
+        """Refund ``amount`` of an order (all that remains by default, which makes it ``refunded``);
+        WooCommerce sends ``order.updated``."""
+        order = self._changing(order_id)
+        value = None if amount is None else Decimal(str(amount))
+        changes.refund(order, value, refund_id=self._next_post_id(), reason=reason, at=self._epoch_now())
+        self._changed(order)
+
+    def change_order(self, order_id: str) -> None:
+        """``PlatformDouble``: refund the order in full."""
+        self.refund_order(int(order_id))
+
+    def _changing(self, order_id: int) -> StoredOrder:
+        order = self._store.get(order_id)
+        if order is None:
+            raise KeyError(f"no order {order_id}")
+        return order
+
+    def _changed(self, order: StoredOrder) -> None:
+        for cache in self._encoded.values():
+            cache.pop(order.id, None)
+        self._store.changed()
+        self._updates.append((render(order, self._zone, self.site_url), order.modified))
+
+    def _epoch_now(self) -> int:
+        return int(self.now().timestamp())
 
     # --- orders ------------------------------------------------------------------------------
 

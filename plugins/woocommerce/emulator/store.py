@@ -62,12 +62,16 @@ class OrderStore:
     def get(self, order_id: int) -> StoredOrder | None:
         return self._by_id.get(order_id)
 
+    def changed(self) -> None:
+        """Call after changing an order in place (its status, a refund): cached views are stale."""
+        self._views.clear()
+
     def oldest_first(self) -> list[StoredOrder]:
         """Every order, by creation time then id."""
         return list(self._sorted)
 
     def select(self, view: View) -> list[StoredOrder]:
-        """The orders ``view`` lists, in its order; cached until the next ``add``."""
+        """The orders ``view`` lists, in its order; cached until the next ``add`` or change."""
         if (cached := self._views.get(view)) is not None:
             self._views.move_to_end(view)
             return cached

@@ -1,4 +1,4 @@
-"""``order.created`` deliveries and the creation ping, as ``WC_Webhook`` sends them.
+"""``order.created`` and ``order.updated`` deliveries and the creation ping, as ``WC_Webhook`` sends them.
 
 From ``WC_Webhook::deliver()`` (woocommerce/woocommerce ``includes/class-wc-webhook.php``):
 
@@ -8,8 +8,8 @@ From ``WC_Webhook::deliver()`` (woocommerce/woocommerce ``includes/class-wc-webh
   JSON object would come out as ``[]``;
 - ``Content-Type: application/json`` and ``User-Agent: WooCommerce/{wc} Hookshot (WordPress/{wp})``;
 - ``X-WC-Webhook-Source`` is ``home_url('/')`` (the site URL with a trailing slash),
-  ``-Topic`` ``order.created``, ``-Resource`` ``order``, ``-Event`` ``created``, ``-ID`` the
-  webhook's id;
+  ``-Topic`` ``order.created`` (or ``order.updated``), ``-Resource`` ``order``, ``-Event``
+  ``created`` (``updated``), ``-ID`` the webhook's id;
 - ``X-WC-Webhook-Signature`` is ``base64(hash_hmac('sha256', body, wp_specialchars_decode($secret,
   ENT_QUOTES), true))``: the stored secret with ``&amp;``, ``&lt;``, ``&gt;``, ``&quot;`` and
   ``&#039;`` (and their numeric forms) turned back into characters;
@@ -98,18 +98,25 @@ def wp_hash(data: str, salt: str) -> str:
 
 
 def delivery(
-    order: dict[str, Any], *, site_url: str, webhook_id: int, secret: str, salt: str, delivered_at: int
+    order: dict[str, Any],
+    *,
+    site_url: str,
+    webhook_id: int,
+    secret: str,
+    salt: str,
+    delivered_at: int,
+    topic: str = "order.created",
 ) -> tuple[dict[str, str], bytes]:
-    """One ``order.created`` delivery of ``order`` (the REST resource) made at ``delivered_at`` (epoch seconds)."""
+    """One delivery of ``order`` (the REST resource) for ``topic`` made at ``delivered_at`` (epoch seconds)."""
     body = dumps(_php_roundtrip(order)).strip()
     signature = base64.b64encode(hmac.new(signing_key(secret), body, hashlib.sha256).digest()).decode()
     headers = {
         "User-Agent": USER_AGENT,
         "Content-Type": "application/json",
         "X-WC-Webhook-Source": f"{site_url.rstrip('/')}/",
-        "X-WC-Webhook-Topic": "order.created",
-        "X-WC-Webhook-Resource": "order",
-        "X-WC-Webhook-Event": "created",
+        "X-WC-Webhook-Topic": topic,
+        "X-WC-Webhook-Resource": topic.split(".")[0],
+        "X-WC-Webhook-Event": topic.split(".")[1],
         "X-WC-Webhook-Signature": signature,
         "X-WC-Webhook-ID": str(webhook_id),
         "X-WC-Webhook-Delivery-ID": wp_hash(f"{webhook_id}{delivered_at}", salt),

@@ -10,9 +10,9 @@ too; an emulator subclassing it takes one fault per API request with
 throttle signal), with ``garbage_response()`` and ``truncated_response()`` for the rest.
 
 The optional methods have defaults, so a double written for an earlier kit keeps working:
-``set_timezone`` is ignored, ``order_webhooks`` gives none, and ``order_webhooks_for`` and
-``reshape_next`` raise ``NotImplementedError``; the kit then skips the tests that need
-them, naming the method to add.
+``set_timezone`` is ignored, ``order_webhooks`` and ``order_change_webhooks`` give none, and
+``order_webhooks_for``, ``change_order`` and ``reshape_next`` raise ``NotImplementedError``; the
+kit then skips the tests that need them, naming the method to add.
 """
 
 from __future__ import annotations
@@ -115,6 +115,22 @@ class PlatformDouble(ABC):
         whatever the store (eBay), have nothing to implement.
         """
         raise NotImplementedError(f"{type(self).__name__} does not implement order_webhooks_for(credentials)")
+
+    def change_order(self, order_id: str) -> None:
+        """Change the held order ``order_id`` (a ``SeededOrder.order_id``) after it was placed, as a seller
+        does: refund it in full where the platform has refunds, else cancel it. The platform then sends its
+        deliveries about the change (``order_change_webhooks``), if it has any.
+
+        Optional: without it the kit does not check how the connector reads those deliveries.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement change_order(order_id)")
+
+    def order_change_webhooks(self) -> list[tuple[dict[str, str], bytes]]:
+        """The signed deliveries (headers, raw body) the platform sent about changes to held orders after
+        they were placed (an update, a refund, a cancellation), oldest first, signed for ``credentials()``;
+        empty where the double does not produce them (the default). A connector reads each as a
+        ``WebhookEvent`` with ``updated`` true that leads to the changed order."""
+        return []
 
     def reshape_next(self, transform: Callable[[Any], Any], times: int = 1) -> None:
         """Answer the next ``times`` requests as usual, but with their JSON body passed through

@@ -109,8 +109,19 @@ two seeded orders).
 ``test_parse_webhook_reads_the_platforms_deliveries`` (``WEBHOOKS``; needs ``double.order_webhooks()``)
     With two orders seeded, each delivery ``order_webhooks()`` gives leads to
     its order (``WebhookEvent.order``, or an ``order_reference`` that
-    ``fetch_order`` resolves), with the same ``delivery_id`` when read twice.
-    Skipped when the double produces no deliveries.
+    ``fetch_order`` resolves), with the same ``delivery_id`` when read twice,
+    and ``updated`` false (it announces a new order). Skipped when the double
+    produces no deliveries.
+``test_parse_webhook_marks_change_deliveries`` (``WEBHOOKS``; needs ``double.change_order()``)
+    With two orders seeded and changed (``change_order``: a refund, or a
+    cancellation), each delivery ``order_change_webhooks()`` gives is read
+    with ``updated`` true and leads to one of them, every changed order is
+    reached, the same delivery always has the same ``delivery_id`` and two
+    deliveries never share one (the core would drop the second as a replay);
+    each delivery without its headers, or with its body tampered with, is
+    refused. Skipped, naming the method, for a double without ``change_order``,
+    and for one whose ``order_change_webhooks()`` stays empty (a platform that
+    sends no such deliveries, such as eBay).
 ``test_parse_webhook_refuses_forged_deliveries[forgery]`` (``WEBHOOKS``; needs ``double.order_webhooks()``)
     Each delivery, forged, is refused with ``WebhookRejected`` (an event
     returned or another exception fails): ``unsigned``, without any headers
@@ -665,15 +676,65 @@ class ConnectorConformanceSuite:
             refusals = (WebhookRejected, WebhookMalformed) if forgery == "unsigned" else (WebhookRejected,)
             for expected, (headers, body) in zip(seeded, forged):
                 call = f"parse_webhook(<delivery of {describe(expected)}, {_FORGERIES[forgery]}>)"
-                try:
-                    event = await h.run(call, connector.parse_webhook(CIMultiDict(headers), body))
-                except refusals:
-                    continue
-                except ConnectorError as exc:
+                await _expect_refused(h, connector, call, headers, body, refusals)
+
+    @pytest.mark.asyncio
+    async def test_parse_webhook_marks_change_deliveries(self) -> None:
+        """Each delivery about a change to an order is read with ``updated`` true and leads to that order;
+        deliveries keep distinct ids, and their forgeries are refused."""
+        self._require(Capability.WEBHOOKS)
+        async with self._platform() as h:
+            double = type(h.double).__name__
+            if _lacks(h.double, "change_order"):
+                pytest.skip(
+                    f"{double} does not implement change_order(order_id), so deliveries about changed orders are "
+                    "not tried; implement it (and order_change_webhooks()) where the platform sends them"
+                )
+            start, _ = _recent_window()
+            seeded = h.seed([start + _WINDOW / 4 + n * timedelta(minutes=7) for n in range(2)])
+            for seed in seeded:
+                h.double.change_order(seed.order_id)
+            deliveries = h.double.order_change_webhooks()
+            if not deliveries:
+                pytest.skip(
+                    f"{double}.order_change_webhooks() gave no delivery about the orders change_order() changed: "
+                    "the platform sends none (its changes are seen by reading the orders again)"
+                )
+            connector = h.connector()
+            wanted = {seed.order_id: seed for seed in seeded}
+            reached: set[str] = set()
+            seen: dict[str, int] = {}
+            for n, (headers, body) in enumerate(deliveries, 1):
+                call = f"parse_webhook(<change delivery {n} of {len(deliveries)}>)"
+                event = await _read_twice(h, connector, call, headers, body)
+                if not event.updated:
                     raise AssertionError(
-                        f"{call} raised {type(exc).__name__}: {mask(str(exc), h.secrets)}; expected WebhookRejected"
-                    ) from exc
-                raise AssertionError(f"{call} was accepted ({event!r:.120}); it must raise WebhookRejected")
+                        f"{call} returned updated=False; a delivery about a change to an order must set "
+                        "WebhookEvent.updated, or the core takes it for a new order"
+                    )
+                order = await _event_order(h, connector, call, event)
+                if order is None or order.order_id not in wanted:
+                    got = "None" if order is None else describe(order)
+                    expected = " or ".join(describe(seed) for seed in seeded)
+                    raise AssertionError(f"{call} led to {got}; expected {expected}")
+                reached.add(order.order_id)
+                if event.delivery_id in seen:
+                    raise AssertionError(
+                        f"{call} has delivery_id {event.delivery_id!r}, as change delivery {seen[event.delivery_id]} "
+                        "has: the core would drop it as a replay of that one"
+                    )
+                seen[event.delivery_id] = n
+                for forgery, forged_headers, forged_body, refusals in (
+                    ("unsigned", {}, body, (WebhookRejected, WebhookMalformed)),
+                    ("tampered-body", headers, tampered_body(body), (WebhookRejected,)),
+                ):
+                    forged_call = f"parse_webhook(<change delivery {n} of {len(deliveries)}, {_FORGERIES[forgery]}>)"
+                    await _expect_refused(h, connector, forged_call, forged_headers, forged_body, refusals)
+            if missed := [wanted[order_id] for order_id in wanted if order_id not in reached]:
+                raise AssertionError(
+                    f"no delivery of order_change_webhooks() led to {', '.join(describe(o) for o in missed)}, "
+                    "which change_order() changed"
+                )
 
     # --- orders_created ----------------------------------------------------------------------------
 
@@ -1105,22 +1166,60 @@ def _webhook_deliveries(h: Harness) -> tuple[list[SeededOrder], list[tuple[dict[
 async def _expect_delivered(
     h: Harness, connector: PlatformConnector, call: str, expected: SeededOrder, headers: dict[str, str], body: bytes
 ) -> None:
-    """``parse_webhook`` reads the delivery, twice with the same ``delivery_id``, and it leads to ``expected``."""
+    """``parse_webhook`` reads the delivery, twice with the same ``delivery_id``, as a new order (``updated``
+    false), and it leads to ``expected``."""
+    event = await _read_twice(h, connector, call, headers, body)
+    if event.updated:
+        raise AssertionError(
+            f"{call} returned updated=True; the delivery announces a new order, so WebhookEvent.updated must be False"
+        )
+    order = await _event_order(h, connector, call, event)
+    if order is None or order.order_id != expected.order_id:
+        got = "None" if order is None else describe(order)
+        raise AssertionError(f"{call} led to {got}; expected {describe(expected)}")
+
+
+async def _read_twice(
+    h: Harness, connector: PlatformConnector, call: str, headers: dict[str, str], body: bytes
+) -> WebhookEvent:
+    """``parse_webhook`` reads the delivery, and again with the same ``delivery_id``."""
     event = await _succeed(h, call, h.run(call, connector.parse_webhook(CIMultiDict(headers), body)))
     if not isinstance(event, WebhookEvent):
         raise AssertionError(f"{call} returned {event!r}, not a WebhookEvent")
     again = await _succeed(h, call, h.run(call, connector.parse_webhook(CIMultiDict(headers), body)))
     if again.delivery_id != event.delivery_id:
         raise AssertionError(f"{call} gave delivery ids {event.delivery_id!r} and {again.delivery_id!r}")
+    return event
+
+
+async def _event_order(h: Harness, connector: PlatformConnector, call: str, event: WebhookEvent) -> Order | None:
+    """The order a delivery carries, or the one ``fetch_order`` finds by its reference."""
     if event.order is not None:
-        order: Order | None = event.order
-    elif event.order_reference is not None:
-        order = await _succeed(h, call, h.fetch(connector, event.order_reference))
-    else:
-        raise AssertionError(f"{call} returned neither the order nor a reference to it")
-    if order is None or order.order_id != expected.order_id:
-        got = "None" if order is None else describe(order)
-        raise AssertionError(f"{call} led to {got}; expected {describe(expected)}")
+        return event.order
+    if event.order_reference is not None:
+        found: Order | None = await _succeed(h, call, h.fetch(connector, event.order_reference))
+        return found
+    raise AssertionError(f"{call} returned neither the order nor a reference to it")
+
+
+async def _expect_refused(
+    h: Harness,
+    connector: PlatformConnector,
+    call: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    refusals: tuple[type[ConnectorError], ...],
+) -> None:
+    """``parse_webhook`` refuses a forged delivery with one of ``refusals``."""
+    try:
+        event = await h.run(call, connector.parse_webhook(CIMultiDict(headers), body))
+    except refusals:
+        return
+    except ConnectorError as exc:
+        raise AssertionError(
+            f"{call} raised {type(exc).__name__}: {mask(str(exc), h.secrets)}; expected WebhookRejected"
+        ) from exc
+    raise AssertionError(f"{call} was accepted ({event!r:.120}); it must raise WebhookRejected")
 
 
 def _small_window(h: Harness) -> tuple[tuple[datetime, datetime], list[SeededOrder]]:

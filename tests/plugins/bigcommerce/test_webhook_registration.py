@@ -14,6 +14,8 @@ from tests.support import serve_app
 
 URL = "https://orders.example.com/webhooks/bigcommerce/st_1"
 SCOPE = "store/order/created"
+SCOPES = (SCOPE, "store/order/statusUpdated", "store/order/refund/created")
+REGISTERED = [WebhookRegistration(topic=scope, url=URL, active=True) for scope in SCOPES]
 
 
 @asynccontextmanager
@@ -30,37 +32,47 @@ def test_the_connector_offers_registration() -> None:
     assert Capability.REGISTER_WEBHOOKS in BigCommerceConnector.capabilities
 
 
-async def test_registering_on_an_empty_store_creates_the_hook_and_again_writes_nothing(http: HttpClient) -> None:
+async def test_registering_on_an_empty_store_creates_the_hooks_and_again_writes_nothing(http: HttpClient) -> None:
     store = BigCommerceEmulator()
     async with connected(store, http) as connector:
         assert await connector.webhook_registrations(URL) == []
         registered = await connector.register_webhooks(URL)
-        assert registered == [WebhookRegistration(topic=SCOPE, url=URL, active=True)]
-        assert writes(store) == [("POST", f"/stores/{store.store_hash}/v3/hooks")]
-        (hook,) = store.hooks.hooks.values()
-        assert (hook["scope"], hook["destination"], hook["is_active"]) == (SCOPE, URL, True)
+        assert registered == REGISTERED
+        assert writes(store) == [("POST", f"/stores/{store.store_hash}/v3/hooks")] * 3
+        hooks = [(h["scope"], h["destination"], h["is_active"]) for h in store.hooks.hooks.values()]
+        assert hooks == [(scope, URL, True) for scope in SCOPES]
 
         store.requests.clear()
         assert await connector.register_webhooks(URL) == registered
         assert writes(store) == []
-        assert len(store.hooks.hooks) == 1
+        assert len(store.hooks.hooks) == 3
 
 
-async def test_a_hook_bigcommerce_deactivated_is_listed_inactive_then_turned_back_on(http: HttpClient) -> None:
+async def test_a_store_registered_before_changes_were_read_gets_the_missing_scopes(http: HttpClient) -> None:
+    store = BigCommerceEmulator()
+    store.hooks.add(SCOPE, URL, now=int(store.now().timestamp()))
+    async with connected(store, http) as connector:
+        assert await connector.webhook_registrations(URL) == REGISTERED[:1]
+        assert await connector.register_webhooks(URL) == REGISTERED
+    assert writes(store) == [("POST", f"/stores/{store.store_hash}/v3/hooks")] * 2
+    assert [h["scope"] for h in store.hooks.hooks.values()] == list(SCOPES)
+
+
+async def test_hooks_bigcommerce_deactivated_are_listed_inactive_then_turned_back_on(http: HttpClient) -> None:
     store = BigCommerceEmulator()
     async with connected(store, http) as connector:
         await connector.register_webhooks(URL)
-        (hook_id,) = store.hooks.deactivate(URL)
+        hook_ids = store.hooks.deactivate(URL)
 
-        (listed,) = await connector.webhook_registrations(URL)
-        assert (listed.topic, listed.url, listed.active) == (SCOPE, URL, False)
-        assert listed.problem is not None and "48 hours" in listed.problem
+        listed = await connector.webhook_registrations(URL)
+        assert [(r.topic, r.url, r.active) for r in listed] == [(scope, URL, False) for scope in SCOPES]
+        assert all(r.problem is not None and "48 hours" in r.problem for r in listed)
 
         store.requests.clear()
-        assert await connector.register_webhooks(URL) == [WebhookRegistration(topic=SCOPE, url=URL, active=True)]
-        assert writes(store) == [("PUT", f"/stores/{store.store_hash}/v3/hooks/{hook_id}")]
-        assert store.hooks.hooks[hook_id]["is_active"] is True
-        assert len(store.hooks.hooks) == 1
+        assert await connector.register_webhooks(URL) == REGISTERED
+        assert writes(store) == [("PUT", f"/stores/{store.store_hash}/v3/hooks/{hook_id}") for hook_id in hook_ids]
+        assert all(store.hooks.hooks[hook_id]["is_active"] is True for hook_id in hook_ids)
+        assert len(store.hooks.hooks) == 3
 
 
 async def test_hooks_to_other_urls_are_left_alone(http: HttpClient) -> None:
@@ -77,17 +89,18 @@ async def test_hooks_to_other_urls_are_left_alone(http: HttpClient) -> None:
     assert [(h["destination"], h["is_active"]) for h in store.hooks.hooks.values()] == [
         (URL + "/", False),
         ("https://erp.example.com/bc", True),
-        (URL, True),
+        *[(URL, True)] * 3,
     ]
 
 
 async def test_an_active_hook_is_preferred_to_an_inactive_duplicate(http: HttpClient) -> None:
     store = BigCommerceEmulator()
     now = int(store.now().timestamp())
-    store.hooks.add(SCOPE, URL, is_active=False, now=now)
-    store.hooks.add(SCOPE, URL, now=now)
+    for scope in SCOPES:
+        store.hooks.add(scope, URL, is_active=False, now=now)
+        store.hooks.add(scope, URL, now=now)
     async with connected(store, http) as connector:
-        assert await connector.webhook_registrations(URL) == [WebhookRegistration(topic=SCOPE, url=URL, active=True)]
+        assert await connector.webhook_registrations(URL) == REGISTERED
         await connector.register_webhooks(URL)
     assert writes(store) == []
 
@@ -101,7 +114,7 @@ async def test_the_list_is_read_page_after_page(http: HttpClient) -> None:
         await connector.register_webhooks(URL)
     pages = [r["query"].get("page") for r in store.requests if r["method"] == "GET"]
     assert pages == ["1", "2"]
-    assert writes(store) == [("POST", f"/stores/{store.store_hash}/v3/hooks")]
+    assert writes(store) == [("POST", f"/stores/{store.store_hash}/v3/hooks")] * 3
 
 
 async def test_a_hook_another_api_account_made_is_not_seen(http: HttpClient) -> None:
@@ -109,8 +122,8 @@ async def test_a_hook_another_api_account_made_is_not_seen(http: HttpClient) -> 
     store.hooks.add(SCOPE, URL, now=int(store.now().timestamp()), client_id="another-app")
     async with connected(store, http) as connector:
         assert await connector.webhook_registrations(URL) == []
-        assert await connector.register_webhooks(URL) == [WebhookRegistration(topic=SCOPE, url=URL, active=True)]
-    assert len(store.hooks.hooks) == 2
+        assert await connector.register_webhooks(URL) == REGISTERED
+    assert len(store.hooks.hooks) == 4
 
 
 async def test_wrong_token_and_missing_orders_scope_are_auth_errors(http: HttpClient) -> None:

@@ -371,7 +371,7 @@ def test_an_unsigned_malformed_body_is_rejected_not_malformed() -> None:
 
 
 @pytest.mark.parametrize(
-    "scope", ["store/order/updated", "store/order/statusUpdated", "store/order/archived", "store/cart/created"]
+    "scope", ["store/order/updated", "store/order/message/created", "store/order/archived", "store/cart/created"]
 )
 def test_other_scopes_are_acknowledged_with_nothing_to_fetch(scope: str) -> None:
     body = body_of(event(scope=scope))

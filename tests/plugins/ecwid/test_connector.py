@@ -569,7 +569,9 @@ async def test_signature_header_is_found_in_any_case(hooked: EcwidConnector) -> 
     assert (await hooked.parse_webhook(lowered, body)).order_reference == "XJ12H"
 
 
-@pytest.mark.parametrize("topic", ["order.updated", "order.deleted", "unfinished_order.created", "product.updated"])
+@pytest.mark.parametrize(
+    "topic", ["order.deleted", "unfinished_order.created", "unfinished_order.updated", "product.updated"]
+)
 async def test_other_events_carry_no_order(hooked: EcwidConnector, topic: str) -> None:
     headers, body = delivery({**WEBHOOK, "eventType": topic})
 

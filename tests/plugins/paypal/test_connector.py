@@ -1589,7 +1589,7 @@ async def test_checkout_order_events_name_their_order(verifier: PayPalAPI, paypa
 @pytest.mark.parametrize(
     ("topic", "resource"),
     [
-        ("PAYMENT.CAPTURE.REFUNDED", {"id": "1JU08902781691411", "status": "COMPLETED"}),
+        ("PAYMENT.CAPTURE.DECLINED", CAPTURE_EVENT["resource"]),
         ("PAYMENT.CAPTURE.DENIED", CAPTURE_EVENT["resource"]),
         ("CUSTOMER.DISPUTE.CREATED", {"dispute_id": "PP-D-4012"}),
     ],
@@ -1616,6 +1616,88 @@ async def test_a_capture_made_without_orders_v2_carries_nothing(verifier: PayPal
     event = await paypal.parse_webhook(delivery_headers(body), body)
 
     assert (event.order, event.order_reference) == (None, None)
+
+
+REFUND_RESOURCE = {
+    # PayPal's "Show refund details" example (https://developer.paypal.com/docs/api/payments/v2/#refunds_get),
+    # its seller_payable_breakdown left out: the refund of capture 2GG279541U471931P, named by its "up" link.
+    "id": "1JU08902781691411",
+    "amount": {"value": "10.99", "currency_code": "USD"},
+    "status": "COMPLETED",
+    "note_to_payer": "Defective product",
+    "invoice_id": "INVOICE-123",
+    "create_time": "2018-09-11T23:24:19Z",
+    "update_time": "2018-09-11T23:24:19Z",
+    "links": [
+        {"rel": "self", "method": "GET", "href": "https://api-m.paypal.com/v2/payments/refunds/1JU08902781691411"},
+        {"rel": "up", "method": "GET", "href": "https://api-m.paypal.com/v2/payments/captures/2GG279541U471931P"},
+    ],
+}
+
+
+@pytest.mark.parametrize("topic", ["PAYMENT.CAPTURE.REFUNDED", "PAYMENT.CAPTURE.REVERSED"])
+async def test_a_refund_names_the_capture_it_took_money_back_from(
+    verifier: PayPalAPI, paypal: PayPalConnector, topic: str
+) -> None:
+    body = event_body(topic, REFUND_RESOURCE, resource_type="refund")
+
+    event = await paypal.parse_webhook(delivery_headers(body), body)
+
+    assert (event.topic, event.updated, event.order, event.order_reference) == (
+        topic,
+        True,
+        None,
+        "2GG279541U471931P",
+    )
+    assert event.delivery_id == "WH-2CL46544TB770421K-5VB92446WP7345818"
+
+
+async def test_a_reversal_whose_resource_names_its_order_gives_the_order(
+    verifier: PayPalAPI, paypal: PayPalConnector
+) -> None:
+    body = event_body("PAYMENT.CAPTURE.REVERSED", CAPTURE_EVENT["resource"])
+
+    event = await paypal.parse_webhook(delivery_headers(body), body)
+
+    assert (event.updated, event.order_reference) == (True, "89T257400V0473133")
+
+
+async def test_a_capture_completed_is_no_change(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    event = await paypal.parse_webhook(delivery_headers(CAPTURE_BODY), CAPTURE_BODY)
+
+    assert event.updated is False
+
+
+NAMES_NO_CAPTURE = "names neither its order nor the capture it refunds"
+
+
+@pytest.mark.parametrize(
+    ("links", "message"),
+    [
+        ([], NAMES_NO_CAPTURE),
+        ([{"rel": "self", "href": "https://api-m.paypal.com/v2/payments/refunds/1JU08902781691411"}], NAMES_NO_CAPTURE),
+        ([{"rel": "up", "href": "https://api-m.paypal.com/v2/payments/authorizations/0VF5"}], NAMES_NO_CAPTURE),
+        ("up", "cannot be read: PayPal field 'links'"),
+    ],
+    ids=["no-links", "no-up-link", "up-to-an-authorization", "links-not-a-list"],
+)
+async def test_a_refund_naming_no_capture_is_malformed(
+    verifier: PayPalAPI, paypal: PayPalConnector, links: Any, message: str
+) -> None:
+    body = event_body("PAYMENT.CAPTURE.REFUNDED", {**REFUND_RESOURCE, "links": links}, resource_type="refund")
+
+    with pytest.raises(WebhookMalformed, match=message):
+        await paypal.parse_webhook(delivery_headers(body), body)
+
+
+async def test_a_forged_refund_is_rejected(verifier: PayPalAPI, paypal: PayPalConnector) -> None:
+    body = event_body("PAYMENT.CAPTURE.REFUNDED", REFUND_RESOURCE, resource_type="refund")
+    forged = delivery_headers(body, {"PAYPAL-TRANSMISSION-SIG": sign(body, b"another-key")})
+
+    with pytest.raises(WebhookRejected, match="FAILURE"):
+        await paypal.parse_webhook(forged, body)
+    with pytest.raises(WebhookRejected):
+        await paypal.parse_webhook(delivery_headers(body), body.replace(b"2GG279541U471931P", b"2GG279541U471931Q"))
 
 
 MALFORMED_EVENTS = [

@@ -10,7 +10,7 @@ import pytest
 
 from plugins.paypal import PayPalConnector
 from plugins.paypal.emulator import PayPalEmulator
-from plugins.paypal.webhooks import ORDER_TOPICS
+from plugins.paypal.webhooks import WEBHOOK_TOPICS
 from server.platforms import Capability, ConnectorState, HttpClient, PlatformAuthError, WebhookRegistration
 from tests.support import serve_app
 
@@ -35,7 +35,7 @@ def writes(merchant: PayPalEmulator) -> list[tuple[str, str]]:
 
 
 def active(url: str = URL) -> list[WebhookRegistration]:
-    return [WebhookRegistration(topic=name, url=url, active=True) for name in sorted(ORDER_TOPICS)]
+    return [WebhookRegistration(topic=name, url=url, active=True) for name in sorted(WEBHOOK_TOPICS)]
 
 
 def test_the_connector_offers_registration() -> None:
@@ -49,7 +49,8 @@ async def test_registering_creates_the_listener_keeps_its_id_and_again_writes_no
         assert await connector.register_webhooks(URL) == active()
         (listener,) = merchant.listeners.webhooks.values()
         assert listener["url"] == URL
-        assert {t["name"] for t in listener["event_types"]} == ORDER_TOPICS
+        assert {t["name"] for t in listener["event_types"]} == WEBHOOK_TOPICS
+        assert {"PAYMENT.CAPTURE.REFUNDED", "PAYMENT.CAPTURE.REVERSED"} <= WEBHOOK_TOPICS
         assert state.get("registered_webhook_id") == listener["id"]
         assert writes(merchant) == [("POST", HOOKS)]
 
@@ -72,20 +73,34 @@ async def test_a_listener_deleted_in_the_dashboard_is_created_again(http: HttpCl
         assert state.get("registered_webhook_id") == second
 
 
-async def test_a_listener_missing_order_events_gets_them_added_and_lists_them_inactive(http: HttpClient) -> None:
+async def test_a_listener_missing_events_gets_them_added_and_lists_them_inactive(http: HttpClient) -> None:
     merchant, state = PayPalEmulator(), ConnectorState()
-    hook_id = merchant.listeners.add(URL, ["PAYMENT.CAPTURE.COMPLETED", "PAYMENT.CAPTURE.REFUNDED"])
+    had = {"PAYMENT.CAPTURE.COMPLETED", "PAYMENT.CAPTURE.REFUNDED"}
+    hook_id = merchant.listeners.add(URL, [*sorted(had), "CUSTOMER.DISPUTE.CREATED"])
     async with connected(merchant, http, state) as connector:
         listed = await connector.webhook_registrations(URL)
-        assert [(r.topic, r.active) for r in listed] == [
-            (name, name == "PAYMENT.CAPTURE.COMPLETED") for name in sorted(ORDER_TOPICS)
-        ]
+        assert [(r.topic, r.active) for r in listed] == [(name, name in had) for name in sorted(WEBHOOK_TOPICS)]
         assert all(r.problem for r in listed if not r.active)
 
         assert await connector.register_webhooks(URL) == active()
     assert writes(merchant) == [("PATCH", f"{HOOKS}/{hook_id}")]
     names = {t["name"] for t in merchant.listeners.webhooks[hook_id]["event_types"]}
-    assert names == ORDER_TOPICS | {"PAYMENT.CAPTURE.REFUNDED"}  # what it had is kept
+    assert names == WEBHOOK_TOPICS | {"CUSTOMER.DISPUTE.CREATED"}  # what it had is kept
+
+
+async def test_a_listener_made_before_changes_were_read_gets_the_refund_events(http: HttpClient) -> None:
+    merchant, state = PayPalEmulator(), ConnectorState()
+    hook_id = merchant.listeners.add(
+        URL,
+        ["CHECKOUT.ORDER.APPROVED", "CHECKOUT.ORDER.COMPLETED", "PAYMENT.CAPTURE.COMPLETED", "PAYMENT.CAPTURE.PENDING"],
+    )
+    async with connected(merchant, http, state) as connector:
+        listed = await connector.webhook_registrations(URL)
+        assert [r.topic for r in listed if not r.active] == ["PAYMENT.CAPTURE.REFUNDED", "PAYMENT.CAPTURE.REVERSED"]
+
+        assert await connector.register_webhooks(URL) == active()
+    assert writes(merchant) == [("PATCH", f"{HOOKS}/{hook_id}")]
+    assert {t["name"] for t in merchant.listeners.webhooks[hook_id]["event_types"]} == WEBHOOK_TOPICS
 
 
 async def test_a_listener_for_every_event_is_enough(http: HttpClient) -> None:

@@ -1,4 +1,5 @@
-"""Registering, checking and restoring the ``orders/create`` webhook, against the emulator over HTTP."""
+"""Registering, checking and restoring the order webhooks (``orders/create``, ``orders/updated``,
+``refunds/create``), against the emulator over HTTP."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from tests.support import serve_app
 
 URL = "https://orders.example.com/webhooks/shopify/7"
 ELSEWHERE = "https://other-app.example.com/hooks/orders"
-REGISTERED = [WebhookRegistration(topic="orders/create", url=URL, active=True)]
+TOPICS = {"ORDERS_CREATE": "orders/create", "ORDERS_UPDATED": "orders/updated", "REFUNDS_CREATE": "refunds/create"}
+REGISTERED = [WebhookRegistration(topic=name, url=URL, active=True) for name in TOPICS.values()]
+HELD = [(topic, URL) for topic in TOPICS]
 
 
 @pytest.fixture
@@ -37,15 +40,29 @@ def held(shopify: ShopifyEmulator) -> list[tuple[str, str]]:
     return [(s["topic"], s["uri"]) for s in shopify.webhook_subscriptions()]
 
 
-async def test_an_empty_store_gets_an_orders_create_subscription(
+async def test_an_empty_store_gets_a_subscription_to_each_order_topic(
     connector: ShopifyConnector, shopify: ShopifyEmulator
 ) -> None:
     assert Capability.REGISTER_WEBHOOKS in connector.capabilities
 
     assert await connector.register_webhooks(URL) == REGISTERED
 
-    assert held(shopify) == [("ORDERS_CREATE", URL)]
-    assert mutations(shopify) == [{"topic": "ORDERS_CREATE", "webhookSubscription": {"uri": URL, "format": "JSON"}}]
+    assert held(shopify) == HELD
+    assert mutations(shopify) == [
+        {"topic": topic, "webhookSubscription": {"uri": URL, "format": "JSON"}} for topic in TOPICS
+    ]
+
+
+async def test_a_store_registered_before_changes_were_read_gets_the_missing_topics(
+    connector: ShopifyConnector, shopify: ShopifyEmulator
+) -> None:
+    shopify.add_webhook_subscription("ORDERS_CREATE", URL)
+
+    assert await connector.webhook_registrations(URL) == REGISTERED[:1]
+    assert await connector.register_webhooks(URL) == REGISTERED
+
+    assert [m["topic"] for m in mutations(shopify)] == ["ORDERS_UPDATED", "REFUNDS_CREATE"]
+    assert held(shopify) == HELD
 
 
 async def test_registering_again_writes_nothing(connector: ShopifyConnector, shopify: ShopifyEmulator) -> None:
@@ -56,22 +73,26 @@ async def test_registering_again_writes_nothing(connector: ShopifyConnector, sho
 
     assert mutations(shopify) == []
     assert len(shopify.requests) == 1
-    assert held(shopify) == [("ORDERS_CREATE", URL)]
+    assert held(shopify) == HELD
 
 
+@pytest.mark.parametrize("topic", list(TOPICS))
 async def test_a_subscription_shopify_deleted_after_failures_is_created_again(
-    connector: ShopifyConnector, shopify: ShopifyEmulator
+    connector: ShopifyConnector, shopify: ShopifyEmulator, topic: str
 ) -> None:
     await connector.register_webhooks(URL)
-    shopify.fail_deliveries(URL, times=7)
+    shopify.fail_deliveries(URL, topic=topic, times=7)
     assert await connector.webhook_registrations(URL) == REGISTERED
-    shopify.fail_deliveries(URL, times=1)
-    assert await connector.webhook_registrations(URL) == []
+    shopify.fail_deliveries(URL, topic=topic, times=1)
+    assert [r.topic for r in await connector.webhook_registrations(URL)] == [
+        name for other, name in TOPICS.items() if other != topic
+    ]
+    shopify.requests.clear()
 
-    assert await connector.register_webhooks(URL) == REGISTERED
+    assert sorted(await connector.register_webhooks(URL), key=REGISTERED.index) == REGISTERED
 
-    assert held(shopify) == [("ORDERS_CREATE", URL)]
-    assert len(mutations(shopify)) == 2
+    assert sorted(held(shopify)) == sorted(HELD)
+    assert [m["topic"] for m in mutations(shopify)] == [topic]
 
 
 async def test_a_subscription_to_another_address_is_left_alone(
@@ -88,7 +109,7 @@ async def test_a_subscription_to_another_address_is_left_alone(
         ("ORDERS_CREATE", ELSEWHERE),
         ("ORDERS_CREATE", URL + "/"),
         ("APP_UNINSTALLED", URL),
-        ("ORDERS_CREATE", URL),
+        *HELD,
     ]
 
 
@@ -97,7 +118,8 @@ async def test_registrations_page_through_every_subscription(
 ) -> None:
     for n in range(120):
         shopify.add_webhook_subscription("ORDERS_CREATE", f"{ELSEWHERE}/{n}")
-    shopify.add_webhook_subscription("ORDERS_CREATE", URL)
+    for topic in TOPICS:
+        shopify.add_webhook_subscription(topic, URL)
 
     assert await connector.register_webhooks(URL) == REGISTERED
 
@@ -113,8 +135,7 @@ async def test_an_older_api_version_uses_callback_url(
 
     assert await connector.register_webhooks(URL) == REGISTERED
 
-    [created] = mutations(shopify)
-    assert created["webhookSubscription"] == {"callbackUrl": URL, "format": "JSON"}
+    assert [m["webhookSubscription"] for m in mutations(shopify)] == [{"callbackUrl": URL, "format": "JSON"}] * 3
 
 
 async def test_a_refused_token_is_an_auth_error(shopify: ShopifyEmulator, shopify_url: str, http: HttpClient) -> None:

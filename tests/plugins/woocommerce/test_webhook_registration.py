@@ -1,9 +1,10 @@
-"""Registering, checking and restoring the ``order.created`` webhook, against the emulator over HTTP."""
+"""Registering, checking and restoring the ``order.created`` and ``order.updated`` webhooks, against the emulator
+over HTTP."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +15,11 @@ from tests.support import serve_app
 
 URL = "https://orders.example.com/webhooks/woocommerce/7"
 ELSEWHERE = "https://other-app.example.com/hooks/orders"
-REGISTERED = [WebhookRegistration(topic="order.created", url=URL, active=True)]
+REGISTERED = [
+    WebhookRegistration(topic="order.created", url=URL, active=True),
+    WebhookRegistration(topic="order.updated", url=URL, active=True),
+]
+HELD = [("order.created", URL, "active"), ("order.updated", URL, "active")]
 
 
 @pytest.fixture
@@ -41,21 +46,38 @@ def held(site: WooCommerceEmulator) -> list[tuple[str, str, str]]:
     return [(h.topic, h.delivery_url, h.status) for h in site.registered_webhooks()]
 
 
-async def test_an_empty_site_gets_an_order_created_webhook_signed_with_the_store_secret(
+async def test_an_empty_site_gets_both_order_webhooks_signed_with_the_store_secret(
     connector: WooCommerceConnector, site: WooCommerceEmulator
 ) -> None:
     assert Capability.REGISTER_WEBHOOKS in connector.capabilities
 
     assert await connector.register_webhooks(URL) == REGISTERED
 
-    assert held(site) == [("order.created", URL, "active")]
-    assert writes(site) == [("POST", "/wp-json/wc/v3/webhooks")]
-    [hook] = site.registered_webhooks()
-    assert hook.secret == site.credentials()["webhook_secret"]
-    site.add_order(created_at=datetime.now(UTC))
-    [(headers, body)] = site.order_webhooks_for({"webhook_secret": hook.secret})
+    assert held(site) == HELD
+    assert writes(site) == [("POST", "/wp-json/wc/v3/webhooks")] * 2
+    created, updated = site.registered_webhooks()
+    assert created.secret == updated.secret == site.credentials()["webhook_secret"]
+    order = site.add_order(created_at=datetime.now(UTC) - timedelta(hours=1))
+    site.refund_order(order["id"])
+    [(headers, body)] = site.order_webhooks_for({"webhook_secret": created.secret})
+    [(change_headers, change_body)] = site.order_change_webhooks_for({"webhook_secret": updated.secret})
     event = await connector.parse_webhook(headers, body)
-    assert event.order is not None
+    change = await connector.parse_webhook(change_headers, change_body)
+    assert event.order is not None and not event.updated
+    assert change.order is not None and change.updated and change.order.order_id == str(order["id"])
+
+
+async def test_a_site_registered_before_changes_were_read_gets_the_order_updated_webhook(
+    connector: WooCommerceConnector, site: WooCommerceEmulator
+) -> None:
+    site.add_webhook("order.created", URL)
+
+    assert await connector.webhook_registrations(URL) == REGISTERED[:1]
+    assert await connector.register_webhooks(URL) == REGISTERED
+
+    assert writes(site) == [("POST", "/wp-json/wc/v3/webhooks")]
+    assert held(site) == HELD
+    assert site.registered_webhooks()[1].secret == site.credentials()["webhook_secret"]
 
 
 async def test_registering_again_writes_nothing(connector: WooCommerceConnector, site: WooCommerceEmulator) -> None:
@@ -65,26 +87,27 @@ async def test_registering_again_writes_nothing(connector: WooCommerceConnector,
     assert await connector.register_webhooks(URL) == REGISTERED
 
     assert writes(site) == []
-    assert held(site) == [("order.created", URL, "active")]
+    assert held(site) == HELD
 
 
 async def test_a_webhook_woocommerce_disabled_after_failures_is_turned_on_again(
     connector: WooCommerceConnector, site: WooCommerceEmulator
 ) -> None:
     await connector.register_webhooks(URL)
-    [hook] = site.registered_webhooks()
+    _, hook = site.registered_webhooks()
     site.fail_deliveries(hook.id, times=4)
     assert await connector.webhook_registrations(URL) == REGISTERED
     site.fail_deliveries(hook.id, times=1)
-    [disabled] = await connector.webhook_registrations(URL)
-    assert not disabled.active
+    active, disabled = await connector.webhook_registrations(URL)
+    assert active == REGISTERED[0]
+    assert (disabled.topic, disabled.active) == ("order.updated", False)
     assert disabled.problem is not None and "disabled" in disabled.problem
     site.requests.clear()
 
     assert await connector.register_webhooks(URL) == REGISTERED
 
     assert writes(site) == [("PUT", f"/wp-json/wc/v3/webhooks/{hook.id}")]
-    assert held(site) == [("order.created", URL, "active")]
+    assert held(site) == HELD
     assert hook.failure_count == 0
 
 
@@ -92,17 +115,17 @@ async def test_webhooks_to_other_addresses_or_topics_are_left_alone(
     connector: WooCommerceConnector, site: WooCommerceEmulator
 ) -> None:
     site.add_webhook("order.created", ELSEWHERE, status="disabled")
-    site.add_webhook("order.created", URL + "/")
-    site.add_webhook("order.updated", URL, status="disabled")
+    site.add_webhook("order.updated", URL + "/")
+    site.add_webhook("order.deleted", URL, status="disabled")
 
     assert await connector.webhook_registrations(URL) == []
     assert await connector.register_webhooks(URL) == REGISTERED
 
     assert held(site) == [
         ("order.created", ELSEWHERE, "disabled"),
-        ("order.created", URL + "/", "active"),
-        ("order.updated", URL, "disabled"),
-        ("order.created", URL, "active"),
+        ("order.updated", URL + "/", "active"),
+        ("order.deleted", URL, "disabled"),
+        *HELD,
     ]
 
 
@@ -111,11 +134,12 @@ async def test_a_paused_webhook_is_reported_and_left_to_the_seller(
 ) -> None:
     site.add_webhook("order.created", URL, status="paused")
 
-    [paused] = await connector.register_webhooks(URL)
+    paused, updated = await connector.register_webhooks(URL)
 
     assert (paused.active, paused.topic, paused.url) == (False, "order.created", URL)
     assert paused.problem is not None and "paused" in paused.problem
-    assert writes(site) == []
+    assert updated == REGISTERED[1]
+    assert writes(site) == [("POST", "/wp-json/wc/v3/webhooks")]
 
 
 async def test_registrations_page_through_every_webhook(
@@ -125,6 +149,7 @@ async def test_registrations_page_through_every_webhook(
         site.add_webhook("order.created", f"{ELSEWHERE}/{n}")
     site.add_webhook("order.created", URL, status="disabled")
     site.add_webhook("order.created", URL)
+    site.add_webhook("order.updated", URL)
 
     assert await connector.register_webhooks(URL) == REGISTERED
 
