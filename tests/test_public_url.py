@@ -93,6 +93,12 @@ async def serving(env: dict[str, str], port: int) -> AsyncIterator[tuple[asyncio
         await reader
 
 
+def fresh_connections() -> aiohttp.ClientSession:
+    """A session that opens a connection per request: between requests the test runs CLI commands that may
+    outlast the server's keep-alive, and a connection the server closed meanwhile would fail the next one."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True))
+
+
 async def started(http: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process) -> None:
     for _ in range(300):
         try:
@@ -133,7 +139,7 @@ def _warnings(lines: list[str]) -> list[str]:
 
 async def test_serve_without_a_public_url_warns_once_and_uses_its_listening_address(tmp_path: Path) -> None:
     env = _environment(tmp_path)
-    async with serving(env, 0) as (process, lines), aiohttp.ClientSession() as http:
+    async with serving(env, 0) as (process, lines), fresh_connections() as http:
         for _ in range(300):
             if _warnings(lines) or process.returncode is not None:
                 break
@@ -155,7 +161,7 @@ async def test_serve_builds_webhook_urls_from_the_public_url(tmp_path: Path) -> 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    async with serving(env, port) as (process, lines), aiohttp.ClientSession() as http:
+    async with serving(env, port) as (process, lines), fresh_connections() as http:
         url = f"http://127.0.0.1:{port}"
         await started(http, url, process)
         store, given = await webhook_url(http, url, env)
