@@ -15,8 +15,10 @@ import strawberry
 from strawberry.extensions import AddValidationRules, ValidationCache
 from strawberry.types import ExecutionResult
 
+from .resolvers import alerts as alert_resolvers  # not `alerts`: a root field of that name would hide it
 from .resolvers import audit, bulk, imports, platforms, stores, tokens, transactions
-from .schema.access import refuse_read_only_tokens
+from .schema.access import READ_ONLY_ALLOWED, refuse_read_only_tokens
+from .schema.alerts import Alert, AlertConnection, AlertWebhook, MarkAlertsReadPayload, SetAlertWebhookPayload
 from .schema.arguments import guard_root_arguments
 from .schema.deferred import defer_async_resolvers
 from .schema.errors import present
@@ -39,6 +41,7 @@ from .schema.types import (
     PendingImportEvent,
     Platform,
     RevokeApiTokenPayload,
+    SetStoreRecoveryPayload,
     Store,
     TransactionConnection,
     UpdateStorePayload,
@@ -78,6 +81,18 @@ class Query:
     api_tokens: list[ApiToken] = strawberry.field(
         resolver=tokens.resolve_api_tokens,
         description="The API tokens of the caller's seller, oldest first, revoked and expired ones included.",
+    )
+    alerts: AlertConnection = strawberry.field(
+        resolver=alert_resolvers.resolve_alerts, description="The seller's alerts, newest first (see docs/alerts.md)."
+    )
+    unread_alert_count: int = strawberry.field(
+        resolver=alert_resolvers.resolve_unread_alert_count,
+        description="How many of the seller's alerts are not marked read (the console's bell).",
+    )
+    alert_webhook: AlertWebhook | None = strawberry.field(
+        resolver=alert_resolvers.resolve_alert_webhook,
+        description="Where the seller's alerts are also POSTed (setAlertWebhook); null: nowhere. Its secret is "
+        "never shown again.",
     )
 
 
@@ -124,10 +139,26 @@ class Mutation:
         resolver=stores.resolve_disconnect_store,
         description="Its transactions stay; its pending orders leave the pending list (REMOVED).",
     )
+    set_store_recovery: SetStoreRecoveryPayload = strawberry.mutation(
+        resolver=stores.resolve_set_store_recovery,
+        description="Set how the store is checked for orders its webhooks missed: on or off, every intervalSeconds "
+        "(at least ORDER_IMPORT_RECOVERY_MIN_INTERVAL), importing the last hours (1 to 6). Audited (RECOVERY_CHANGED).",
+    )
     revoke_api_token: RevokeApiTokenPayload = strawberry.mutation(
         resolver=tokens.resolve_revoke_api_token,
         description="One of the seller's tokens, the caller's own included: refused (HTTP 401) from now on, "
         "its open websockets closed with 4403.",
+    )
+    mark_alerts_read: MarkAlertsReadPayload = strawberry.mutation(
+        resolver=alert_resolvers.resolve_mark_alerts_read,
+        description="Mark alerts read for the whole seller. Read-only tokens may too: what was read is the "
+        "seller's reading state, not a change to its data.",
+        metadata=READ_ONLY_ALLOWED,
+    )
+    set_alert_webhook: SetAlertWebhookPayload = strawberry.mutation(
+        resolver=alert_resolvers.resolve_set_alert_webhook,
+        description="Send each new alert to this URL as well, signed in the Standard Webhooks format with a new "
+        "secret (answered this once; setting a URL again, even the same, issues a new one). null: stop sending.",
     )
 
 
@@ -139,6 +170,9 @@ class Subscription:
     )
     import_job: AsyncGenerator[ImportJob, None] = strawberry.subscription(
         resolver=imports.subscribe_import_job, description="Progress of one import job until it finishes."
+    )
+    alerts: AsyncGenerator[Alert, None] = strawberry.subscription(
+        resolver=alert_resolvers.subscribe_alerts, description="Alerts of the caller's seller as they are raised."
     )
 
 

@@ -30,10 +30,11 @@ from .console_routes import console_routes, graphiql_page
 from .context import Context
 from .errors import ErrorCode, InvalidInput, NotFound, StoreMisconfigured, Unauthenticated
 from .platforms import ConnectorError, WebhookMalformed, WebhookRejected
+from .queue import running_worker
 from .ratelimits import closing_as_refused, refuse_websocket
 from .runtime import Runtime, open_runtime
 from .schema.request_checks import is_request_error
-from .services import webhooks
+from .services import alert_webhooks, webhooks
 from .services.accounts import authenticate_token
 from .settings import Settings
 
@@ -212,10 +213,11 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with open_runtime(settings) as runtime:
-            await runtime.jobs.sweep()
-            runtime.jobs.start_sweeper()
+        async with open_runtime(settings) as runtime, running_worker(runtime):  # every process runs a worker
             runtime.background.every(60, lambda: retry_webhooks(runtime), name="webhook-retries")
+            runtime.background.every(
+                alert_webhooks.TICK_SECONDS, lambda: alert_webhooks.deliver_due(runtime), name="alert-deliveries"
+            )
             runtime.background.spawn(runtime.token_watch.listen(), name="token-revocations")
             runtime.background.every(settings.token_recheck_seconds, runtime.token_watch.recheck, name="token-recheck")
             app.state.runtime = runtime

@@ -20,7 +20,7 @@ class Background:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def every(self, seconds: float, chore: Callable[[], Awaitable[Any]], name: str) -> None:
+    def every(self, seconds: float, chore: Callable[[], Awaitable[Any]], name: str) -> asyncio.Task[Any]:
         """Run ``chore`` now and then every ``seconds``; a failing run is logged and the next one still comes."""
 
         async def loop() -> None:
@@ -31,7 +31,7 @@ class Background:
                     log.exception("%s failed", name)
                 await asyncio.sleep(seconds)
 
-        self.spawn(loop(), name)
+        return self.spawn(loop(), name)
 
     async def shutdown(self) -> None:
         tasks = tuple(self._tasks)

@@ -1,4 +1,4 @@
-"""The ``order-import`` command: serve, demo, token create / list / revoke, plugins, new-plugin, emulator."""
+"""The ``order-import`` command: serve, worker, demo, token create / list / revoke, plugins, new-plugin, emulator."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ from .listening import PortUnavailable, bind, listening_url
 from .models import ApiToken
 from .platforms import DemoEmulator
 from .platforms.manager import PlatformRegistry, PluginConflict, get_plugin_manager
+from .queue import running_worker
+from .runtime import open_runtime
 from .scaffold import ScaffoldError, write_plugin
 from .services import accounts, audit
 from .settings import Settings, SettingsError
@@ -44,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser(
+        "worker", help="run background work only (imports, scheduled recovery), without the API; SIGTERM stops it"
+    )
     demo = commands.add_parser("demo", help="run the server with local platform emulators and demo data")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -71,6 +76,20 @@ def _parser() -> argparse.ArgumentParser:
     emulator.add_argument("--port", type=int, default=0, help="default: any free port (printed)")
     emulator.add_argument("--seed", type=int, default=7, help="the same seed serves the same orders")
     return parser
+
+
+async def _worker(settings: Settings) -> None:
+    """Imports and periodic work, as every ``serve`` process runs them, until SIGTERM or SIGINT; then a graceful
+    stop: on PostgreSQL its running imports go back to the queue for another worker to resume."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with open_runtime(settings) as runtime, running_worker(runtime):
+        kind = "in this process (SQLite)" if settings.database_url.startswith("sqlite://") else "the task queue"
+        log.info("worker started: imports and periodic work on %s", kind)
+        await stop.wait()
+    log.info("worker stopped")
 
 
 async def _token_command(settings: Settings, args: argparse.Namespace) -> list[str]:
@@ -227,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ws_max_size=settings.max_body_bytes,
             )
             uvicorn.Server(config).run(sockets=[listener])
+        elif args.command == "worker":
+            asyncio.run(_worker(settings))
         elif args.command == "token":
             for line in asyncio.run(_token_command(settings, args)):
                 print(line)

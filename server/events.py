@@ -172,6 +172,10 @@ def job_channel(job_id: object) -> str:
     return f"job:{job_id}"
 
 
+def alert_channel(seller_id: object) -> str:
+    return f"alerts:{seller_id}"
+
+
 # ``{"token": id}`` for each revoked API token: every process closes the token's open websockets.
 REVOKED_TOKENS = "tokens:revoked"
 
@@ -253,7 +257,22 @@ class TokenRevoked:
         return {"token": self.token}
 
 
-Announcement = PendingChange | JobChanged | TokenRevoked
+@dataclass(frozen=True, slots=True)
+class AlertRaised:
+    """A new alert for a seller (its id; subscribers read the row)."""
+
+    seller: str
+    alert: str
+
+    @property
+    def channel(self) -> str:
+        return alert_channel(self.seller)
+
+    def message(self) -> Event:
+        return {"alert": self.alert}
+
+
+Announcement = PendingChange | JobChanged | TokenRevoked | AlertRaised
 
 
 async def announce(broker: Broker, *events: Announcement) -> None:

@@ -9,7 +9,16 @@ from typing import TypeVar, cast
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from .models import AuditEvent, ImportedOrder, ImportJob, RegisteredWebhook, Store, Transaction
+from .models import (
+    AuditEvent,
+    ImportedOrder,
+    ImportJob,
+    OrderChange,
+    RecoverySchedule,
+    RegisteredWebhook,
+    Store,
+    Transaction,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -38,6 +47,20 @@ async def _registered_webhooks(keys: Sequence[uuid.UUID]) -> list[list[Registere
     return [found[key] for key in keys]
 
 
+async def _recovery_schedules(keys: Sequence[uuid.UUID]) -> list[RecoverySchedule | None]:
+    """Each store's recovery schedule (None for a store that has none)."""
+    found = {row.store_id: row for row in await RecoverySchedule.filter(store_id__in=list(keys))}
+    return [found.get(key) for key in keys]
+
+
+async def _platform_changes(keys: Sequence[uuid.UUID]) -> list[list[OrderChange]]:
+    """What the platform changed about each transaction's order after it was listed, oldest first."""
+    found: dict[uuid.UUID, list[OrderChange]] = {key: [] for key in keys}
+    for row in await OrderChange.filter(transaction_id__in=list(keys)).order_by("detected_at", "id"):
+        found[row.transaction_id].append(row)
+    return [found[key] for key in keys]
+
+
 class Loaders:
     def __init__(self) -> None:
         self.store = _by_id(Store)
@@ -46,3 +69,5 @@ class Loaders:
         self.imported_order = _by_id(ImportedOrder)
         self.history = DataLoader(load_fn=_histories)
         self.registered_webhooks = DataLoader(load_fn=_registered_webhooks)
+        self.platform_changes = DataLoader(load_fn=_platform_changes)
+        self.recovery = DataLoader(load_fn=_recovery_schedules)

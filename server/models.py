@@ -59,7 +59,7 @@ class AuditAction(str, enum.Enum):
     FORCED_ACCEPT = "FORCED_ACCEPT"  # accepted with force although the payment guard refused it
     CANCELED = "CANCELED"
     RESOLVED_BY_WEBHOOK = "RESOLVED_BY_WEBHOOK"  # a webhook listed a pending order
-    ORDER_CHANGED = "ORDER_CHANGED"  # a pending order read again says something new
+    ORDER_CHANGED = "ORDER_CHANGED"  # a pending order read again, or a listed one, says something new
     STORE_CONNECTED = "STORE_CONNECTED"
     STORE_UPDATED = "STORE_UPDATED"
     STORE_DISCONNECTED = "STORE_DISCONNECTED"
@@ -323,6 +323,8 @@ class WebhookDelivery(Model):
     order_reference = fields.CharField(max_length=255, null=True)
     # The normalized order, when the payload carried it.
     order: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    # About a change to an order (WebhookEvent.updated): it never lists one. db_default: earlier ones were new orders.
+    updated = fields.BooleanField(default=False, db_default=False)
     attempts = fields.SmallIntField(default=0)
     error = fields.TextField(null=True)
     received_at = fields.DatetimeField()

@@ -14,7 +14,7 @@ from .background import Background
 from .crypto import CredentialsCipher
 from .db import close_database, open_database
 from .events import Broker, create_broker
-from .jobs import JobRunner
+from .jobs import JobDispatcher, NoWorker
 from .outbound import create_session
 from .platforms import RetryPolicy
 from .platforms.manager import PlatformRegistry, get_plugin_manager, notify
@@ -29,7 +29,7 @@ class Runtime:
     registry: PlatformRegistry
     session: aiohttp.ClientSession  # every outbound request: platforms' APIs, through the address rules
     broker: Broker  # live updates, within this process or across processes
-    jobs: JobRunner  # import jobs running in this process
+    jobs: JobDispatcher  # who runs import jobs: installed by ``server.queue.running_worker``
     cipher: CredentialsCipher  # store credentials and connector state at rest
     rate_limits: RateLimits
     retry_policy: RetryPolicy  # of every connector's HttpClient
@@ -61,8 +61,6 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(broker.close)
         rate_limits = RateLimits(settings.rate_limits, settings.broadcast_url)
         stack.push_async_callback(rate_limits.close)
-        jobs = JobRunner(broker, lease_seconds=settings.job_lease_seconds)
-        stack.push_async_callback(jobs.shutdown)
         background = Background()
         stack.push_async_callback(background.shutdown)
         yield Runtime(
@@ -70,7 +68,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             registry=registry,
             session=session,
             broker=broker,
-            jobs=jobs,
+            jobs=NoWorker(),
             cipher=CredentialsCipher(settings.secret_key),
             rate_limits=rate_limits,
             retry_policy=RetryPolicy(

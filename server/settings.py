@@ -27,7 +27,8 @@ class Settings:
     broadcast_url: str = "memory://"
     # How long importOrders waits for a job before answering with it still RUNNING.
     job_wait_seconds: float = 3.0
-    # A RUNNING job whose heartbeat is older than this is marked FAILED / INTERRUPTED.
+    # ORDER_IMPORT_JOB_LEASE_SECONDS: a RUNNING job whose heartbeat (or, on PostgreSQL, its worker's) is older
+    # than this was abandoned by its process, and another process resumes it. Heartbeats come every quarter lease.
     job_lease_seconds: float = 60.0
     # Time-window imports ask the platform for this much extra on both ends.
     window_overlap_seconds: float = 300.0
@@ -46,8 +47,8 @@ class Settings:
     recheck_seconds: int = 600
     # ORDER_IMPORT_RECOVERY_MIN_INTERVAL: the shortest intervalSeconds a seller may set for automatic recovery.
     recovery_min_interval: int = 300
-    # How often each process looks for stores whose scheduled recovery run is due (the runs themselves keep
-    # each store's own interval).
+    # ORDER_IMPORT_RECOVERY_TICK_SECONDS: how often each process looks for stores whose scheduled recovery run is
+    # due (the runs themselves keep each store's own interval). On PostgreSQL whole seconds, at least 1.
     recovery_tick_seconds: float = 30.0
     # ORDER_IMPORT_RATE_LIMITS: kind=limit pairs over the defaults (see server/ratelimits.py).
     rate_limits: str = DEFAULT_RATE_LIMITS
@@ -82,9 +83,9 @@ class Settings:
             public_url=_public_url(env.get("ORDER_IMPORT_PUBLIC_URL", "")),
             graphiql=_graphiql(env.get("ORDER_IMPORT_GRAPHIQL", "")),
             recheck_seconds=_whole_seconds(env, "ORDER_IMPORT_RECHECK_SECONDS", cls.recheck_seconds),
-            recovery_min_interval=_whole_seconds(
-                env, "ORDER_IMPORT_RECOVERY_MIN_INTERVAL", cls.recovery_min_interval
-            ),
+            job_lease_seconds=_seconds(env, "ORDER_IMPORT_JOB_LEASE_SECONDS", cls.job_lease_seconds),
+            recovery_min_interval=_whole_seconds(env, "ORDER_IMPORT_RECOVERY_MIN_INTERVAL", cls.recovery_min_interval),
+            recovery_tick_seconds=_seconds(env, "ORDER_IMPORT_RECOVERY_TICK_SECONDS", cls.recovery_tick_seconds),
         )
 
 
@@ -112,6 +113,19 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) == 0:
         raise SettingsError(f"{name} must be a whole number greater than 0, not {value!r}")
     return int(value)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise SettingsError(f"{name} must be a number of seconds greater than 0, not {value!r}")
+    return seconds
 
 
 def _whole_seconds(env: Mapping[str, str], name: str, default: int) -> int:

@@ -227,6 +227,7 @@ def test_token_revoke_warns_when_the_servers_broker_is_unreachable(tmp_path: Pat
 COMMANDS = [
     pytest.param(["token", "create", "--seller", "bob"], id="token"),
     pytest.param(["serve", "--port", "0"], id="serve"),
+    pytest.param(["worker"], id="worker"),
 ]
 
 
@@ -251,6 +252,14 @@ def test_postgres_needs_a_secret_key(tmp_path: Path, command: list[str], scheme:
     assert "order-import: ORDER_IMPORT_SECRET_KEY is required with PostgreSQL" in done.stderr
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("lease", ["soon", "0", "-1", "nan"])
+def test_a_job_lease_that_is_no_length_of_time_is_refused(tmp_path: Path, lease: str) -> None:
+    done = order_import("worker", env=environment(ORDER_IMPORT_JOB_LEASE_SECONDS=lease), cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"ORDER_IMPORT_JOB_LEASE_SECONDS must be a number of seconds greater than 0, not '{lease}'" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_plugins_lists_the_built_in_platform(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 0. ``server.platforms``: the connector contract, importing nothing else of the server;
 1. the core: models, errors, settings, database, events, outbound HTTP, the runtime and what it holds;
-2. ``server.services``: domain logic, knowing nothing of GraphQL;
+2. ``server.services``: domain logic, knowing nothing of GraphQL; and ``server.queue``, the task queue's tasks
+   over it;
 3. ``server.schema``: the GraphQL types, calling no service;
 4. ``server.resolvers``: thin, from GraphQL arguments to services and back to types;
 5. the application: the root schema, the ASGI app, the command line, the demo.
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 SERVER = Path(__file__).parents[1] / "server"
-FLOORS = {"platforms": 0, "services": 2, "schema": 3, "resolvers": 4}
+FLOORS = {"platforms": 0, "services": 2, "queue": 2, "schema": 3, "resolvers": 4}
 TOP = {"api", "app", "cli", "demo", "scaffold", "connections", "console_routes", "access_log", "migrations"}
 
 

@@ -1,4 +1,4 @@
-"""The Python distribution: a wheel ships the built seller console beside the server."""
+"""The Python distribution: a wheel ships the built seller console and the migrations' SQL beside the server."""
 
 from __future__ import annotations
 
@@ -29,3 +29,4 @@ def test_the_wheel_contains_the_built_console(tmp_path: Path) -> None:
     assert "server/console/index.html" in names
     assert any(n.startswith("server/console/assets/") and n.endswith(".js") for n in names)
     assert not any(n.startswith("console/") for n in names)  # the sources stay out
+    assert "server/migrations/0013_task_queue.sql" in names  # the task queue's schema, applied by a migration

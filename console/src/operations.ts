@@ -22,4 +22,9 @@ export {
   ConnectStoreDocument as ConnectStoreMutation,
   UpdateStoreDocument as UpdateStoreMutation,
   DisconnectStoreDocument as DisconnectStoreMutation,
+  SetStoreRecoveryDocument as SetStoreRecoveryMutation,
+  AlertCountDocument as AlertCountQuery,
+  AlertsDocument as AlertsQuery,
+  AlertsLiveDocument as AlertsSubscription,
+  MarkAlertsReadDocument as MarkAlertsReadMutation,
 } from './gql/graphql';

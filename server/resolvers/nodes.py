@@ -23,6 +23,8 @@ from ..schema.types import (
     ImportReceiptLine,
     Money,
     ReceiptLoader,
+    RecoveryLoader,
+    RecoverySchedule,
     Store,
     StoreLoader,
     Transaction,
@@ -47,7 +49,16 @@ def store(info: Info[Context, None], row: models.Store) -> Store:
             quiet=health.quiet,
             message=health.message,
         ),
+        load_recovery=recovery_loader(info),
     )
+
+
+def recovery_loader(info: Info[Context, None]) -> RecoveryLoader:
+    async def load(store_id: uuid.UUID) -> RecoverySchedule:
+        row = await info.context.loaders.recovery.load(store_id)
+        return RecoverySchedule.from_row(row, store_loader(info), receipt_loader(info))
+
+    return load
 
 
 def store_loader(info: Info[Context, None]) -> StoreLoader:

@@ -8,8 +8,14 @@ from strawberry.types import Info
 
 from ..context import Context
 from ..errors import DomainError
-from ..schema.types import ConnectStorePayload, DisconnectStorePayload, Store, UpdateStorePayload
-from ..services import stores
+from ..schema.types import (
+    ConnectStorePayload,
+    DisconnectStorePayload,
+    SetStoreRecoveryPayload,
+    Store,
+    UpdateStorePayload,
+)
+from ..services import recovery, schedules, stores
 from . import nodes
 from .common import PlatformFilter, actor_of, given, seller_of, user_errors
 
@@ -97,3 +103,34 @@ async def resolve_disconnect_store(info: Info[Context, None], id: StoreId) -> Di
     except DomainError as exc:
         return DisconnectStorePayload(store=None, user_errors=user_errors(exc))
     return DisconnectStorePayload(store=nodes.store(info, row), user_errors=[])
+
+
+async def resolve_set_store_recovery(
+    info: Info[Context, None],
+    store: Annotated[strawberry.ID, strawberry.argument(description="The store's id (Store.id).")],
+    enabled: Annotated[bool, strawberry.argument(description="Whether the store is checked automatically.")],
+    interval_seconds: Annotated[
+        int | None,
+        strawberry.argument(
+            description="How often, in seconds: at least ORDER_IMPORT_RECOVERY_MIN_INTERVAL (300 by default), at most "
+            "86400 (a day); null: 900."
+        ),
+    ] = schedules.DEFAULT_INTERVAL,
+    hours: Annotated[
+        int | None,
+        strawberry.argument(description="How far back each check imports by time: 1, 2, 3, 4, 5 or 6; null: 2."),
+    ] = schedules.DEFAULT_HOURS,
+) -> SetStoreRecoveryPayload:
+    try:
+        row = await recovery.set_recovery(
+            info.context.runtime,
+            seller_of(info),
+            store,
+            enabled=enabled,
+            interval_seconds=schedules.DEFAULT_INTERVAL if interval_seconds is None else interval_seconds,
+            hours=schedules.DEFAULT_HOURS if hours is None else hours,
+            actor=actor_of(info),
+        )
+    except DomainError as exc:
+        return SetStoreRecoveryPayload(store=None, user_errors=user_errors(exc))
+    return SetStoreRecoveryPayload(store=nodes.store(info, row), user_errors=[])

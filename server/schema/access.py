@@ -1,4 +1,5 @@
-"""What a token may run: a read-only API token runs queries and subscriptions, and no mutation."""
+"""What a token may run: a read-only API token runs queries and subscriptions, and no mutation but those
+marked ``READ_ONLY_ALLOWED`` (marking alerts read: the seller's reading state, not its data)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ from .refusals import payload_refusal
 T = TypeVar("T")
 
 READ_ONLY = "This API token is read-only: it runs queries and subscriptions, not mutations."
+READ_ONLY_ALLOWED = {"read_only_tokens": True}
+"""The ``metadata`` of a mutation that read-only tokens may run too."""
 
 
 def refuse_read_only_tokens(mutation: type[T]) -> type[T]:
     """Every field of the root ``Mutation`` type, those added later included, refuses read-only tokens."""
     for field in get_object_definition(mutation, strict=True).fields:
-        field.extensions.append(ReadOnlyRefusal())
+        if not field.metadata.get("read_only_tokens"):
+            field.extensions.append(ReadOnlyRefusal())
     return mutation
 
 

@@ -27,6 +27,8 @@ StoreLoader = Callable[[uuid.UUID], Awaitable["Store"]]
 """Builds the store of a row by its id: given by the resolver layer, which adds the store's webhook facts."""
 ReceiptLoader = Callable[[uuid.UUID, "int | None", "str | None"], Awaitable["ImportReceiptConnection"]]
 """Builds a page of a job's receipt (job id, first, after): given by the resolver layer, which reads it."""
+RecoveryLoader = Callable[[uuid.UUID], Awaitable["RecoverySchedule"]]
+"""Builds a store's recovery schedule by the store's id: given by the resolver layer, which reads it."""
 
 
 def described(description: str, *, deprecation_reason: str | None = None) -> Callable[[Callable[..., T]], T]:
@@ -271,10 +273,15 @@ class Store:
         "Null when it could."
     )
     platform_id: strawberry.Private[str]
+    load_recovery: strawberry.Private[RecoveryLoader]
 
     @described("The platform the store is on.")
     def platform(self, info: Info[Context, None]) -> Platform:
         return _platform(info, self.platform_id)
+
+    @described("How the store is checked for orders its webhooks missed, without the seller asking.")
+    async def recovery(self) -> RecoverySchedule:
+        return await self.load_recovery(uuid.UUID(self.id))
 
     @described(
         "The order webhook subscriptions the platform holds for webhookUrl, as last checked; empty when it holds "
@@ -285,7 +292,9 @@ class Store:
         return [WebhookRegistration.from_row(row) for row in rows]
 
     @classmethod
-    def from_row(cls, row: models.Store, *, webhook_url: str, webhook_health: WebhookHealth) -> Store:
+    def from_row(
+        cls, row: models.Store, *, webhook_url: str, webhook_health: WebhookHealth, load_recovery: RecoveryLoader
+    ) -> Store:
         return cls(
             id=strawberry.ID(str(row.id)),
             name=row.name,
@@ -296,6 +305,52 @@ class Store:
             webhook_health=webhook_health,
             webhook_registration_problem=row.webhook_registration_problem,
             platform_id=row.platform,
+            load_recovery=load_recovery,
+        )
+
+
+@strawberry.type(description="How a store is checked for missing orders without the seller asking.")
+class RecoverySchedule:
+    enabled: bool = strawberry.field(description="Whether the store is checked; new stores are.")
+    interval_seconds: int = strawberry.field(
+        description="How often, in seconds: from ORDER_IMPORT_RECOVERY_MIN_INTERVAL (300 by default) to a day."
+    )
+    hours: int = strawberry.field(description="How far back each check imports by time: 1 to 6 hours.")
+    last_run_at: datetime | None = strawberry.field(description="When the last automatic run ended; null before one.")
+    next_run_at: datetime | None = strawberry.field(
+        description="When the next scheduled run is due, on the store's own slot of the interval (later while runs "
+        "fail); null while off."
+    )
+    failures: int = strawberry.field(
+        description="Automatic runs failed in a row; while above 0 the next run waits interval × 2^failures, at most "
+        "a day."
+    )
+    last_job_id: strawberry.Private[uuid.UUID | None]
+    load_store: strawberry.Private[StoreLoader]
+    load_receipt: strawberry.Private[ReceiptLoader]
+
+    @described("The last automatic run (SCHEDULE or WEBHOOK_SILENCE): what it fetched and found; null before one.")
+    async def last_job(self, info: Info[Context, None]) -> ImportJob | None:
+        row = await info.context.loaders.job.load(self.last_job_id) if self.last_job_id else None
+        return ImportJob.from_row(row, self.load_store, self.load_receipt) if row else None
+
+    @classmethod
+    def from_row(
+        cls, row: models.RecoverySchedule | None, load_store: StoreLoader, load_receipt: ReceiptLoader
+    ) -> RecoverySchedule:
+        """``None``: a store without a schedule (disconnected before schedules existed) is not checked."""
+        if row is None:
+            row = models.RecoverySchedule(enabled=False, next_run_at=None)
+        return cls(
+            enabled=row.enabled,
+            interval_seconds=row.interval_seconds,
+            hours=row.hours,
+            last_run_at=row.last_run_at,
+            next_run_at=row.next_run_at,
+            failures=row.failures,
+            last_job_id=row.last_job_id,
+            load_store=load_store,
+            load_receipt=load_receipt,
         )
 
 
@@ -356,6 +411,37 @@ def _line_items(rows: list[dict[str, Any]]) -> list[LineItem]:
     ]
 
 
+@strawberry.type(description="A change the platform made to an order after it entered the Transaction List.")
+class OrderChange:
+    detected_at: datetime = strawberry.field(description="When this app saw it.")
+    source: str = strawberry.field(
+        description='How it was seen: "webhook:<platform>" (the platform\'s update or refund webhook) or "schedule" '
+        "(the scheduled re-read of recent orders)."
+    )
+    payment_status: PaymentStatus = strawberry.field(description="The buyer's payment, as the platform now says.")
+    platform_status: str | None = strawberry.field(
+        description="The platform's own word for the order's state, as it now says; null where it gives none."
+    )
+    canceled: bool = strawberry.field(description="Whether the platform has canceled the order.")
+    total: Money = strawberry.field(description="What the buyer pays for the order, as the platform now says.")
+    summary: str = strawberry.field(
+        description='What changed, for a person: "Refunded on Shopify: payment PAID → REFUNDED, total 25.00 USD → '
+        '0.00 USD".'
+    )
+
+    @classmethod
+    def from_row(cls, row: models.OrderChange) -> OrderChange:
+        return cls(
+            detected_at=row.detected_at,
+            source=row.source,
+            payment_status=PaymentStatus(row.payment_status),
+            platform_status=row.platform_status,
+            canceled=row.canceled,
+            total=Money.of(row.total_amount, row.currency),
+            summary=row.summary,
+        )
+
+
 @strawberry.type(description="A row of the Transaction List.")
 class Transaction:
     id: strawberry.ID = strawberry.field(description="The row's id, a UUID.")
@@ -391,6 +477,14 @@ class Transaction:
     @described("The platform of that store.")
     def platform(self, info: Info[Context, None]) -> Platform:
         return _platform(info, self.platform_id)
+
+    @described(
+        "What the platform changed about the order after it entered the list (a refund, a cancellation, a new "
+        "total), oldest first; the row itself never changes."
+    )
+    async def platform_changes(self, info: Info[Context, None]) -> list[OrderChange]:
+        rows = await info.context.loaders.platform_changes.load(uuid.UUID(self.id))
+        return [OrderChange.from_row(row) for row in rows]
 
     @classmethod
     def from_row(cls, row: models.Transaction, load_store: StoreLoader) -> Transaction:
@@ -685,7 +779,8 @@ class AuditAction(enum.Enum):
     )
     ORDER_CHANGED = strawberry.enum_value(
         "ORDER_CHANGED",
-        description="A pending order read again says something new (detail: what it says now, and was).",
+        description="A pending order read again says something new, or the platform changed an order of the "
+        "Transaction List (detail: what it says now, and was; transactionId for the latter).",
     )
     STORE_CONNECTED = strawberry.enum_value("STORE_CONNECTED", description="A store was connected.")
     STORE_UPDATED = strawberry.enum_value(
@@ -909,6 +1004,12 @@ class UpdateStorePayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty when it did.")
 
 
+@strawberry.type(description="The answer of setStoreRecovery.")
+class SetStoreRecoveryPayload:
+    store: Store | None = strawberry.field(description="The store, with its schedule as now set; null on a userError.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing changed; empty when it did.")
+
+
 @strawberry.type(description="The answer of disconnectStore.")
 class DisconnectStorePayload:
     store: Store | None = strawberry.field(description="The store, no longer connected; null on a userError.")
@@ -923,7 +1024,9 @@ class ApiToken:
     last_used_at: datetime | None = strawberry.field(description="Updated at most once a minute; null if never used.")
     expires_at: datetime | None = strawberry.field(description="When it stops working; null: never.")
     revoked_at: datetime | None = strawberry.field(description="When it was revoked; null while it is not.")
-    read_only: bool = strawberry.field(description="Queries and subscriptions only: a mutation answers FORBIDDEN.")
+    read_only: bool = strawberry.field(
+        description="Queries and subscriptions only: a mutation answers FORBIDDEN (markAlertsRead excepted)."
+    )
 
     @classmethod
     def from_row(cls, row: models.ApiToken) -> ApiToken:

@@ -3,10 +3,13 @@
 Orders are stored page by page, each page in one database transaction with the
 job's counters and the page's receipt lines (one per order the platform returned,
 with its outcome), so a job that fails half-way keeps what it stored and a re-run
-completes it. A dry run judges every page the same way and stores only its
-receipt and counters. Duplicates are impossible by construction: the database's unique
-(store, order id) constraints and conflict-ignoring inserts decide which job
-"wins" an order, never a read followed by a write.
+completes it. A job is run by a worker (``Runtime.jobs``) from its row: one whose
+worker stopped or died resumes where its stored pages left it, going on from its
+counters and receipt, so it ends exactly as if it had never stopped. A dry run
+judges every page the same way and stores only its receipt and counters.
+Duplicates are impossible by construction: the database's unique (store, order
+id) constraints and conflict-ignoring inserts decide which job "wins" an order,
+never a read followed by a write.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any, TypeVar
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from ..errors import ErrorCode, InvalidInput, OrderNotFound, StoreNotFound
+from ..errors import DomainError, ErrorCode, InvalidInput, OrderNotFound, StoreNotFound
 from ..events import JobChanged, announce
 from ..logs import redact
 from ..models import (
@@ -44,7 +47,7 @@ from ..models import (
 )
 from ..platforms import Capability, ConnectorError, Order, PlatformConnector
 from ..runtime import Runtime
-from . import audit, orders
+from . import audit, orders, runs
 from .paging import MAX_PAGE, Page, paginate, parse_id
 from .stores import connector_class, get_store, open_connector
 
@@ -110,9 +113,8 @@ async def start_import(
         job = await _running_twin(rt, store, asked)
         if job is None:
             await rt.rate_limits.import_started(store.id)  # RateLimited: no job
-            new = await _record_job(seller, store, connector, asked, trigger=trigger, started_by=started_by)
-            await rt.jobs.start(new.id, lambda: run_job(rt, new, store, connector))
-            job = new
+            job = await _record_job(seller, store, connector, asked, trigger=trigger, started_by=started_by)
+            await rt.jobs.start(job.id)
     await rt.jobs.wait(job.id, rt.settings.job_wait_seconds)
     await job.refresh_from_db()
     return job
@@ -296,9 +298,22 @@ class _Progress:
     fetched: int = 0
     imported: int = 0
     skips: Counter[str] = field(default_factory=Counter)
-    seen: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)  # orders on the receipt
     not_found: int = 0
+    missing: set[str] = field(default_factory=set)  # ids on the receipt as NOT_FOUND
     lines: int = 0  # receipt lines written
+
+    @classmethod
+    async def of(cls, job: ImportJob) -> _Progress:
+        """Where the job stands: its counters, and what its receipt holds (nothing for a job just recorded)."""
+        progress = cls(fetched=job.fetched, imported=job.imported, not_found=job.not_found)
+        progress.skips.update({column: getattr(job, column) for column in SKIP_COLUMNS.values()})
+        for position, order_id, outcome in await ImportReceiptLine.filter(job_id=job.id).values_list(
+            "position", "order_id", "outcome"
+        ):
+            (progress.missing if outcome == ImportOutcome.NOT_FOUND else progress.seen).add(order_id)
+            progress.lines = max(progress.lines, position + 1)
+        return progress
 
     def counters(self) -> dict[str, int]:
         """The job's counter columns."""
@@ -316,9 +331,34 @@ def _known_outcome(status: ImportStatus | None, *, listed: bool) -> ImportOutcom
     return ImportOutcome.ALREADY_PENDING if status == ImportStatus.PENDING else ImportOutcome.CANCELED_BEFORE
 
 
+async def run_recorded_job(rt: Runtime, job_id: uuid.UUID) -> None:
+    """What a worker runs for a job: ``run_job`` with the job's store and a connector for it; for a job that has
+    finished (a worker may be handed one twice), at most the end of its automatic run if that was never recorded.
+    Never raises (except on cancellation)."""
+    job = await ImportJob.filter(id=job_id).first()
+    if job is None:
+        return
+    if job.status != JobStatus.RUNNING:
+        if job.trigger != ImportTrigger.SELLER:  # its worker may have stopped before recording the run's end
+            await runs.finished_unless_recorded(rt, job)
+        return
+    store = await Store.get(id=job.store_id)
+    try:
+        connector = await open_connector(rt, store)
+    except DomainError as exc:  # its plugin is gone, or its address or credentials no longer pass the rules
+        await _finish(rt, job, await _Progress.of(job), exc.code, exc.message)
+        return
+    await run_job(rt, job, store, connector)
+
+
 async def run_job(rt: Runtime, job: ImportJob, store: Store, connector: PlatformConnector) -> None:
-    """Do the job's work and record how it ended. Never raises (except on cancellation)."""
-    progress = _Progress()
+    """Do the job's work, from where it stands, and record how it ended. Never raises (except on cancellation).
+
+    A job that stored pages before its worker stopped goes on from its counters and receipt: the platform is
+    asked again, and what the receipt already holds (an order, or an id the platform lacked) is passed over, so
+    no order is judged twice, no line written twice, and the receipt's positions go on after its last.
+    """
+    progress = await _Progress.of(job)
     try:
         if job.order_ids is not None:
             async for found in _one_ahead(_looked_up(connector, job.order_ids)):
@@ -393,6 +433,9 @@ async def _store_page(
                 continue
             progress.seen.add(item.order_id)
         else:
+            if item in progress.missing:
+                continue
+            progress.missing.add(item)
             progress.not_found += 1
         lines.append(item)
     page = {
@@ -496,3 +539,5 @@ async def _finish(
         **progress.counters(),
     )
     await announce(rt.broker, JobChanged(str(job.id)))
+    if job.trigger != ImportTrigger.SELLER:
+        await runs.finished(rt, job.id)

@@ -289,7 +289,10 @@ async def resolve(rt: Runtime, store: Store, order: Order) -> Transaction:
     actor = audit.webhook_actor(store.platform)
     after = Aftermath()
     async with in_transaction() as conn:
-        # The pending import is locked first, as a decision locks it, so the two never wait on each other in turn.
+        # The store first, as an import's page locks it: a page that has not yet seen this order listed stores it
+        # pending and commits before this looks for it, or sees it listed; never both stored. Then the pending
+        # import, as a decision locks it, so the two never wait on each other in turn.
+        await Store.filter(id=store.id).select_for_update(no_key=True).using_db(conn)
         pending = ImportedOrder.filter(store_id=store.id, order_id=order.order_id, status=ImportStatus.PENDING)
         locked = await pending.select_for_update().using_db(conn)
         transaction = await record_transaction(

@@ -46,6 +46,8 @@ async def register(rt: Runtime, store: Store) -> None:
         log.warning("store %s: webhooks not registered: %s", store.id, problem)
     now = datetime.now(UTC)
     async with in_transaction() as conn:
+        # Locked: two checks of one store ending together each replace what the other wrote, one after the other.
+        await Store.filter(id=store.id).select_for_update(no_key=True).using_db(conn)
         if held is not None:
             await RegisteredWebhook.filter(store_id=store.id).using_db(conn).delete()
             rows = {r.topic: r for r in held}.values()  # one per topic, as the contract says

@@ -11,7 +11,8 @@ answer (it is down, slow past ``VERIFY_SECONDS``, or answers oddly) the store is
 connected unchecked, with a warning in the log: an outage must not keep sellers
 from connecting, and the first import reports what is wrong. A store connected,
 or given new credentials, has its order webhooks registered at its platform
-(``registrations``).
+(``registrations``); a new store gets its recovery schedule (``schedules``), which new credentials make due
+soon and a disconnect disables.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from ..platforms import (
     PlatformConnector,
 )
 from ..runtime import Runtime
-from . import audit, orders, registrations
+from . import audit, orders, registrations, schedules
 from .paging import parse_id
 
 DISCONNECTED = "store disconnected"  # the cancelReason of the pending orders a disconnect cancels
@@ -185,6 +186,7 @@ async def connect_store(
                 using_db=conn,
             )
             await _audited(conn, store, AuditAction.STORE_CONNECTED, actor, name=name, platform=platform)
+            await schedules.create(conn, store.id, datetime.now(UTC))
     except IntegrityError:
         raise _duplicate(cls, name) from None
     await registrations.register(rt, store)
@@ -240,6 +242,8 @@ async def update_store(
                 await store.refresh_from_db(using_db=conn)
                 changed = sorted(_API_NAMES[column] for column in changes if column in _API_NAMES)
                 await _audited(conn, store, AuditAction.STORE_UPDATED, actor, changed=changed, name=store.name)
+                if "connector_state" in changes:  # new credentials or a new API: recovery tries them soon
+                    await schedules.run_soon(conn, store.id, datetime.now(UTC))
         except IntegrityError:
             raise _duplicate(cls, changes["name"]) from None
         if "connector_state" in changes:  # new credentials or a new API: register with them
@@ -260,6 +264,7 @@ async def disconnect_store(rt: Runtime, seller: Seller, store_id: str, *, actor:
         canceled = await orders.cancel_store_pending(conn, key, DISCONNECTED, actor=actor)
         store = await Store.filter(id=key).using_db(conn).get()
         await _audited(conn, store, AuditAction.STORE_DISCONNECTED, actor, name=store.name)
+        await schedules.disable(conn, store.id)
     await canceled.announce(rt)
     return store
 

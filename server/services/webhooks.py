@@ -4,6 +4,9 @@
 verifies the signature through the connector, records the delivery durably
 (the platform's delivery id makes a replay a no-op) and returns. ``process``
 then lists the order, fetching it first when the payload was thin. A
+delivery about an order already in the Transaction List records what the
+platform changed (``changes``) and never the row; one about a change
+(``WebhookEvent.updated``: an update, a refund) never lists an order. A
 delivery whose processing failed stays FAILED and is retried by the
 sweeper with backoff, so a crash between the answer and the processing
 loses nothing.
@@ -26,10 +29,10 @@ from tortoise.expressions import F
 
 from ..errors import NotFound
 from ..logs import redact
-from ..models import DeliveryStatus, Store, WebhookDelivery
+from ..models import DeliveryStatus, Store, Transaction, WebhookDelivery
 from ..platforms import Capability, ConnectorError, Order, WebhookMalformed, WebhookRejected
 from ..runtime import Runtime
-from . import orders, stores
+from . import audit, changes, orders, stores
 from .paging import parse_id
 from .records import delivery_json, delivery_order
 
@@ -87,6 +90,7 @@ async def receive(rt: Runtime, platform: str, store_id: str, headers: Mapping[st
                 topic=event.topic[:128],
                 order_reference=event.order_reference,
                 order=delivery_json(event.order) if event.order else None,
+                updated=event.updated,
                 received_at=now,
             )
         ],
@@ -111,19 +115,26 @@ async def challenge(
 
 
 async def process(rt: Runtime, delivery: WebhookDelivery, order: Order | None = None) -> None:
-    """List the delivery's order (``order`` as it arrived, else as the delivery kept it, else fetched); on a
-    platform fault leave it FAILED for the sweeper. Never raises."""
+    """List the delivery's order (``order`` as it arrived, else as the delivery kept it, else fetched), or, when
+    it is listed already, record what changed; on a platform fault leave it FAILED for the sweeper. Never raises.
+
+    What a delivery's payload says of a listed order is checked with the platform before it is recorded as a
+    change: deliveries come late and out of order."""
     store = await Store.get(id=delivery.store_id)
     try:
         if order is None and delivery.order is not None:
             order = delivery_order(delivery.order)
+        fetched = order is None
         if order is None:
-            connector = await stores.open_connector(rt, store)
             assert delivery.order_reference is not None
-            order = await connector.fetch_order(delivery.order_reference)
-            if order is None:
-                raise LookupError(f"the platform has no order {delivery.order_reference!r}")
-        await orders.resolve(rt, store, order)
+            order = await _fetch(rt, store, delivery.order_reference)
+        listed = await Transaction.filter(store_id=store.id, order_id=order.order_id).first()
+        if listed is not None:
+            if not fetched and await changes.says_something_new(listed, order):
+                order = await _fetch(rt, store, order.order_id, order_id=order.order_id)
+            await changes.observe(rt, listed, order, source=audit.webhook_actor(store.platform))
+        elif not delivery.updated:
+            await orders.resolve(rt, store, order)
     except (ConnectorError, LookupError) as exc:
         message = redact(exc.message if isinstance(exc, ConnectorError) else str(exc))
         await WebhookDelivery.filter(id=delivery.id).update(
@@ -139,6 +150,14 @@ async def process(rt: Runtime, delivery: WebhookDelivery, order: Order | None = 
     await WebhookDelivery.filter(id=delivery.id).update(
         status=DeliveryStatus.PROCESSED, attempts=delivery.attempts + 1, error=None, processed_at=datetime.now(UTC)
     )
+
+
+async def _fetch(rt: Runtime, store: Store, reference: str, *, order_id: str | None = None) -> Order:
+    """The store's order ``reference`` as the platform has it now (``order_id``: it must be that order)."""
+    order = await (await stores.open_connector(rt, store)).fetch_order(reference)
+    if order is None or (order_id is not None and order.order_id != order_id):
+        raise LookupError(f"the platform has no order {reference!r}")
+    return order
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -60,6 +60,9 @@ query($id: ID!) {
   importJob(id: $id) { id method orderId hours status fetched imported skipped errorCode error warning }
 }
 """
+SET_RECOVERY_OFF = """
+mutation($store: ID!) { setStoreRecovery(store: $store, enabled: false) { userErrors { code message } } }
+"""
 CANCEL = """
 mutation($id: ID!, $reason: String) {
   cancelImport(id: $id, reason: $reason) { importedOrder { id status } userErrors { code message } }
@@ -163,6 +166,12 @@ class Demo:
             job = self.execute(IMPORT_JOB, {"id": job["id"]})["importJob"]
         return job
 
+    def turn_recovery_off(self) -> None:
+        """No store of the demo is checked automatically: what a test imports is all that is pending."""
+        for store in self.stores.values():
+            payload = self.execute(SET_RECOVERY_OFF, {"store": store.id})["setStoreRecovery"]
+            assert payload["userErrors"] == [], payload
+
     def cancel(self, id: str, reason: str | None = None) -> None:
         payload = self.execute(CANCEL, {"id": id, "reason": reason})["cancelImport"]
         assert payload["userErrors"] == [], payload
@@ -176,10 +185,10 @@ class Demo:
         ]
 
 
-def _environment(database: Path) -> dict[str, str]:
+def _environment(database: Path, settings: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDER_IMPORT_")}
     env["ORDER_IMPORT_DATABASE_URL"] = f"sqlite://{database}"
-    return env
+    return env | settings
 
 
 def _read_lines(stream: Any, lines: queue.Queue[str | None]) -> None:
@@ -189,8 +198,10 @@ def _read_lines(stream: Any, lines: queue.Queue[str | None]) -> None:
 
 
 @contextmanager
-def running_demo(folder: Path) -> Iterator[Demo]:
-    """``order-import demo --host 127.0.0.1 --port 0`` on a fresh SQLite file; stopped with one SIGINT at the end.
+def running_demo(folder: Path, settings: dict[str, str] | None = None, *, recovery: bool = False) -> Iterator[Demo]:
+    """``order-import demo --host 127.0.0.1 --port 0`` on a fresh SQLite file, with ``settings`` (``ORDER_IMPORT_*``
+    variables) in its environment; stopped with one SIGINT at the end. Its stores' automatic recovery is turned
+    off at once (its first check comes 20 s after start), unless ``recovery``.
 
     Reads the lines it prints for scripts (``GraphQL:``, ``Token:``, ``Console:``, ``Database:``). A demo
     that prints no ``Console:`` line is served at the GraphQL URL's origin.
@@ -199,7 +210,7 @@ def running_demo(folder: Path) -> Iterator[Demo]:
     with log.open("w") as stderr:
         process = subprocess.Popen(
             [*COMMAND, "demo", "--host", "127.0.0.1", "--port", "0"],
-            env=_environment(folder / "demo.sqlite3"),
+            env=_environment(folder / "demo.sqlite3", settings or {}),
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=stderr,
@@ -238,6 +249,8 @@ def running_demo(folder: Path) -> Iterator[Demo]:
             process=process,
             log=log,
         )
+        if not recovery:
+            demo.turn_recovery_off()
         yield demo
     finally:
         try:

@@ -100,3 +100,31 @@ mutation($id: ID!) {{
   disconnectStore(id: $id) {{ store {{ {STORE_FIELDS} }} userErrors {{ code message field }} }}
 }}
 """
+
+ALERT_FIELDS = "id at kind message readAt clearedAt store { id name } job { id } transaction { id }"
+ALERTS = f"""
+query($unreadOnly: Boolean, $first: Int, $after: String) {{
+  alerts(unreadOnly: $unreadOnly, first: $first, after: $after) {{
+    edges {{ cursor node {{ {ALERT_FIELDS} }} }}
+    pageInfo {{ hasNextPage endCursor }}
+    totalCount
+  }}
+  unreadAlertCount
+}}
+"""
+MARK_ALERTS_READ = "mutation($ids: [ID!]) { markAlertsRead(ids: $ids) { marked userErrors { code message field } } }"
+ALERT_EVENTS = f"subscription {{ alerts {{ {ALERT_FIELDS} }} }}"
+SET_ALERT_WEBHOOK = (
+    "mutation($url: String) { setAlertWebhook(url: $url) { url secret userErrors { code message field } } }"
+)
+ALERT_WEBHOOK = "{ alertWebhook { url createdAt } }"
+
+CHANGE_FIELDS = "detectedAt source paymentStatus platformStatus canceled total { amount currencyCode } summary"
+PLATFORM_CHANGES = f"""
+query($store: ID) {{
+  transactions(store: $store) {{
+    edges {{ node {{ id orderId orderNumber paymentStatus total {{ amount currencyCode }}
+      platformChanges {{ {CHANGE_FIELDS} }} }} }}
+  }}
+}}
+"""

@@ -6,14 +6,17 @@ import hashlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from procrastinate.schema import SchemaManager
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.exceptions import IntegrityError
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
+import server.migrations
 from server.db import tortoise_config
 from server.models import (
     ApiToken,
@@ -27,6 +30,7 @@ from server.models import (
     RecoverySchedule,
     Store,
     Transaction,
+    WebhookDelivery,
 )
 from server.services.accounts import authenticate_token
 from tests.databases import POSTGRES_SERVER, on_postgres, require_service
@@ -247,3 +251,42 @@ async def test_connected_stores_get_the_default_recovery_schedule_spread_over_th
     assert (schedule.enabled, schedule.interval_seconds, schedule.hours, schedule.failures) == (True, 900, 2, 0)
     assert schedule.next_run_at is not None
     assert before <= schedule.next_run_at <= datetime.now(UTC) + timedelta(seconds=900)
+
+
+@pytest.mark.database
+async def test_the_task_queue_comes_with_the_migrations_on_postgresql_only(database):
+    await migrate(database)
+
+    tables = (
+        await database.execute_query_dict("SELECT tablename FROM pg_tables WHERE tablename LIKE 'procrastinate_%'")
+        if on_postgres()
+        else await database.execute_query_dict(
+            "SELECT name AS tablename FROM sqlite_master WHERE name LIKE 'procrastinate_%'"
+        )
+    )
+    expected = {"procrastinate_jobs", "procrastinate_workers", "procrastinate_events", "procrastinate_periodic_defers"}
+    assert {row["tablename"] for row in tables} == (expected if on_postgres() else set())
+
+
+def test_the_pinned_task_queue_schema_is_the_installed_procrastinates():
+    """A procrastinate release that changes its schema needs a migration of its own (its sql/migrations scripts
+    after 03.04.00): migration 0013 keeps applying the schema it was written for."""
+    pinned = (Path(server.migrations.__file__).parent / "0013_task_queue.sql").read_text(encoding="utf-8")
+    installed = SchemaManager.get_schema()
+    assert pinned.splitlines()[1:] == installed.splitlines()[1:], "procrastinate's schema changed: add a migration"
+
+
+@pytest.mark.database
+async def test_webhook_deliveries_kept_before_updates_were_told_apart_are_about_new_orders(database):
+    await migrate(database, "0013_task_queue")
+    for statement in ROWS[:2]:
+        await database.execute_script(statement)
+    await database.execute_script(
+        f"""INSERT INTO "webhook_delivery" ("id", "store_id", "delivery_id", "topic", "status", "attempts",
+            "received_at") VALUES ('{uuid.uuid4()}', '{STORE}', 'd-1', 'orders/create', 'FAILED', 1, '{AT}')"""
+    )
+
+    await migrate(database)
+
+    [delivery] = await WebhookDelivery.filter(store_id=STORE)
+    assert (delivery.delivery_id, delivery.updated) == ("d-1", False)  # retried, it lists its order as before

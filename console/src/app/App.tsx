@@ -4,6 +4,7 @@ import { createLiveClient, type LiveClient } from '../lib/live';
 import { currentPath, matchRoute, navigate, onNavigate, ROUTES, type RouteName } from '../lib/router';
 import type { TokenStore } from '../lib/session';
 import { PlatformsQuery, StoresQuery } from '../operations';
+import { AlertsBell } from '../components/AlertsBell';
 import { Link } from '../components/Link';
 import { SignIn } from '../pages/SignIn';
 import { ImportOrdersPage } from '../pages/ImportOrders';
@@ -155,9 +156,12 @@ function Console({ tokens, onSignOut }: ConsoleProps) {
           </svg>
           order-import
         </span>
-        <button type="button" class="button button-quiet" onClick={() => onSignOut(null)}>
-          Sign out
-        </button>
+        <div class="topbar-actions">
+          {services ? <AlertsBell /> : null}
+          <button type="button" class="button button-quiet" onClick={() => onSignOut(null)}>
+            Sign out
+          </button>
+        </div>
       </header>
       <div class="layout">
         <nav class="sidebar" aria-label="Console">

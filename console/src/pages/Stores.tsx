@@ -5,6 +5,7 @@ import { Dialog } from '../components/Dialog';
 import { describedBy, FieldError } from '../components/FieldError';
 import { PageHeading } from '../components/PageHeading';
 import { RecentImports } from '../components/RecentImports';
+import { RecoverySchedule } from '../components/RecoverySchedule';
 import { Time } from '../components/Time';
 import { WebhookRegistrations } from '../components/WebhookRegistrations';
 import { errorText } from '../lib/client';
@@ -37,7 +38,7 @@ export function StoresPage() {
   return (
     <div class="page">
       <PageHeading title="Stores" />
-      <p class="lead">Your stores, their webhooks and their recent imports.</p>
+      <p class="lead">Your stores, their webhooks, their automatic recovery and their recent imports.</p>
       <p class="announcement" role="status">
         {announcement}
       </p>
@@ -181,6 +182,8 @@ function StoreCard({ store, announce }: { store: StoreInfo; announce: (message: 
 
       <h3 class="subheading">Webhook health</h3>
       <WebhookHealth store={store} />
+
+      {connected ? <RecoverySchedule store={store} announce={announce} /> : null}
 
       <RecentImports storeId={store.id} storeName={store.name} refreshKey={0} />
 

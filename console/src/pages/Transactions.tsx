@@ -7,6 +7,7 @@ import { describedBy, FieldError } from '../components/FieldError';
 import { OrderCells } from '../components/OrderCells';
 import { PageHeading } from '../components/PageHeading';
 import { PaymentBadges } from '../components/PaymentBadges';
+import { PlatformChanges } from '../components/PlatformChanges';
 import { TableWrap } from '../components/TableWrap';
 import { errorText } from '../lib/client';
 import { humanizeEnum } from '../lib/format';
@@ -95,7 +96,10 @@ export function TransactionsPage() {
   return (
     <div class="page">
       <PageHeading title="Transaction List" id="transactions-title" />
-      <p class="lead">Orders that reached the Transaction List, by webhook or by an accepted import.</p>
+      <p class="lead">
+        Orders that reached the Transaction List, by webhook or by an accepted import. A row stays as it was
+        accepted; what the platform changed afterwards (a refund, a cancellation) is shown beside its status.
+      </p>
 
       <form
         role="search"
@@ -179,6 +183,7 @@ export function TransactionsPage() {
                   </Cell>
                   <Cell label="Status">
                     <span class="badge badge-succeeded">{humanizeEnum(row.status)}</span>
+                    <PlatformChanges changes={row.platformChanges} orderNumber={row.orderNumber} platforms={platforms} />
                   </Cell>
                 </tr>
               ))}

@@ -102,6 +102,15 @@ export function store(id: string, platform: PlatformInfo, extra: Partial<StoreIn
     },
     webhookRegistrationProblem: null,
     webhookRegistrations: [],
+    recovery: {
+      enabled: true,
+      intervalSeconds: 900,
+      hours: 2,
+      lastRunAt: null,
+      nextRunAt: '2026-12-07T10:12:31.000Z',
+      failures: 0,
+      lastJob: null,
+    },
     ...extra,
   };
 }
