@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 import asyncpg
@@ -103,6 +104,26 @@ async def until(condition: object, db: asyncpg.Connection, query: str, *args: ob
         await asyncio.sleep(0.05)
 
 
+async def slow_import(
+    server: Server, token: str, shopify: ShopifyEmulator, shopify_url: str
+) -> tuple[str, dict[str, Any]]:
+    """Connect a Shopify store and start an import by time whose pages come slowly: its id and the job."""
+    connected = await server.execute(
+        CONNECT_STORE,
+        {
+            "platform": "shopify",
+            "name": "Crash",
+            "credentials": {"shop_domain": "crash.myshopify.com", "access_token": "shpat_crash"},
+            "apiBaseUrl": shopify_url,
+        },
+        token=token,
+    )
+    store = connected["connectStore"]["store"]["id"]
+    shopify.delay_next(PAGE_DELAY, times=SLOW_PAGES)
+    asked = {"platform": "shopify", "store": store, "hours": 2}
+    return store, (await server.execute(IMPORT_ORDERS, asked, token=token))["importOrders"]["job"]
+
+
 @pytest.mark.database
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["killed", "stopped"])
 async def test_the_import_of_a_worker_killed_mid_import_is_finished_by_the_other(stop):
@@ -135,20 +156,7 @@ async def test_the_import_of_a_worker_killed_mid_import_is_finished_by_the_other
                 async with order_import(env, "worker") as worker:
                     token = await asyncio.to_thread(create_token, env)
                     await workers(db, 2)
-                    connected = await server.execute(
-                        CONNECT_STORE,
-                        {
-                            "platform": "shopify",
-                            "name": "Crash",
-                            "credentials": {"shop_domain": "crash.myshopify.com", "access_token": "shpat_crash"},
-                            "apiBaseUrl": shopify_url,
-                        },
-                        token=token,
-                    )
-                    store = connected["connectStore"]["store"]["id"]
-                    shopify.delay_next(PAGE_DELAY, times=SLOW_PAGES)
-                    asked = {"platform": "shopify", "store": store, "hours": 2}
-                    answered = (await server.execute(IMPORT_ORDERS, asked, token=token))["importOrders"]["job"]
+                    store, answered = await slow_import(server, token, shopify, shopify_url)
                     holder = await db.fetchval(
                         "SELECT worker_id FROM procrastinate_jobs WHERE task_name = 'run_import' AND status = 'doing'"
                     )
@@ -210,20 +218,7 @@ async def test_on_sqlite_a_worker_process_resumes_the_import_of_a_killed_server(
         await healthy(server.url, api)  # it has migrated the database
         async with order_import(env, "worker") as worker:
             token = await asyncio.to_thread(create_token, env)
-            connected = await server.execute(
-                CONNECT_STORE,
-                {
-                    "platform": "shopify",
-                    "name": "Crash",
-                    "credentials": {"shop_domain": "crash.myshopify.com", "access_token": "shpat_crash"},
-                    "apiBaseUrl": shopify_url,
-                },
-                token=token,
-            )
-            store = connected["connectStore"]["store"]["id"]
-            shopify.delay_next(PAGE_DELAY, times=SLOW_PAGES)
-            asked = {"platform": "shopify", "store": store, "hours": 2}
-            answered = (await server.execute(IMPORT_ORDERS, asked, token=token))["importOrders"]["job"]
+            store, answered = await slow_import(server, token, shopify, shopify_url)
             api.process.send_signal(signal.SIGKILL)  # on SQLite the server runs the imports it was asked for
             with sqlite3.connect(path) as db:
                 for _ in range(400):

@@ -1,35 +1,11 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../app/context';
-import { fakeClient, fakeLive, PLATFORMS, renderWithApp, store, type Handler } from '../test/fakes';
+import { fakeClient, fakeLive, PLATFORMS, recoveryJob, renderWithApp, store, type Handler } from '../test/fakes';
 import { RecoverySchedule } from './RecoverySchedule';
 
 const shopify = PLATFORMS[0]!;
-type Job = NonNullable<StoreInfo['recovery']['lastJob']>;
-
-const found: Job = {
-  id: 'j1',
-  trigger: 'SCHEDULE',
-  method: 'TIME',
-  orderId: null,
-  hours: 2,
-  status: 'SUCCEEDED',
-  fetched: 5,
-  imported: 3,
-  skipped: 2,
-  skippedPending: 0,
-  skippedAccepted: 0,
-  skippedInTransactionList: 2,
-  skippedCanceled: 0,
-  notFound: 0,
-  errorCode: null,
-  error: null,
-  warning: null,
-  startedAt: '2026-12-07T10:15:00.000Z',
-  finishedAt: '2026-12-07T10:15:02.000Z',
-  orderIds: null,
-  dryRun: false,
-};
+const found = recoveryJob({ fetched: 5, imported: 3, skipped: 2, skippedInTransactionList: 2 });
 
 const receipt = {
   importJob: {
@@ -121,7 +97,7 @@ describe('RecoverySchedule', () => {
   });
 
   it('a failing store: why the check failed and that the next one waits longer', () => {
-    const failed: Job = { ...found, status: 'FAILED', imported: 0, errorCode: 'PLATFORM_AUTH', error: null };
+    const failed = recoveryJob({ ...found, status: 'FAILED', imported: 0, errorCode: 'PLATFORM_AUTH', error: null });
     const { part } = setup({
       recovery: { ...store('x', shopify).recovery, failures: 2, lastRunAt: '2026-12-07T10:15:02.000Z', lastJob: failed },
     });

@@ -1,32 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { intervalLabel, intervalOptions, lastRun, nextRunNote, type Recovery } from './recovery';
-
-type Job = NonNullable<Recovery['lastJob']>;
-
-const job = (extra: Partial<Job> = {}): Job => ({
-  id: 'j1',
-  trigger: 'SCHEDULE',
-  method: 'TIME',
-  orderId: null,
-  hours: 2,
-  status: 'SUCCEEDED',
-  fetched: 12,
-  imported: 0,
-  skipped: 12,
-  skippedPending: 0,
-  skippedAccepted: 0,
-  skippedInTransactionList: 12,
-  skippedCanceled: 0,
-  notFound: 0,
-  errorCode: null,
-  error: null,
-  warning: null,
-  startedAt: '2026-12-07T10:15:00.000Z',
-  finishedAt: '2026-12-07T10:15:02.000Z',
-  orderIds: null,
-  dryRun: false,
-  ...extra,
-});
+import { recoveryJob as job } from '../test/fakes';
+import { intervalLabel, intervalOptions, lastRun, nextRunNote } from './recovery';
 
 describe('recovery', () => {
   it('names intervals as a seller says them', () => {

@@ -26,23 +26,28 @@ function row(id: string, extra: Partial<Row>): Row {
   };
 }
 
+/** The Transaction List showing ``rows`` (one page); its table once rendered. */
+async function listed(rows: Row[]) {
+  const api = fakeClient({
+    Transactions: () => ({
+      transactions: {
+        totalCount: rows.length,
+        pageInfo: { hasNextPage: false, endCursor: null },
+        edges: rows.map((node) => ({ cursor: node.id, node })),
+      },
+    }),
+  });
+  renderWithApp(<TransactionsPage />, { client: api.client, live: fakeLive().live });
+  return screen.findByRole('table', { name: 'Transaction List' });
+}
+
 describe('Transaction List', () => {
   it('shows each row’s payment as badges, and who accepted it', async () => {
     const rows = [
       row('1001', { paymentStatus: 'PENDING', testOrder: true }),
       row('1002', { source: 'WEBHOOK', acceptedBy: null }),
     ];
-    const api = fakeClient({
-      Transactions: () => ({
-        transactions: {
-          totalCount: 2,
-          pageInfo: { hasNextPage: false, endCursor: null },
-          edges: rows.map((node) => ({ cursor: node.id, node })),
-        },
-      }),
-    });
-    renderWithApp(<TransactionsPage />, { client: api.client, live: fakeLive().live });
-    const table = await screen.findByRole('table', { name: 'Transaction List' });
+    const table = await listed(rows);
     const cells = (number: string) => {
       const tr = within(table).getByText(number).closest('tr')!;
       const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
@@ -73,17 +78,7 @@ describe('Transaction List', () => {
       }),
       row('1002', {}),
     ];
-    const api = fakeClient({
-      Transactions: () => ({
-        transactions: {
-          totalCount: 2,
-          pageInfo: { hasNextPage: false, endCursor: null },
-          edges: rows.map((node) => ({ cursor: node.id, node })),
-        },
-      }),
-    });
-    renderWithApp(<TransactionsPage />, { client: api.client, live: fakeLive().live });
-    const table = await screen.findByRole('table', { name: 'Transaction List' });
+    const table = await listed(rows);
     const changed = within(table).getByText('#1001').closest('tr')!;
     const untouched = within(table).getByText('#1002').closest('tr')!;
 

@@ -83,6 +83,34 @@ export const PLATFORMS: PlatformInfo[] = [
   },
 ];
 
+export type RecoveryJob = NonNullable<StoreInfo['recovery']['lastJob']>;
+
+/** A store's last automatic run: finished, 12 orders read, all already in the Transaction List. */
+export const recoveryJob = (extra: Partial<RecoveryJob> = {}): RecoveryJob => ({
+  id: 'j1',
+  trigger: 'SCHEDULE',
+  method: 'TIME',
+  orderId: null,
+  hours: 2,
+  status: 'SUCCEEDED',
+  fetched: 12,
+  imported: 0,
+  skipped: 12,
+  skippedPending: 0,
+  skippedAccepted: 0,
+  skippedInTransactionList: 12,
+  skippedCanceled: 0,
+  notFound: 0,
+  errorCode: null,
+  error: null,
+  warning: null,
+  startedAt: '2026-12-07T10:15:00.000Z',
+  finishedAt: '2026-12-07T10:15:02.000Z',
+  orderIds: null,
+  dryRun: false,
+  ...extra,
+});
+
 export function store(id: string, platform: PlatformInfo, extra: Partial<StoreInfo> = {}): StoreInfo {
   return {
     id,
