@@ -262,6 +262,8 @@ class Transaction(Model):
     payment_status = fields.CharField(max_length=32, default="UNKNOWN", db_default="UNKNOWN")
     test_order = fields.BooleanField(default=False, db_default=False)
     accepted_by = fields.CharField(max_length=200, null=True)  # the actor who accepted its import
+    # Whether the platform had canceled the order when the row was listed (changes after that are OrderChanges).
+    canceled = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "transaction"

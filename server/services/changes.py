@@ -1,8 +1,8 @@
 """Changes after accept: what a platform says about an order already in the Transaction List.
 
 The Transaction List row never changes. ``observe`` compares the order as its platform reports it now with the
-last state known of it: the latest ``OrderChange``, else what the row recorded (its payment and total, and whether
-the platform had canceled it as the row's accepted import last read it). A change is a new payment status, a
+last state known of it: the latest ``OrderChange``, else what the row recorded when it was listed (its payment,
+total, and whether the platform had canceled it). A change is a new payment status, a
 cancellation (or its undoing) or a new total; the platform's own status word is kept with a change but does not
 make one alone (an order shipped or completed is its normal course, not a change after accept).
 
@@ -104,7 +104,7 @@ async def _known(rows: Sequence[Transaction]) -> dict[uuid.UUID, _Known]:
     accepted = {
         found["transaction_id"]: found
         for found in await ImportedOrder.filter(transaction_id__in=ids, status=ImportStatus.ACCEPTED).values(
-            "id", "transaction_id", "platform_status", "canceled"
+            "id", "transaction_id", "platform_status"
         )
     }
     known = {}
@@ -123,7 +123,7 @@ async def _known(rows: Sequence[Transaction]) -> dict[uuid.UUID, _Known]:
             state = _State(
                 row.payment_status,
                 imported["platform_status"] if imported else None,
-                bool(imported["canceled"]) if imported else False,
+                row.canceled,
                 row.total_amount,
                 row.currency,
             )

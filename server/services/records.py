@@ -26,8 +26,9 @@ _LISTED = (
     "currency",
     "payment_status",
     "test_order",
+    "canceled",
 )
-_GUARDED = ("platform_status", "canceled")  # what the payment guard reads besides the listed payment columns
+_GUARDED = ("platform_status",)  # what the payment guard reads besides the listed payment columns
 
 
 def _money(m: Money) -> dict[str, str]:
@@ -61,6 +62,7 @@ def transaction_columns(source: Order | ImportedOrder) -> dict[str, Any]:
         "currency": source.total.currency,
         "payment_status": source.payment_status.value,
         "test_order": source.test_order,
+        "canceled": source.canceled,
         "line_items": _line_item_rows(source),
     }
 

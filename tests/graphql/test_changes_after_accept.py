@@ -212,6 +212,22 @@ async def test_an_update_webhook_about_an_order_not_listed_lists_nothing():
     assert [listed[o.order_id]["platformChanges"] for o in (pending, unknown)] == [[], []]
 
 
+async def test_an_order_listed_already_canceled_is_no_change_when_read_again():
+    double = ShopifyEmulator(bucket_size=1e9, restore_rate=1e9)
+    order = placed(double)
+    double.cancel_order(order.order_id)
+    async with store_of("shopify", double) as flow:
+        [delivery] = [d for d in double.order_webhooks() if order.order_number.encode() in d[1]]
+        assert await flow.deliver([delivery]) == [200]  # its creation webhook lists it as it is: canceled
+        reread = await flow.recheck()
+        listed = await flow.listed()
+        alerts = await Alert.filter(kind=AlertKind.ORDER_CHANGED_AFTER_ACCEPT).count()
+        canceled = (await row(order.order_id))["canceled"]
+
+    assert canceled is True
+    assert (reread, listed[order.order_id]["platformChanges"], alerts) == (0, [], 0)
+
+
 async def test_each_new_state_is_a_change_oldest_first_and_an_order_shipped_is_none():
     double = BigCommerceEmulator(quota=1_000_000)
     order = placed(double)

@@ -290,3 +290,15 @@ async def test_webhook_deliveries_kept_before_updates_were_told_apart_are_about_
 
     [delivery] = await WebhookDelivery.filter(store_id=STORE)
     assert (delivery.delivery_id, delivery.updated) == ("d-1", False)  # retried, it lists its order as before
+
+
+@pytest.mark.database
+async def test_a_row_accepted_from_an_import_records_the_cancellation_its_import_read(database):
+    await migrate(database, "0014_delivery_updates")
+    for statement in ROWS:
+        await database.execute_script(statement)
+    await database.execute_script(f"""UPDATE "imported_order" SET "canceled" = TRUE WHERE "id" = '{ORDER}'""")
+
+    await migrate(database)
+
+    assert (await Transaction.get(id=TRANSACTION)).canceled is True
