@@ -98,7 +98,7 @@ export function TransactionsPage() {
       <PageHeading title="Transaction List" id="transactions-title" />
       <p class="lead">
         Orders that reached the Transaction List, by webhook or by an accepted import. A row stays as it was
-        accepted; what the platform changed afterwards (a refund, a cancellation) is shown beside its status.
+        accepted; what the platform changed afterwards (a refund, a cancellation) is shown under its payment.
       </p>
 
       <form
@@ -171,6 +171,7 @@ export function TransactionsPage() {
                   <OrderCells row={row} />
                   <Cell label="Payment">
                     <PaymentBadges order={row} />
+                    <PlatformChanges changes={row.platformChanges} orderNumber={row.orderNumber} platforms={platforms} />
                   </Cell>
                   <Cell label="Source">
                     {humanizeEnum(row.source)}
@@ -183,7 +184,6 @@ export function TransactionsPage() {
                   </Cell>
                   <Cell label="Status">
                     <span class="badge badge-succeeded">{humanizeEnum(row.status)}</span>
-                    <PlatformChanges changes={row.platformChanges} orderNumber={row.orderNumber} platforms={platforms} />
                   </Cell>
                 </tr>
               ))}
