@@ -4,7 +4,13 @@ Requests go to ``https://api.bigcommerce.com/stores/{store_hash}/v2/...`` with
 the ``X-Auth-Token`` header, plus ``X-Auth-Client`` when a client id is given
 (as the official Python SDK sends it; BigCommerce no longer requires it).
 Collections are paged with ``page`` and ``limit``; an empty page is ``204 No
-Content`` with no body. A 429 is retried by ``HttpClient`` after
+Content`` with no body. Orders are read with ``include=consignments.line_items``
+and ``consignment_structure=object`` (accepted by Get an Order and Get All
+Orders), which embeds each order's ``/products`` records in its consignments, so
+a listed page of 250 orders costs one request; ``GET /orders/{id}/products`` is
+asked only for an order whose consignments do not hold all its items
+(BigCommerce embeds at most 50 per consignment, flagging the rest with
+``__warning__``). A 429 is retried by ``HttpClient`` after
 ``X-Rate-Limit-Time-Reset-Ms`` (the store's quota is shared by every app); a
 429 without that header means platform load and gets the ordinary backoff.
 
@@ -44,7 +50,7 @@ from server.platforms import (
     shorten,
 )
 
-from .mapping import is_incomplete, map_order, order_id
+from .mapping import embedded_line_items, is_incomplete, map_order, order_id
 from .webhooks import (
     ORDER_CREATED,
     ORDER_REFUND_CREATED,
@@ -54,13 +60,15 @@ from .webhooks import (
     signing_key,
 )
 
-__all__ = ["API_ORIGIN", "LINE_ITEM_FETCHES", "PAGE_SIZE", "BigCommerceConnector"]
+__all__ = ["API_ORIGIN", "LINE_ITEMS_INCLUDED", "LINE_ITEM_FETCHES", "PAGE_SIZE", "BigCommerceConnector"]
 
 API_ORIGIN = "https://api.bigcommerce.com"
 PAGE_SIZE = 250
 """``limit`` sent on every collection: the most a V2 page holds."""
 LINE_ITEM_FETCHES = 8
-"""How many orders of one listed page have their products fetched at once."""
+"""How many orders of one listed page have their products fetched at once (those whose consignments fall short)."""
+LINE_ITEMS_INCLUDED = {"include": "consignments.line_items", "consignment_structure": "object"}
+"""Sent with every order read: the line items embedded in the order's consignments (the object structure)."""
 
 # Without ``limit`` a page holds 50 ("by default ... only 50 orders"), so no page
 # is ever cut shorter than that: a shorter page is the last one.
@@ -98,11 +106,10 @@ class BigCommerceConnector(PlatformConnector):
     capabilities = frozenset(
         {Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS, Capability.REGISTER_WEBHOOKS}
     )
-    # One page at a time, deliberately. A page of 250 orders costs 250 /products calls, already made
-    # LINE_ITEM_FETCHES at a time against the store's quota that every app shares (150 requests per 30 s
-    # on Standard and Plus), so the quota bounds a listing's pace: reading list pages ahead would spare
-    # about one round trip in thirty, and learning where the list ends (its answers carry no total) would
-    # cost a GET /orders/count on every listing.
+    # One page at a time, deliberately. The list's answers carry no total, so reading pages ahead would
+    # first cost a GET /orders/count on every listing, against a quota every app on the store shares
+    # (150 requests per 30 s on Standard and Plus); the core already fetches the next page while it
+    # stores the current one, which hides most of a page's round trip.
     page_concurrency = 1
 
     @classmethod
@@ -142,7 +149,7 @@ class BigCommerceConnector(PlatformConnector):
         if match is None:
             return None
         wanted = match["id"]
-        response = await self._get(f"/orders/{wanted}")
+        response = await self._get(f"/orders/{wanted}", LINE_ITEMS_INCLUDED)
         if response.status == 404:
             return None
         order = _body(response)
@@ -150,7 +157,8 @@ class BigCommerceConnector(PlatformConnector):
             raise PlatformBadResponse(f"GET {response.where} answered with another order than {wanted}")
         if is_incomplete(order):
             return None
-        return map_order(order, await self._products(wanted))
+        (mapped,) = await self._with_products({wanted: order})
+        return mapped
 
     async def fetch_orders(self, references: Sequence[str]) -> dict[str, Order]:
         """Ids close to each other listed together by ``min_id``/``max_id``; an id far from the others alone.
@@ -159,8 +167,8 @@ class BigCommerceConnector(PlatformConnector):
         fewer than ``PAGE_SIZE`` ids holds one page of orders at most, so ids
         within that distance of each other take one listing request instead of
         one ``GET /orders/{id}`` each; an id with no other that close gains
-        nothing from a range and is fetched as ``fetch_order`` does. Each
-        order's products still take their own requests.
+        nothing from a range and is fetched as ``fetch_order`` does. Line
+        items come embedded in the listing, as in ``orders_created``.
         """
         refs_by_id: dict[int, list[str]] = {}
         for ref in references:
@@ -178,7 +186,7 @@ class BigCommerceConnector(PlatformConnector):
         return found | await super().fetch_orders(alone)
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
-        """Page through the window by ascending id, with each order's products.
+        """Page through the window by ascending id, each order with the line items its listing embeds.
 
         Pages are offsets into a list that can change while it is read, so the
         sort must be total and put new orders last: ``id`` is unique and given
@@ -191,6 +199,7 @@ class BigCommerceConnector(PlatformConnector):
             "min_date_created": _rfc2822(start - _DATE_SLACK),
             "max_date_created": _rfc2822(end + _DATE_SLACK),
             "sort": "id:asc",
+            **LINE_ITEMS_INCLUDED,
         }
         seen: set[str] = set()
         async with aclosing(self._pages("/orders", params)) as pages:
@@ -275,13 +284,16 @@ class BigCommerceConnector(PlatformConnector):
         )
 
     async def _with_products(self, orders: Mapping[str, Mapping[str, Any]]) -> list[Order]:
-        """Map ``orders`` (by id), fetching their products ``LINE_ITEM_FETCHES`` at a time."""
+        """Map ``orders`` (by id) with their embedded line items; an order whose consignments fall short
+        has its products fetched, ``LINE_ITEM_FETCHES`` at a time."""
         slots = asyncio.Semaphore(LINE_ITEM_FETCHES)
 
         async def complete(oid: str, order: Mapping[str, Any]) -> Order:
-            async with slots:
-                products = await self._products(oid)
-            return map_order(order, products)
+            products = embedded_line_items(order)
+            if products is None:
+                async with slots:
+                    products = await self._products(oid)
+            return map_order({k: v for k, v in order.items() if k != "consignments"}, products)
 
         try:
             async with asyncio.TaskGroup() as group:
@@ -302,7 +314,7 @@ class BigCommerceConnector(PlatformConnector):
             if not wanted:
                 break
             params = {"min_id": str(wanted[0]), "max_id": str(wanted[-1]), "is_deleted": archived}
-            response = await self._get("/orders", {**params, "limit": str(PAGE_SIZE)})
+            response = await self._get("/orders", {**params, **LINE_ITEMS_INCLUDED, "limit": str(PAGE_SIZE)})
             page = _body(response)
             if not isinstance(page, list):
                 raise PlatformBadResponse(f"GET {response.where} answered with JSON that is not a list")

@@ -1,10 +1,13 @@
 """BigCommerce Orders V2 payloads → ``Order``.
 
 An order (``GET /v2/orders/{id}``, or one element of ``GET /v2/orders``) does not
-embed its line items: they come from ``GET /v2/orders/{id}/products`` and are
-mapped together with it. Amounts are decimal strings (the reference also allows
-JSON numbers) in the order's transactional currency, ``default_currency_code``;
-``currency_code`` is only the storefront's display currency. ``date_created`` is
+embed its line items unless asked: with ``include=consignments.line_items`` and
+``consignment_structure=object`` its consignments carry the ``/products``
+records (``embedded_line_items``), otherwise they come from
+``GET /v2/orders/{id}/products``; either list is mapped together with the order.
+Amounts are decimal strings (the reference also allows JSON numbers) in the
+order's transactional currency, ``default_currency_code``; ``currency_code`` is
+only the storefront's display currency. ``date_created`` is
 an RFC 2822 date in UTC. BigCommerce webhooks carry only the order id, so there
 is no webhook payload to map.
 
@@ -24,7 +27,16 @@ from typing import Any
 
 from server.platforms import Buyer, LineItem, Order, PayloadReader, PaymentStatus, clean, join
 
-__all__ = ["CANCELLED", "INCOMPLETE", "is_canceled", "is_incomplete", "map_order", "order_id", "payment_status"]
+__all__ = [
+    "CANCELLED",
+    "INCOMPLETE",
+    "embedded_line_items",
+    "is_canceled",
+    "is_incomplete",
+    "map_order",
+    "order_id",
+    "payment_status",
+]
 
 read = PayloadReader("BigCommerce")
 
@@ -103,6 +115,41 @@ def is_canceled(order: Mapping[str, Any]) -> bool:
     """Cancelled, or archived (deleted) by the merchant."""
     status_id = order.get("status_id")
     return (type(status_id) is int and status_id == CANCELLED) or order.get("is_deleted") is True
+
+
+def embedded_line_items(order: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
+    """The line item records in the order's ``consignments`` (object structure), or ``None`` when they may
+    not be all of them, so that ``/products`` must be asked.
+
+    Items sit in ``pickups[]``, ``shipping[]``, ``downloads[]`` and ``email.gift_certificates[]``, each
+    item in one consignment. ``None`` when there are no consignments or items, when a consignment
+    holds links instead of records or carries ``__warning__`` (BigCommerce embeds at most 50 items per
+    consignment), or when the items' quantities fall short of the order's ``items_total``.
+    """
+    structure = order.get("consignments")
+    if not isinstance(structure, dict):
+        return None
+    email = structure.get("email")
+    groups = [structure.get(kind) for kind in ("pickups", "shipping", "downloads")]
+    groups.append(email.get("gift_certificates") if isinstance(email, dict) else [])
+    items: list[Mapping[str, Any]] = []
+    for group in groups:
+        if group is None:
+            continue
+        if not isinstance(group, list):
+            return None
+        for consignment in group:
+            lines = consignment.get("line_items") if isinstance(consignment, dict) else None
+            if not isinstance(lines, list) or "__warning__" in consignment:
+                return None
+            if not all(isinstance(line, dict) and "quantity" in line and "url" not in line for line in lines):
+                return None  # links to the records, not the records
+            items += lines
+    quantity = sum(line["quantity"] for line in items if type(line["quantity"]) is int)
+    expected = order.get("items_total")
+    if not items or (type(expected) is int and quantity < expected):
+        return None
+    return items
 
 
 def map_order(order: Mapping[str, Any], products: Sequence[Any]) -> Order:

@@ -2,10 +2,18 @@
 
 Every request is a POST of ``{"query", "variables"}`` to
 ``/admin/api/{version}/graphql.json`` with the ``X-Shopify-Access-Token``
-header. Rate limiting is by calculated query cost: a THROTTLED answer (in a 200
-or a 429) is retried by ``HttpClient`` after the wait Shopify's
-``throttleStatus`` implies, and page sizes keep each query under the
-single-query cost limit (``queries``).
+header. Rate limiting is by calculated query cost: each answer's
+``extensions.cost`` says what the bucket holds and how fast it refills, and the
+next query waits until the bucket covers its requested cost (``pacing``) rather
+than being THROTTLED; a THROTTLED answer (in a 200 or a 429) is still retried by
+``HttpClient`` after the wait ``throttleStatus`` implies. Listing pages are as
+large as the cost Shopify reports for them lets one query be (``queries``).
+
+A window too large to page through within the cost limits is read with one bulk
+query operation instead (``bulk``): after the first page, when ``ordersCount``
+says the rest would make paging wait on the bucket for longer than
+``bulk_after_wait`` seconds. A bulk operation that cannot start (the app already
+runs as many as Shopify allows) or that fails leaves the listing to paging.
 
 Order webhooks are registered with ``webhookSubscriptionCreate`` and checked with
 ``webhookSubscriptions``: ``ORDERS_CREATE`` for new orders, ``ORDERS_UPDATED`` and
@@ -18,11 +26,13 @@ so what it holds is always active, and one it deleted is created again.
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import aclosing
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from server.platforms import (
     Capability,
@@ -40,10 +50,14 @@ from server.platforms import (
 )
 
 from . import queries
-from .mapping import map_graphql_order, order_gid, read
+from .bulk import BulkOperationStatus, BulkOrders, bulk_status, read_file, user_errors
+from .mapping import map_graphql_order, order_gid, order_with_line_items, read
+from .pacing import CostBudget, CostReport
 from .webhooks import ORDER_CREATED, ORDER_UPDATED, REFUND_CREATED, read_webhook
 
 __all__ = ["DEFAULT_API_VERSION", "ShopifyConnector"]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_API_VERSION = "2026-10"
 
@@ -62,6 +76,15 @@ _WEBHOOK_TOPICS = {"ORDERS_CREATE": ORDER_CREATED, "ORDERS_UPDATED": ORDER_UPDAT
 _URI_SINCE = "2025-10"
 """The first API version whose ``WebhookSubscription`` takes and serves ``uri`` (``callbackUrl`` before)."""
 _WEBHOOK_SCOPE = "the read_orders access scope"
+_BULK_PAGE = 250  # orders handed to the core at a time from a bulk operation's file
+_POLL_FIRST, _POLL_MAX = 0.25, 5.0  # seconds between polls of a bulk operation: backoff, and its ceiling
+_POLL_MIN = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    nodes: list[Mapping[str, Any]]
+    more: bool
 
 
 class ShopifyConnector(PlatformConnector):
@@ -79,6 +102,19 @@ class ShopifyConnector(PlatformConnector):
     capabilities = frozenset(
         {Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS, Capability.REGISTER_WEBHOOKS}
     )
+    bulk_after_wait: ClassVar[float] = 5.0
+    """Seconds of waiting on the cost bucket from which a listing switches to a bulk operation.
+
+    A bulk operation costs three round trips at least (start, poll, file) plus Shopify's own run, a few
+    seconds: paging that would wait longer for its points is slower. At a Standard store's limits (a
+    2,000-point bucket refilled at 100 points/s) an order with up to 5 line items costs about 20 points
+    paged, so the bucket pays for ~100 orders at once and each further order waits 0.2 s: windows above
+    ~125 orders go to bulk. On Plus (10,000 points, 1,000/s) the same rule keeps up to ~750 orders paged.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.budget = CostBudget()
 
     @classmethod
     def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
@@ -129,16 +165,102 @@ class ShopifyConnector(PlatformConnector):
         nodes: list[Mapping[str, Any]] = []
         async with aclosing(self._order_pages(" OR ".join(dict.fromkeys(terms)))) as pages:
             async for page in pages:
-                nodes += page
+                nodes += page.nodes
         matches = {ref: index for ref in references if (index := _matching(ref.strip(), nodes)) is not None}
         orders = {index: map_graphql_order(await self._complete(nodes[index])) for index in set(matches.values())}
         return {ref: orders[index] for ref, index in matches.items()}
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
+        """Page by page; after the first page, the rest of a large window from a bulk operation (see
+        ``bulk_after_wait``), its orders already listed left out."""
         search = f"created_at:>='{_search_time(start)}' created_at:<='{_search_time(end, round_up=True)}'"
+        first = True
         async with aclosing(self._order_pages(search)) as pages:
-            async for nodes in pages:
-                yield [map_graphql_order(await self._complete(node)) for node in nodes]
+            async for page in pages:
+                orders = [map_graphql_order(await self._complete(node)) for node in page.nodes]
+                yield orders
+                count = await self._bulk_count(search, page) if first and page.more else None
+                first = False
+                if count is None or (listed := await self._bulk_listing(search, count)) is None:
+                    continue
+                seen = {order.order_id for order in orders}
+                for start_at in range(0, len(listed), _BULK_PAGE):
+                    yield [order for order in listed[start_at : start_at + _BULK_PAGE] if order.order_id not in seen]
+                return
+
+    async def _bulk_count(self, search: str, page: _Page) -> int | None:
+        """The window's order count when the rest of it would wait on the cost bucket for longer than a bulk
+        operation takes; ``None`` when paging pays.
+
+        The first page's actual cost gives the points per order. ``ordersCount`` is asked only when the
+        bucket could not pay for ``ORDERS_COUNT_LIMIT`` such orders at once.
+        """
+        report = self.budget.last
+        available = self.budget.available()
+        if report is None or report.actual is None or available is None or not page.nodes:
+            return None
+        per_order = report.actual / len(page.nodes)
+        if available >= per_order * queries.ORDERS_COUNT_LIMIT:
+            return None
+        variables = {"query": search, "limit": queries.ORDERS_COUNT_LIMIT}
+        data = await self._graphql(queries.ORDERS_COUNT_QUERY, variables, cost=1)
+        count = read.integer(read.obj(data.get("ordersCount"), "ordersCount").get("count"), "ordersCount.count")
+        waiting = self.budget.paging_wait(count - len(page.nodes), per_order)
+        return count if waiting > self.bulk_after_wait else None
+
+    async def _bulk_listing(self, search: str, expected: int) -> list[Order] | None:
+        """The window's orders from a bulk operation, oldest first; ``None`` (logged) when Shopify runs no
+        operation for it or the operation fails, for the caller to go on paging."""
+        shop = self.credentials["shop_domain"]
+        data = await self._graphql(queries.BULK_RUN_MUTATION, {"query": queries.bulk_orders_query(search)}, cost=10)
+        payload = read.obj(data.get("bulkOperationRunQuery"), "bulkOperationRunQuery")
+        if errors := user_errors(payload):
+            message = shorten("; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors), _MESSAGE_LIMIT)
+            if {e.get("code") for e in errors} & {"OPERATION_IN_PROGRESS", "LIMIT_REACHED"}:
+                log.warning("Shopify runs no bulk operation for %s now (%s): listing page by page", shop, message)
+                return None
+            raise PlatformBadResponse(f"Shopify refused the bulk query of the window's orders ({message})")
+        gid = read.text(read.obj(payload.get("bulkOperation"), "bulkOperation").get("id"), "bulkOperation.id")
+        status = await self._bulk_finished(gid, expected)
+        if status.status == "COMPLETED":
+            if status.url is None:
+                return []  # nothing matched: Shopify writes no file
+            orders = await read_file(self.http, status.url, BulkOrders, self.budget.sleep)
+            return [map_graphql_order(node) for node in orders.nodes()]
+        if status.error_code == "ACCESS_DENIED":
+            raise PlatformAuthError(f"Shopify's bulk operation {gid} was denied access: check the app's access scopes")
+        log.warning(
+            "Shopify's bulk operation %s for %s ended %s (errorCode %s) after %d objects: listing page by page",
+            gid,
+            shop,
+            status.status,
+            status.error_code,
+            status.objects,
+        )
+        return None
+
+    async def _bulk_finished(self, gid: str, expected: int) -> BulkOperationStatus:
+        """Poll the operation until it ends: with backoff until it writes, a short poll then to see how fast
+        its root objects come, and from then on at the moment they should reach the ``expected`` count."""
+        wait: float = _POLL_FIRST
+        seen: tuple[float, int] | None = None
+        while True:
+            await self.budget.sleep(wait)
+            data = await self._graphql(queries.BULK_OPERATION_QUERY, {"id": gid}, cost=1)
+            status = bulk_status(data.get("node"))
+            if status.finished:
+                return status
+            now = self.budget.clock()
+            if seen is not None and status.roots > seen[1]:
+                rate = (status.roots - seen[1]) / max(now - seen[0], 1e-3)
+                wait = (max(expected - status.roots, 1) / rate) * 1.02
+            elif status.roots:
+                wait = _POLL_FIRST
+            else:
+                wait *= 2
+            wait = max(_POLL_MIN, min(_POLL_MAX, wait))
+            if status.roots:
+                seen = (now, status.roots)
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         """``orders/create`` and ``orders/updated`` carry the whole order (REST shape), ``refunds/create`` names
@@ -200,33 +322,49 @@ class ShopifyConnector(PlatformConnector):
         for spelling in spellings:
             search = f"name:{_quoted(spelling)}"
             async with aclosing(self._order_pages(search, size=queries.NAME_MATCHES_PAGE_SIZE)) as pages:
-                async for nodes in pages:
-                    for node in nodes:
+                async for page in pages:
+                    for node in page.nodes:
                         if isinstance(node.get("name"), str) and _name_key(node["name"]) == wanted:
                             return map_graphql_order(await self._complete(node))
         return None
 
     async def _order_by_id(self, gid: str) -> Order | None:
         variables = {"id": gid, "lineItems": queries.ORDER_LINE_ITEMS}
-        data, _ = await self._query_sized(queries.ORDER_QUERY, variables, "lineItems")
+        data, _ = await self._query_sized(queries.ORDER_QUERY, variables, "lineItems", queries.order_cost)
         if "order" not in data:
             raise PlatformBadResponse("Shopify answered the order query without 'order'")
         node = data["order"]
         return None if node is None else map_graphql_order(await self._complete(node))
 
-    async def _order_pages(
-        self, search: str, *, size: int = queries.ORDERS_PAGE_SIZE
-    ) -> AsyncGenerator[list[Mapping[str, Any]], None]:
-        """Yield pages of the order nodes matching ``search``, oldest first."""
+    async def _order_pages(self, search: str, *, size: int = queries.ORDERS_PAGE_SIZE) -> AsyncGenerator[_Page, None]:
+        """Yield pages of the order nodes matching ``search``, oldest first.
+
+        The first page has the size whose computed cost fits one query; each later page the size that
+        the cost Shopify reported for the previous one per order lets fit (``_next_size``).
+        """
         cursor: str | None = None
+        adapt = size == queries.ORDERS_PAGE_SIZE
         while True:
             variables = {"first": size, "after": cursor, "query": search, "lineItems": queries.LINE_ITEMS_PER_ORDER}
-            data, size = await self._query_sized(queries.ORDERS_QUERY, variables, "first")
+            data, size = await self._query_sized(queries.ORDERS_QUERY, variables, "first", queries.orders_query_cost)
+            report = self.budget.last  # this page's, before other queries come between
             connection = read.obj(data.get("orders"), "orders")
-            yield [read.obj(node, "orders.nodes[]") for node in read.list(connection.get("nodes"), "orders.nodes")]
+            nodes = [read.obj(node, "orders.nodes[]") for node in read.list(connection.get("nodes"), "orders.nodes")]
             cursor = _next_cursor(connection, "orders", cursor)
+            yield _Page(nodes, more=cursor is not None)
             if cursor is None:
                 return
+            if adapt:
+                size = self._next_size(size, report)
+
+    def _next_size(self, size: int, report: CostReport | None) -> int:
+        """The largest page, up to 250, whose requested cost, at the cost per order Shopify reported for a
+        page of ``size``, stays within what one query may request."""
+        if report is None or report.requested <= queries.ORDERS_QUERY_OVERHEAD:
+            return size
+        per_order = (report.requested - queries.ORDERS_QUERY_OVERHEAD) / size
+        fitting = int((self.budget.query_limit - queries.ORDERS_QUERY_OVERHEAD) // per_order)
+        return max(1, min(queries.MAX_PAGE_SIZE, fitting))
 
     async def _complete(self, node: Any) -> Mapping[str, Any]:
         """The order node with all its line items, fetching those beyond the first page."""
@@ -234,7 +372,7 @@ class ShopifyConnector(PlatformConnector):
         connection = read.obj(order.get("lineItems"), "lineItems")
         cursor = _next_cursor(connection, "lineItems", None)
         if cursor is None:
-            return order
+            return order_with_line_items(order, list(read.list(connection.get("nodes"), "lineItems.nodes")))
         gid = order.get("id")
         if not isinstance(gid, str):
             raise PlatformBadResponse("Shopify answered an order without 'id'")
@@ -242,29 +380,34 @@ class ShopifyConnector(PlatformConnector):
         size = queries.LINE_ITEMS_PAGE_SIZE
         while cursor is not None:
             variables = {"id": gid, "first": size, "after": cursor}
-            data, size = await self._query_sized(queries.LINE_ITEMS_QUERY, variables, "first")
+            data, size = await self._query_sized(
+                queries.LINE_ITEMS_QUERY, variables, "first", queries.line_items_query_cost
+            )
             connection = read.obj(read.obj(data.get("order"), "order").get("lineItems"), "order.lineItems")
             items += read.list(connection.get("nodes"), "order.lineItems.nodes")
             cursor = _next_cursor(connection, "lineItems", cursor)
-        return {**order, "lineItems": {**connection, "nodes": items}}
+        return order_with_line_items(order, items)
 
     async def _query_sized(
-        self, document: str, variables: Mapping[str, Any], size_key: str
+        self, document: str, variables: Mapping[str, Any], size_key: str, cost: Callable[[int], int]
     ) -> tuple[Mapping[str, Any], int]:
         """Run ``document``, shrinking ``variables[size_key]`` while Shopify finds it too costly.
 
-        Returns the data and the size that was accepted, for the next page.
+        ``cost(size)`` is the query's computed cost, for pacing. Returns the data and the size that was
+        accepted, for the next page.
         """
         size: int = variables[size_key]
         while True:
             try:
-                return await self._graphql(document, {**variables, size_key: size}), size
+                return await self._graphql(document, {**variables, size_key: size}, cost=cost(size)), size
             except _CostExceeded as exc:
                 if size <= 1:
                     raise
                 size = exc.smaller(size)
 
-    async def _graphql(self, document: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
+    async def _graphql(self, document: str, variables: Mapping[str, Any], *, cost: int = 1) -> Mapping[str, Any]:
+        """One query, sent once the cost bucket covers ``cost`` (its requested cost, as computed here)."""
+        await self.budget.afford(cost)
         response = await self.http.request(
             "POST",
             self._endpoint,
@@ -278,6 +421,7 @@ class ShopifyConnector(PlatformConnector):
         body = response.json()
         if not isinstance(body, dict):
             raise PlatformBadResponse(f"{response.where} answered with JSON that is not a GraphQL response")
+        self.budget.observe(body.get("extensions"))
         if body.get("errors"):
             _raise_graphql_error(body["errors"], response.where)
         data = body.get("data")

@@ -21,7 +21,7 @@ from typing import Any
 
 from server.platforms import Buyer, LineItem, Money, Order, PayloadReader, PaymentStatus, clean, join
 
-__all__ = ["map_graphql_order", "map_rest_order", "order_gid", "payment_status"]
+__all__ = ["map_graphql_order", "map_rest_order", "order_gid", "order_with_line_items", "payment_status"]
 
 read = PayloadReader("Shopify")
 
@@ -41,6 +41,14 @@ _PAYMENT_STATUS = {
 
 def order_gid(order_id: str) -> str:
     return f"gid://shopify/Order/{order_id}"
+
+
+def order_with_line_items(order: Mapping[str, Any], items: list[Any]) -> dict[str, Any]:
+    """An order node holding all its line items as ``lineItems.nodes``: what a page and its follow-up
+    line-item queries give, or a bulk file's order line and its child lines, in one shape."""
+    node = {key: value for key, value in order.items() if key != "lineItems"}
+    node["lineItems"] = {"nodes": items}
+    return node
 
 
 def payment_status(value: object) -> PaymentStatus:

@@ -9,6 +9,7 @@ sizes below are the largest that keep each query within the limit.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 MAX_QUERY_COST = 1000
@@ -18,18 +19,15 @@ LINE_ITEMS_PER_ORDER = 5
 
 _MONEY = "shopMoney { amount currencyCode }"
 
-_LINE_ITEM_FIELDS = f"""
-fragment LineItemFields on LineItem {{
+_LINE_ITEM_SELECTION = f"""
   name
   sku
   quantity
   originalUnitPriceSet {{ {_MONEY} }}
   discountedTotalSet {{ {_MONEY} }}
-}}
 """
 
-_ORDER_FIELDS = f"""
-fragment OrderFields on Order {{
+_ORDER_SELECTION = f"""
   id
   legacyResourceId
   name
@@ -41,12 +39,62 @@ fragment OrderFields on Order {{
   totalPriceSet {{ {_MONEY} }}
   customer {{ firstName lastName displayName email }}
   billingAddress {{ name }}
+"""
+
+_LINE_ITEM_FIELDS = f"fragment LineItemFields on LineItem {{{_LINE_ITEM_SELECTION}}}\n"
+
+_ORDER_FIELDS = f"""
+fragment OrderFields on Order {{{_ORDER_SELECTION}
   lineItems(first: $lineItems) {{
     nodes {{ ...LineItemFields }}
     pageInfo {{ hasNextPage endCursor }}
   }}
 }}
 """
+
+ORDERS_COUNT_LIMIT = 10_000
+"""``ordersCount``'s default limit: a count that reaches it comes with precision ``AT_LEAST``."""
+ORDERS_COUNT_QUERY = """
+query OrdersCount($query: String!, $limit: Int) {
+  ordersCount(query: $query, limit: $limit) { count precision }
+}
+"""
+
+BULK_RUN_MUTATION = """
+mutation BulkOrders($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation { id status }
+    userErrors { field message code }
+  }
+}
+"""
+"""Starts a bulk query (10 points). ``groupObjects`` is left to the API version's default (false from 2026-01,
+the faster output): the reader takes child lines wherever they come."""
+
+BULK_OPERATION_QUERY = """
+query BulkOperation($id: ID!) {
+  node(id: $id) {
+    ... on BulkOperation { id status errorCode objectCount rootObjectCount url partialDataUrl }
+  }
+}
+"""
+"""One bulk operation's progress (1 point): ``node(id:)`` works in every version, and for an operation that is not
+the app's most recent, which ``currentBulkOperation`` would not show."""
+
+
+def bulk_orders_query(search: str) -> str:
+    """The bulk query of the orders matching ``search``: the ``OrderFields`` selection, line items as a nested
+    connection (each written as a JSONL line with ``__parentId``). Bulk queries take no variables, so the search is
+    a string literal; page sizes are left out, since bulk operations ignore them."""
+    literal = json.dumps(search)  # a GraphQL string literal: the same escapes as JSON for these characters
+    return f"""{{
+  orders(query: {literal}, sortKey: CREATED_AT) {{
+    edges {{ node {{{_ORDER_SELECTION}
+      lineItems {{ edges {{ node {{{_LINE_ITEM_SELECTION}}} }} }}
+    }} }}
+  }}
+}}"""
+
 
 SHOP_QUERY = "query Shop { shop { name } }"
 """What ``verify_credentials`` asks: any valid token may read it, a refused one is HTTP 401."""
@@ -102,6 +150,10 @@ def order_cost(line_items: int) -> int:
 
 def orders_query_cost(first: int, line_items: int = LINE_ITEMS_PER_ORDER) -> int:
     return _connection_cost(first, order_cost(line_items))
+
+
+ORDERS_QUERY_OVERHEAD = orders_query_cost(0)
+"""What an ``ORDERS_QUERY`` costs beside its orders: the connection and its ``pageInfo``."""
 
 
 def line_items_query_cost(first: int) -> int:

@@ -13,6 +13,8 @@ Served under ``/stores/{store_hash}/v2`` (the default origin is https://api.bigc
   ascending); ``page`` and ``limit`` (default 50, above 250 a 413). Without ``status_id`` Incomplete
   (status 0) orders are left out; without ``is_deleted=true`` archived ones are. An empty page is
   ``204 No Content`` with no body. Bad values: 400 with the v2 error array.
+- ``GET /orders``, like ``GET /orders/{id}``, embeds each order's line items (at most 50 a consignment)
+  with ``include=consignments.line_items``, as Get All Orders documents.
 - ``GET /orders/{id}/products``: the line items, paged the same way (default 50, max 250, 204 past the end).
 - ``GET /orders/count``: ``{"statuses": [...], "count": n}``, Incomplete included.
 
@@ -35,6 +37,7 @@ Python API for tests::
         clock=time.monotonic,                  # seconds, drives the quota windows
         now=lambda: datetime.now(UTC),         # default creation time, modification time of changes
         timezone="UTC",                        # the store's time zone (also set_timezone(name))
+        latency=None,                          # (0.05, 0.1): each answer 50-100 ms late
     )
     order = emulator.add_order(
         created_at=datetime(...), lines=[{"name": "Mug", "price": "16.00", "quantity": 2, "sku": "MUG"}],
@@ -45,6 +48,7 @@ Python API for tests::
     )                                          # -> the order as served (order["id"] counts up from 100)
     emulator.add_spec(OrderSpec(...))         # an order exactly as specified (Buyer, LineSpec, currencies...)
     emulator.add_random_orders(10_000, start=..., end=..., seed=0)
+    emulator.products_of(order["id"])         # its line items as /products serves them
     emulator.archive_order(order["id"]); emulator.set_status(order["id"], 4)   # a status: statusUpdated
     emulator.refund_order(order["id"], amount=None)   # refund/created, then Refunded (4) or Partially Refunded (14)
     emulator.seed_order(placed_at)             # PlatformDouble: a paid order and what it must map to

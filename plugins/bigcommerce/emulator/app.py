@@ -17,7 +17,13 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
+from server.platforms.testing import (
+    FaultQueueDouble,
+    SeededOrder,
+    garbage_response,
+    latency_middleware,
+    truncated_response,
+)
 
 from . import fake, webhooks
 from .formats import NOT_FOUND, STATUS_DESCRIPTIONS, STATUSES, error_body, rfc2822
@@ -58,8 +64,10 @@ class BigCommerceEmulator(FaultQueueDouble):
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         timezone: str = "UTC",
+        latency: tuple[float, float] | None = None,
     ) -> None:
         super().__init__()
+        self.latency = latency
         self.store_hash = store_hash
         self.currency = currency
         self.display_currency = display_currency
@@ -243,6 +251,13 @@ class BigCommerceEmulator(FaultQueueDouble):
             for t in fake.random_times(rng, count, start, end)
         ]
 
+    def products_of(self, order_id: int) -> list[dict[str, Any]]:
+        """The order's line items as ``GET /orders/{id}/products`` serves them (all pages)."""
+        order = self._store.get(order_id)
+        if order is None:
+            raise KeyError(order_id)
+        return order.products
+
     def archive_order(self, order_id: int) -> None:
         """Archive an order (``DELETE /v2/orders/{id}``): it leaves the default listing, ``is_deleted`` true."""
         self._update(order_id, is_deleted=True)
@@ -309,6 +324,8 @@ class BigCommerceEmulator(FaultQueueDouble):
 
     def app(self) -> web.Application:
         app = web.Application()
+        if self.latency:
+            app.middlewares.append(latency_middleware(*self.latency))
         app.router.add_route("*", "/{tail:.*}", self._handle)
         return app
 

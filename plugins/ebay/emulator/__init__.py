@@ -29,6 +29,10 @@ Routes, as on ``https://api.ebay.com`` (sandbox ``https://api.sandbox.ebay.com``
 
 A missing, unknown or expired token gets 401 errorId 1001 "Invalid access token"; a
 spent quota 429 errorId 2001 "Too many requests."; other refusals eBay's error envelope.
+eBay's limits are daily call quotas, no per-second rate: ``daily_calls`` (e.g.
+``limits.DEFAULT_DAILY_CALLS``, 5,000, a new keyset's default) counts the API calls of each Pacific-time
+day (``now``), the token endpoint's apart, and refuses the rest of the day with that 429 (no
+``Retry-After``: eBay documents none).
 
 Python API for tests::
 
@@ -39,6 +43,8 @@ Python API for tests::
         token_lifetime=7200, history_years=2, newest_first=True, seed=0,
         alert_email="alerts@example.com",   # None: the app set no /config (createDestination: 409 195003)
         verify_endpoints=True,
+        daily_calls=None,                # calls a Pacific day (limits.DEFAULT_DAILY_CALLS: 5,000); None: no quota
+        latency=None,                    # (0.05, 0.1): each answer 50-100 ms late
     )
     app = emulator.app()                 # aiohttp web.Application
     order = emulator.add_order(

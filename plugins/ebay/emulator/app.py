@@ -18,11 +18,19 @@ import aiohttp
 from aiohttp import web
 
 from server.platforms import DemoEmulator
-from server.platforms.testing import Fault, FaultQueueDouble, SeededOrder, garbage_response, truncated_response
+from server.platforms.testing import (
+    Fault,
+    FaultQueueDouble,
+    SeededOrder,
+    garbage_response,
+    latency_middleware,
+    truncated_response,
+)
 
 from . import changes, fake
 from .auth import DEFAULT_SCOPES, OAuthServer
 from .errors import PUBLIC_KEY_NOT_FOUND, TOO_MANY_REQUESTS, EbayError, error_for_status, request_error
+from .limits import DailyQuota
 from .notifications import NotificationSigner, confirmations, delivery
 from .orders import BuyerSpec, LineSpec, OrderBuilder, OrderSpec, StoredOrder, from_millis, millis
 from .query import DEFAULT_LIMIT, MAX_LIMIT, ListQuery, parse_list_query, parse_order_ids, tax_breakdown
@@ -60,8 +68,12 @@ class EbayEmulator(FaultQueueDouble):
         seed: int = 0,
         alert_email: str | None = "alerts@example.com",
         verify_endpoints: bool = True,
+        daily_calls: int | None = None,
+        latency: tuple[float, float] | None = None,
     ) -> None:
         super().__init__()
+        self._quota = None if daily_calls is None else DailyQuota(daily_calls, now)
+        self.latency = latency
         self.currency = currency
         self.now = now
         self.history = timedelta(days=365 * history_years)
@@ -286,6 +298,8 @@ class EbayEmulator(FaultQueueDouble):
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._record])
+        if self.latency:
+            app.middlewares.insert(0, latency_middleware(*self.latency))
         app.router.add_post(TOKEN_PATH, self._token)
         app.router.add_get(ORDERS_PATH, self._get_orders)
         app.router.add_get(ORDERS_PATH + "/{orderId}", self._get_order)
@@ -345,6 +359,8 @@ class EbayEmulator(FaultQueueDouble):
         fault = await self.take_fault()
         if (failed := _failed(fault)) is not None:
             return failed
+        if self._quota and not self._quota.take():
+            return _error(TOO_MANY_REQUESTS)
         refused = (refusal or self._oauth.refusal)(request.headers.get("Authorization"))
         if refused is not None:
             response = _error(refused)

@@ -35,6 +35,7 @@ Python API for tests::
         clock=time.monotonic,                  # seconds, drives the rate limit
         now=lambda: datetime.now(UTC),         # caps updateDate
         seed=0,                                # order ids and seeded orders
+        latency=None,                          # (0.05, 0.1): each answer 50-100 ms late
     )
     app = emulator.app()                       # aiohttp web.Application
     order = emulator.add_order(

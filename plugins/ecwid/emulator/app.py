@@ -17,7 +17,13 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from server.platforms import DemoEmulator
-from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
+from server.platforms.testing import (
+    FaultQueueDouble,
+    SeededOrder,
+    garbage_response,
+    latency_middleware,
+    truncated_response,
+)
 
 from . import changes, fake, webhooks
 from .limits import RateLimiter
@@ -73,8 +79,10 @@ class EcwidEmulator(FaultQueueDouble):
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         seed: int = 0,
+        latency: tuple[float, float] | None = None,
     ) -> None:
         super().__init__()
+        self.latency = latency
         self.store_id = store_id
         self.store_name = store_name
         self.currency = currency
@@ -256,6 +264,8 @@ class EcwidEmulator(FaultQueueDouble):
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._gate])
+        if self.latency:
+            app.middlewares.insert(0, latency_middleware(*self.latency))
         app.router.add_get("/api/v3/{store_id}/orders", self._search)
         app.router.add_get("/api/v3/{store_id}/orders/{order_id}", self._order)
         app.router.add_get("/api/v3/{store_id}/profile", self._profile)

@@ -33,7 +33,9 @@ Paths are PayPal's (the product reaches them through ``apiBaseUrl`` in place of
   webhook listeners (see ``registry``); ``emulator.listeners.add(url, [event names])`` and ``.delete(id)``
   (someone deleted it in the dashboard), ``.webhooks`` holds them; ``emulator.webhooks_permitted = False``
   answers them 403 ``NOT_AUTHORIZED``.
-- Throttling is 429 ``{"name": "RATE_LIMIT_REACHED", ...}``, only when injected (PayPal publishes no limits).
+- Throttling is 429 ``{"name": "RATE_LIMIT_REACHED", ...}``, when injected or, with ``requests_per_minute``
+  set, past that many API requests in any 60 s (with ``Retry-After``). PayPal publishes no limit; the
+  stand-in ``limits.REQUESTS_PER_MINUTE`` (600) is explained in ``limits``.
 
 Python API for tests::
 
@@ -46,6 +48,9 @@ Python API for tests::
         reporting_refresh=None,                    # timedelta: refreshed in such steps (hourly: 2-3 h for a 3 h lag)
         token_lifetime=timedelta(seconds=32400), transaction_search_enabled=True,
         now=lambda: datetime.now(UTC), seed=0,     # clock (token expiry, lag); ids and seeded orders
+        requests_per_minute=None,                  # limits.REQUESTS_PER_MINUTE (600): the stand-in limit
+        clock=time.monotonic,                      # seconds, drives that limit
+        latency=None,                              # (0.05, 0.1): each answer 50-100 ms late
     )
     app = emulator.app()                           # aiohttp web.Application
     order = emulator.add_order(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,13 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from server.platforms.testing import FaultQueueDouble, SeededOrder, garbage_response, truncated_response
+from server.platforms.testing import (
+    FaultQueueDouble,
+    SeededOrder,
+    garbage_response,
+    latency_middleware,
+    truncated_response,
+)
 
 from . import events, fake
 from .auth import TokenService
@@ -23,6 +30,7 @@ from .errors import debug_id, not_found, rest_error
 from .formats import quantize
 from .ids import IdMaker
 from .ledger import Ledger
+from .limits import MinuteLimit
 from .payloads import Merchant, capture_body, order_body
 from .records import (
     CAPTURE_STATUSES,
@@ -69,8 +77,13 @@ class PayPalEmulator(FaultQueueDouble):
         transaction_search_enabled: bool = True,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         seed: int = 0,
+        requests_per_minute: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        latency: tuple[float, float] | None = None,
     ) -> None:
         super().__init__()
+        self._limit = None if requests_per_minute is None else MinuteLimit(requests_per_minute, clock)
+        self.latency = latency
         self.client_id, self._secret = client_id, client_secret
         self.merchant = Merchant(merchant_id=merchant_id, email=merchant_email)
         if reporting_refresh is not None and (
@@ -349,6 +362,8 @@ class PayPalEmulator(FaultQueueDouble):
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._record])
+        if self.latency:
+            app.middlewares.insert(0, latency_middleware(*self.latency))
         app.router.add_post("/v1/oauth2/token", self._token)
         app.router.add_get("/v2/checkout/orders/{id}", partial(self._api, self._get_order))
         app.router.add_get("/v2/payments/captures/{id}", partial(self._api, self._get_capture))
@@ -391,6 +406,8 @@ class PayPalEmulator(FaultQueueDouble):
             return _json(fault.status, rest_error(fault.status), headers=fault.retry_headers)
         if fault and fault.kind == "garbage":
             return garbage_response(_GARBAGE)
+        if self._limit and (wait := self._limit.admit()) is not None:
+            return _json(429, rest_error(429), headers={"Retry-After": str(wait)})
         refusal = self._tokens.check(request.headers.get("Authorization"))
         if refusal:
             response = _json(*refusal)

@@ -7,17 +7,22 @@ and a JSON body ``{"query", "variables", "operationName"}`` (unusable: 400
 ``{"errors": {"query": "Required parameter missing or invalid"}}``). Queries run for real
 with graphql-core against a subset of the Admin schema: ``order(id:)``, ``orders(first,
 last, after, before, query, sortKey, reverse)``, ``shop``, ``webhookSubscriptions(first,
-after, topics, callbackUrl, format)`` and the mutation ``webhookSubscriptionCreate`` (see
-``subscriptions``). Every answer carries
+after, topics, callbackUrl, format)``, ``ordersCount(query, limit)``, ``node(id:)`` and
+``currentBulkOperation``, and the mutations ``webhookSubscriptionCreate`` (see ``subscriptions``) and
+``bulkOperationRunQuery``, whose JSONL file is served under ``/bulk-operation-results/`` (see ``bulk``).
+Every answer carries
 ``extensions.cost`` (requested and actual cost, leaky-bucket ``throttleStatus``); a query
 costing more than what the bucket holds gets THROTTLED, one above 1000 points
-MAX_COST_EXCEEDED, both with HTTP 200 and nothing executed.
+MAX_COST_EXCEEDED, both with HTTP 200 and nothing executed. The bucket defaults to a Standard
+store's: 2,000 points refilled at 100 a second.
 
 Python API for tests::
 
     emulator = ShopifyEmulator(
         shop_domain="demo-shop.myshopify.com", access_token="shpat_emulator", currency="USD",
-        name_prefix="#", bucket_size=1000.0, restore_rate=100.0,
+        name_prefix="#", bucket_size=2000.0, restore_rate=100.0,   # a Standard store
+        bulk_startup=1.0, bulk_objects_per_second=2000.0,        # how long bulk operations run (``bulk``)
+        latency=None,                          # (low, high): every answer that many seconds late
         clock=time.monotonic,                  # seconds, drives the bucket refill
         now=lambda: datetime.now(UTC),         # "now" in searches, caps cancelledAt/updatedAt
         timezone="UTC",                        # Shop.ianaTimezone; a bare date in a search is a day there
@@ -51,6 +56,14 @@ Python API for tests::
     emulator.truncate_next()        # half the body, Content-Length of all of it, connection closed
     emulator.delay_next(1.5)        # answer normally after 1.5 s
     emulator.requests               # every request: method, path, headers (token redacted), json
+    emulator.throttled              # how many queries the cost bucket refused (THROTTLED)
+    emulator.order_nodes()          # every stored order, oldest first
+
+    # bulk operations (``bulk``):
+    emulator.bulk_operations()                      # each as node(id:) serves it, oldest first
+    emulator.add_running_bulk_operation()           # one the app started elsewhere, running until:
+    emulator.finish_bulk_operations()
+    emulator.fail_next_bulk_operation("TIMEOUT", partial=0.5)  # FAILED; half its lines at partialDataUrl
 
 ``ShopifyEmulator`` is the conformance kit's ``PlatformDouble`` for Shopify: ``page_size`` (250,
 the most ``first`` allows), ``credentials()`` / ``wrong_credentials()`` (the shop domain with the

@@ -20,9 +20,17 @@ from aiohttp import web
 from graphql import DocumentNode, execute_sync
 
 from server.platforms import DemoEmulator
-from server.platforms.testing import Fault, FaultQueueDouble, SeededOrder, garbage_response, truncated_response
+from server.platforms.testing import (
+    Fault,
+    FaultQueueDouble,
+    SeededOrder,
+    garbage_response,
+    latency_middleware,
+    truncated_response,
+)
 
 from . import changes, fake, webhooks
+from .bulk import RESULTS_PATH, BulkFailure, BulkModel, BulkOperations
 from .cost import actual_cost, requested_cost
 from .orders import LineSpec, OrderBuilder, OrderSpec, format_time
 from .schema import CURRENCIES, SCHEMA, Context, format_error, parse_and_validate
@@ -30,6 +38,10 @@ from .store import MAX_PAGE_SIZE, OrderStore, StoredOrder
 from .subscriptions import MAX_FAILED_DELIVERIES, Subscriptions
 
 MAX_QUERY_COST = 1000
+STANDARD_BUCKET = 2000.0
+STANDARD_RESTORE_RATE = 100.0
+"""A Standard plan's cost bucket: 100 points/second (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits)
+and ``maximumAvailable`` 2,000, as Standard stores report it in ``throttleStatus`` (the page states no bucket size)."""
 TOKEN_HEADER = "X-Shopify-Access-Token"
 DOCS = "https://shopify.dev/api/usage/rate-limits"
 _VERSION = re.compile(r"^\d{4}-(01|04|07|10)$")
@@ -77,13 +89,16 @@ class ShopifyEmulator(FaultQueueDouble):
         access_token: str = "shpat_emulator",
         currency: str = "USD",
         name_prefix: str = "#",
-        bucket_size: float = 1000.0,
-        restore_rate: float = 100.0,
+        bucket_size: float = STANDARD_BUCKET,
+        restore_rate: float = STANDARD_RESTORE_RATE,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         timezone: str = "UTC",
         webhook_secret: str = "shpss_emulator_webhook_secret",
         access_scopes: frozenset[str] = frozenset({"read_orders"}),
+        bulk_startup: float = 1.0,
+        bulk_objects_per_second: float = 2_000.0,
+        latency: tuple[float, float] | None = None,
     ) -> None:
         if currency not in CURRENCIES:
             raise ValueError(f"unsupported currency {currency!r}; one of {', '.join(CURRENCIES)}")
@@ -94,6 +109,10 @@ class ShopifyEmulator(FaultQueueDouble):
         self.now = now
         self.requests: list[dict[str, Any]] = []
         self._bucket = _Bucket(bucket_size, restore_rate, clock)
+        self._latency = latency
+        self._bulk = BulkOperations(schema=SCHEMA, roots=self._bulk_roots, clock=clock)
+        self._bulk.model = BulkModel(startup=bulk_startup, objects_per_second=bulk_objects_per_second)
+        self.throttled = 0
         self._store = OrderStore(shop_tz=ZoneInfo(timezone), now=now)
         self._builder = OrderBuilder(currency=currency, name_prefix=name_prefix, now=now)
         handle = shop_domain.split(".", 1)[0]
@@ -279,6 +298,10 @@ class ShopifyEmulator(FaultQueueDouble):
             currency=money["currencyCode"],
         )
 
+    def order_nodes(self) -> list[dict[str, Any]]:
+        """Every order as stored (``lineItems`` a plain list), oldest first: live records, read, don't mutate."""
+        return [o.node for o in sorted(self._store.orders, key=lambda o: (o.created, o.numeric_id))]
+
     def add_random_orders(self, count: int, *, start: datetime, end: datetime, seed: int = 0) -> list[dict[str, Any]]:
         """Add ``count`` realistic orders created in ``[start, end)``, in creation order (names ascend)."""
         rng = random.Random(seed)
@@ -289,11 +312,55 @@ class ShopifyEmulator(FaultQueueDouble):
         self._store.add(order)
         return order.node
 
+    # --- bulk operations ---------------------------------------------------------------------
+
+    def bulk_operations(self) -> list[dict[str, Any]]:
+        """Every bulk query operation of the app, oldest first, as ``node(id:)`` serves it (URLs relative)."""
+        return [self._bulk.node(operation, "") for operation in self._bulk.held]
+
+    def add_running_bulk_operation(self, query: str = "{ products { edges { node { id } } } }") -> str:
+        """A bulk query the app started elsewhere (another import, a worker that died) that keeps running until
+        ``finish_bulk_operations``; its gid."""
+        return self._bulk.add_running(query).gid
+
+    def finish_bulk_operations(self) -> None:
+        """End every bulk operation still running, now."""
+        self._bulk.finish_all()
+
+    def fail_next_bulk_operation(self, error_code: str = "INTERNAL_SERVER_ERROR", *, partial: float = 0.0) -> None:
+        """The next bulk query started ends FAILED with ``error_code`` (``ACCESS_DENIED``, ``INTERNAL_SERVER_ERROR``,
+        ``TIMEOUT``) after its run; ``partial`` (0 to 1) of its lines are then served at ``partialDataUrl``."""
+        self._bulk.fail_next(BulkFailure(error_code, partial))
+
+    def _bulk_roots(self, field: str, arguments: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every order a bulk query's ``orders`` field matches; the emulator bulk-queries orders only."""
+        if field != "orders":
+            raise ValueError("The emulator runs bulk queries of orders only")
+        return self._store.view(arguments.get("query"), arguments["sortKey"], arguments["reverse"]).nodes
+
+    async def _bulk_results(self, request: web.Request) -> web.StreamResponse:
+        """A bulk operation's JSONL file (or what a failed one wrote), streamed; no authentication, as Shopify's
+        signed storage URLs."""
+        found = self._bulk.by_token(request.match_info["token"])
+        if found is None:
+            return web.Response(status=404, text="NoSuchKey")
+        operation, _ = found
+        lines = operation.lines[: operation.written(self._bulk.clock())]
+        response = web.StreamResponse(headers={"Content-Type": "application/jsonl"})
+        response.content_length = sum(len(line) for line in lines)
+        await response.prepare(request)
+        for start in range(0, len(lines), 500):
+            await response.write(b"".join(lines[start : start + 500]))
+        await response.write_eof()
+        return response
+
     # --- HTTP --------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[self._record])
+        late = [latency_middleware(*self._latency)] if self._latency else []
+        app = web.Application(middlewares=[*late, self._record])
         app.router.add_post("/admin/api/{version}/graphql.json", self._graphql)
+        app.router.add_get(f"{RESULTS_PATH}/{{token}}", self._bulk_results)
         return app
 
     @web.middleware
@@ -322,14 +389,24 @@ class ShopifyEmulator(FaultQueueDouble):
         request_body = await _read_request(request)
         if request_body is None:
             return _json(_BAD_REQUEST, status=400)
-        answer = self._answer(*request_body, force_throttle=bool(fault and fault.kind == "throttle"))
+        version, base_url = request.match_info["version"], str(request.url.origin())
+        answer = self._answer(
+            *request_body, force_throttle=bool(fault and fault.kind == "throttle"), version=version, base_url=base_url
+        )
         if fault and fault.kind == "truncate":
             full = web.Response(body=_dumps(answer).encode(), content_type="application/json")
             return await truncated_response(request, full)
         return _json(answer, headers=fault.retry_headers if fault else None)
 
     def _answer(
-        self, query: str, variables: dict[str, Any], operation: str | None, *, force_throttle: bool
+        self,
+        query: str,
+        variables: dict[str, Any],
+        operation: str | None,
+        *,
+        force_throttle: bool,
+        version: str,
+        base_url: str,
     ) -> dict[str, Any]:
         """The GraphQL response body: cost checks, then execution against the store."""
         document, errors = parse_and_validate(query)
@@ -347,16 +424,29 @@ class ShopifyEmulator(FaultQueueDouble):
             )
             return self._refusal(message, "MAX_COST_EXCEEDED", requested, cost=requested, maxCost=MAX_QUERY_COST)
         if requested > self._bucket.available():
+            self.throttled += 1
             return self._refusal("Throttled", "THROTTLED", requested)
         if document is None or errors:
             return {"errors": [format_error(e) for e in errors], "extensions": self._cost(0, 0)}
-        return self._execute(document, variables, operation, requested)
+        context = Context(
+            store=self._store,
+            shop=self._shop,
+            subscriptions=self._subscriptions,
+            bulk=self._bulk,
+            version=version,
+            base_url=base_url,
+        )
+        return self._execute(document, variables, operation, requested, context)
 
     def _execute(
-        self, document: DocumentNode, variables: dict[str, Any], operation: str | None, requested: int
+        self,
+        document: DocumentNode,
+        variables: dict[str, Any],
+        operation: str | None,
+        requested: int,
+        context: Context,
     ) -> dict[str, Any]:
         self._bucket.spend(requested)
-        context = Context(store=self._store, shop=self._shop, subscriptions=self._subscriptions)
         result = execute_sync(
             SCHEMA, document, context_value=context, variable_values=variables, operation_name=operation
         )

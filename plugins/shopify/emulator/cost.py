@@ -3,7 +3,8 @@
 Rules (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits and
 https://shopify.engineering/rate-limiting-graphql-apis-calculating-query-complexity):
 scalars and enums cost 0, objects 1, a connection 2 plus its size (``first`` or
-``last``) times the cost of one node, a mutation 10. ``requested`` is computed before execution
+``last``) times the cost of one node, an interface field (``node(id:)``) 1 plus what its
+fragments select, a mutation 10. ``requested`` is computed before execution
 from the query alone; ``actual`` walks the returned data, so a connection costs
 2 plus what each returned node cost.
 """
@@ -17,9 +18,11 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLInterfaceType,
     GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
+    NamedTypeNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -34,22 +37,32 @@ CONNECTION_BASE_COST = 2
 MUTATION_COST = 10
 
 
+Composite = GraphQLObjectType | GraphQLInterfaceType
+
+
 class _Walker:
     def __init__(self, document: DocumentNode, variables: dict[str, Any]) -> None:
         self.variables = variables
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
-    def fields(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
-        """The fields of a selection set with fragments inlined (the schema has no abstract types)."""
-        out: list[FieldNode] = []
+    def fields(self, selection_set: SelectionSetNode | None, parent: Composite) -> list[tuple[FieldNode, Composite]]:
+        """The fields of a selection set with fragments inlined, each with the type it is selected on
+        (a fragment's type condition, as in ``node(id:) { ... on BulkOperation { status } }``)."""
+        out: list[tuple[FieldNode, Composite]] = []
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
-                out.append(selection)
+                out.append((selection, parent))
             elif isinstance(selection, InlineFragmentNode):
-                out.extend(self.fields(selection.selection_set))
+                out.extend(self.fields(selection.selection_set, self._on(selection.type_condition, parent)))
             elif isinstance(selection, FragmentSpreadNode) and selection.name.value in self.fragments:
-                out.extend(self.fields(self.fragments[selection.name.value].selection_set))
+                fragment = self.fragments[selection.name.value]
+                out.extend(self.fields(fragment.selection_set, self._on(fragment.type_condition, parent)))
         return out
+
+    @staticmethod
+    def _on(condition: NamedTypeNode | None, parent: Composite) -> Composite:
+        named = SCHEMA.get_type(condition.name.value) if condition else None
+        return named if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)) else parent
 
     def size(self, node: FieldNode) -> int:
         """``first`` or ``last`` of a connection field (0 when absent or not an int)."""
@@ -62,17 +75,18 @@ class _Walker:
                     return int(self.variables[value.name.value])
         return 0
 
-    def requested(self, selection_set: SelectionSetNode | None, parent: GraphQLObjectType) -> int:
+    def requested(self, selection_set: SelectionSetNode | None, parent: Composite) -> int:
         total = 0
-        for node in self.fields(selection_set):
+        for node, owner in self.fields(selection_set, parent):
             name = node.name.value
             if name.startswith("__"):
                 continue
-            field_type = get_named_type(parent.fields[name].type)
+            field_type = get_named_type(owner.fields[name].type)
             if is_leaf_type(field_type):
                 continue
-            assert isinstance(field_type, GraphQLObjectType)
+            assert isinstance(field_type, (GraphQLObjectType, GraphQLInterfaceType))
             if field_type.name.endswith("Connection"):
+                assert isinstance(field_type, GraphQLObjectType)
                 total += CONNECTION_BASE_COST + self.size(node) * self.node_cost(node, field_type)
             else:
                 total += 1 + self.requested(node.selection_set, field_type)
@@ -83,29 +97,33 @@ class _Walker:
         node_type = get_named_type(connection.fields["nodes"].type)
         assert isinstance(node_type, GraphQLObjectType)
         costs = [0]
-        for child in self.fields(node.selection_set):
+        for child, owner in self.fields(node.selection_set, connection):
             if child.name.value == "nodes":
                 costs.append(1 + self.requested(child.selection_set, node_type))
             elif child.name.value == "edges":
-                for grandchild in self.fields(child.selection_set):
+                edge = get_named_type(owner.fields["edges"].type)
+                assert isinstance(edge, GraphQLObjectType)
+                for grandchild, _ in self.fields(child.selection_set, edge):
                     if grandchild.name.value == "node":
                         costs.append(1 + self.requested(grandchild.selection_set, node_type))
         return max(costs)
 
-    def actual(self, selection_set: SelectionSetNode | None, parent: GraphQLObjectType, data: Any) -> int:
+    def actual(self, selection_set: SelectionSetNode | None, parent: Composite, data: Any) -> int:
         if not isinstance(data, dict):
             return 0
         total = 0
-        for node in self.fields(selection_set):
+        for node, owner in self.fields(selection_set, parent):
             name = node.name.value
-            if name.startswith("__"):
+            key = node.alias.value if node.alias else name
+            if name.startswith("__") or (owner is not parent and key not in data):  # another type's fragment
                 continue
-            field_type = get_named_type(parent.fields[name].type)
+            field_type = get_named_type(owner.fields[name].type)
             if is_leaf_type(field_type):
                 continue
-            assert isinstance(field_type, GraphQLObjectType)
-            value = data.get(node.alias.value if node.alias else name)
+            assert isinstance(field_type, (GraphQLObjectType, GraphQLInterfaceType))
+            value = data.get(key)
             if field_type.name.endswith("Connection"):
+                assert isinstance(field_type, GraphQLObjectType)
                 total += CONNECTION_BASE_COST + self.connection_actual(node, field_type, value)
             else:
                 total += 1 + self.actual(node.selection_set, field_type, value)
@@ -118,13 +136,15 @@ class _Walker:
         node_type = get_named_type(connection.fields["nodes"].type)
         assert isinstance(node_type, GraphQLObjectType)
         per_path: list[int] = [0]
-        for child in self.fields(node.selection_set):
+        for child, owner in self.fields(node.selection_set, connection):
             key = child.alias.value if child.alias else child.name.value
             items = data.get(key) or []
             if child.name.value == "nodes":
                 per_path.append(sum(1 + self.actual(child.selection_set, node_type, item) for item in items))
             elif child.name.value == "edges":
-                for grandchild in self.fields(child.selection_set):
+                edge = get_named_type(owner.fields["edges"].type)
+                assert isinstance(edge, GraphQLObjectType)
+                for grandchild, _ in self.fields(child.selection_set, edge):
                     if grandchild.name.value == "node":
                         inner = grandchild.alias.value if grandchild.alias else "node"
                         per_path.append(

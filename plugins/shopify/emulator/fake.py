@@ -50,6 +50,8 @@ _FINANCIAL = {
     "EXPIRED": 1,
     "VOIDED": 1,
 }
+LINE_COUNTS = (1, 1, 1, 2, 2, 3, 4)
+"""How many line items a random order has: one of these, uniformly (two on average)."""
 _TAX_RATE = Decimal("0.08")
 _FREE_SHIPPING_FROM = Decimal(75)
 _SHIPPING = Decimal("6.95")
@@ -66,7 +68,7 @@ def random_spec(rng: random.Random, created_at: datetime, *, as_of: datetime) ->
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     local = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore").decode().lower()
     email = f"{local}{rng.randrange(1, 99)}@{rng.choice(_DOMAINS)}"
-    lines = tuple(_random_line(rng) for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4))))
+    lines = tuple(_random_line(rng) for _ in range(rng.choice(LINE_COUNTS)))
     subtotal = sum((line.price * line.quantity for line in lines), Decimal(0))
     status = rng.choices(list(_FINANCIAL), list(_FINANCIAL.values()))[0]
     cancelled = rng.random() < 0.04

@@ -16,6 +16,7 @@ from typing import Any
 from graphql import (
     DocumentNode,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLSchema,
@@ -24,6 +25,7 @@ from graphql import (
     validate,
 )
 
+from .bulk import BulkOperations
 from .search import SearchSyntaxError
 from .store import OrderStore, PaginationError, line_items_connection, orders_connection, webhooks_connection
 from .subscriptions import Subscriptions
@@ -48,6 +50,9 @@ type QueryRoot {{
   order(id: ID!): Order
   orders(first: Int, last: Int, after: String, before: String, query: String,
          sortKey: OrderSortKeys = PROCESSED_AT, reverse: Boolean = false): OrderConnection!
+  ordersCount(query: String, limit: Int = 10000): Count
+  node(id: ID!): Node
+  currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
   shop: Shop!
   webhookSubscriptions(first: Int, last: Int, after: String, before: String, reverse: Boolean = false,
                        topics: [WebhookSubscriptionTopic!], callbackUrl: URL,
@@ -57,7 +62,35 @@ type QueryRoot {{
 type Mutation {{
   webhookSubscriptionCreate(topic: WebhookSubscriptionTopic!,
                             webhookSubscription: WebhookSubscriptionInput!): WebhookSubscriptionCreatePayload
+  bulkOperationRunQuery(query: String!, groupObjects: Boolean): BulkOperationRunQueryPayload
 }}
+
+interface Node {{ id: ID! }}
+
+type Count {{ count: Int! precision: CountPrecision! }}
+enum CountPrecision {{ AT_LEAST EXACT }}
+
+enum BulkOperationType {{ MUTATION QUERY }}
+enum BulkOperationStatus {{ CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED RUNNING }}
+enum BulkOperationErrorCode {{ ACCESS_DENIED INTERNAL_SERVER_ERROR TIMEOUT }}
+enum BulkOperationUserErrorCode {{ INVALID LIMIT_REACHED OPERATION_IN_PROGRESS }}
+
+type BulkOperation implements Node {{
+  id: ID!
+  status: BulkOperationStatus!
+  type: BulkOperationType!
+  query: String!
+  createdAt: DateTime!
+  completedAt: DateTime
+  errorCode: BulkOperationErrorCode
+  objectCount: UnsignedInt64!
+  rootObjectCount: UnsignedInt64!
+  fileSize: UnsignedInt64
+  url: URL
+  partialDataUrl: URL
+}}
+type BulkOperationRunQueryPayload {{ bulkOperation: BulkOperation userErrors: [BulkOperationUserError!]! }}
+type BulkOperationUserError {{ field: [String!] message: String! code: BulkOperationUserErrorCode }}
 
 scalar URL
 
@@ -124,7 +157,7 @@ type PageInfo {{
 type OrderConnection {{ edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }}
 type OrderEdge {{ cursor: String! node: Order! }}
 
-type Order {{
+type Order implements Node {{
   id: ID!
   legacyResourceId: UnsignedInt64!
   name: String!
@@ -208,11 +241,15 @@ type LineItem {{
 
 @dataclass(slots=True)
 class Context:
-    """Per-request state the resolvers read and fill."""
+    """Per-request state the resolvers read and fill; ``unbounded`` for a bulk query (no page limits)."""
 
     store: OrderStore
     shop: dict[str, Any]
     subscriptions: Subscriptions
+    bulk: BulkOperations | None = None
+    version: str = ""
+    base_url: str = ""
+    unbounded: bool = False
     search: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -234,7 +271,7 @@ def _resolve_orders(
     context: Context = info.context
     try:
         view = context.store.view(query, sortKey, reverse)
-        connection = orders_connection(view, **_page_args(page))
+        connection = orders_connection(view, **_page_args(page, context))
     except (PaginationError, SearchSyntaxError) as exc:
         raise GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"}) from exc
     if view.warnings:
@@ -244,10 +281,10 @@ def _resolve_orders(
 
 
 def _resolve_line_items(
-    order: dict[str, Any], _: GraphQLResolveInfo[Context], *, reverse: bool, **page: Any
+    order: dict[str, Any], info: GraphQLResolveInfo[Context], *, reverse: bool, **page: Any
 ) -> dict[str, Any]:
     try:
-        return line_items_connection(order["lineItems"], reverse=reverse, **_page_args(page))
+        return line_items_connection(order["lineItems"], reverse=reverse, **_page_args(page, info.context))
     except PaginationError as exc:
         raise GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"}) from exc
 
@@ -266,13 +303,60 @@ def _resolve_webhook_subscriptions(
     if format is not None:
         nodes = [node for node in nodes if node["format"] == format]
     try:
-        return webhooks_connection(nodes, reverse=reverse, **_page_args(page))
+        return webhooks_connection(nodes, reverse=reverse, **_page_args(page, info.context))
     except PaginationError as exc:
         raise GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"}) from exc
 
 
-def _page_args(page: dict[str, Any]) -> dict[str, Any]:
+def _page_args(page: dict[str, Any], context: Context) -> dict[str, Any]:
+    if context.unbounded:
+        return {"first": None, "last": None, "after": None, "before": None, "bounded": False}
     return {name: page.get(name) for name in ("first", "last", "after", "before")}
+
+
+def _resolve_orders_count(
+    _: None, info: GraphQLResolveInfo[Context], *, limit: int | None, query: str | None = None
+) -> dict[str, Any]:
+    """How many orders match ``query``, up to ``limit`` (then ``AT_LEAST``; ``null``: no limit)."""
+    try:
+        count = info.context.store.count(query)
+    except SearchSyntaxError as exc:
+        raise GraphQLError(str(exc), extensions={"code": "BAD_REQUEST"}) from exc
+    if limit is not None and count > limit:
+        return {"count": limit, "precision": "AT_LEAST"}
+    return {"count": count, "precision": "EXACT"}
+
+
+def _resolve_node(_: None, info: GraphQLResolveInfo[Context], id: str) -> dict[str, Any] | None:
+    context: Context = info.context
+    match = _GID.match(id)
+    if match is None:
+        raise GraphQLError(f"Invalid global id '{id}'", extensions={"code": "argumentLiteralsIncompatible"})
+    if match[1] == "Order":
+        order = context.store.get(int(match[2]))
+        return order.node if order else None
+    operation = context.bulk.get(id) if context.bulk and match[1] == "BulkOperation" else None
+    return context.bulk.node(operation, context.base_url) if context.bulk and operation else None
+
+
+def _resolve_current_bulk_operation(_: None, info: GraphQLResolveInfo[Context], type: str) -> dict[str, Any] | None:
+    context: Context = info.context
+    operation = context.bulk.current() if context.bulk and type == "QUERY" else None
+    return context.bulk.node(operation, context.base_url) if context.bulk and operation else None
+
+
+def _run_bulk_query(
+    _: None, info: GraphQLResolveInfo[Context], query: str, groupObjects: bool | None = None
+) -> dict[str, Any]:
+    """``groupObjects`` defaults to false from 2026-01, to true before."""
+    context: Context = info.context
+    assert context.bulk is not None
+    grouped = groupObjects if groupObjects is not None else context.version < "2026-01"
+    return context.bulk.start(query, group_objects=grouped, version=context.version, base_url=context.base_url)
+
+
+def _node_type(value: dict[str, Any], *_: Any) -> str:
+    return "BulkOperation" if value.get("__typename") == "BulkOperation" else "Order"
 
 
 def _build() -> GraphQLSchema:
@@ -282,12 +366,19 @@ def _build() -> GraphQLSchema:
     root.fields["order"].resolve = _resolve_order
     root.fields["orders"].resolve = _resolve_orders
     root.fields["shop"].resolve = lambda _, info: info.context.shop
+    root.fields["ordersCount"].resolve = _resolve_orders_count
+    root.fields["node"].resolve = _resolve_node
+    root.fields["currentBulkOperation"].resolve = _resolve_current_bulk_operation
     root.fields["webhookSubscriptions"].resolve = _resolve_webhook_subscriptions
     mutation = schema.mutation_type
     assert mutation is not None
     mutation.fields["webhookSubscriptionCreate"].resolve = lambda _, info, topic, webhookSubscription: (
         info.context.subscriptions.create(topic, webhookSubscription)
     )
+    mutation.fields["bulkOperationRunQuery"].resolve = _run_bulk_query
+    node = schema.get_type("Node")
+    assert isinstance(node, GraphQLInterfaceType)
+    node.resolve_type = _node_type
     order = schema.get_type("Order")
     assert isinstance(order, GraphQLObjectType)
     order.fields["lineItems"].resolve = _resolve_line_items

@@ -129,6 +129,14 @@ class OrderStore:
         """Call after changing an order in place (a refund, a cancellation): cached views are stale."""
         self._views.clear()
 
+    def count(self, query: str | None) -> int:
+        """How many orders match ``query``: from any cached view of it, else without sorting."""
+        cached = next((view for (q, _, _), view in self._views.items() if q == query), None)
+        if cached is not None:
+            return len(cached.orders)
+        predicate = compile_search(query, now=self.now(), shop_tz=self.shop_tz).predicate
+        return len(self._orders) if predicate is None else sum(1 for order in self._orders if predicate(order))
+
     def view(self, query: str | None, sort_key: str, reverse: bool) -> _View:
         """The orders matching ``query`` in connection order, cached until the next ``add`` or change."""
         cache_key = (query, sort_key, reverse)
@@ -184,13 +192,16 @@ def paginate(
     last: int | None,
     after: str | None,
     before: str | None,
+    bounded: bool = True,
 ) -> dict[str, Any]:
     """Relay pagination over a sorted list: the connection dict with ``edges``, ``nodes`` and ``pageInfo``.
 
     ``hasNextPage``/``hasPreviousPage`` say whether the whole list has items
-    after/before the page, whichever direction was asked for.
+    after/before the page, whichever direction was asked for. Unless ``bounded``
+    (a bulk query, which ignores page sizes), ``first`` or ``last`` is required, up to 250.
     """
-    check_page_args(first, last)
+    if bounded:
+        check_page_args(first, last)
     lo = bisect_right(keys, decode(after)) if after else 0
     hi = bisect_left(keys, decode(before)) if before else len(items)
     hi = max(lo, hi)

@@ -23,7 +23,10 @@ addresses, email, phone, item names, and a numbering plugin's number when
 ``number_searchable``), ``include``/``exclude``, ``after``/``before`` (exclusive)
 with ``dates_are_gmt`` as ``WP_Date_Query`` reads them (see ``dates``). Bad
 parameters answer 400 ``rest_invalid_param``; an unknown id 404
-``woocommerce_rest_shop_order_invalid_id``. Core WooCommerce has no rate limit.
+``woocommerce_rest_shop_order_invalid_id``. Core WooCommerce has no rate limit: the limit is the
+host's, and ``rate_limit`` stands in for it (see ``limits``): ``STORE_API_DEFAULT``, 25 requests per
+10-second window, the only figures WooCommerce publishes (its Store API limiter's defaults), answered as
+a WAF does, 429 with ``Retry-After`` (and ``RateLimit-Retry-After``, ``-Limit``, ``-Remaining``).
 ``/wp-json/wc/v3/webhooks`` lists, creates and edits webhooks (``hooks``).
 
 Python API for tests::
@@ -41,6 +44,9 @@ Python API for tests::
         webhook_secret="...", webhook_id=1,    # the order.created webhook: its secret as stored, its id
         update_webhook_id=None,                # the order.updated webhook's id (default webhook_id + 1)
         key_permissions="read_write",          # the key's permissions: "read" refuses POST/PUT with 401
+        rate_limit=None,                       # limits.STORE_API_DEFAULT: 25 requests per 10 s window
+        clock=time.monotonic,                  # seconds, drives the rate limit's windows
+        latency=None,                          # (0.05, 0.1): each answer 50-100 ms late
     )
     app = emulator.app()
     order = emulator.add_order(created_at=..., status="processing", total="42.50", number=None,

@@ -7,6 +7,7 @@ import json
 import math
 import random
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -15,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from server.platforms.testing import FaultQueueDouble, SeededOrder, truncated_response
+from server.platforms.testing import FaultQueueDouble, SeededOrder, latency_middleware, truncated_response
 
 from . import changes, fake, webhooks
 from .auth import ApiKey, Authenticator, AuthRequest
 from .dates import bound_epoch
 from .errors import WPError, no_route
 from .hooks import MAX_FAILED_DELIVERIES, Hook, Hooks
+from .limits import HostLimit, WindowLimit
 from .orders import Address, LineSpec, OrderBuilder, OrderSpec, StoredOrder, render
 from .params import ORDER_STATUSES, DateBound, ListQuery, parse_list_query
 from .php import QueryValue, build_query, parse_query, urlencode
@@ -69,8 +71,13 @@ class WooCommerceEmulator(FaultQueueDouble):
         webhook_id: int = 1,
         update_webhook_id: int | None = None,
         key_permissions: str = "read_write",
+        rate_limit: HostLimit | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        latency: tuple[float, float] | None = None,
     ) -> None:
         super().__init__()
+        self._limit = None if rate_limit is None else WindowLimit(rate_limit, clock)
+        self.latency = latency
         self.site_url = site_url.rstrip("/")
         self.webhook_id = webhook_id
         self.update_webhook_id = webhook_id + 1 if update_webhook_id is None else update_webhook_id
@@ -325,6 +332,8 @@ class WooCommerceEmulator(FaultQueueDouble):
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._record, self._inject])
+        if self.latency:
+            app.middlewares.insert(0, latency_middleware(*self.latency))
         app.router.add_route("*", "/{tail:.*}", self._serve)
         return app
 
@@ -341,7 +350,8 @@ class WooCommerceEmulator(FaultQueueDouble):
         throttle a host's or WAF's 429 (core has no limit), garbage PHP notices printed before the JSON."""
         fault = await self.take_fault()
         if fault is None:
-            return await handler(request)
+            refused = self._limit.admit() if self._limit else None
+            return throttled(refused) if refused else await handler(request)
         if fault.kind == "fail":
             return maintenance(fault.status, fault.retry_headers)
         if fault.kind == "throttle":

@@ -43,7 +43,14 @@ from typing import TYPE_CHECKING, Any
 
 from .checks import ConformanceWarning
 from .double import PlatformDouble, SeededOrder
-from .faults import Fault, FaultQueueDouble, garbage_response, reshape_middleware, truncated_response
+from .faults import (
+    Fault,
+    FaultQueueDouble,
+    garbage_response,
+    latency_middleware,
+    reshape_middleware,
+    truncated_response,
+)
 from .harness import KIT_RETRY_POLICY, Harness, core_connector_kwargs, local_time_zone, serve_double
 
 if TYPE_CHECKING:
@@ -60,6 +67,7 @@ __all__ = [
     "SeededOrder",
     "core_connector_kwargs",
     "garbage_response",
+    "latency_middleware",
     "local_time_zone",
     "reshape_middleware",
     "serve_double",

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
@@ -45,6 +46,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from .double import PlatformDouble
 
@@ -53,6 +55,7 @@ __all__ = [
     "Fault",
     "FaultQueueDouble",
     "garbage_response",
+    "latency_middleware",
     "reshape_middleware",
     "truncated_response",
 ]
@@ -158,6 +161,21 @@ async def reshape_middleware(
         document = transform(document)
     response.body = json.dumps(document).encode()
     return response
+
+
+def latency_middleware(low: float, high: float, *, seed: int = 0) -> Middleware:
+    """A middleware answering every request ``low``-``high`` seconds late (uniform, seeded): the network and
+    the platform's own work, as an emulator option (put it first, so the delay comes before everything)."""
+    rng = random.Random(seed)
+
+    @web.middleware
+    async def late(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        await asyncio.sleep(rng.uniform(low, high))
+        return await handler(request)
+
+    return late
 
 
 def garbage_response(page: str = GARBAGE_PAGE, *, headers: Mapping[str, str] | None = None) -> web.Response:

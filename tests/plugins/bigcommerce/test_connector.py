@@ -14,7 +14,7 @@ from aioresponses import CallbackResult, aioresponses
 from yarl import URL
 
 from plugins.bigcommerce import BigCommerceConnector
-from plugins.bigcommerce.connector import LINE_ITEM_FETCHES, PAGE_SIZE
+from plugins.bigcommerce.connector import LINE_ITEM_FETCHES, LINE_ITEMS_INCLUDED, PAGE_SIZE
 from server.platforms import (
     HttpClient,
     InvalidCredentials,
@@ -42,10 +42,15 @@ WINDOW = {
     "min_date_created": "Wed, 01 May 2024 09:59:59 +0000",
     "max_date_created": "Wed, 01 May 2024 16:00:01 +0000",
     "sort": "id:asc",
+    **LINE_ITEMS_INCLUDED,
     "limit": "250",
 }
 ORDERS_URL = re.compile(re.escape(f"{API}/orders?"))
 ANY_PRODUCTS_URL = re.compile(re.escape(API) + r"/orders/[0-9]+/products\?")
+
+
+def order_url(oid: int) -> re.Pattern[str]:
+    return re.compile(re.escape(f"{API}/orders/{oid}?"))
 
 
 def products_url(oid: int) -> re.Pattern[str]:
@@ -106,7 +111,7 @@ async def collect(connector: BigCommerceConnector) -> list[list[str]]:
 async def test_fetch_by_order_id_in_every_form(
     api: aioresponses, bigcommerce: BigCommerceConnector, typed: str
 ) -> None:
-    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(order_url(218), payload=ORDER)
     api.get(products_url(218), payload=PRODUCTS)
 
     found = await bigcommerce.fetch_order(typed)
@@ -116,7 +121,7 @@ async def test_fetch_by_order_id_in_every_form(
     assert found.payment_status is PaymentStatus.PENDING
     assert [i.name for i in found.line_items] == [p["name"] for p in PRODUCTS]
     assert [(path, query) for path, query, _ in calls(api)] == [
-        ("/orders/218", {}),
+        ("/orders/218", LINE_ITEMS_INCLUDED),  # the sample embeds no line items: /products is asked
         ("/orders/218/products", {"limit": "250", "page": "1"}),
     ]
     for _, _, headers in calls(api):
@@ -125,7 +130,7 @@ async def test_fetch_by_order_id_in_every_form(
 
 async def test_client_id_is_sent_as_x_auth_client(api: aioresponses, http: HttpClient) -> None:
     bigcommerce = BigCommerceConnector(credentials={**CREDENTIALS, "client_id": CLIENT_ID}, http=http)
-    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(order_url(218), payload=ORDER)
     api.get(products_url(218), status=204)
 
     assert await bigcommerce.fetch_order("218") is not None
@@ -135,7 +140,7 @@ async def test_client_id_is_sent_as_x_auth_client(api: aioresponses, http: HttpC
 
 
 async def test_fetch_returns_none_for_404(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(f"{API}/orders/999", status=404, payload=NOT_FOUND)
+    api.get(order_url(999), status=404, payload=NOT_FOUND)
 
     assert await bigcommerce.fetch_order("999") is None
     assert paths(api) == ["/orders/999"]
@@ -150,21 +155,21 @@ async def test_fetch_of_what_is_not_an_order_id_asks_nothing(
 
 
 async def test_an_incomplete_checkout_is_not_an_order(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(f"{API}/orders/218", payload=order(218, status_id=0, status="Incomplete", payment_status=""))
+    api.get(order_url(218), payload=order(218, status_id=0, status="Incomplete", payment_status=""))
 
     assert await bigcommerce.fetch_order("218") is None
     assert paths(api) == ["/orders/218"]
 
 
 async def test_fetch_never_returns_another_order(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(f"{API}/orders/218", payload=order(219))
+    api.get(order_url(218), payload=order(219))
 
     with pytest.raises(PlatformBadResponse, match="another order than 218"):
         await bigcommerce.fetch_order("218")
 
 
 async def test_products_are_paged_until_an_empty_page(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(order_url(218), payload=ORDER)
     api.get(products_url(218), payload=[product(n) for n in range(PAGE_SIZE)])
     api.get(products_url(218), payload=[product(n) for n in range(PAGE_SIZE, PAGE_SIZE + 50)])
     api.get(products_url(218), status=204)
@@ -185,7 +190,7 @@ async def test_products_are_paged_until_an_empty_page(api: aioresponses, bigcomm
 async def test_a_page_shorter_than_the_default_page_size_is_the_last(
     api: aioresponses, bigcommerce: BigCommerceConnector
 ) -> None:
-    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(order_url(218), payload=ORDER)
     api.get(products_url(218), payload=[product(n) for n in range(49)])
 
     found = await bigcommerce.fetch_order("218")
@@ -198,7 +203,7 @@ async def test_a_page_shorter_than_the_default_page_size_is_the_last(
 async def test_an_order_without_products(
     api: aioresponses, bigcommerce: BigCommerceConnector, empty: dict[str, Any]
 ) -> None:
-    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(order_url(218), payload=ORDER)
     api.get(products_url(218), **empty)
 
     found = await bigcommerce.fetch_order("218")
@@ -351,7 +356,7 @@ async def test_a_page_answered_twice_is_a_bad_response(api: aioresponses, bigcom
 async def test_api_base_url_replaces_only_the_origin(api: aioresponses, http: HttpClient) -> None:
     base = "http://127.0.0.1:8765/emulator"
     bigcommerce = BigCommerceConnector(credentials=CREDENTIALS, http=http, api_base_url=base + "/")
-    api.get(f"{base}/stores/abc123/v2/orders/218", payload=ORDER)
+    api.get(re.compile(re.escape(f"{base}/stores/abc123/v2/orders/218?")), payload=ORDER)
     api.get(re.compile(re.escape(f"{base}/stores/abc123/v2/orders/218/products?")), payload=PRODUCTS)
 
     assert await bigcommerce.fetch_order("218") is not None
@@ -384,8 +389,8 @@ async def test_429_waits_until_the_quota_resets_then_succeeds(
         "X-Rate-Limit-Requests-Quota": "150",
         "X-Rate-Limit-Requests-Left": "0",
     }
-    api.get(f"{API}/orders/218", status=429, headers=quota)
-    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(order_url(218), status=429, headers=quota)
+    api.get(order_url(218), payload=ORDER)
     api.get(products_url(218), payload=PRODUCTS)
 
     assert await patient.fetch_order("218") is not None
@@ -396,8 +401,8 @@ async def test_429_without_rate_limit_headers_backs_off(
     api: aioresponses, patient: BigCommerceConnector, sleep: RecordingSleep
 ) -> None:
     """BigCommerce: a 429 without its headers means the platform is shedding load."""
-    api.get(f"{API}/orders/218", status=429)
-    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(order_url(218), status=429)
+    api.get(order_url(218), payload=ORDER)
     api.get(products_url(218), payload=PRODUCTS)
 
     assert await patient.fetch_order("218") is not None
@@ -420,8 +425,8 @@ async def test_429_on_a_listing_page_then_success(
 async def test_server_error_backs_off_whatever_the_rate_limit_headers_say(
     api: aioresponses, patient: BigCommerceConnector, sleep: RecordingSleep
 ) -> None:
-    api.get(f"{API}/orders/218", status=503, headers={"X-Rate-Limit-Time-Reset-Ms": "12000"})
-    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(order_url(218), status=503, headers={"X-Rate-Limit-Time-Reset-Ms": "12000"})
+    api.get(order_url(218), payload=ORDER)
     api.get(products_url(218), payload=PRODUCTS)
 
     assert await patient.fetch_order("218") is not None
@@ -430,8 +435,8 @@ async def test_server_error_backs_off_whatever_the_rate_limit_headers_say(
 
 
 async def test_server_error_then_success(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(f"{API}/orders/218", status=503)
-    api.get(f"{API}/orders/218", payload=ORDER)
+    api.get(order_url(218), status=503)
+    api.get(order_url(218), payload=ORDER)
     api.get(products_url(218), payload=PRODUCTS)
 
     assert await bigcommerce.fetch_order("218") is not None
@@ -481,7 +486,7 @@ async def test_a_listed_item_that_is_not_an_order(api: aioresponses, bigcommerce
 
 
 async def test_fetch_refused_credentials(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(f"{API}/orders/218", status=401)
+    api.get(order_url(218), status=401)
 
     with pytest.raises(PlatformAuthError) as caught:
         await bigcommerce.fetch_order("218")
@@ -489,7 +494,7 @@ async def test_fetch_refused_credentials(api: aioresponses, bigcommerce: BigComm
 
 
 async def test_fetch_garbage(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(f"{API}/orders/218", body="{not json")
+    api.get(order_url(218), body="{not json")
 
     with pytest.raises(PlatformBadResponse, match="not JSON"):
         await bigcommerce.fetch_order("218")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from plugins.shopify.queries import ORDERS_PAGE_SIZE, ORDERS_QUERY_OVERHEAD, orders_query_cost
+
 ORDER_1001_ID = "450789469"
 ORDER_1001_GID = f"gid://shopify/Order/{ORDER_1001_ID}"
 
@@ -84,20 +86,31 @@ def order_node(
     return node
 
 
-def cost(requested: int = 100, available: float = 1900.0, restore: float = 100.0) -> dict[str, Any]:
+BUCKET = 1e9
+"""The mocked answers' cost bucket, which never runs dry: pacing and bulk listing are tested against the emulator."""
+
+
+def cost(
+    requested: int = 100, actual: int | None = None, available: float = BUCKET, restore: float = 100.0
+) -> dict[str, Any]:
     """The ``extensions`` of a GraphQL Admin answer."""
     return {
         "cost": {
             "requestedQueryCost": requested,
-            "actualQueryCost": requested,
-            "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": available, "restoreRate": restore},
+            "actualQueryCost": requested if actual is None else actual,
+            "throttleStatus": {"maximumAvailable": BUCKET, "currentlyAvailable": available, "restoreRate": restore},
         }
     }
 
 
-def orders_response(nodes: list[dict[str, Any]], *, next_cursor: str | None = None) -> dict[str, Any]:
+def orders_response(
+    nodes: list[dict[str, Any]], *, next_cursor: str | None = None, requested: int | None = None
+) -> dict[str, Any]:
+    """A page of ``ORDERS_QUERY``: requested as a full page costs (unless given), actual as its nodes cost."""
     page_info = {"hasNextPage": next_cursor is not None, "endCursor": next_cursor or ("last" if nodes else None)}
-    return {"data": {"orders": {"nodes": nodes, "pageInfo": page_info}}, "extensions": cost()}
+    actual = ORDERS_QUERY_OVERHEAD + sum(8 + 5 * len(node["lineItems"]["nodes"]) for node in nodes)
+    extensions = cost(orders_query_cost(ORDERS_PAGE_SIZE) if requested is None else requested, actual)
+    return {"data": {"orders": {"nodes": nodes, "pageInfo": page_info}}, "extensions": extensions}
 
 
 def order_response(node: dict[str, Any] | None) -> dict[str, Any]:

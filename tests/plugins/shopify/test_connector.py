@@ -242,15 +242,16 @@ async def test_window_listing_with_no_orders_yields_one_empty_page(
 async def test_max_cost_exceeded_shrinks_the_page_for_this_and_later_pages(
     api: aioresponses, shopify: ShopifyConnector
 ) -> None:
+    smaller = ORDERS_PAGE_SIZE * 1000 // 1002
+    as_reported = 3 + smaller * (1002 - 3) // ORDERS_PAGE_SIZE  # the cost per order Shopify's refusal implies
     api.post(ENDPOINT, payload=MAX_COST_EXCEEDED)
-    api.post(ENDPOINT, payload=orders_response([order_node(1)], next_cursor="c1"))
-    api.post(ENDPOINT, payload=orders_response([order_node(2)]))
+    api.post(ENDPOINT, payload=orders_response([order_node(1)], next_cursor="c1", requested=as_reported))
+    api.post(ENDPOINT, payload=orders_response([order_node(2)], requested=as_reported))
     moment = datetime(2024, 5, 1, tzinfo=UTC)
 
     pages = [page async for page in shopify.orders_created(moment, moment)]
 
     assert len(pages) == 2
-    smaller = ORDERS_PAGE_SIZE * 1000 // 1002
     assert [v["first"] for v in variables(api)] == [ORDERS_PAGE_SIZE, smaller, smaller]
 
 

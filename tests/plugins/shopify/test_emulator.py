@@ -368,8 +368,8 @@ async def test_every_response_reports_requested_and_actual_cost(
     assert cost["requestedQueryCost"] == 2 + 10 * (1 + 2 + (2 + 5))
     assert cost["actualQueryCost"] == 2 + 3 * (1 + 2 + (2 + 2))
     assert cost["throttleStatus"] == {
-        "maximumAvailable": 1000.0,
-        "currentlyAvailable": 1000.0 - cost["actualQueryCost"],
+        "maximumAvailable": 2000.0,  # a Standard store's bucket, the default
+        "currentlyAvailable": 2000.0 - cost["actualQueryCost"],
         "restoreRate": 100.0,
     }
 
@@ -414,7 +414,7 @@ async def test_single_query_over_1000_points_is_max_cost_exceeded(client: TestCl
         "documentation": "https://shopify.dev/api/usage/rate-limits",
     }
     assert "data" not in body
-    assert body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] == 1000.0
+    assert body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] == 2000.0
 
 
 # --- fault injection -----------------------------------------------------------------------------
