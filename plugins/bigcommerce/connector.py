@@ -4,14 +4,17 @@ Requests go to ``https://api.bigcommerce.com/stores/{store_hash}/v2/...`` with
 the ``X-Auth-Token`` header, plus ``X-Auth-Client`` when a client id is given
 (as the official Python SDK sends it; BigCommerce no longer requires it).
 Collections are paged with ``page`` and ``limit``; an empty page is ``204 No
-Content`` with no body. Orders are read with ``include=consignments.line_items``
+Content`` with no body. The orders listing carries no total, so a window is
+counted first (``GET /orders/count``, same filters) and its pages then read
+``page_concurrency`` at a time. Orders are read with ``include=consignments.line_items``
 and ``consignment_structure=object`` (accepted by Get an Order and Get All
 Orders), which embeds each order's ``/products`` records in its consignments, so
 a listed page of 250 orders costs one request; ``GET /orders/{id}/products`` is
 asked only for an order whose consignments do not hold all its items
 (BigCommerce embeds at most 50 per consignment, flagging the rest with
-``__warning__``). A 429 is retried by ``HttpClient`` after
-``X-Rate-Limit-Time-Reset-Ms`` (the store's quota is shared by every app); a
+``__warning__``). Requests are paced by the quota the ``X-Rate-Limit-*``
+headers report (``QuotaPacer``: the store's quota is shared by every app); a
+429 is retried by ``HttpClient`` after ``X-Rate-Limit-Time-Reset-Ms``, and a
 429 without that header means platform load and gets the ordinary backoff.
 
 Order webhooks are registered through Webhooks v3 (``/stores/{store_hash}/v3/hooks``): a hook
@@ -32,11 +35,13 @@ from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from server.platforms import (
     Capability,
+    ConnectorState,
     CredentialField,
+    HttpClient,
     InvalidCredentials,
     Order,
     PlatformAuthError,
@@ -44,13 +49,16 @@ from server.platforms import (
     PlatformConnector,
     PlatformError,
     PlatformLimitExceeded,
+    PlatformUnavailable,
     Response,
     WebhookEvent,
     WebhookRegistration,
+    pages_ahead,
     shorten,
 )
 
 from .mapping import embedded_line_items, is_incomplete, map_order, order_id
+from .quota import QuotaPacer
 from .webhooks import (
     ORDER_CREATED,
     ORDER_REFUND_CREATED,
@@ -60,7 +68,7 @@ from .webhooks import (
     signing_key,
 )
 
-__all__ = ["API_ORIGIN", "LINE_ITEMS_INCLUDED", "LINE_ITEM_FETCHES", "PAGE_SIZE", "BigCommerceConnector"]
+__all__ = ["API_ORIGIN", "LINE_ITEMS_INCLUDED", "LINE_ITEM_FETCHES", "MAX_PASSES", "PAGE_SIZE", "BigCommerceConnector"]
 
 API_ORIGIN = "https://api.bigcommerce.com"
 PAGE_SIZE = 250
@@ -69,6 +77,8 @@ LINE_ITEM_FETCHES = 8
 """How many orders of one listed page have their products fetched at once (those whose consignments fall short)."""
 LINE_ITEMS_INCLUDED = {"include": "consignments.line_items", "consignment_structure": "object"}
 """Sent with every order read: the line items embedded in the order's consignments (the object structure)."""
+MAX_PASSES = 3
+"""Passes through a window's pages before a listing whose orders keep changing is given up."""
 
 # Without ``limit`` a page holds 50 ("by default ... only 50 orders"), so no page
 # is ever cut shorter than that: a shorter page is the last one.
@@ -77,6 +87,7 @@ _DEFAULT_PAGE_SIZE = 50
 # whether min/max_date_created are inclusive: widen the window by a second.
 _DATE_SLACK = timedelta(seconds=1)
 _ANSWERED = range(200, 500)  # HttpClient retries 429; every other answer is read here, with its message
+_INCOMPLETE = 0  # the status id of an Incomplete order, which the count counts and the listing leaves out
 
 _HASH = r"(?P<hash>[a-z0-9]{1,40})"
 _STORE_HASH_FORMS = (
@@ -106,11 +117,22 @@ class BigCommerceConnector(PlatformConnector):
     capabilities = frozenset(
         {Capability.FETCH_ORDER, Capability.LIST_ORDERS_CREATED, Capability.WEBHOOKS, Capability.REGISTER_WEBHOOKS}
     )
-    # One page at a time, deliberately. The list's answers carry no total, so reading pages ahead would
-    # first cost a GET /orders/count on every listing, against a quota every app on the store shares
-    # (150 requests per 30 s on Standard and Plus); the core already fetches the next page while it
-    # stores the current one, which hides most of a page's round trip.
-    page_concurrency = 1
+    # The window's count says how many pages there are; reading them at once costs no more of the quota
+    # (150 requests per 30 s on Standard and Plus, shared by every app on the store), which QuotaPacer
+    # spends only down to a reserve. 10 pages are 2,500 orders, each page a heavy request for BigCommerce.
+    page_concurrency = 10
+
+    def __init__(
+        self,
+        *,
+        credentials: Mapping[str, str],
+        http: HttpClient,
+        api_base_url: str | None = None,
+        state: ConnectorState | None = None,
+    ) -> None:
+        super().__init__(credentials=credentials, http=http, api_base_url=api_base_url, state=state)
+        self.quota = QuotaPacer()
+        """Paces every request by the store's quota; replaceable (a fake clock in tests)."""
 
     @classmethod
     def check_credentials(cls, credentials: Mapping[str, str]) -> dict[str, str]:
@@ -186,31 +208,48 @@ class BigCommerceConnector(PlatformConnector):
         return found | await super().fetch_orders(alone)
 
     async def orders_created(self, start: datetime, end: datetime) -> AsyncIterator[list[Order]]:
-        """Page through the window by ascending id, each order with the line items its listing embeds.
+        """Count the window, then read its pages by ascending id, each order once, with its embedded line items.
 
         Pages are offsets into a list that can change while it is read, so the
         sort must be total and put new orders last: ``id`` is unique and given
         at creation, while ``date_created`` has one-second resolution and no
         documented order among orders of the same second, which could swap
-        across a page boundary between two requests. An order pushed onto the
-        next page anyway (one inserted before it) is yielded once.
+        across a page boundary between two requests. New orders still shift
+        nothing, but an Incomplete order completing joins the list among the
+        others and an archived one leaves it, shifting the orders after it
+        across the boundaries of pages read at other moments. A pass that
+        lists fewer distinct orders than its count said, or than the list held
+        by its last page, is started over, yielding only orders not yet seen;
+        so is a second, unless it lists exactly what the first did (then the
+        count counts orders the list leaves out, and the list itself held still).
         """
-        params = {
-            "min_date_created": _rfc2822(start - _DATE_SLACK),
-            "max_date_created": _rfc2822(end + _DATE_SLACK),
-            "sort": "id:asc",
-            **LINE_ITEMS_INCLUDED,
-        }
+        window = {"min_date_created": _rfc2822(start - _DATE_SLACK), "max_date_created": _rfc2822(end + _DATE_SLACK)}
+        listing = {**window, "sort": "id:asc", **LINE_ITEMS_INCLUDED, "limit": str(PAGE_SIZE)}
         seen: set[str] = set()
-        async with aclosing(self._pages("/orders", params)) as pages:
-            async for page in pages:
-                fresh: dict[str, Mapping[str, Any]] = {}
-                for order in page:
-                    oid = order_id(order)
-                    if oid not in seen and not is_incomplete(order):
-                        fresh[oid] = order
-                seen.update(fresh)
-                yield await self._with_products(fresh)
+        previous: tuple[int, set[str]] | None = None
+        for _ in range(MAX_PASSES):
+            expected = await self._listed_count(window)
+            listed: set[str] = set()
+            held = 0  # how many orders the list held when its last page was read
+            if expected:
+                async with aclosing(self._pass(listing, expected)) as pages:
+                    async for number, page in pages:
+                        fresh: dict[str, Mapping[str, Any]] = {}
+                        for order in page:
+                            oid = order_id(order)
+                            listed.add(oid)
+                            if oid not in seen and not is_incomplete(order):
+                                fresh[oid] = order
+                        seen.update(fresh)
+                        held = (number - 1) * PAGE_SIZE + len(page)
+                        if fresh:
+                            yield await self._with_products(fresh)
+            if len(listed) >= max(expected, held) or previous == (expected, listed):
+                return
+            previous = (expected, listed)
+        raise PlatformUnavailable(
+            f"Listing orders: the orders kept changing while they were paged ({MAX_PASSES} passes); try again later"
+        )
 
     async def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         """``store/order/created`` names a new order (``data.id``), ``store/order/statusUpdated`` and
@@ -273,7 +312,8 @@ class BigCommerceConnector(PlatformConnector):
         headers = self._headers
         if body is not None:
             headers["Content-Type"] = "application/json"
-        return await self.http.request(
+        await self.quota.admit()
+        response = await self.http.request(
             method,
             f"{self.api_base_url or API_ORIGIN}/stores/{self.credentials['store_hash']}/v3{path}",
             headers=headers,
@@ -282,6 +322,8 @@ class BigCommerceConnector(PlatformConnector):
             ok=_ANSWERED,
             wait_header=_quota_reset_wait,
         )
+        self.quota.note(response)
+        return response
 
     async def _with_products(self, orders: Mapping[str, Mapping[str, Any]]) -> list[Order]:
         """Map ``orders`` (by id) with their embedded line items; an order whose consignments fall short
@@ -301,6 +343,68 @@ class BigCommerceConnector(PlatformConnector):
         except ExceptionGroup as failed:
             raise failed.exceptions[0] from None  # the first failure, as the core expects one error
         return [task.result() for task in tasks]
+
+    async def _listed_count(self, window: Mapping[str, str]) -> int:
+        """How many orders the listing holds for ``window``: ``GET /orders/count``'s ``count`` less the
+        Incomplete ones (its ``statuses``), which the listing leaves out."""
+        response = await self._get("/orders/count", window)
+        body = _body(response)
+        statuses = body.get("statuses") if isinstance(body, dict) else None
+        count = body.get("count") if isinstance(body, dict) else None
+        if not _is_count(count) or not isinstance(statuses, list):
+            raise PlatformBadResponse(f"GET {response.where} answered without a count and its statuses")
+        if not all(isinstance(status, dict) for status in statuses):
+            raise PlatformBadResponse(f"GET {response.where} answered with statuses that are not objects")
+        incomplete = next((s.get("count") for s in statuses if _is_count(s.get("id")) and s["id"] == _INCOMPLETE), 0)
+        if not _is_count(incomplete) or incomplete > count:
+            raise PlatformBadResponse(f"GET {response.where} answered with an Incomplete count that is not one")
+        return count - incomplete
+
+    async def _pass(self, listing: Mapping[str, str], expected: int) -> AsyncGenerator[tuple[int, list[Any]], None]:
+        """One pass through the listing: each page's number and orders, in order.
+
+        The pages ``expected`` orders fill are read ``page_concurrency`` at a
+        time; the page where they end (empty when they fill their last page)
+        only once all those have arrived, so that it tells how many orders
+        the list held by then; then each next page while the last one is full.
+        """
+        last = expected // PAGE_SIZE + 1
+        waiting = last - 1
+        arrived = asyncio.Event()
+        if not waiting:
+            arrived.set()
+
+        async def read(number: int) -> list[Any]:
+            nonlocal waiting
+            if number == last:
+                await arrived.wait()
+            page = await self._listing_page(listing, number)
+            if number < last:
+                waiting -= 1
+                if not waiting:
+                    arrived.set()
+            return page
+
+        number, page, previous = 0, [], None
+        async with aclosing(pages_ahead(read, 1, last, concurrency=self.page_concurrency)) as ahead:
+            async for page in ahead:
+                number += 1
+                _check_turned(page, previous, number)
+                yield number, page
+                previous = page
+        while len(page) >= PAGE_SIZE:  # orders added since the count
+            number += 1
+            page = await self._listing_page(listing, number)
+            _check_turned(page, previous, number)
+            yield number, page
+            previous = page
+
+    async def _listing_page(self, listing: Mapping[str, str], number: int) -> list[Any]:
+        response = await self._get("/orders", {**listing, "page": str(number)})
+        page = _body(response)
+        if not isinstance(page, list):
+            raise PlatformBadResponse(f"GET {response.where} answered page {number} with JSON that is not a list")
+        return page
 
     async def _orders_in_range(self, ids: list[int]) -> dict[str, Mapping[str, Any]]:
         """The orders among ``ids`` (ascending, fewer than ``PAGE_SIZE`` apart), by id; never an Incomplete one.
@@ -350,7 +454,8 @@ class BigCommerceConnector(PlatformConnector):
             page += 1
 
     async def _get(self, path: str, params: Mapping[str, str] | None = None) -> Response:
-        return await self.http.request(
+        await self.quota.admit()
+        response = await self.http.request(
             "GET",
             f"{self.api_base_url or API_ORIGIN}/stores/{self.credentials['store_hash']}/v2{path}",
             headers=self._headers,
@@ -358,6 +463,8 @@ class BigCommerceConnector(PlatformConnector):
             ok=_ANSWERED,
             wait_header=_quota_reset_wait,
         )
+        self.quota.note(response)
+        return response
 
     @property
     def _headers(self) -> dict[str, str]:
@@ -376,6 +483,17 @@ def _runs(ids: list[int]) -> list[list[int]]:
         else:
             runs.append([oid])
     return runs
+
+
+def _check_turned(page: list[Any], previous: list[Any] | None, number: int) -> None:
+    """Refuse a listing that answers a page with the one before it (it ignores ``page``: it would never end)."""
+    if page and page == previous:
+        raise PlatformBadResponse(f"GET /orders answered page {number} with page {number - 1} again")
+
+
+def _is_count(value: Any) -> TypeGuard[int]:
+    """A JSON count: a whole number, not negative (and not a boolean, which Python counts as one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _body(response: Response) -> Any:

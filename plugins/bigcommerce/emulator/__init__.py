@@ -16,7 +16,8 @@ Served under ``/stores/{store_hash}/v2`` (the default origin is https://api.bigc
 - ``GET /orders``, like ``GET /orders/{id}``, embeds each order's line items (at most 50 a consignment)
   with ``include=consignments.line_items``, as Get All Orders documents.
 - ``GET /orders/{id}/products``: the line items, paged the same way (default 50, max 250, 204 past the end).
-- ``GET /orders/count``: ``{"statuses": [...], "count": n}``, Incomplete included.
+- ``GET /orders/count``: ``{"statuses": [...], "count": n}`` for the listing's filters (the same
+  orders, Incomplete ones included: their number is the status 0 entry's ``count``).
 
 Auth is the ``X-Auth-Token`` header (missing, wrong, or another store's hash: 401 with a v2 error
 array); ``X-Auth-Client`` is accepted and ignored. Answers are JSON only when ``Accept`` asks for

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -384,26 +385,26 @@ class BigCommerceEmulator(FaultQueueDouble):
         chunk = orders[page.slice(len(orders))]
         if not chunk:
             return Answer(204)
-        if "include" in query:
-            return Answer(body=[self._expanded(o, query, fees=False) for o in chunk], root="orders")
-        return Answer(raw=b"[" + b",".join(o.encoded() for o in chunk) + b"]", root="orders")
+        if "include" not in query:
+            return Answer(raw=b"[" + b",".join(o.encoded() for o in chunk) + b"]", root="orders")
+        embeds = _Embeds.asked(query, fees=False)
+        encoded = (o.encoded_as(embeds, partial(self._expanded, o, embeds)) for o in chunk)
+        return Answer(raw=b"[" + b",".join(encoded) + b"]", root="orders")
 
     def _order(self, order_id: int, query: Mapping[str, str]) -> Answer:
         order = self._store.get(order_id)
         if order is None:
             return Answer(404, NOT_FOUND)
-        return Answer(body=self._expanded(order, query, fees=True), root="order")
+        return Answer(body=self._expanded(order, _Embeds.asked(query, fees=True)), root="order")
 
-    def _expanded(self, order: StoredOrder, query: Mapping[str, str], *, fees: bool) -> dict[str, Any]:
+    def _expanded(self, order: StoredOrder, embeds: _Embeds) -> dict[str, Any]:
         """The order with what ``include`` asks for (``fees``, ``consignments[.line_items]``)."""
-        include = {part.strip() for part in query.get("include", "").split(",")}
         body = dict(order.payload)
-        if fees or "fees" in include:
+        if embeds.fees:
             body["fees"] = []
-        if include & {"consignments", "consignments.line_items"}:
-            embed = "consignments.line_items" in include
-            structure = consignments(order.payload, order.products, self.store_hash, embed=embed)
-            body["consignments"] = structure if query.get("consignment_structure") == "object" else [structure]
+        if embeds.consignments:
+            structure = consignments(order.payload, order.products, self.store_hash, embed=embeds.line_items)
+            body["consignments"] = structure if embeds.as_object else [structure]
         return body
 
     def _products(self, order_id: int, query: Mapping[str, str]) -> Answer:
@@ -436,6 +437,28 @@ class BigCommerceEmulator(FaultQueueDouble):
         v3 = "/v3/" in request.path  # the v3 API answers JSON only
         body, content_type = encode(answer, v3 or wants_json(request.headers.get("Accept", "")))
         return web.Response(status=answer.status, body=body, content_type=content_type, headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class _Embeds:
+    """What an order read embeds: ``fees``, ``consignments`` (their ``line_items`` too), as an object or an array."""
+
+    fees: bool
+    consignments: bool
+    line_items: bool
+    as_object: bool
+
+    @classmethod
+    def asked(cls, query: Mapping[str, str], *, fees: bool) -> _Embeds:
+        """What ``include`` and ``consignment_structure`` ask for; ``fees``: embedded whatever they say."""
+        include = {part.strip() for part in query.get("include", "").split(",")}
+        line_items = "consignments.line_items" in include
+        return cls(
+            fees=fees or "fees" in include,
+            consignments=line_items or "consignments" in include,
+            line_items=line_items,
+            as_object=query.get("consignment_structure") == "object",
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 ``GET /v2/orders`` pages by offset, so each distinct filter-and-sort is computed once (the
 creation-time range by ``bisect`` on the pre-sorted index) and cached until the store changes;
-a page is then a slice. Each order's JSON is encoded once, so a page body is a join.
+a page is then a slice. Each order's JSON, plain or with what ``include`` embeds, is encoded
+once until the order changes, so a page body is a join.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ class StoredOrder:
     created: int
     modified: int
     _encoded: bytes | None = field(default=None, repr=False)
+    _expansions: dict[Hashable, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> int:
@@ -39,6 +41,13 @@ class StoredOrder:
         if self._encoded is None:
             self._encoded = json.dumps(self.payload, separators=(",", ":")).encode()
         return self._encoded
+
+    def encoded_as(self, variant: Hashable, build: Callable[[], dict[str, Any]]) -> bytes:
+        """The JSON of ``build()`` (the order with what one ``include`` embeds), encoded once per ``variant``
+        until the order changes."""
+        if (encoded := self._expansions.get(variant)) is None:
+            encoded = self._expansions[variant] = json.dumps(build(), separators=(",", ":")).encode()
+        return encoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +84,11 @@ class OrderFilter:
                 return False
         elif p["status_id"] != self.status_id:
             return False
-        total = Decimal(p["total_inc_tax"])
         checks = (
             self.min_id is None or order.id >= self.min_id,
             self.max_id is None or order.id <= self.max_id,
-            self.min_total is None or total >= self.min_total,
-            self.max_total is None or total <= self.max_total,
+            self.min_total is None or Decimal(p["total_inc_tax"]) >= self.min_total,
+            self.max_total is None or Decimal(p["total_inc_tax"]) <= self.max_total,
             self.customer_id is None or p["customer_id"] == self.customer_id,
             self.email is None or p["billing_address"]["email"].lower() == self.email.lower(),
             self.cart_id is None or p["cart_id"] == self.cart_id,
@@ -134,6 +142,7 @@ class OrderStore:
     def changed(self, order: StoredOrder) -> None:
         """Call after changing an order's payload (status, archiving): drops its JSON and cached results."""
         order._encoded = None
+        order._expansions.clear()
         self._views.clear()
 
     def max_id(self) -> int:
@@ -145,10 +154,7 @@ class OrderStore:
         if (cached := self._views.get(key)) is not None:
             self._views.move_to_end(key)
             return cached
-        low = (_NEVER if where.min_created is None else where.min_created, _NEVER)
-        high = (_FOREVER if where.max_created is None else where.max_created, _FOREVER)
-        span = self._index[bisect_left(self._index, low) : bisect_right(self._index, high)]
-        orders = [o for o in (self._by_id[i] for _, i in span) if where.accepts(o)]
+        orders = [o for o in self._created_within(where) if where.accepts(o)]
         if sort != "date_created":
             sort_key = SORT_KEYS[sort]
             orders.sort(key=lambda o: (sort_key(o), o.id))
@@ -163,8 +169,15 @@ class OrderStore:
     def count_by_status(self, where: OrderFilter) -> dict[int, int]:
         """``/v2/orders/count``: how many orders ``where`` accepts per status, Incomplete included."""
         counts: dict[int, int] = {}
-        for order in self._by_id.values():
+        for order in self._created_within(where):
             if where.accepts(order, include_incomplete=True):
                 status = order.payload["status_id"]
                 counts[status] = counts.get(status, 0) + 1
         return counts
+
+    def _created_within(self, where: OrderFilter) -> list[StoredOrder]:
+        """The orders created within ``where``'s creation-time bounds (by ``bisect`` on the index), oldest first."""
+        low = (_NEVER if where.min_created is None else where.min_created, _NEVER)
+        high = (_FOREVER if where.max_created is None else where.max_created, _FOREVER)
+        span = self._index[bisect_left(self._index, low) : bisect_right(self._index, high)]
+        return [self._by_id[order_id] for _, order_id in span]

@@ -14,7 +14,7 @@ from aioresponses import CallbackResult, aioresponses
 from yarl import URL
 
 from plugins.bigcommerce import BigCommerceConnector
-from plugins.bigcommerce.connector import LINE_ITEM_FETCHES, LINE_ITEMS_INCLUDED, PAGE_SIZE
+from plugins.bigcommerce.connector import LINE_ITEM_FETCHES, LINE_ITEMS_INCLUDED, MAX_PASSES, PAGE_SIZE
 from server.platforms import (
     HttpClient,
     InvalidCredentials,
@@ -46,6 +46,8 @@ WINDOW = {
     "limit": "250",
 }
 ORDERS_URL = re.compile(re.escape(f"{API}/orders?"))
+COUNT_URL = re.compile(re.escape(f"{API}/orders/count?"))
+COUNT = {k: WINDOW[k] for k in ("min_date_created", "max_date_created")}
 ANY_PRODUCTS_URL = re.compile(re.escape(API) + r"/orders/[0-9]+/products\?")
 
 
@@ -214,62 +216,176 @@ async def test_an_order_without_products(
 # --- orders_created ----------------------------------------------------------------------
 
 
-async def test_window_listing_pages_until_a_short_page_with_each_order_once(
+def count_answer(listed: int, incomplete: int = 0) -> dict[str, Any]:
+    """``GET /orders/count``'s answer: ``listed`` orders the listing holds, ``incomplete`` ones it leaves out."""
+    statuses = [
+        {"id": 0, "name": "Incomplete", "system_label": "Incomplete", "count": incomplete, "sort_order": 0},
+        {"id": 11, "name": "Awaiting Fulfillment", "system_label": "Awaiting Fulfillment", "count": listed},
+    ]
+    return {"statuses": statuses, "count": listed + incomplete}
+
+
+def window_of(api: aioresponses, listed: list[dict[str, Any]], counted: int | None = None) -> PagedEndpoint:
+    """Answer each listing page (by its number, 204 past the end) from ``listed``, and the count with ``counted``
+    (default: as many)."""
+
+    def answer(url: URL) -> CallbackResult:
+        first = PAGE_SIZE * (int(url.query["page"]) - 1)
+        page = listed[first : first + PAGE_SIZE]
+        return CallbackResult(payload=page) if page else CallbackResult(status=204)
+
+    endpoint = PagedEndpoint(answer)
+    api.get(COUNT_URL, payload=count_answer(len(listed) if counted is None else counted), repeat=True)
+    api.get(ORDERS_URL, callback=endpoint.respond, repeat=True)
+    return endpoint
+
+
+def pages_asked(endpoint: PagedEndpoint) -> list[str]:
+    return [url.query["page"] for url in endpoint.urls]
+
+
+async def test_the_window_is_counted_then_its_pages_listed_each_order_once(
     api: aioresponses, bigcommerce: BigCommerceConnector
 ) -> None:
-    api.get(ORDERS_URL, payload=orders(1, 250))
-    api.get(ORDERS_URL, payload=orders(251, 500))
-    api.get(ORDERS_URL, payload=orders(501, 503))
+    endpoint = window_of(api, orders(1, 503))
     api.get(ANY_PRODUCTS_URL, payload=PRODUCTS, repeat=True)
 
     pages = await collect(bigcommerce)
 
-    assert pages == [
-        [str(n) for n in range(1, 251)],
-        [str(n) for n in range(251, 501)],
-        ["501", "502", "503"],
-    ]
-    assert listing_queries(api) == [{**WINDOW, "page": str(page)} for page in (1, 2, 3)]
+    assert pages == [[str(n) for n in range(first, min(first + PAGE_SIZE, 504))] for first in (1, 251, 501)]
+    assert calls(api)[0][:2] == ("/orders/count", COUNT)  # the same window, nothing else
+    assert sorted(pages_asked(endpoint)) == ["1", "2", "3"]  # 503 orders: three pages, none past them
+    assert all(query == {**WINDOW, "page": query["page"]} for query in listing_queries(api))
     products = [path for path, _, _ in calls(api) if path.endswith("/products")]
     assert sorted(products) == sorted(f"/orders/{n}/products" for n in range(1, 504))
 
 
-async def test_window_listing_ends_on_204_no_content(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(ORDERS_URL, payload=orders(1, 250))
-    api.get(ORDERS_URL, status=204)  # no body at all: it must not be parsed
+async def test_pages_are_read_page_concurrency_at_a_time_and_the_last_once_the_others_arrived(
+    api: aioresponses, bigcommerce: BigCommerceConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page where the count ends is asked alone: its answer tells how many orders the list holds by then."""
+    monkeypatch.setattr(BigCommerceConnector, "page_concurrency", 4)
+    endpoint = window_of(api, orders(1, 10 * PAGE_SIZE + 3))
+    api.get(ANY_PRODUCTS_URL, status=204, repeat=True)
+
+    pages = await collect(bigcommerce)
+
+    assert [page[0] for page in pages] == [str(1 + PAGE_SIZE * n) for n in range(11)]  # in order
+    assert endpoint.peak == 4
+    assert pages_asked(endpoint)[-1] == "11" and endpoint.in_flight_at_start[-1] == 1
+    assert sorted(pages_asked(endpoint), key=int) == [str(n) for n in range(1, 12)]
+
+
+async def test_a_window_filling_its_last_page_ends_on_204_no_content(
+    api: aioresponses, bigcommerce: BigCommerceConnector
+) -> None:
+    endpoint = window_of(api, orders(1, 250))  # page 2 answers 204 with no body: it must not be parsed
     api.get(ANY_PRODUCTS_URL, status=204, repeat=True)
 
     pages = await collect(bigcommerce)
 
     assert pages == [[str(n) for n in range(1, 251)]]
-    assert [q["page"] for q in listing_queries(api)] == ["1", "2"]
+    assert pages_asked(endpoint) == ["1", "2"]
 
 
-async def test_an_empty_window_yields_nothing(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(ORDERS_URL, status=204)
+async def test_an_empty_window_costs_only_its_count(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
+    api.get(COUNT_URL, payload=count_answer(0, incomplete=4))
 
     assert await collect(bigcommerce) == []
-    assert listing_queries(api) == [{**WINDOW, "page": "1"}]
+    assert [path for path, _, _ in calls(api)] == ["/orders/count"]
 
 
-async def test_an_order_shifted_onto_the_next_page_is_yielded_once(
+async def test_orders_added_since_the_count_are_read_on_the_pages_after_it(
     api: aioresponses, bigcommerce: BigCommerceConnector
 ) -> None:
-    """An order inserted before the offset while paging pushes the page's last order onto the next page."""
+    endpoint = window_of(api, orders(1, 760), counted=500)  # counted before 260 more were placed
+    api.get(ANY_PRODUCTS_URL, status=204, repeat=True)
+
+    pages = await collect(bigcommerce)
+
+    assert [o for page in pages for o in page] == [str(n) for n in range(1, 761)]
+    assert pages_asked(endpoint)[-2:] == ["3", "4"]  # page 3, where the count ended, is full: page 4 follows
+    assert [path for path, _, _ in calls(api)].count("/orders/count") == 1
+
+
+async def test_a_second_pass_yields_and_completes_only_orders_not_yet_seen(
+    api: aioresponses, bigcommerce: BigCommerceConnector
+) -> None:
+    """Page 1 was read before an order was inserted ahead of order 250, page 2 after: the list held 261 orders
+    while the pass saw 260 of them, so the window is listed again."""
+    api.get(COUNT_URL, payload=count_answer(260))
     api.get(ORDERS_URL, payload=orders(1, 250))
+    api.get(ORDERS_URL, payload=orders(250, 260))
+    api.get(COUNT_URL, payload=count_answer(261))
+    api.get(ORDERS_URL, payload=[*orders(1, 100), order(1000), *orders(101, 249)])
     api.get(ORDERS_URL, payload=orders(250, 260))
     api.get(ANY_PRODUCTS_URL, payload=PRODUCTS, repeat=True)
 
     pages = await collect(bigcommerce)
 
-    assert pages[1] == [str(n) for n in range(251, 261)]
+    assert pages == [[str(n) for n in range(1, 251)], [str(n) for n in range(251, 261)], ["1000"]]
     products = [path for path, _, _ in calls(api) if path.endswith("/products")]
-    assert products.count("/orders/250/products") == 1
+    assert sorted(products) == sorted(f"/orders/{n}/products" for n in [*range(1, 261), 1000])
+
+
+async def test_a_count_the_listing_never_reaches_ends_after_a_second_identical_pass(
+    api: aioresponses, bigcommerce: BigCommerceConnector
+) -> None:
+    """Should the count count orders the listing leaves out, the second pass lists what the first did: done."""
+    api.get(COUNT_URL, payload=count_answer(5), repeat=True)
+    api.get(ORDERS_URL, payload=orders(1, 3), repeat=True)
+    api.get(ANY_PRODUCTS_URL, status=204, repeat=True)
+
+    assert await collect(bigcommerce) == [["1", "2", "3"]]
+    assert [path for path, _, _ in calls(api)].count("/orders/count") == 2
+
+
+async def test_orders_that_keep_changing_while_paged_give_up_after_max_passes(
+    api: aioresponses, bigcommerce: BigCommerceConnector
+) -> None:
+    passes = iter(range(MAX_PASSES + 1))
+
+    def shifting(url: URL, **kwargs: Any) -> CallbackResult:
+        n = next(passes)
+        return CallbackResult(payload=orders(1 + n, 3 + n))  # 3 of the 5 counted, others each time
+
+    api.get(COUNT_URL, payload=count_answer(5), repeat=True)
+    api.get(ORDERS_URL, callback=shifting, repeat=True)
+    api.get(ANY_PRODUCTS_URL, status=204, repeat=True)
+
+    with pytest.raises(PlatformUnavailable, match=f"kept changing while they were paged \\({MAX_PASSES} passes\\)"):
+        await collect(bigcommerce)
+    assert [path for path, _, _ in calls(api)].count("/orders/count") == MAX_PASSES
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"statuses": []},
+        {"count": 3},
+        {"count": "3", "statuses": []},
+        {"count": True, "statuses": []},
+        {"count": -1, "statuses": []},
+        {"count": 3, "statuses": {"0": 1}},
+        {"count": 3, "statuses": ["Incomplete"]},
+        {"count": 3, "statuses": [{"id": 0, "count": 4}]},
+        {"count": 3, "statuses": [{"id": 0, "count": "1"}]},
+        [],
+    ],
+)
+async def test_a_count_that_is_not_one_is_a_bad_response(
+    api: aioresponses, bigcommerce: BigCommerceConnector, answer: Any
+) -> None:
+    api.get(COUNT_URL, payload=answer)
+
+    with pytest.raises(PlatformBadResponse, match="/orders/count answered with"):
+        await collect(bigcommerce)
 
 
 async def test_incomplete_checkouts_are_left_out_of_the_window(
     api: aioresponses, bigcommerce: BigCommerceConnector
 ) -> None:
+    api.get(COUNT_URL, payload=count_answer(3))
     api.get(ORDERS_URL, payload=[order(1), order(2, status_id=0, payment_status=""), order(3)])
     api.get(ANY_PRODUCTS_URL, payload=PRODUCTS, repeat=True)
 
@@ -278,35 +394,15 @@ async def test_incomplete_checkouts_are_left_out_of_the_window(
 
 
 async def test_window_listing_streams_page_by_page(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    api.get(ORDERS_URL, payload=orders(1, 250))
-    api.get(ORDERS_URL, payload=orders(251, 252))
+    window_of(api, orders(1, 252))
     api.get(ANY_PRODUCTS_URL, payload=PRODUCTS, repeat=True)
 
     pages = bigcommerce.orders_created(START, END)
     first = await anext(pages)
 
     assert len(first) == 250
-    assert len(listing_queries(api)) == 1
+    assert len(listing_queries(api)) <= 2
     assert [len(page) async for page in pages] == [2]
-
-
-async def test_listing_pages_are_read_one_at_a_time(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
-    """No total says where the list ends, and the quota goes to the products: page_concurrency stays 1."""
-
-    def answer(url: URL) -> CallbackResult:
-        first = PAGE_SIZE * (int(url.query["page"]) - 1) + 1
-        return CallbackResult(payload=orders(first, min(first + PAGE_SIZE - 1, 503)))
-
-    endpoint = PagedEndpoint(answer)
-    api.get(ORDERS_URL, callback=endpoint.respond, repeat=True)
-    api.get(ANY_PRODUCTS_URL, payload=PRODUCTS, repeat=True)
-
-    pages = await collect(bigcommerce)
-
-    assert BigCommerceConnector.page_concurrency == 1
-    assert pages == [[str(n) for n in range(first, min(first + PAGE_SIZE, 504))] for first in (1, 251, 501)]
-    assert [url.query["page"] for url in endpoint.urls] == ["1", "2", "3"]
-    assert endpoint.peak == 1
 
 
 async def test_products_of_a_page_are_fetched_concurrently_within_a_bound(
@@ -322,7 +418,7 @@ async def test_products_of_a_page_are_fetched_concurrently_within_a_bound(
         running -= 1
         return CallbackResult(payload=PRODUCTS)
 
-    api.get(ORDERS_URL, payload=orders(1, 3 * LINE_ITEM_FETCHES))
+    window_of(api, orders(1, 3 * LINE_ITEM_FETCHES))
     api.get(ANY_PRODUCTS_URL, callback=slow_products, repeat=True)
 
     [page] = await collect(bigcommerce)
@@ -334,7 +430,7 @@ async def test_products_of_a_page_are_fetched_concurrently_within_a_bound(
 async def test_a_failing_product_list_fails_the_listing_with_its_own_error(
     api: aioresponses, bigcommerce: BigCommerceConnector
 ) -> None:
-    api.get(ORDERS_URL, payload=orders(1, 3))
+    window_of(api, orders(1, 3))
     api.get(products_url(2), status=500, repeat=True)
     api.get(ANY_PRODUCTS_URL, payload=PRODUCTS, repeat=True)
 
@@ -343,6 +439,7 @@ async def test_a_failing_product_list_fails_the_listing_with_its_own_error(
 
 
 async def test_a_page_answered_twice_is_a_bad_response(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
+    api.get(COUNT_URL, payload=count_answer(300))
     api.get(ORDERS_URL, payload=orders(1, 250), repeat=True)
     api.get(ANY_PRODUCTS_URL, payload=PRODUCTS, repeat=True)
 
@@ -413,6 +510,7 @@ async def test_429_without_rate_limit_headers_backs_off(
 async def test_429_on_a_listing_page_then_success(
     api: aioresponses, patient: BigCommerceConnector, sleep: RecordingSleep
 ) -> None:
+    api.get(COUNT_URL, payload=count_answer(2))
     api.get(ORDERS_URL, status=429, headers={"X-Rate-Limit-Time-Reset-Ms": "250"})
     api.get(ORDERS_URL, payload=orders(1, 2))
     api.get(ANY_PRODUCTS_URL, payload=PRODUCTS, repeat=True)
@@ -469,6 +567,7 @@ async def test_errors_map_to_the_contract_and_never_show_credentials(
     api: aioresponses, http: HttpClient, answer: dict[str, Any], error: type[PlatformError], message: str
 ) -> None:
     bigcommerce = BigCommerceConnector(credentials={**CREDENTIALS, "client_id": CLIENT_ID}, http=http)
+    api.get(COUNT_URL, payload=count_answer(1))
     api.get(ORDERS_URL, **answer)
 
     with pytest.raises(error, match=message) as caught:
@@ -479,6 +578,7 @@ async def test_errors_map_to_the_contract_and_never_show_credentials(
 
 
 async def test_a_listed_item_that_is_not_an_order(api: aioresponses, bigcommerce: BigCommerceConnector) -> None:
+    api.get(COUNT_URL, payload=count_answer(1))
     api.get(ORDERS_URL, payload=["not an order"])
 
     with pytest.raises(PlatformBadResponse, match="'order' is missing or not an object"):

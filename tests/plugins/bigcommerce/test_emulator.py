@@ -439,6 +439,57 @@ async def test_consignments_embed_at_most_50_line_items(
     assert [link["resource"] for link in links] == [f"/orders/{order_id}/products/{p['id']}" for p in products]
 
 
+async def test_a_listing_embeds_what_each_read_asks_for_as_the_order_now_is(
+    client: TestClient[Any, Any], emulator: BigCommerceEmulator
+) -> None:
+    """Each order's embedding is encoded once per kind of read, until the order changes."""
+    (order_id,) = add_at(emulator, T0, lines=[{"name": "Mug", "price": "9.00"}])
+    embedded = {"include": "consignments.line_items", "consignment_structure": "object"}
+    first = await get_json(client, "/orders", **embedded)
+    assert await get_json(client, "/orders", **embedded) == first
+    one = await get_json(client, f"/orders/{order_id}", **embedded)
+    assert first == [{key: value for key, value in one.items() if key != "fees"}]  # Get an Order adds the fees
+    (linked,) = await get_json(client, "/orders", include="consignments")
+    (shipping,) = linked["consignments"][0]["shipping"]  # the array structure, line items as links
+    assert shipping["line_items"][0]["resource"].startswith(f"/orders/{order_id}/products/")
+    (with_fees,) = await get_json(client, "/orders", include="fees")
+    assert with_fees["fees"] == [] and "consignments" not in with_fees
+    emulator.set_status(order_id, 2)
+    (shipped,) = await get_json(client, "/orders", **embedded)
+    one = await get_json(client, f"/orders/{order_id}", **embedded)
+    assert shipped["status"] == "Shipped" and shipped == {key: value for key, value in one.items() if key != "fees"}
+
+
+async def test_the_count_takes_the_listings_filters_and_counts_incomplete_orders_too(
+    client: TestClient[Any, Any], emulator: BigCommerceEmulator
+) -> None:
+    emulator.add_random_orders(700, start=T0, end=T0 + timedelta(hours=6), seed=11)
+    incomplete = add_at(emulator, T0 + timedelta(hours=2), T0 + timedelta(hours=5))
+    for order_id in incomplete:
+        emulator.set_status(order_id, 0)
+    emulator.archive_order(incomplete[0] - 1)
+    filters: list[dict[str, Any]] = [
+        {},
+        {"min_date_created": "2026-03-01T11:00:00Z", "max_date_created": "Sun, 01 Mar 2026 14:30:00 +0000"},
+        {"min_id": 300, "max_id": 555},
+        {"status_id": 11},
+        {"status_id": 0},
+        {"payment_method": "PayPal", "min_total": "40"},
+    ]
+    for where in filters:
+        listed = [oid for page in range(1, 5) for oid in await listed_ids(client, **where, limit=250, page=page)]
+        count = await get_json(client, "/orders/count", **where)
+        by_status = {status["id"]: status["count"] for status in count["statuses"]}
+        left_out = 0 if "status_id" in where else by_status[0]
+        assert count["count"] == sum(by_status.values()) == len(listed) + left_out, where
+    answer = await get_json(client, "/orders/count")
+    assert set(answer) == {"statuses", "count"}
+    assert set(answer["statuses"][0]) == {
+        "id", "name", "system_label", "custom_label", "system_description", "count", "sort_order"
+    }  # fmt: skip
+    assert (await get(client, "/orders/count", min_date_created="yesterday")).status == 400
+
+
 # --- rate limits ---------------------------------------------------------------------------------
 
 

@@ -57,8 +57,8 @@ async def test_a_window_costs_one_request_per_page_and_the_same_line_items_as_pr
     orders = await listed(connector)
 
     assert len(orders) == 600
-    assert paths(store) == ["/orders"] * 4  # 250, 250, 100 and the empty page 4: no /products call
-    assert all(r["query"]["include"] == "consignments.line_items" for r in store.requests)
+    assert paths(store) == ["/orders/count", *["/orders"] * 3]  # the count, then 250, 250, 100: no /products call
+    assert all(r["query"]["include"] == "consignments.line_items" for r in store.requests[1:])
     for order in orders[::97]:
         products = store.products_of(int(order.order_id))
         assert [(i.name, i.quantity, str(i.total.amount)) for i in order.line_items] == [
@@ -75,7 +75,7 @@ async def test_an_order_beyond_the_50_embedded_items_has_its_products_fetched(
 
     orders = {order.order_id: order for order in await listed(connector)}
 
-    assert paths(store) == ["/orders", *[f"/orders/{large['id']}/products"] * 2]  # 55 items, then 204
+    assert paths(store) == ["/orders/count", "/orders", *[f"/orders/{large['id']}/products"] * 2]  # 55, then 204
     assert len(orders[str(large["id"])].line_items) == 55
     assert [i.name for i in orders[str(small["id"])].line_items] == ["Mug"]
 
@@ -105,6 +105,7 @@ async def test_the_sample_listing_is_read_from_its_consignments_unless_items_are
     api: aioresponses, http: HttpClient, items_total: int, products_asked: bool
 ) -> None:
     connector = BigCommerceConnector(credentials={"store_hash": "abc123", "access_token": "t"}, http=http)
+    api.get(re.compile(re.escape(f"{API}/orders/count?")), payload={"statuses": [], "count": 1})
     api.get(re.compile(re.escape(f"{API}/orders?")), payload=[sample_with_consignments(items_total)])
     api.get(re.compile(re.escape(f"{API}/orders/{ORDER['id']}/products?")), payload=PRODUCTS)
 
@@ -114,7 +115,11 @@ async def test_the_sample_listing_is_read_from_its_consignments_unless_items_are
     assert [i.name for i in order.line_items] == [p["name"] for p in PRODUCTS]
     asked = [url.path for (_, url) in api.requests]
     products = [f"/stores/abc123/v2/orders/{ORDER['id']}/products"]
-    assert asked == ["/stores/abc123/v2/orders", *(products if products_asked else [])]
+    assert asked == [
+        "/stores/abc123/v2/orders/count",
+        "/stores/abc123/v2/orders",
+        *(products if products_asked else []),
+    ]
 
 
 def test_items_are_gathered_from_every_kind_of_consignment() -> None:
