@@ -117,7 +117,7 @@ async def run(orders: int, rounds: int, database: str | None) -> list[tuple[floa
                 graphiql=False,
             )
             connector = aiohttp.TCPConnector(limit=1)  # one connection, kept alive
-            async with _running_app(settings) as url, aiohttp.ClientSession(connector=connector) as session:
+            async with _running_app(settings) as (url, _), aiohttp.ClientSession(connector=connector) as session:
                 client = _Client(session, url, await accounts.create_token(await accounts.get_or_create_seller("b")))
                 await _import_all(client, emulator.url, dict(emulator.credentials), total)
                 ids = await acceptable_ids(client)

@@ -38,10 +38,11 @@ import plugins.ecwid.connector as ecwid_api
 import plugins.paypal.connector as paypal_api
 import plugins.woocommerce.connector as woocommerce_api
 from bench.harness import FloorCount, Mismatch
+from plugins.bigcommerce.mapping import embedded_line_items
 from plugins.ebay.auth import FULFILLMENT_SCOPES, TOKEN_PATH
 from plugins.paypal.reporting import ORDER_EVENT_CODES, search_params
 from plugins.shopify import queries
-from plugins.shopify.connector import DEFAULT_API_VERSION
+from plugins.shopify.connector import DEFAULT_API_VERSION, ShopifyConnector
 from plugins.woocommerce.auth import oauth1_query
 from server.platforms import pages_ahead
 
@@ -55,16 +56,34 @@ T = TypeVar("T")
 async def _fetch(
     session: aiohttp.ClientSession, count: FloorCount, method: str, url: str | URL, **kwargs: Any
 ) -> tuple[int, Any, Mapping[str, str]]:
-    """Send one request; return its status, its ``json.loads``-ed body (``None`` if empty) and its headers."""
-    async with session.request(method, url, **kwargs) as response:
-        raw = await response.read()
-    count.requests += 1
+    """Send one request; return its status, its ``json.loads``-ed body (``None`` if empty) and its headers.
+
+    A 429 is sent again after the wait its headers name (``_throttle_wait``), as the connectors do; a
+    callable ``params`` is called for each attempt (fresh OAuth 1.0a nonces)."""
+    params = kwargs.pop("params", None)
+    while True:
+        query = params() if callable(params) else params
+        async with session.request(method, url, params=query, **kwargs) as response:
+            raw = await response.read()
+        count.requests += 1
+        if response.status != 429:
+            break
+        await asyncio.sleep(_throttle_wait(response.headers))
     if not raw:
         return response.status, None, response.headers
     decoding = time.perf_counter()
     body = json.loads(raw)
     count.decoding += time.perf_counter() - decoding
     return response.status, body, response.headers
+
+
+def _throttle_wait(headers: Mapping[str, str]) -> float:
+    """Seconds a 429 says to wait: ``Retry-After``, WooCommerce's ``RateLimit-Retry-After``, BigCommerce's
+    ``X-Rate-Limit-Time-Reset-Ms``; one second when it says nothing."""
+    for name, scale in (("Retry-After", 1.0), ("RateLimit-Retry-After", 1.0), ("X-Rate-Limit-Time-Reset-Ms", 0.001)):
+        if name in headers:
+            return float(headers[name]) * scale
+    return 1.0
 
 
 def _ok(status: int, body: Any, what: str) -> Any:
@@ -108,19 +127,31 @@ async def shopify(
     end: datetime,
     count: FloorCount,
 ) -> None:
-    """``ORDERS_QUERY`` pages (and ``LINE_ITEMS_QUERY`` for an order with more line items), cursor by cursor."""
+    """``ORDERS_QUERY`` pages (and ``LINE_ITEMS_QUERY`` for an order with more line items), cursor by cursor,
+    each sent once the cost bucket holds its requested cost. After the first page, as the connector decides
+    (``ShopifyConnector.bulk_after_wait``): when the rest would wait on the bucket, ``ordersCount``, then one
+    bulk operation polled every ``_SHOPIFY_POLL`` seconds and its JSONL file read line by line."""
     endpoint = f"{base}/admin/api/{DEFAULT_API_VERSION}/graphql.json"
     headers = {"X-Shopify-Access-Token": credentials["access_token"], "Accept": "application/json"}
     fmt = "%Y-%m-%dT%H:%M:%SZ"
     upper = end + timedelta(seconds=1) if end.microsecond else end
     search = f"created_at:>='{start.strftime(fmt)}' created_at:<='{upper.strftime(fmt)}'"
+    bucket: dict[str, float] = {}
 
-    async def post(document: str, variables: dict[str, Any]) -> Any:
+    async def post(document: str, variables: dict[str, Any], cost: float = 1) -> Any:
+        if bucket:  # wait until the bucket, as last reported, holds the query's cost
+            level = bucket["available"] + (time.monotonic() - bucket["at"]) * bucket["rate"]
+            if level < cost:
+                await asyncio.sleep((cost - level) / bucket["rate"])
         status, body, _ = await _fetch(
             session, count, "POST", endpoint, json={"query": document, "variables": variables}, headers=headers
         )
         if status != 200 or not isinstance(body, dict) or body.get("errors") or "data" not in body:
             raise Mismatch(f"floor: Shopify answered HTTP {status}: {str(body)[:300]}")
+        cost_data = body["extensions"]["cost"]
+        throttle = cost_data["throttleStatus"]
+        bucket.update(available=throttle["currentlyAvailable"], rate=throttle["restoreRate"], at=time.monotonic())
+        bucket["actual"] = cost_data["actualQueryCost"]
         return body["data"]
 
     seen: set[str] = set()
@@ -132,7 +163,8 @@ async def shopify(
             "query": search,
             "lineItems": queries.LINE_ITEMS_PER_ORDER,
         }
-        connection = (await post(queries.ORDERS_QUERY, variables))["orders"]
+        page_cost = queries.orders_query_cost(queries.ORDERS_PAGE_SIZE)
+        connection = (await post(queries.ORDERS_QUERY, variables, page_cost))["orders"]
         for node in connection["nodes"]:
             items = node["lineItems"]
             while items["pageInfo"]["hasNextPage"]:  # never with the emulator's 1-4 line items
@@ -142,8 +174,55 @@ async def shopify(
             seen.add(node["id"])
         if not connection["pageInfo"]["hasNextPage"]:
             break
+        if cursor is None and await _shopify_bulk_pays(post, search, len(connection["nodes"]), bucket):
+            seen |= await _shopify_bulk(session, count, post, search)
+            break
         cursor = connection["pageInfo"]["endCursor"]
     count.orders = len(seen)
+
+
+_SHOPIFY_POLL = 0.05  # seconds between polls: 20 points a second of the bucket's 100
+
+
+async def _shopify_bulk_pays(
+    post: Callable[..., Awaitable[Any]], search: str, listed: int, bucket: Mapping[str, float]
+) -> bool:
+    per_order = bucket["actual"] / listed
+    if bucket["available"] >= per_order * queries.ORDERS_COUNT_LIMIT:
+        return False
+    counted = await post(queries.ORDERS_COUNT_QUERY, {"query": search, "limit": queries.ORDERS_COUNT_LIMIT})
+    waiting = max(0.0, (counted["ordersCount"]["count"] - listed) * per_order - bucket["available"]) / bucket["rate"]
+    return waiting > ShopifyConnector.bulk_after_wait
+
+
+async def _shopify_bulk(
+    session: aiohttp.ClientSession, count: FloorCount, post: Callable[..., Awaitable[Any]], search: str
+) -> set[str]:
+    """The ids of the orders in the bulk operation's file (their line items are lines with ``__parentId``)."""
+    started = await post(queries.BULK_RUN_MUTATION, {"query": queries.bulk_orders_query(search)}, 10)
+    operation = started["bulkOperationRunQuery"]["bulkOperation"]
+    if operation is None:
+        raise Mismatch(f"floor: Shopify started no bulk operation: {started}")
+    while True:
+        await asyncio.sleep(_SHOPIFY_POLL)
+        polled = (await post(queries.BULK_OPERATION_QUERY, {"id": operation["id"]}))["node"]
+        if polled["status"] not in ("CREATED", "RUNNING"):
+            break
+    if polled["status"] != "COMPLETED":
+        raise Mismatch(f"floor: Shopify's bulk operation ended {polled['status']}")
+    ids: set[str] = set()
+    if polled["url"] is None:
+        return ids
+    async with session.get(URL(polled["url"], encoded=True)) as response:
+        rest = b""
+        async for chunk in response.content.iter_chunked(64 * 1024):
+            *lines, rest = (rest + chunk).split(b"\n")
+            decoding = time.perf_counter()
+            objects = [json.loads(line) for line in lines if line.strip()]
+            count.decoding += time.perf_counter() - decoding
+            ids.update(obj["id"] for obj in objects if "__parentId" not in obj)
+    count.requests += 1
+    return ids
 
 
 # --- WooCommerce: numbered pages, OAuth 1.0a over plain HTTP ---------------------------------------
@@ -177,15 +256,17 @@ async def woocommerce(
     seen: set[int] = set()
 
     async def page(number: int) -> tuple[list[Any], int]:
-        params = oauth1_query(
-            "GET",
-            url,
-            {**query, "page": str(number)},
-            consumer_key=key,
-            consumer_secret=secret,
-            timestamp=int(time.time()),
-            nonce=secrets.token_hex(16),
-        )
+        def params() -> Any:
+            return oauth1_query(
+                "GET",
+                url,
+                {**query, "page": str(number)},
+                consumer_key=key,
+                consumer_secret=secret,
+                timestamp=int(time.time()),
+                nonce=secrets.token_hex(16),
+            )
+
         status, body, headers = await _fetch(session, count, "GET", url, params=params)
         return _ok(status, body, "WooCommerce"), int(headers["X-WP-TotalPages"])
 
@@ -198,7 +279,7 @@ async def woocommerce(
     count.orders = len(seen)
 
 
-# --- BigCommerce: numbered pages, then each order's products ---------------------------------------
+# --- BigCommerce: counted, then numbered pages at once, line items embedded ------------------------
 
 
 async def bigcommerce(
@@ -209,8 +290,10 @@ async def bigcommerce(
     end: datetime,
     count: FloorCount,
 ) -> None:
-    """``GET /orders?page=N`` one page at a time until a short page; for each page, every order's
-    ``GET /orders/{id}/products``, ``LINE_ITEM_FETCHES`` at a time."""
+    """``GET /orders/count`` for the window, then ``GET /orders?page=N&include=consignments.line_items``: the
+    pages the count fills ``page_concurrency`` at a time, the page where it ends once they have arrived, and
+    on while a page is full; the ``/products`` of an order whose consignments fall short
+    (``embedded_line_items``), ``LINE_ITEM_FETCHES`` at a time."""
     root = f"{base}/stores/{credentials['store_hash']}/v2"
     headers = {
         "X-Auth-Token": credentials["access_token"],
@@ -218,38 +301,61 @@ async def bigcommerce(
         "Accept": "application/json",
     }
     second = timedelta(seconds=1)
-    listing = {
+    window = {
         "min_date_created": format_datetime((start - second).astimezone(UTC).replace(microsecond=0)),
         "max_date_created": format_datetime((end + second).astimezone(UTC).replace(microsecond=0)),
-        "sort": "id:asc",
     }
-    short = 50  # a page shorter than the API's default page size is the last
+    listing = {**window, "sort": "id:asc", **bigcommerce_api.LINE_ITEMS_INCLUDED}
+    size = bigcommerce_api.PAGE_SIZE
 
-    async def pages(path: str, params: Mapping[str, str]) -> list[Any]:
-        items: list[Any] = []
+    async def page_of(path: str, params: Mapping[str, str], number: int) -> list[Any]:
+        query = {**params, "limit": str(size), "page": str(number)}
+        status, body, _ = await _fetch(session, count, "GET", f"{root}{path}", params=query, headers=headers)
+        return [] if status == 204 else list(_ok(status, body, "BigCommerce"))
+
+    async def products(oid: int) -> None:
         number = 1
-        while True:
-            query = {**params, "limit": str(bigcommerce_api.PAGE_SIZE), "page": str(number)}
-            status, body, _ = await _fetch(session, count, "GET", f"{root}{path}", params=query, headers=headers)
-            page = [] if status == 204 else _ok(status, body, "BigCommerce")
-            items += page
-            if len(page) < short:
-                return items
+        while len(await page_of(f"/orders/{oid}/products", {}, number)) >= 50:  # shorter than the default: last
             number += 1
 
     seen: set[int] = set()
-    number = 1
-    while True:
-        query = {**listing, "limit": str(bigcommerce_api.PAGE_SIZE), "page": str(number)}
-        status, body, _ = await _fetch(session, count, "GET", f"{root}/orders", params=query, headers=headers)
-        page = [] if status == 204 else _ok(status, body, "BigCommerce")
-        fresh = [o["id"] for o in page if o["id"] not in seen]
-        seen.update(fresh)
-        products = (pages(f"/orders/{oid}/products", {}) for oid in fresh)
-        await _each(products, bigcommerce_api.LINE_ITEM_FETCHES)
-        if len(page) < short:
-            break
-        number += 1
+
+    async def take(page: list[Any]) -> None:
+        fresh = [o for o in page if o["id"] not in seen]
+        seen.update(o["id"] for o in fresh)
+        short_of_items = [o["id"] for o in fresh if embedded_line_items(o) is None]
+        await _each((products(oid) for oid in short_of_items), bigcommerce_api.LINE_ITEM_FETCHES)
+
+    status, body, _ = await _fetch(session, count, "GET", f"{root}/orders/count", params=window, headers=headers)
+    counted = _ok(status, body, "BigCommerce")
+    expected = counted["count"] - sum(s["count"] for s in counted["statuses"] if s["id"] == 0)
+    if expected:
+        last = expected // size + 1
+        waiting, arrived = last - 1, asyncio.Event()
+        if not waiting:
+            arrived.set()
+
+        async def read(number: int) -> list[Any]:
+            nonlocal waiting
+            if number == last:
+                await arrived.wait()  # the page where the count ends, once the others have arrived
+            page = await page_of("/orders", listing, number)
+            if number < last:
+                waiting -= 1
+                if not waiting:
+                    arrived.set()
+            return page
+
+        concurrency = bigcommerce_api.BigCommerceConnector.page_concurrency
+        ahead = pages_ahead(read, 1, last, concurrency=concurrency)
+        page: list[Any] = []
+        async for page in ahead:
+            await take(page)
+        number = last
+        while len(page) >= size:
+            number += 1
+            page = await page_of("/orders", listing, number)
+            await take(page)
     count.orders = len(seen)
 
 

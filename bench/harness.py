@@ -8,6 +8,8 @@
 - ``run_product``: the real app under uvicorn on a fresh database; ``connectStore``
   and ``importOrders(hours: H)`` over HTTP, timed from the mutation to the
   job's ``finishedAt``, checked SUCCEEDED with fetched == imported == orders.
+- Both also give this process's CPU seconds over what they time (``Spent``): the
+  floor and the app run here, the emulator in its child, so its CPU is not counted.
 - ``page_concurrency``: the connector class's ``page_concurrency`` set for a
   while (the app runs in this process, so the class attribute is what it uses).
 """
@@ -20,6 +22,7 @@ import cProfile
 import multiprocessing
 import secrets
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +38,7 @@ import uvicorn
 from server.app import create_app
 from server.db import close_database
 from server.platforms import PlatformConnector
+from server.runtime import Runtime
 from server.services import accounts
 from server.settings import Settings
 
@@ -43,6 +47,7 @@ __all__ = [
     "Floor",
     "FloorCount",
     "Mismatch",
+    "Spent",
     "emulator_process",
     "fresh_database",
     "headroom",
@@ -57,7 +62,7 @@ WINDOW_OVERLAP = timedelta(seconds=Settings.window_overlap_seconds)  # what the 
 # opened within the headroom of t0 covers all of them. SETTLED keeps them (and PayPal's captures, up to
 # 90 s after an order) in the past when the first import starts.
 SETTLED = timedelta(minutes=2)
-POLL_SECONDS = 0.2  # only delays noticing the end; the time itself is the job's finishedAt
+POLL_SECONDS = 0.2  # for scripts that poll a job over HTTP (import_orders awaits it in process)
 JOB_TIMEOUT = 900.0
 
 
@@ -170,6 +175,15 @@ def window(hours: int) -> tuple[datetime, datetime]:
     return now - timedelta(hours=hours) - WINDOW_OVERLAP, now
 
 
+@dataclass(frozen=True)
+class Spent:
+    """What one measured part cost: wall seconds, and this process's CPU seconds (all its threads, so the
+    app's SQLite thread too; not the emulator's child nor a PostgreSQL server)."""
+
+    wall: float
+    cpu: float
+
+
 # --- the floor -----------------------------------------------------------------------------------
 
 
@@ -185,15 +199,16 @@ class FloorCount:
 Floor = Callable[[aiohttp.ClientSession, str, Mapping[str, str], datetime, datetime, FloorCount], Awaitable[None]]
 
 
-async def run_floor(floor: Floor, emulator: Emulator, hours: int) -> tuple[float, FloorCount]:
-    """Run ``floor`` over the window ``hours`` against the emulator's prompt port; return (seconds, counts)."""
+async def run_floor(floor: Floor, emulator: Emulator, hours: int) -> tuple[Spent, FloorCount]:
+    """Run ``floor`` over the window ``hours`` against the emulator's prompt port; return what it cost and
+    its counts."""
     count = FloorCount()
     start, end = window(hours)
     async with aiohttp.ClientSession() as session:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await floor(session, emulator.url, emulator.credentials, start, end, count)
-        seconds = time.perf_counter() - started
-    return seconds, count
+        spent = Spent(time.perf_counter() - started, time.process_time() - cpu)
+    return spent, count
 
 
 # --- the product ---------------------------------------------------------------------------------
@@ -237,9 +252,10 @@ class _Client:
 
 
 @contextlib.asynccontextmanager
-async def _running_app(settings: Settings) -> AsyncIterator[str]:
-    """The real app under uvicorn on a loopback port (as tests/support.py runs it); yield its URL."""
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning"))
+async def _running_app(settings: Settings) -> AsyncIterator[tuple[str, Runtime]]:
+    """The real app under uvicorn on a loopback port (as tests/support.py runs it); yield its URL and runtime."""
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
 
     async def serve() -> None:
         try:
@@ -255,7 +271,7 @@ async def _running_app(settings: Settings) -> AsyncIterator[str]:
                 await serving
                 raise Mismatch("product: the app stopped before it started")
             await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}", app.state.runtime
     finally:
         server.should_exit = True
         if server.started:
@@ -293,8 +309,12 @@ async def run_product(
     hours: int,
     database_url: str,
     profiler: cProfile.Profile | None = None,
-) -> float:
-    """Import the window through the API; return the seconds from the mutation to the job's finishedAt."""
+    settle: Callable[[], Awaitable[None]] | None = None,
+) -> Spent:
+    """Import the window through the API; return the seconds from the mutation to the job's finishedAt, and
+    the CPU seconds from the mutation to the job's end. The end is awaited in this process (the app's job
+    worker runs here), not polled over HTTP, so that no poll's CPU is counted: a poll costs about as much
+    as storing a few orders, and a loaded machine would make more of them."""
     settings = Settings(
         database_url=database_url,
         secret_key="bench-secret-key",
@@ -304,7 +324,7 @@ async def run_product(
         job_wait_seconds=0.05,
         graphiql=False,
     )
-    async with _running_app(settings) as url, aiohttp.ClientSession() as session:
+    async with _running_app(settings) as (url, runtime), aiohttp.ClientSession() as session:
         client = _Client(session, url)
         client.token = await accounts.create_token(await accounts.get_or_create_seller("bench"))
         variables = {"platform": platform, "name": "Bench store", "credentials": dict(credentials)}
@@ -312,22 +332,26 @@ async def run_product(
         if connected["userErrors"]:
             raise Mismatch(f"product: connectStore failed: {connected['userErrors']}")
         store = connected["store"]["id"]
+        if settle:  # e.g. until a rate limit recovers from connectStore's credential check
+            await settle()
 
         if profiler:
             profiler.enable()
+        cpu = time.process_time()
         sent = datetime.now(UTC)
         answer = await client.execute(IMPORT_ORDERS, {"platform": platform, "store": store, "hours": hours})
         started = answer["importOrders"]
         if started["userErrors"] or started["job"] is None:
             raise Mismatch(f"product: importOrders failed: {started['userErrors']}")
         job = started["job"]
-        while job["status"] == "RUNNING":
-            if (datetime.now(UTC) - sent).total_seconds() > JOB_TIMEOUT:
-                raise Mismatch(f"product: the job is still RUNNING after {JOB_TIMEOUT:g} s: {job}")
-            await asyncio.sleep(POLL_SECONDS)
-            job = (await client.execute(IMPORT_JOB, {"id": job["id"]}))["importJob"]
+        if job["status"] == "RUNNING":
+            await runtime.jobs.wait(uuid.UUID(job["id"]), JOB_TIMEOUT)
+        cpu = time.process_time() - cpu
         if profiler:
             profiler.disable()
+        job = (await client.execute(IMPORT_JOB, {"id": job["id"]}))["importJob"]
+        if job["status"] == "RUNNING":
+            raise Mismatch(f"product: the job is still RUNNING after {JOB_TIMEOUT:g} s: {job}")
 
     if job["status"] != "SUCCEEDED" or not (job["fetched"] == job["imported"] == orders) or job["skipped"]:
         raise Mismatch(
@@ -335,7 +359,7 @@ async def run_product(
             f"fetched={job['fetched']} imported={job['imported']} skipped={job['skipped']} "
             f"error={job['errorCode']}: {job['error']}"
         )
-    return (datetime.fromisoformat(job["finishedAt"]) - sent).total_seconds()
+    return Spent((datetime.fromisoformat(job["finishedAt"]) - sent).total_seconds(), cpu)
 
 
 @contextlib.contextmanager

@@ -19,6 +19,12 @@ product
     to the job's ``finishedAt``; it must end SUCCEEDED with fetched ==
     imported == orders.
 
+Both run in this process (the app under uvicorn in its event loop), so each
+also reports this process's CPU time: ``cpu ms/order`` is (product CPU - floor
+CPU) / orders, what mapping and storing an order costs us whatever the load of
+the machine (the emulator's child process is not counted; a PostgreSQL
+server's CPU neither).
+
 For the offset-paginated APIs (WooCommerce, eBay, Ecwid, PayPal) a second part
 runs the product again against the emulator with ``--latency-ms`` added to each
 answer (default 30; 0 skips this part), with the connector's ``page_concurrency``
@@ -49,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import (
     Emulator,
     Mismatch,
+    Spent,
     emulator_process,
     fresh_database,
     headroom,
@@ -64,10 +71,16 @@ class Round:
     floor: float
     decode: float  # of floor: the floor's json.loads
     product: float
+    floor_cpu: float  # this process's CPU seconds
+    product_cpu: float
 
     @property
     def ratio(self) -> float:
         return self.product / self.floor
+
+    def cpu_ms(self, orders: int) -> float:
+        """The product's CPU milliseconds per order over the floor's."""
+        return (self.product_cpu - self.floor_cpu) / orders * 1000
 
 
 @dataclass
@@ -94,7 +107,14 @@ class Result:
             floor=statistics.median(r.floor for r in self.rounds),
             decode=statistics.median(r.decode for r in self.rounds),
             product=statistics.median(r.product for r in self.rounds),
+            floor_cpu=statistics.median(r.floor_cpu for r in self.rounds),
+            product_cpu=statistics.median(r.product_cpu for r in self.rounds),
         )
+
+    def cpu_ms(self) -> tuple[float, float, float]:
+        """The rounds' CPU milliseconds per order over the floor: median, lowest, highest."""
+        each = [r.cpu_ms(self.orders) for r in self.rounds]
+        return statistics.median(each), min(each), max(each)
 
     def median_latency(self) -> Latency:
         return Latency(
@@ -105,7 +125,7 @@ class Result:
 
 HEADER = (
     f"{'round':>6} {'floor s':>8} {'(json s)':>9} {'floor ord/s':>12} {'product s':>10} {'product ord/s':>14}"
-    f" {'product/floor':>14} {'extra ms/order':>15}"
+    f" {'product/floor':>14} {'extra ms/order':>15} {'floor cpu s':>12} {'product cpu s':>14} {'cpu ms/order':>13}"
 )
 
 
@@ -114,6 +134,7 @@ def _row(label: str, r: Round, orders: int) -> str:
     return (
         f"{label:>6} {r.floor:>8.2f} {r.decode:>9.2f} {orders / r.floor:>12.0f} {r.product:>10.2f}"
         f" {orders / r.product:>14.0f} {r.ratio:>13.2f}x {extra_ms:>15.3f}"
+        f" {r.floor_cpu:>12.2f} {r.product_cpu:>14.2f} {r.cpu_ms(orders):>13.3f}"
     )
 
 
@@ -138,15 +159,15 @@ async def bench_platform(
     result = Result(platform, orders)
     profiler = cProfile.Profile() if args.profile else None
 
-    async def product(url: str) -> tuple[float, int]:
-        """The product's seconds, and the requests it sent to the emulator."""
+    async def product(url: str) -> tuple[Spent, int]:
+        """What the product's import cost, and the requests it sent to the emulator."""
         _check_time(emulator, args.hours)
         before = emulator.requests()
         async with fresh_database(args.database_url, workdir) as database_url:
-            seconds = await run_product(
+            spent = await run_product(
                 platform.plugin, platform.id, url, emulator.credentials, orders, args.hours, database_url, profiler
             )
-        return seconds, emulator.requests() - before
+        return spent, emulator.requests() - before
 
     print(HEADER, flush=True)
     for n in range(1, args.rounds + 1):
@@ -156,8 +177,8 @@ async def bench_platform(
         result.floor_requests = emulator.requests() - before
         if count.orders != orders:
             raise Mismatch(f"floor: fetched {count.orders} orders, expected {orders}")
-        seconds, result.product_requests = await product(emulator.url)
-        result.rounds.append(Round(floor, count.decoding, seconds))
+        spent, result.product_requests = await product(emulator.url)
+        result.rounds.append(Round(floor.wall, count.decoding, spent.wall, floor.cpu, spent.cpu))
         print(_row(str(n), result.rounds[-1], orders), flush=True)
     print("-" * len(HEADER))
     print(_row("median", result.median(), orders))
@@ -184,7 +205,8 @@ async def bench_platform(
             times: dict[int, float] = {}
             for value in (1, shipped) if n % 2 else (shipped, 1):  # alternate which goes first
                 with page_concurrency(platform.connector, value):
-                    times[value], _ = await product(emulator.slow_url)
+                    spent, _ = await product(emulator.slow_url)
+                    times[value] = spent.wall
             result.latency.append(Latency(sequential=times[1], shipped=times[shipped]))
             print(_latency_row(str(n), result.latency[-1]), flush=True)
         print("-" * len(header))
@@ -195,16 +217,19 @@ async def bench_platform(
 def summary(results: list[Result], latency_ms: float) -> str:
     head = (
         f"{'platform':<12} {'orders':>6} {'requests':>8} {'floor s':>8} {'product s':>10} {'floor ord/s':>12}"
-        f" {'product ord/s':>14} {'product/floor':>14} {'extra ms/order':>15} | "
+        f" {'product ord/s':>14} {'product/floor':>14} {'extra ms/order':>15} {'cpu ms/order (range)':>21} | "
         f"{'seq s':>6} {'shipped s':>10} {'speedup':>8}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
         m = r.median()
         extra_ms = (m.product - m.floor) / r.orders * 1000
+        cpu, low, high = r.cpu_ms()
+        cpu_range = f"{cpu:.3f} ({low:.3f}-{high:.3f})"
         row = (
             f"{r.platform.name:<12} {r.orders:>6} {r.floor_requests:>8} {m.floor:>8.2f} {m.product:>10.2f}"
-            f" {r.orders / m.floor:>12.0f} {r.orders / m.product:>14.0f} {m.ratio:>13.2f}x {extra_ms:>15.3f} | "
+            f" {r.orders / m.floor:>12.0f} {r.orders / m.product:>14.0f} {m.ratio:>13.2f}x {extra_ms:>15.3f}"
+            f" {cpu_range:>21} | "
         )
         if r.latency:
             lat = r.median_latency()
@@ -213,7 +238,7 @@ def summary(results: list[Result], latency_ms: float) -> str:
         else:
             row += f"{'-':>6} {'-':>10} {'-':>8}"
         lines.append(row)
-    lines.append("medians of the rounds")
+    lines.append("medians of the rounds; cpu ms/order: the median of the rounds' own, and their range")
     if any(r.latency for r in results):
         lines[-1] += (
             f"; seq s / shipped s: the product with {latency_ms:g} ms added to every emulator answer, "
@@ -289,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "\nfloor: the connector's requests for the window, fetched and json.loads-ed by a bare aiohttp loop "
         "((json s): of which json.loads);\nproduct: importOrders over HTTP, from the mutation to the job's "
-        "finishedAt; extra ms/order: (product - floor) / orders.\n"
+        "finishedAt; extra ms/order: (product - floor) / orders;\ncpu ms/order: (product - floor) CPU time of "
+        "this process (the app, its SQLite thread and the floor's loop; not the emulator) / orders.\n"
         f"Every import: fetched == imported == orders. Total {time.perf_counter() - started:.0f} s."
     )
     return 0

@@ -25,6 +25,7 @@ from .schema.errors import present
 from .schema.request_checks import LIMIT_RULES, CachedParse, refused, request_problem
 from .schema.scalars import DateTime
 from .schema.scalars import Decimal as DecimalScalar
+from .schema.shared_events import SharedEventExecutor
 from .schema.types import (
     AcceptImportPayload,
     ApiToken,
@@ -220,6 +221,7 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         scalar_overrides={datetime: DateTime, Decimal: DecimalScalar},
+        execution_context_class=SharedEventExecutor,  # a subscription event shared by many subscribers runs once
         extensions=[
             lambda: AddValidationRules(LIMIT_RULES),
             CachedParse,

@@ -64,7 +64,9 @@ class GraphQLView(GraphQL[Context, None]):
                 await (page or PlainTextResponse("Not Found", status_code=404))(scope, receive, send)
                 return
             rate_limits = self.app.state.runtime.rate_limits
-            token = await authenticate_token(request.headers.get("authorization"))
+            token = await authenticate_token(
+                request.headers.get("authorization"), cache=self.app.state.runtime.token_watch.tokens
+            )
             seller = token.seller if token else None
             if seller is None:
                 refused = await rate_limits.failed_authentication(scope)
@@ -118,7 +120,9 @@ class GraphQLView(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> None:
         params = context.connection_params or {}
         authorization = params.get("authorization") or params.get("Authorization")
-        token = await authenticate_token(authorization if isinstance(authorization, str) else None)
+        token = await authenticate_token(
+            authorization if isinstance(authorization, str) else None, cache=context.runtime.token_watch.tokens
+        )
         seller = token.seller if token else None
         if seller is None:
             if refused := await context.runtime.rate_limits.failed_authentication(context.request.scope):

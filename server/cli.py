@@ -122,7 +122,7 @@ def _utc(moment: datetime | None) -> str:
 
 async def _announce_revocation(settings: Settings, token: ApiToken) -> None:
     """Through the servers' broker, so each closes the token's websockets at once (else at its next re-check)."""
-    broker = create_broker(settings.broadcast_url)
+    broker = create_broker(settings.broadcast_url, settings.broadcast_channel_prefix)
     try:
         await broker.start()
         await accounts.announce_revocation(broker, token)

@@ -15,16 +15,20 @@ import json
 import logging
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
-PREFIX = "order_import"
+
+
+def broker_channel(prefix: str) -> str:
+    """The one Redis or PostgreSQL channel carrying a deployment's events (see ``Settings.channel_prefix``)."""
+    return f"{prefix}:order_import"
 
 
 class Broker(Protocol):
@@ -94,18 +98,19 @@ class _RelayBroker(MemoryBroker, ABC):
 
 
 class RedisBroker(_RelayBroker):
-    """Redis pub/sub on one channel; redis-py reconnects the subscription when Redis comes back."""
+    """Redis pub/sub on the deployment's channel; redis-py reconnects the subscription when Redis comes back."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str) -> None:
         super().__init__()
         import redis.asyncio as redis
 
         self._redis = redis.from_url(url)
+        self._channel = broker_channel(prefix)
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(PREFIX)
+        await pubsub.subscribe(self._channel)
         self._reader = asyncio.create_task(self._read(pubsub), name="broadcast-redis")
 
     async def _read(self, pubsub: Any) -> None:
@@ -116,7 +121,7 @@ class RedisBroker(_RelayBroker):
             await pubsub.aclose()
 
     async def send(self, message: str) -> None:
-        await self._redis.publish(PREFIX, message)
+        await self._redis.publish(self._channel, message)
 
     async def close(self) -> None:
         if self._reader is not None:
@@ -127,11 +132,13 @@ class RedisBroker(_RelayBroker):
 
 
 class PostgresBroker(_RelayBroker):
-    """PostgreSQL LISTEN/NOTIFY: one listening connection, notifications sent with ``pg_notify``."""
+    """PostgreSQL LISTEN/NOTIFY on the deployment's channel: one listening connection, notifications sent with
+    ``pg_notify``."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str) -> None:
         super().__init__()
         self._url = "postgresql://" + url.split("://", 1)[1]
+        self._channel = broker_channel(prefix)
         self._listener: Any = None
         self._sender: Any = None
         self._lock = asyncio.Lock()
@@ -140,12 +147,12 @@ class PostgresBroker(_RelayBroker):
         import asyncpg
 
         self._listener = await asyncpg.connect(self._url)
-        await self._listener.add_listener(PREFIX, lambda _conn, _pid, _channel, payload: self.received(payload))
+        await self._listener.add_listener(self._channel, lambda _conn, _pid, _channel, payload: self.received(payload))
         self._sender = await asyncpg.connect(self._url)
 
     async def send(self, message: str) -> None:
         async with self._lock:
-            await self._sender.execute("SELECT pg_notify($1, $2)", PREFIX, message)
+            await self._sender.execute("SELECT pg_notify($1, $2)", self._channel, message)
 
     async def close(self) -> None:
         for connection in (self._listener, self._sender):
@@ -153,15 +160,110 @@ class PostgresBroker(_RelayBroker):
                 await connection.close()
 
 
-def create_broker(url: str) -> Broker:
+def create_broker(url: str, prefix: str) -> Broker:
+    """The broker ``url`` names; between processes, on the channel of ``prefix`` (``Settings.channel_prefix``)."""
     scheme = url.split("://", 1)[0]
     if scheme == "memory":
         return MemoryBroker()
     if scheme in ("redis", "rediss"):
-        return RedisBroker(url)
+        return RedisBroker(url, prefix)
     if scheme in ("postgres", "postgresql"):
-        return PostgresBroker(url)
+        return PostgresBroker(url, prefix)
     raise ValueError(f"ORDER_IMPORT_BROADCAST_URL must be memory://, redis:// or postgres://, not {scheme}://")
+
+
+T = TypeVar("T")
+
+
+@dataclass(eq=False)
+class _Local:
+    """One subscriber of a shared channel: what it wants, and its queue of prepared events (or of their failure)."""
+
+    wants: Callable[[Event], bool]
+    queue: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
+
+
+@dataclass(eq=False)
+class _Shared:
+    prepare: Callable[[Event], Awaitable[Any]]
+    ready: asyncio.Future[None]
+    subscribers: set[_Local] = field(default_factory=set)
+    pump: asyncio.Task[None] | None = None
+
+
+class Fanout:
+    """This process's subscribers of broker channels, served together.
+
+    A channel has one broker subscription in the process, however many local subscribers it has, and each event
+    is prepared once (its database read, say) for all of those that want it: the work of an event does not grow
+    with the subscribers. Every subscriber of a channel passes the same ``prepare``; the first one's is used.
+    """
+
+    def __init__(self, broker: Broker) -> None:
+        self._broker = broker
+        self._channels: dict[str, _Shared] = {}
+
+    @asynccontextmanager
+    async def subscribe(
+        self, channel: str, prepare: Callable[[Event], Awaitable[T]], wants: Callable[[Event], bool]
+    ) -> AsyncIterator[AsyncIterator[T]]:
+        """The prepared events of ``channel`` that ``wants`` accepts, from once the broker subscription is live."""
+        shared = self._channels.get(channel)
+        if shared is None:
+            shared = self._channels[channel] = _Shared(prepare, asyncio.get_running_loop().create_future())
+            shared.pump = asyncio.create_task(self._pump(channel, shared), name=f"fanout-{channel}")
+        local = _Local(wants)
+        shared.subscribers.add(local)
+        try:
+            await asyncio.shield(shared.ready)
+            yield _prepared(local.queue)
+        finally:
+            shared.subscribers.discard(local)
+            if not shared.subscribers and self._channels.get(channel) is shared:
+                del self._channels[channel]
+                assert shared.pump is not None
+                shared.pump.cancel()
+                await asyncio.wait([shared.pump])  # its broker subscription closed when the last subscriber left
+
+    async def _pump(self, channel: str, shared: _Shared) -> None:
+        try:
+            async with self._broker.subscribe(channel) as events:
+                shared.ready.set_result(None)
+                async for event in events:
+                    try:
+                        takers = [local for local in shared.subscribers if local.wants(event)]
+                    except Exception:  # a malformed event: the others still come through
+                        log.exception("a subscriber's filter failed on an event of %s", channel)
+                        continue
+                    if not takers:
+                        continue
+                    try:
+                        prepared = await shared.prepare(event)
+                    except Exception as exc:  # each taker raises it, as if it had prepared the event itself
+                        prepared = _Failed(exc)
+                    for local in takers:
+                        local.queue.put_nowait(prepared)
+        except Exception as exc:  # the broker failed: every subscriber of the channel ends with its error
+            if self._channels.get(channel) is shared:
+                del self._channels[channel]
+            if not shared.ready.done():
+                shared.ready.set_exception(exc)
+                shared.ready.exception()  # retrieved: the subscribers waiting for it raise it, if any
+            for local in shared.subscribers:
+                local.queue.put_nowait(_Failed(exc))
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    error: Exception
+
+
+async def _prepared(queue: asyncio.Queue[Any]) -> AsyncIterator[Any]:
+    while True:
+        item = await queue.get()
+        if isinstance(item, _Failed):
+            raise item.error
+        yield item
 
 
 def pending_channel(seller_id: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
@@ -63,6 +63,9 @@ async def _platform_changes(keys: Sequence[uuid.UUID]) -> list[list[OrderChange]
 
 class Loaders:
     def __init__(self) -> None:
+        # GraphQL objects built once for the request (or event), shared by the rows that lead to them.
+        self.stores: dict[uuid.UUID, Any] = {}  # Store, by id: preloaded for a list's rows
+        self.platforms: dict[str, Any] = {}  # Platform, by id
         self.store = _by_id(Store)
         self.job = _by_id(ImportJob)
         self.transaction = _by_id(Transaction)

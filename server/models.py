@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -114,6 +115,10 @@ class DecimalText(_DecimalTextBase):
 
     def to_python_value(self, value: Any) -> Decimal | None:
         return None if value is None else Decimal(value)
+
+
+class Row(SimpleNamespace):
+    """Some columns of a row, as its model's fields give them in Python: what a list query reads (services.paging)."""
 
 
 class Seller(Model):
@@ -233,7 +238,8 @@ class ImportJob(Model):
 
     class Meta:
         table = "import_job"
-        indexes = (("status", "heartbeat_at"), ("seller_id", "started_at"))
+        # The list's keyset order (newest first, then id) is the index's: a page reads its rows and stops.
+        indexes = (("status", "heartbeat_at"), ("seller_id", "started_at", "id"))
 
 
 # A row of the Transaction List. Imports add rows and never change or delete one.
@@ -268,7 +274,7 @@ class Transaction(Model):
     class Meta:
         table = "transaction"
         unique_together = (("store", "order_id"),)
-        indexes = (("seller_id", "created_at"), ("seller_id", "number_key"), ("seller_id", "email_key"))
+        indexes = (("seller_id", "created_at", "id"), ("seller_id", "number_key"), ("seller_id", "email_key"))
 
 
 # An order fetched by an import, waiting for (or past) the seller's decision.
@@ -311,7 +317,7 @@ class ImportedOrder(Model):
     class Meta:
         table = "imported_order"
         unique_together = (("store", "order_id"),)
-        indexes = (("seller_id", "status", "placed_at"),)
+        indexes = (("seller_id", "status", "placed_at", "id"), ("store_id", "status", "placed_at", "id"))
 
 
 # One webhook delivery, recorded before it is answered; the platform's delivery id makes replays no-ops.

@@ -108,9 +108,10 @@ class Refusal:
 
 
 class RateLimits:
-    """The moving windows of one server process, in memory or in the broadcast Redis."""
+    """The moving windows of one server process, in memory or in the broadcast Redis (under ``prefix``, the
+    deployment's channel prefix, so deployments sharing one Redis database count apart)."""
 
-    def __init__(self, spec: str, broadcast_url: str = "memory://") -> None:
+    def __init__(self, spec: str, broadcast_url: str = "memory://", prefix: str = "") -> None:
         self.items = parse_rate_limits(spec)
         self._pool: Any = None
         storage: Storage
@@ -123,7 +124,7 @@ class RateLimits:
                 "async+" + broadcast_url,
                 wrap_exceptions=True,
                 implementation="redispy",
-                key_prefix=KEY_PREFIX,
+                key_prefix=f"{prefix}:{KEY_PREFIX}" if prefix else KEY_PREFIX,
                 connection_pool=self._pool,
             )
         else:

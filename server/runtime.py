@@ -13,7 +13,7 @@ import pluggy
 from .background import Background
 from .crypto import CredentialsCipher
 from .db import close_database, open_database
-from .events import Broker, create_broker
+from .events import Broker, Fanout, create_broker
 from .jobs import JobDispatcher, NoWorker
 from .outbound import create_session
 from .platforms import RetryPolicy
@@ -29,6 +29,7 @@ class Runtime:
     registry: PlatformRegistry
     session: aiohttp.ClientSession  # every outbound request: platforms' APIs, through the address rules
     broker: Broker  # live updates, within this process or across processes
+    fanout: Fanout  # the broker's channels shared by this process's subscribers: an event's work done once
     jobs: JobDispatcher  # who runs import jobs: installed by ``server.queue.running_worker``
     cipher: CredentialsCipher  # store credentials and connector state at rest
     rate_limits: RateLimits
@@ -56,10 +57,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(close_database)
         session = create_session(allow_local=settings.allow_local_api)
         stack.push_async_callback(session.close)
-        broker = create_broker(settings.broadcast_url)
+        broker = create_broker(settings.broadcast_url, settings.broadcast_channel_prefix)
         await broker.start()
         stack.push_async_callback(broker.close)
-        rate_limits = RateLimits(settings.rate_limits, settings.broadcast_url)
+        rate_limits = RateLimits(settings.rate_limits, settings.broadcast_url, settings.broadcast_channel_prefix)
         stack.push_async_callback(rate_limits.close)
         background = Background()
         stack.push_async_callback(background.shutdown)
@@ -68,6 +69,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             registry=registry,
             session=session,
             broker=broker,
+            fanout=Fanout(broker),
             jobs=NoWorker(),
             cipher=CredentialsCipher(settings.secret_key),
             rate_limits=rate_limits,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +27,10 @@ class Settings:
     allow_local_api: bool = False
     cors_origins: tuple[str, ...] = ()
     broadcast_url: str = "memory://"
+    # ORDER_IMPORT_CHANNEL_PREFIX: names this deployment's channel in Redis pub/sub or PostgreSQL LISTEN/NOTIFY
+    # (Redis pub/sub ignores the database number), so deployments sharing one never see each other's events.
+    # Empty: derived from the database (``derived_channel_prefix``). See ``broadcast_channel_prefix``.
+    channel_prefix: str = ""
     # How long importOrders waits for a job before answering with it still RUNNING.
     job_wait_seconds: float = 3.0
     # ORDER_IMPORT_JOB_LEASE_SECONDS: a RUNNING job whose heartbeat (or, on PostgreSQL, its worker's) is older
@@ -57,6 +63,11 @@ class Settings:
     public_url: str = ""
     extra_plugins: tuple[object, ...] = field(default=(), compare=False)
 
+    @property
+    def broadcast_channel_prefix(self) -> str:
+        """The channel prefix set, or else the one derived from the database: processes of one deployment agree."""
+        return self.channel_prefix or derived_channel_prefix(self.database_url)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
@@ -78,6 +89,7 @@ class Settings:
             allow_local_api=env.get("ORDER_IMPORT_ALLOW_LOCAL_API", "") == "1",
             cors_origins=tuple(o.strip() for o in env.get("ORDER_IMPORT_CORS_ORIGINS", "").split(",") if o.strip()),
             broadcast_url=broadcast_url,
+            channel_prefix=_channel_prefix(env.get("ORDER_IMPORT_CHANNEL_PREFIX", "")),
             max_body_bytes=_positive_int(env, "ORDER_IMPORT_MAX_BODY_BYTES", cls.max_body_bytes),
             rate_limits=_rate_limits(env.get("ORDER_IMPORT_RATE_LIMITS", "")),
             public_url=_public_url(env.get("ORDER_IMPORT_PUBLIC_URL", "")),
@@ -87,6 +99,32 @@ class Settings:
             recovery_min_interval=_whole_seconds(env, "ORDER_IMPORT_RECOVERY_MIN_INTERVAL", cls.recovery_min_interval),
             recovery_tick_seconds=_seconds(env, "ORDER_IMPORT_RECOVERY_TICK_SECONDS", cls.recovery_tick_seconds),
         )
+
+
+CHANNEL_PREFIX = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+
+
+def _channel_prefix(value: str) -> str:
+    value = value.strip()
+    if value and not CHANNEL_PREFIX.fullmatch(value):
+        raise SettingsError(
+            f"ORDER_IMPORT_CHANNEL_PREFIX must be 1 to 40 letters, digits, '_', '.' or '-', not {value!r}"
+        )
+    return value
+
+
+def derived_channel_prefix(database_url: str) -> str:
+    """A short hash of the database URL without its credentials, query or fragment (a SQLite file by its full
+    path): every process on one database gets the same, deployments on different databases different ones."""
+    scheme, _, rest = database_url.partition("://")
+    if scheme == "sqlite":
+        path = rest.split("?", 1)[0]
+        where = path if path in ("", ":memory:") else os.path.abspath(path)
+        identity = f"sqlite://{where}"
+    else:
+        parts = urlsplit(database_url)
+        identity = f"postgres://{parts.netloc.rpartition('@')[2].lower()}{parts.path}"
+    return "oi-" + hashlib.sha256(identity.encode()).hexdigest()[:12]
 
 
 def _graphiql(value: str) -> bool:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from ..context import Context
 from ..errors import AlreadyDecided, DomainError, Unauthenticated
@@ -59,18 +60,41 @@ def given(**arguments: Any) -> dict[str, Any]:
 
 
 def connection(page: Page[R], kind: Callable[..., C], edge: Callable[..., object], node: Callable[[R], object]) -> C:
-    """The Relay connection ``kind`` of ``page``: an ``edge`` per row, holding the row's ``node``."""
+    """The Relay connection ``kind`` of ``page``: an ``edge`` per row, holding the row's ``node``; its
+    totalCount counted only when asked for."""
     return kind(
         edges=[edge(cursor=cursor, node=node(row)) for row, cursor in zip(page.items, page.cursors)],
         page_info=page_info(page),
-        total_count=page.total_count,
+        count=page.count,
     )
 
 
 def page_info(page: Page[object]) -> PageInfo:
     return PageInfo(
         has_next_page=page.has_next_page,
-        has_previous_page=page.has_previous_page,
+        previous=page.previous,
         start_cursor=page.cursors[0] if page.cursors else None,
         end_cursor=page.cursors[-1] if page.cursors else None,
     )
+
+
+def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:  # a fragment, named or inline: its fields are asked for here too
+            yield from _fields(selection.selections)
+
+
+def node_fields(info: Info[Context, None]) -> set[str]:
+    """The names of the fields asked for on the nodes of the connection being resolved
+    (``edges { node { ... } }``), through fragments too: what its rows must be read with."""
+    level = [child for field in _fields(info.selected_fields) for child in _fields(field.selections)]
+    for name in ("edges", "node"):
+        level = [child for field in level if field.name == name for child in _fields(field.selections)]
+    return {field.name for field in level}
+
+
+def columns_for(fields: Collection[str], columns: Mapping[str, str]) -> set[str]:
+    """The columns (the values of ``columns``) that the ``fields`` asked for (its keys) need."""
+    return {column for name, column in columns.items() if name in fields}

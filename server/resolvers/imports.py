@@ -10,6 +10,7 @@ from strawberry.types import Info
 from ..context import Context
 from ..errors import DomainError, OrderChanged, PaymentNotCaptured, TestOrder
 from ..platforms import ConnectorError
+from ..schema.shared_events import SharedEvent
 from ..schema.types import (
     AcceptImportPayload,
     CancelImportPayload,
@@ -31,14 +32,22 @@ from .common import (
     PlatformFilter,
     StoreFilter,
     actor_of,
+    columns_for,
     connection,
     decided_order,
+    node_fields,
     seller_of,
     user_errors,
 )
 
+
+class SharedPendingImportEvent(PendingImportEvent, SharedEvent):
+    """One per update, to every subscriber of the seller's list in this process: each selection of it runs once."""
+
+
 OrderId = Annotated[strawberry.ID, strawberry.argument(description="The imported order's id (ImportedOrder.id).")]
 JobId = Annotated[strawberry.ID, strawberry.argument(description="The import job's id (ImportJob.id).")]
+HEAVY_ORDER_FIELDS = {"lineItems": "line_items", "raw": "payload"}  # ImportedOrder fields read only when asked
 
 
 async def resolve_pending_imports(
@@ -48,7 +57,17 @@ async def resolve_pending_imports(
     first: First = 50,
     after: After = None,
 ) -> ImportedOrderConnection:
-    page = await pending.list_pending(seller_of(info), platform=platform, store_id=store, first=first, after=after)
+    asked = node_fields(info)
+    page = await pending.list_pending(
+        seller_of(info),
+        platform=platform,
+        store_id=store,
+        first=first,
+        after=after,
+        heavy=columns_for(asked, HEAVY_ORDER_FIELDS),
+    )
+    if "store" in asked:
+        await nodes.preload_stores(info, (row.store_id for row in page.items))
     return connection(page, ImportedOrderConnection, ImportedOrderEdge, partial(nodes.imported_order, info))
 
 
@@ -75,6 +94,8 @@ async def resolve_import_jobs(
     after: After = None,
 ) -> ImportJobConnection:
     page = await imports.list_jobs(seller_of(info), platform=platform, store_id=store, first=first, after=after)
+    if "store" in node_fields(info):
+        await nodes.preload_stores(info, (row.store_id for row in page.items))
     return connection(page, ImportJobConnection, ImportJobEdge, partial(nodes.import_job, info))
 
 
@@ -171,11 +192,14 @@ async def resolve_cancel_import(
 async def subscribe_pending_imports(
     info: Info[Context, None], platform: PlatformFilter = None, store: StoreFilter = None
 ) -> AsyncGenerator[PendingImportEvent, None]:
-    async for change, row in live.watch_pending(
-        info.context.runtime, seller_of(info), platform=platform, store_id=store
-    ):
-        info.context.fresh_loaders()
-        yield PendingImportEvent(change=PendingImportChange(change), order=nodes.imported_order(info, row))
+    async for update in live.watch_pending(info.context.runtime, seller_of(info), platform=platform, store_id=store):
+        info.context.loaders = update.loaders  # the same for every subscriber of this process: rows read once
+        event = update.shared.get("event")
+        if not isinstance(event, SharedPendingImportEvent):
+            event = update.shared["event"] = SharedPendingImportEvent(
+                change=PendingImportChange(update.event.change), order=nodes.imported_order(info, update.order)
+            )
+        yield event
 
 
 async def subscribe_import_job(info: Info[Context, None], id: JobId) -> AsyncGenerator[ImportJob, None]:

@@ -7,7 +7,9 @@ transaction's, a job's, an order's) is built here, through the request's DataLoa
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from functools import partial
+from typing import Any, Generic, TypeVar, cast
 
 from strawberry.types import Info
 
@@ -27,11 +29,14 @@ from ..schema.types import (
     RecoverySchedule,
     Store,
     StoreLoader,
+    StoreSource,
     Transaction,
     WebhookHealth,
 )
 from ..services import imports, webhooks
 from . import common  # a module: common imports this one
+
+T = TypeVar("T")
 
 
 def store(info: Info[Context, None], row: models.Store) -> Store:
@@ -61,13 +66,52 @@ def recovery_loader(info: Info[Context, None]) -> RecoveryLoader:
     return load
 
 
-def store_loader(info: Info[Context, None]) -> StoreLoader:
-    async def load(store_id: uuid.UUID) -> Store:
-        row = await info.context.loaders.store.load(store_id)  # the loaders of the moment (fresh per event)
+class _Later(Generic[T]):
+    """An awaitable that makes its coroutine only once awaited: one the executor drops never started."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Coroutine[Any, Any, T]]) -> None:
+        self._make = make
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self._make().__await__()
+
+
+async def _load_store(info: Info[Context, None], store_id: uuid.UUID) -> Store:
+    loaders = info.context.loaders  # the loaders of the moment (fresh per event)
+    found = loaders.stores.get(store_id)
+    if found is None:
+        row = await loaders.store.load(store_id)
         assert row is not None  # a foreign key
-        return store(info, row)
+        found = loaders.stores.setdefault(store_id, store(info, row))
+    return cast(Store, found)
+
+
+def store_loader(info: Info[Context, None]) -> StoreLoader:
+    def load(store_id: uuid.UUID) -> Awaitable[Store]:
+        return _Later(partial(_load_store, info, store_id))
 
     return load
+
+
+def store_source(info: Info[Context, None]) -> StoreSource:
+    """Stores as ``store_loader`` gives them, and at once those built already for this request."""
+
+    def source(store_id: uuid.UUID) -> Store | Awaitable[Store]:
+        found = info.context.loaders.stores.get(store_id)
+        return cast(Store, found) if found is not None else _Later(partial(_load_store, info, store_id))
+
+    return source
+
+
+async def preload_stores(info: Info[Context, None], store_ids: Iterable[uuid.UUID]) -> None:
+    """The stores of a list's rows, read with one query and built once, so that each row's store is at hand."""
+    loaders = info.context.loaders
+    wanted = [key for key in set(store_ids) if key not in loaders.stores]
+    for key, row in zip(wanted, await loaders.store.load_many(wanted)):
+        if row is not None:
+            loaders.stores[key] = store(info, row)
 
 
 def receipt_loader(info: Info[Context, None]) -> ReceiptLoader:
@@ -95,17 +139,17 @@ def receipt_line(info: Info[Context, None], row: models.ImportReceiptLine) -> Im
     )
 
 
-def imported_order(info: Info[Context, None], row: models.ImportedOrder) -> ImportedOrder:
-    return ImportedOrder.from_row(row, store_loader(info), receipt_loader(info))
+def imported_order(info: Info[Context, None], row: models.ImportedOrder | models.Row) -> ImportedOrder:
+    return ImportedOrder.from_row(row, store_source(info), receipt_loader(info))
 
 
-def import_job(info: Info[Context, None], row: models.ImportJob) -> ImportJob:
-    return ImportJob.from_row(row, store_loader(info), receipt_loader(info))
+def import_job(info: Info[Context, None], row: models.ImportJob | models.Row) -> ImportJob:
+    return ImportJob.from_row(row, store_source(info), receipt_loader(info))
 
 
 def audit_event(info: Info[Context, None], row: models.AuditEvent) -> AuditEvent:
     return AuditEvent.from_row(row, store_loader(info), receipt_loader(info))
 
 
-def transaction(info: Info[Context, None], row: models.Transaction) -> Transaction:
-    return Transaction.from_row(row, store_loader(info))
+def transaction(info: Info[Context, None], row: models.Transaction | models.Row) -> Transaction:
+    return Transaction.from_row(row, store_source(info))

@@ -21,8 +21,9 @@ async def resolve_revoke_api_token(
     id: Annotated[strawberry.ID, strawberry.argument(description="The token's id (ApiToken.id), never its secret.")],
 ) -> RevokeApiTokenPayload:
     try:
+        runtime = info.context.runtime
         row = await accounts.revoke_token(
-            id, actor=actor_of(info), seller=seller_of(info), broker=info.context.runtime.broker
+            id, actor=actor_of(info), seller=seller_of(info), broker=runtime.broker, cache=runtime.token_watch.tokens
         )
     except DomainError as exc:
         return RevokeApiTokenPayload(api_token=None, user_errors=user_errors(exc))

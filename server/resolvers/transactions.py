@@ -10,7 +10,7 @@ from ..context import Context
 from ..schema.types import TransactionConnection, TransactionEdge
 from ..services import transactions
 from . import nodes
-from .common import After, First, PlatformFilter, StoreFilter, connection, seller_of
+from .common import After, First, PlatformFilter, StoreFilter, columns_for, connection, node_fields, seller_of
 
 
 async def resolve_transactions(
@@ -28,7 +28,16 @@ async def resolve_transactions(
     first: First = 50,
     after: After = None,
 ) -> TransactionConnection:
+    asked = node_fields(info)
     page = await transactions.list_transactions(
-        seller_of(info), platform=platform, store_id=store, search=search, first=first, after=after
+        seller_of(info),
+        platform=platform,
+        store_id=store,
+        search=search,
+        first=first,
+        after=after,
+        heavy=columns_for(asked, {"lineItems": "line_items"}),
     )
+    if "store" in asked:
+        await nodes.preload_stores(info, (row.store_id for row in page.items))
     return connection(page, TransactionConnection, TransactionEdge, partial(nodes.transaction, info))

@@ -10,7 +10,17 @@ from datetime import datetime
 import strawberry
 
 from .. import models
-from .types import ImportJob, PageInfo, Store, StoreLoader, Transaction, UserError, described
+from .types import (
+    Count,
+    ImportJob,
+    PageInfo,
+    Store,
+    StoreLoader,
+    Transaction,
+    UserError,
+    described,
+    total_count_field,
+)
 
 JobLoader = Callable[[uuid.UUID], Awaitable[ImportJob | None]]
 """Builds an alert's import job by its id; ``None`` when it is not the caller's."""
@@ -103,7 +113,8 @@ class AlertEdge:
 class AlertConnection:
     edges: list[AlertEdge] = strawberry.field(description="The page's alerts.")
     page_info: PageInfo = strawberry.field(description="Where the page stands.")
-    total_count: int = strawberry.field(description="How many alerts match (unreadOnly or not), on every page.")
+    total_count: int = total_count_field("How many alerts match (unreadOnly or not), on every page.")
+    count: strawberry.Private[Count]
 
 
 @strawberry.type(description="The answer of markAlertsRead.")

@@ -25,15 +25,23 @@ from ..platforms import Capability, PlatformConnector
 T = TypeVar("T")
 StoreLoader = Callable[[uuid.UUID], Awaitable["Store"]]
 """Builds the store of a row by its id: given by the resolver layer, which adds the store's webhook facts."""
+StoreSource = Callable[[uuid.UUID], "Store | Awaitable[Store]"]
+"""A ``StoreLoader``, or what gives a store already loaded for the request at once (a list's rows' stores):
+the field then resolves without a task of its own."""
+Count = Callable[[], Awaitable[int]]
+"""Counts a whole list: called only when a client asks for its totalCount."""
 ReceiptLoader = Callable[[uuid.UUID, "int | None", "str | None"], Awaitable["ImportReceiptConnection"]]
 """Builds a page of a job's receipt (job id, first, after): given by the resolver layer, which reads it."""
 RecoveryLoader = Callable[[uuid.UUID], Awaitable["RecoverySchedule"]]
 """Builds a store's recovery schedule by the store's id: given by the resolver layer, which reads it."""
 
 
-def described(description: str, *, deprecation_reason: str | None = None) -> Callable[[Callable[..., T]], T]:
-    """``@strawberry.field(description=...)``, typed as the bare ``@strawberry.field`` is (strawberry says Any)."""
-    field = strawberry.field(description=description, deprecation_reason=deprecation_reason)
+def described(
+    description: str, *, deprecation_reason: str | None = None, graphql_type: Any = None
+) -> Callable[[Callable[..., T]], T]:
+    """``@strawberry.field(description=...)``, typed as the bare ``@strawberry.field`` is (strawberry says Any).
+    ``graphql_type``: the field's type when the resolver's own says more (a value, or an awaitable of it)."""
+    field = strawberry.field(description=description, deprecation_reason=deprecation_reason, graphql_type=graphql_type)
     return cast("Callable[[Callable[..., T]], T]", field)
 
 
@@ -210,18 +218,25 @@ class Platform:
 
 
 def _platform(info: Info[Context, None], platform_id: str) -> Platform:
-    """The platform of a record; one whose plugin is no longer installed keeps its id and offers nothing."""
-    connector = info.context.runtime.registry.get(platform_id)
-    if connector is None:
-        return Platform(
-            id=strawberry.ID(platform_id),
-            name=platform_id,
-            order_id_label="",
-            credential_fields=[],
-            supports_order_id=False,
-            supports_time=False,
+    """The platform of a record, built once per request (a list's rows share it); one whose plugin is no longer
+    installed keeps its id and offers nothing."""
+    built = info.context.loaders.platforms
+    found = built.get(platform_id)
+    if found is None:
+        connector = info.context.runtime.registry.get(platform_id)
+        found = built[platform_id] = (
+            Platform.from_connector(connector)
+            if connector is not None
+            else Platform(
+                id=strawberry.ID(platform_id),
+                name=platform_id,
+                order_id_label="",
+                credential_fields=[],
+                supports_order_id=False,
+                supports_time=False,
+            )
         )
-    return Platform.from_connector(connector)
+    return cast(Platform, found)
 
 
 @strawberry.type(description="How a store's webhooks are doing.")
@@ -395,6 +410,35 @@ class LineItem:
     total: Money = strawberry.field(description="What the buyer pays for the line.")
 
 
+async def _total_count(root: Any) -> int:
+    count: Count = root.count
+    return await count()
+
+
+def total_count_field(description: str) -> Any:
+    """A connection's ``totalCount``: its ``count`` runs only when a client asks for it."""
+    return strawberry.field(resolver=_total_count, description=description)
+
+
+async def _has_previous_page(root: PageInfo) -> bool:
+    return await root.previous()
+
+
+def _read(value: T | None, name: str) -> T:
+    """A column read only when its field is asked for: the list's resolver read it (see ``services.paging``)."""
+    if value is None:
+        raise RuntimeError(f"{name} was asked for but not read")
+    return value
+
+
+def _line_items_of(root: Transaction | ImportedOrder) -> list[LineItem]:
+    return _line_items(_read(root.line_item_rows, "lineItems"))
+
+
+def _payload_of(root: ImportedOrder) -> JSON:
+    return JSON(_read(root.payload, "raw"))
+
+
 def _line_items(rows: list[dict[str, Any]]) -> list[LineItem]:
     def money(m: dict[str, str]) -> Money:
         return Money.of(Decimal(m["amount"]), m["currency"])
@@ -453,7 +497,9 @@ class Transaction:
     source: TransactionSource = strawberry.field(description="How the row entered the list.")
     buyer: Buyer = strawberry.field(description="Who placed the order.")
     total: Money = strawberry.field(description="What the buyer pays for the order.")
-    line_items: list[LineItem] = strawberry.field(description="The order's lines, in the platform's order.")
+    line_items: list[LineItem] = strawberry.field(
+        resolver=_line_items_of, description="The order's lines, in the platform's order."
+    )
     placed_at: datetime = strawberry.field(description="When the buyer placed the order, by the platform's clock.")
     created_at: datetime = strawberry.field(
         description="When the row entered the list (the list's order, newest first); a row never changes."
@@ -466,13 +512,14 @@ class Transaction:
     accepted_by: str | None = strawberry.field(
         description="The actor who accepted its import (see AuditEvent.actor); null for WEBHOOK rows."
     )
+    line_item_rows: strawberry.Private[list[dict[str, Any]] | None]  # None: not read (not asked for)
     store_id: strawberry.Private[uuid.UUID]
     platform_id: strawberry.Private[str]
-    load_store: strawberry.Private[StoreLoader]
+    load_store: strawberry.Private[StoreSource]
 
-    @described("The store the order was placed in.")
-    async def store(self) -> Store:
-        return await self.load_store(self.store_id)
+    @described("The store the order was placed in.", graphql_type=Store)
+    def store(self) -> Store | Awaitable[Store]:
+        return self.load_store(self.store_id)
 
     @described("The platform of that store.")
     def platform(self, info: Info[Context, None]) -> Platform:
@@ -487,7 +534,7 @@ class Transaction:
         return [OrderChange.from_row(row) for row in rows]
 
     @classmethod
-    def from_row(cls, row: models.Transaction, load_store: StoreLoader) -> Transaction:
+    def from_row(cls, row: models.Transaction | models.Row, load_store: StoreSource) -> Transaction:
         return cls(
             id=strawberry.ID(str(row.id)),
             order_id=row.order_id,
@@ -496,7 +543,7 @@ class Transaction:
             source=TransactionSource(row.source.value),
             buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
             total=Money.of(row.total_amount, row.currency),
-            line_items=_line_items(row.line_items),
+            line_item_rows=row.line_items,
             placed_at=row.placed_at,
             created_at=row.created_at,
             payment_status=PaymentStatus(row.payment_status),
@@ -564,12 +611,12 @@ class ImportJob:
         'recovery; "unknown" for jobs started before this was kept.'
     )
     store_id: strawberry.Private[uuid.UUID]
-    load_store: strawberry.Private[StoreLoader]
+    load_store: strawberry.Private[StoreSource]
     load_receipt: strawberry.Private[ReceiptLoader]
 
-    @described("The store the job imports from.")
-    async def store(self) -> Store:
-        return await self.load_store(self.store_id)
+    @described("The store the job imports from.", graphql_type=Store)
+    def store(self) -> Store | Awaitable[Store]:
+        return self.load_store(self.store_id)
 
     @described(
         "One line per order the platform returned (and per id it lacks), in the order returned, with its outcome: "
@@ -586,7 +633,9 @@ class ImportJob:
         return await self.load_receipt(uuid.UUID(self.id), first, after)
 
     @classmethod
-    def from_row(cls, row: models.ImportJob, load_store: StoreLoader, load_receipt: ReceiptLoader) -> ImportJob:
+    def from_row(
+        cls, row: models.ImportJob | models.Row, load_store: StoreSource, load_receipt: ReceiptLoader
+    ) -> ImportJob:
         return cls(
             id=strawberry.ID(str(row.id)),
             method=ImportMethod(row.method.value),
@@ -631,8 +680,10 @@ class ImportedOrder:
     imported_at: datetime = strawberry.field(description="When an import stored it, or restored it last.")
     buyer: Buyer = strawberry.field(description="Who placed the order.")
     total: Money = strawberry.field(description="What the buyer pays for the order.")
-    line_items: list[LineItem] = strawberry.field(description="The order's lines, in the platform's order.")
-    raw: JSON = strawberry.field(description="The platform's own payload, for View.")
+    line_items: list[LineItem] = strawberry.field(
+        resolver=_line_items_of, description="The order's lines, in the platform's order."
+    )
+    raw: JSON = strawberry.field(resolver=_payload_of, description="The platform's own payload, for View.")
     decided_at: datetime | None = strawberry.field(description="When it was accepted or canceled; null while PENDING.")
     decided_by: str | None = strawberry.field(
         description="The actor of that decision (see AuditEvent.actor); null while PENDING."
@@ -651,16 +702,18 @@ class ImportedOrder:
         description="When it was last read from the platform; a decision reads it again when this is older than "
         "ORDER_IMPORT_RECHECK_SECONDS."
     )
+    line_item_rows: strawberry.Private[list[dict[str, Any]] | None]  # None: not read (not asked for)
+    payload: strawberry.Private[dict[str, Any] | None]  # None: not read (not asked for)
     store_id: strawberry.Private[uuid.UUID]
     platform_id: strawberry.Private[str]
     job_id: strawberry.Private[uuid.UUID | None]
     transaction_id: strawberry.Private[uuid.UUID | None]
-    load_store: strawberry.Private[StoreLoader]
+    load_store: strawberry.Private[StoreSource]
     load_receipt: strawberry.Private[ReceiptLoader]
 
-    @described("The store the order was placed in.")
-    async def store(self) -> Store:
-        return await self.load_store(self.store_id)
+    @described("The store the order was placed in.", graphql_type=Store)
+    def store(self) -> Store | Awaitable[Store]:
+        return self.load_store(self.store_id)
 
     @described("The platform of that store.")
     def platform(self, info: Info[Context, None]) -> Platform:
@@ -690,7 +743,9 @@ class ImportedOrder:
         return [Decision.from_entry(row) for row in rows if row.action in _DECISIONS]
 
     @classmethod
-    def from_row(cls, row: models.ImportedOrder, load_store: StoreLoader, load_receipt: ReceiptLoader) -> ImportedOrder:
+    def from_row(
+        cls, row: models.ImportedOrder | models.Row, load_store: StoreSource, load_receipt: ReceiptLoader
+    ) -> ImportedOrder:
         return cls(
             id=strawberry.ID(str(row.id)),
             order_id=row.order_id,
@@ -701,8 +756,8 @@ class ImportedOrder:
             imported_at=row.imported_at,
             buyer=Buyer(name=row.buyer_name, email=row.buyer_email),
             total=Money.of(row.total_amount, row.currency),
-            line_items=_line_items(row.line_items),
-            raw=JSON(row.payload),
+            line_item_rows=row.line_items,
+            payload=row.payload,
             decided_at=row.decided_at,
             decided_by=row.decided_by,
             cancel_reason=row.cancel_reason,
@@ -750,7 +805,8 @@ class ImportReceiptEdge:
 class ImportReceiptConnection:
     edges: list[ImportReceiptEdge] = strawberry.field(description="The page's lines.")
     page_info: PageInfo = strawberry.field(description="Where the page stands.")
-    total_count: int = strawberry.field(description="How many lines the whole receipt holds, not just this page.")
+    total_count: int = total_count_field("How many lines the whole receipt holds, not just this page.")
+    count: strawberry.Private[Count]
 
 
 @strawberry.enum(description="What an audit entry records.")
@@ -813,12 +869,12 @@ class AuditEvent:
     store_id: strawberry.Private[uuid.UUID | None]
     imported_order_id: strawberry.Private[uuid.UUID | None]
     job_id: strawberry.Private[uuid.UUID | None]
-    load_store: strawberry.Private[StoreLoader]
+    load_store: strawberry.Private[StoreSource]
     load_receipt: strawberry.Private[ReceiptLoader]
 
-    @described("The store it concerns; null for a token's entries.")
-    async def store(self) -> Store | None:
-        return await self.load_store(self.store_id) if self.store_id else None
+    @described("The store it concerns; null for a token's entries.", graphql_type=Store | None)
+    def store(self) -> Store | Awaitable[Store] | None:
+        return self.load_store(self.store_id) if self.store_id else None
 
     @described("The imported order it concerns, as it stands now; null when none.")
     async def imported_order(self, info: Info[Context, None]) -> ImportedOrder | None:
@@ -832,7 +888,7 @@ class AuditEvent:
         return ImportJob.from_row(row, self.load_store, self.load_receipt) if row else None
 
     @classmethod
-    def from_row(cls, row: models.AuditEvent, load_store: StoreLoader, load_receipt: ReceiptLoader) -> AuditEvent:
+    def from_row(cls, row: models.AuditEvent, load_store: StoreSource, load_receipt: ReceiptLoader) -> AuditEvent:
         return cls(
             id=strawberry.ID(str(row.id)),
             at=row.at,
@@ -857,7 +913,8 @@ class AuditEventEdge:
 class AuditEventConnection:
     edges: list[AuditEventEdge] = strawberry.field(description="The page's entries.")
     page_info: PageInfo = strawberry.field(description="Where the page stands.")
-    total_count: int = strawberry.field(description="How many entries match, on every page.")
+    total_count: int = total_count_field("How many entries match, on every page.")
+    count: strawberry.Private[Count]
 
 
 @strawberry.type(
@@ -867,13 +924,15 @@ class AuditEventConnection:
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
     has_previous_page: bool = strawberry.field(
+        resolver=_has_previous_page,
         description="Whether items come before this page: after was given and an item of the list still sorts at "
-        "or before that cursor (checked, not counted). False on a first page."
+        "or before that cursor (checked, not counted). False on a first page.",
     )
     start_cursor: str | None = strawberry.field(description="The first edge's cursor; null when the page is empty.")
     end_cursor: str | None = strawberry.field(
         description="The last edge's cursor, the after of the next page; null when the page is empty."
     )
+    previous: strawberry.Private[Callable[[], Awaitable[bool]]]  # checks has_previous_page when asked
 
 
 _CURSOR = "Opaque: pass it as after to continue after this item."
@@ -889,7 +948,8 @@ class ImportedOrderEdge:
 class ImportedOrderConnection:
     edges: list[ImportedOrderEdge] = strawberry.field(description="The page's orders.")
     page_info: PageInfo = strawberry.field(description="Where the page stands.")
-    total_count: int = strawberry.field(description="How many orders the whole list holds, not just this page.")
+    total_count: int = total_count_field("How many orders the whole list holds, not just this page.")
+    count: strawberry.Private[Count]
 
 
 @strawberry.type(description="A row of the Transaction List and its cursor.")
@@ -902,7 +962,8 @@ class TransactionEdge:
 class TransactionConnection:
     edges: list[TransactionEdge] = strawberry.field(description="The page's rows.")
     page_info: PageInfo = strawberry.field(description="Where the page stands.")
-    total_count: int = strawberry.field(description="How many rows match the filters, on every page.")
+    total_count: int = total_count_field("How many rows match the filters, on every page.")
+    count: strawberry.Private[Count]
 
 
 @strawberry.type(description="An import job and its cursor.")
@@ -915,7 +976,8 @@ class ImportJobEdge:
 class ImportJobConnection:
     edges: list[ImportJobEdge] = strawberry.field(description="The page's jobs.")
     page_info: PageInfo = strawberry.field(description="Where the page stands.")
-    total_count: int = strawberry.field(description="How many jobs match the filters, on every page.")
+    total_count: int = total_count_field("How many jobs match the filters, on every page.")
+    count: strawberry.Private[Count]
 
 
 @strawberry.type(

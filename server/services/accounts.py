@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from ..errors import InvalidInput, NotFound
 from ..events import Broker, TokenRevoked, announce
 from ..models import ApiToken, AuditAction, Seller
+from ..token_watch import TokenCache
 from . import audit
 from .paging import parse_id
 
@@ -110,10 +111,13 @@ def _check_options(*, name: str | None, expires_in_days: int | None) -> None:
         raise InvalidInput(f"a token expires in 1 to {MAX_EXPIRY_DAYS} days", field="expiresIn")
 
 
-async def authenticate_token(authorization: str | None, *, now: datetime | None = None) -> ApiToken | None:
+async def authenticate_token(
+    authorization: str | None, *, now: datetime | None = None, cache: TokenCache | None = None
+) -> ApiToken | None:
     """The usable token of ``Bearer <token>``, its seller loaded, or ``None``.
 
-    One lookup by the token's unique hash; the last-used time is written when it is a minute old or more.
+    One lookup by the token's unique hash, or none while ``cache`` holds the token (see ``TokenCache`` for how
+    soon a revocation is seen); the last-used time is written when it is a minute old or more.
     """
     if not authorization:
         return None
@@ -121,7 +125,13 @@ async def authenticate_token(authorization: str | None, *, now: datetime | None 
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    found = await ApiToken.filter(token_hash=_hash(secret)).select_related("seller").first()
+    token_hash = _hash(secret)
+    found = cache.get(token_hash) if cache else None
+    if found is None:
+        read_at = cache.clock() if cache else 0.0
+        found = await ApiToken.filter(token_hash=token_hash).select_related("seller").first()
+        if found is not None and cache:
+            cache.put(token_hash, found, read_at)
     now = now or datetime.now(UTC)
     if found is None or not found.usable(now):
         return None
@@ -131,10 +141,11 @@ async def authenticate_token(authorization: str | None, *, now: datetime | None 
 
 
 async def _mark_used(token: ApiToken, now: datetime) -> None:
-    # Conditional, so that of several requests (or processes) finding the same old time, one writes.
+    # Conditional, so that of several requests (or processes) finding the same old time, one writes. Whoever
+    # wrote, the time is recent now: this process does not try again for a minute.
     old = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_PRECISION)
-    if await ApiToken.filter(old, id=token.id).update(last_used_at=now):
-        token.last_used_at = now
+    await ApiToken.filter(old, id=token.id).update(last_used_at=now)
+    token.last_used_at = now
 
 
 async def list_tokens(seller: Seller) -> list[ApiToken]:
@@ -159,10 +170,11 @@ async def revoke_token(
     actor: str,
     seller: Seller | None = None,
     broker: Broker | None = None,
+    cache: TokenCache | None = None,
     now: datetime | None = None,
 ) -> ApiToken:
-    """Revoke a token (of ``seller``, when given) from now on, and announce it on ``broker``. Audited as
-    TOKEN_REVOKED by ``actor``.
+    """Revoke a token (of ``seller``, when given) from now on, drop it from this process's ``cache`` and
+    announce it on ``broker`` (for every process's). Audited as TOKEN_REVOKED by ``actor``.
 
     Revoking a revoked token changes nothing and answers it as it is. Another seller's token is not found.
     """
@@ -177,6 +189,8 @@ async def revoke_token(
     token = await scope.select_related("seller").first()
     if token is None:
         raise NotFound(f"no API token with id {token_id!r}", field="id")
+    if cache is not None:
+        cache.forget(token.id)
     if broker is not None:
         await announce_revocation(broker, token)
     return token

@@ -19,7 +19,7 @@ import base64
 import logging
 import uuid
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -41,14 +41,15 @@ from ..models import (
     ImportStatus,
     ImportTrigger,
     JobStatus,
+    Row,
     Seller,
     Store,
     Transaction,
 )
 from ..platforms import Capability, ConnectorError, Order, PlatformConnector
 from ..runtime import Runtime
-from . import audit, orders, runs
-from .paging import MAX_PAGE, Page, paginate, parse_id
+from . import audit, inserts, orders, runs
+from .paging import MAX_PAGE, Listing, Page, list_rows, nothing_before, parse_id, store_condition
 from .stores import connector_class, get_store, open_connector
 
 log = logging.getLogger(__name__)
@@ -242,14 +243,16 @@ async def get_job(seller: Seller, job_id: str) -> ImportJob | None:
 
 async def list_jobs(
     seller: Seller, *, platform: str | None, store_id: str | None, first: int | None, after: str | None
-) -> Page[ImportJob]:
+) -> Page[Row]:
     """The seller's import jobs, newest first, narrowed to a platform and/or a store."""
-    query = ImportJob.filter(seller_id=seller.id)
+    seller_key = str(seller.id)
+    where: list[tuple[str, Sequence[Any]]] = [('"seller_id" = ?', (seller_key,))]
     if platform is not None:
-        query = query.filter(store__platform=platform)
+        stores = '"store_id" IN (SELECT "id" FROM "store" WHERE "seller_id" = ? AND "platform" = ?)'
+        where.append((stores, (seller_key, platform)))
     if store_id is not None:
-        query = query.filter(store_id=parse_id(store_id))
-    return await paginate(query, sort="started_at", first=first, after=after)
+        where.append(store_condition(store_id))
+    return await list_rows(Listing(ImportJob, "started_at", where), first=first, after=after)
 
 
 RECEIPT_PAGE = 100
@@ -274,8 +277,8 @@ async def receipt(job_id: uuid.UUID, *, first: int | None, after: str | None) ->
         items=items,
         cursors=[_line_cursor(row.position) for row in items],
         has_next_page=len(rows) > first,
-        has_previous_page=start > 0 and await lines.filter(position__lt=start).exists(),
-        total_count=await lines.count(),
+        previous=lines.filter(position__lt=start).exists if start > 0 else nothing_before,
+        count=lines.count,
     )
 
 
@@ -444,23 +447,18 @@ async def _store_page(
         if isinstance(o, Order) and (window is None or window[0] <= o.placed_at <= window[1])
     }
     now = datetime.now(UTC)
+    job_id = str(job.id)
     after = None
     async with in_transaction() as conn:
         # Locked, so a disconnect waits for this page and then cancels what it stored, or comes first.
-        if not await Store.filter(id=store.id, disconnected_at=None).select_for_update(no_key=True).using_db(conn):
+        if not await _lock_connected(conn, store):
             raise StoreNotFound("the store was disconnected during this import", field="store")
-        listed = {
-            row["order_id"]: row["id"]
-            for row in await Transaction.filter(store_id=store.id, order_id__in=list(page))
-            .using_db(conn)
-            .values("id", "order_id")
-        }
-        before = await _imported(conn, store, page)
+        listed = await _listed(conn, store, page)
         outcomes: dict[str, ImportOutcome] = {}
-        rows = before
         if job.dry_run:
+            rows = await _imported(conn, store, page)
             for oid in page:
-                status = before[oid][1] if oid in before else None
+                status = rows[oid][1] if oid in rows else None
                 if oid not in listed and (status is None or (by_id and status == ImportStatus.CANCELED)):
                     outcomes[oid] = ImportOutcome.IMPORTED if status is None else ImportOutcome.RESTORED
                 else:
@@ -468,11 +466,15 @@ async def _store_page(
         else:
             fresh = {oid: o for oid, o in page.items() if oid not in listed}
             added, after = await orders.add(conn, job, store, fresh, by_id=by_id, now=now)
-            rows = await _imported(conn, store, page)
-            made_pending = {row.order_id for row in added}
+            made_pending = added.pending()
+            # The store's other rows among the page as they now stand (the new ones are not read back).
+            rows = await _imported(conn, store, [oid for oid in page if oid not in made_pending])
+            rows |= {oid: (row_id, ImportStatus.PENDING) for oid, row_id in made_pending.items()}
             for oid in page:
-                if oid in made_pending:
-                    outcomes[oid] = ImportOutcome.RESTORED if oid in before else ImportOutcome.IMPORTED
+                if oid in added.restored:
+                    outcomes[oid] = ImportOutcome.RESTORED
+                elif oid in added.imported:
+                    outcomes[oid] = ImportOutcome.IMPORTED
                 else:
                     outcomes[oid] = _known_outcome(rows[oid][1] if oid in rows else None, listed=oid in listed)
         for outcome in outcomes.values():
@@ -481,50 +483,100 @@ async def _store_page(
             else:
                 progress.skips[SKIP_COLUMNS[outcome]] += 1
         progress.fetched += len(page)
-        await ImportReceiptLine.bulk_create(
-            [_line(job, progress.lines + n, item, outcomes, rows, listed) for n, item in enumerate(lines)],
-            using_db=conn,
+        await inserts.insert_many(
+            conn,
+            ImportReceiptLine._meta.db_table,
+            _LINE_COLUMNS,
+            [_line(job_id, progress.lines + n, item, outcomes, rows, listed) for n, item in enumerate(lines)],
         )
         progress.lines += len(lines)
-        await ImportJob.filter(id=job.id).using_db(conn).update(**progress.counters(), heartbeat_at=now)
+        counters = progress.counters() | {"heartbeat_at": now}
+        assignments = ", ".join(f'"{column}" = ?' for column in counters)
+        update = f'UPDATE "{ImportJob._meta.db_table}" SET {assignments} WHERE "id" = ?'
+        await inserts.execute(conn, update, [*counters.values(), job_id])
     if after is not None:
         await after.announce(rt)
     await announce(rt.broker, JobChanged(str(job.id)))
 
 
+async def _lock_connected(conn: BaseDBAsyncClient, store: Store) -> bool:
+    """Lock the store's row until the transaction ends (PostgreSQL; SQLite has one writer at a time, the
+    transaction); whether the store is still connected."""
+    sql = f'SELECT "id" FROM "{Store._meta.db_table}" WHERE "id" = ? AND "disconnected_at" IS NULL'
+    if conn.capabilities.dialect != "sqlite":
+        sql += " FOR NO KEY UPDATE"
+    return bool(await inserts.fetch(conn, sql, [str(store.id)]))
+
+
+async def _listed(conn: BaseDBAsyncClient, store: Store, page: Mapping[str, Order]) -> dict[str, uuid.UUID]:
+    """The store's Transaction List rows among ``page``: order id → row id."""
+    if not page:
+        return {}
+    marks = inserts.question_marks(len(page))
+    sql = (
+        f'SELECT "order_id", "id" FROM "{Transaction._meta.db_table}" WHERE "store_id" = ? AND "order_id" IN ({marks})'
+    )
+    rows = await inserts.fetch(conn, sql, [str(store.id), *page])
+    return {row["order_id"]: uuid.UUID(str(row["id"])) for row in rows}
+
+
 async def _imported(
-    conn: BaseDBAsyncClient, store: Store, page: Mapping[str, Order]
+    conn: BaseDBAsyncClient, store: Store, order_ids: Iterable[str]
 ) -> dict[str, tuple[uuid.UUID, ImportStatus]]:
-    """The store's imported orders among ``page``: order id → (row id, status)."""
-    found = ImportedOrder.filter(store_id=store.id, order_id__in=list(page)).using_db(conn)
+    """The store's imported orders among ``order_ids``: order id → (row id, status)."""
+    wanted = list(order_ids)
+    if not wanted:
+        return {}
+    found = ImportedOrder.filter(store_id=store.id, order_id__in=wanted).using_db(conn)
     return {
         row["order_id"]: (row["id"], ImportStatus(row["status"]))
         for row in await found.values("id", "order_id", "status")
     }
 
 
+# A receipt line's columns, as ``_line`` gives their values.
+_LINE_COLUMNS = (
+    "id",
+    "job_id",
+    "position",
+    "order_id",
+    "order_number",
+    "placed_at",
+    "total_amount",
+    "currency",
+    "outcome",
+    "imported_order_id",
+    "transaction_id",
+)
+
+
 def _line(
-    job: ImportJob,
+    job_id: str,
     position: int,
     item: Order | str,
     outcomes: Mapping[str, ImportOutcome],
     rows: Mapping[str, tuple[uuid.UUID, ImportStatus]],
     listed: Mapping[str, uuid.UUID],
-) -> ImportReceiptLine:
+) -> tuple[Any, ...]:
+    """The receipt line of what the platform returned at ``position``, as plain values (see ``inserts``)."""
+    line_id = str(uuid.uuid4())
     if isinstance(item, str):
-        return ImportReceiptLine(job_id=job.id, position=position, order_id=item, outcome=ImportOutcome.NOT_FOUND)
+        return (line_id, job_id, position, item, None, None, None, None, ImportOutcome.NOT_FOUND.value, None, None)
     oid = item.order_id
-    return ImportReceiptLine(
-        job_id=job.id,
-        position=position,
-        order_id=oid,
-        order_number=item.order_number,
-        placed_at=item.placed_at,
-        total_amount=item.total.amount,
-        currency=item.total.currency,
-        outcome=outcomes.get(oid, ImportOutcome.OUTSIDE_WINDOW),
-        imported_order_id=rows[oid][0] if oid in outcomes and oid in rows else None,
-        transaction_id=listed.get(oid),
+    row = rows.get(oid) if oid in outcomes else None
+    transaction_id = listed.get(oid)
+    return (
+        line_id,
+        job_id,
+        position,
+        oid,
+        item.order_number,
+        item.placed_at,
+        str(item.total.amount),
+        item.total.currency,
+        outcomes.get(oid, ImportOutcome.OUTSIDE_WINDOW).value,
+        None if row is None else str(row[0]),
+        None if transaction_id is None else str(transaction_id),
     )
 
 

@@ -3,33 +3,63 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from ..errors import NotFound
-from ..events import Change, PendingChange, job_channel, pending_channel
+from ..events import Event, PendingChange, job_channel, pending_channel
+from ..loaders import Loaders
 from ..models import ImportedOrder, ImportJob, ImportStatus, JobStatus, Seller
 from ..runtime import Runtime
 from .imports import get_job
+from .paging import parse_id
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    """A change to a seller's pending list, as every subscriber of this process receives it.
+
+    The order is read once for them all, with the status the change announced (even if the row has moved on
+    since); ``loaders`` are shared by their selections too, so the order's store is read once as well.
+    Subscribers read both and never change them; ``shared`` holds what they derive from it, once for all.
+    """
+
+    event: PendingChange
+    order: ImportedOrder
+    loaders: Loaders
+    shared: dict[str, Any] = field(default_factory=dict)
 
 
 async def watch_pending(
     rt: Runtime, seller: Seller, *, platform: str | None, store_id: str | None
-) -> AsyncIterator[tuple[Change, ImportedOrder]]:
-    """(change, order) for each change to the seller's pending list, narrowed to a platform or store."""
-    async with rt.broker.subscribe(pending_channel(seller.id)) as messages:
-        async for message in messages:
-            event = PendingChange.read(seller.id, message)
-            if event is None:
-                continue
-            if platform is not None and event.platform != platform:
-                continue
-            if store_id is not None and event.store != store_id:
-                continue
-            row = await ImportedOrder.filter(id=event.order, seller_id=seller.id).first()
-            if row is None:
-                continue
-            # The event carries the status it announced, even if the row has moved on since.
-            row.status = ImportStatus(event.status)
-            yield event.change, row
+) -> AsyncIterator[PendingUpdate]:
+    """Each change to the seller's pending list, narrowed to a platform or store."""
+
+    def wants(message: Event) -> bool:
+        return isinstance(message, dict) and (
+            (platform is None or message.get("platform") == platform)
+            and (store_id is None or message.get("store") == store_id)
+        )
+
+    prepare = partial(_read_update, str(seller.id))
+    async with rt.fanout.subscribe(pending_channel(seller.id), prepare, wants) as updates:
+        async for update in updates:
+            if update is not None:
+                yield update
+
+
+async def _read_update(seller_id: str, message: Event) -> PendingUpdate | None:
+    """The update a message on the seller's channel announces; None when it cannot be read or is not theirs."""
+    event = PendingChange.read(seller_id, message)
+    key = parse_id(event.order) if event else None
+    if event is None or key is None:
+        return None
+    row = await ImportedOrder.filter(id=key, seller_id=seller_id).first()
+    if row is None:
+        return None
+    row.status = ImportStatus(event.status)
+    return PendingUpdate(event, row, Loaders())
 
 
 async def watch_job(rt: Runtime, seller: Seller, job_id: str) -> AsyncIterator[ImportJob]:

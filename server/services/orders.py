@@ -38,9 +38,9 @@ from ..models import (
 )
 from ..platforms import ConnectorError, Order, PaymentStatus, PlatformConnector
 from ..runtime import Runtime
-from . import audit, stores
+from . import audit, inserts, stores
 from .paging import parse_id
-from .records import imported_columns, order_of, transaction_columns
+from .records import IMPORTED_VALUES, imported_columns, imported_values, order_of, transaction_columns
 from .transactions import record_transaction, record_transactions
 
 MAX_REASON = 1000
@@ -69,6 +69,20 @@ class Aftermath:
 
 # --- imports -------------------------------------------------------------------------------------
 
+# An imported order's columns as ``add`` inserts it: the page's own, then the order's (``imported_values``).
+_ADDED = ("id", "seller_id", "store_id", "job_id", "platform", "status", "imported_at", "checked_at", *IMPORTED_VALUES)
+
+
+@dataclass
+class Added:
+    """The orders an import made pending, each order id with its row's id: new to the store, or restored."""
+
+    imported: dict[str, uuid.UUID] = field(default_factory=dict)
+    restored: dict[str, uuid.UUID] = field(default_factory=dict)
+
+    def pending(self) -> dict[str, uuid.UUID]:
+        return self.imported | self.restored
+
 
 async def add(
     conn: BaseDBAsyncClient,
@@ -78,36 +92,36 @@ async def add(
     *,
     by_id: bool,
     now: datetime,
-) -> tuple[list[ImportedOrder], Aftermath]:
+) -> tuple[Added, Aftermath]:
     """Store the ``orders`` the store does not know yet as PENDING, inside ``conn``'s transaction.
 
-    ``orders`` is keyed by order id and holds none already in the Transaction List. With ``by_id`` (the
-    seller asked for that order), a CANCELED one is restored and a PENDING one whose platform copy
-    changed is updated. Returns the rows this job made pending, and the order's every row of ``orders``
-    as it now stands is left for the caller to count.
+    ``orders`` is keyed by order id and holds none already in the Transaction List. The new ones are
+    inserted with one statement that skips those the store has (its unique order ids decide), from plain
+    values; with ``by_id`` (the seller asked for that order), a CANCELED one is restored and a PENDING one
+    whose platform copy changed is updated. Returns what this job made pending, with their ADDED events,
+    ``order_pending`` hooks and audit entries (written here) to announce after the commit.
     """
     after = Aftermath()
+    added = Added()
     if not orders:
-        return [], after
-    await ImportedOrder.bulk_create(
-        [
-            ImportedOrder(
-                seller_id=job.seller_id,
-                store_id=store.id,
-                platform=store.platform,
-                job_id=job.id,
-                imported_at=now,
-                checked_at=now,
-                **imported_columns(order),
-            )
-            for order in orders.values()
-        ],
-        ignore_conflicts=True,
-        using_db=conn,
+        return added, after
+    ids = {order_id: uuid.uuid4() for order_id in orders}
+    seller_id, store_id, job_id = str(job.seller_id), str(store.id), str(job.id)
+    page = (seller_id, store_id, job_id, store.platform, ImportStatus.PENDING.value, now, now)
+    inserted = await inserts.insert_new(
+        conn,
+        ImportedOrder._meta.db_table,
+        _ADDED,
+        [(str(ids[order_id]), *page, *imported_values(order)) for order_id, order in orders.items()],
+        unique=("store_id", "order_id"),
+        returning="order_id",
     )
-    restored: set[str] = set()
+    added.imported = {order_id: ids[order_id] for order_id in inserted}
     if by_id:
+        restored: list[str] = []
         for order_id, order in orders.items():
+            if order_id in added.imported:
+                continue
             known = ImportedOrder.filter(store_id=store.id, order_id=order_id).using_db(conn)
             if await known.filter(status=ImportStatus.CANCELED).update(
                 status=ImportStatus.PENDING,
@@ -119,29 +133,32 @@ async def add(
                 cancel_reason=None,
                 **imported_columns(order),
             ):
-                restored.add(order_id)
+                restored.append(order_id)
             else:
                 await _update_pending(conn, store, order, after, now, actor=job.started_by, job_id=job.id)
-    rows = await ImportedOrder.filter(
-        store_id=store.id, order_id__in=list(orders), job_id=job.id, status=ImportStatus.PENDING
-    ).using_db(conn)
-    for row in rows:
-        after.changed(Change.ADDED, row)
-        after.hook("order_pending", platform=store.platform, store_id=str(store.id), order=orders[row.order_id])
-    await audit.record(
-        conn,
-        [
-            _entry(
-                AuditAction.ORDER_RESTORED if row.order_id in restored else AuditAction.ORDER_IMPORTED,
-                row,
+        if restored:
+            found = ImportedOrder.filter(store_id=store.id, order_id__in=restored).using_db(conn)
+            added.restored = dict(await found.values_list("order_id", "id"))
+    entries = []
+    for order_id, row_id in added.pending().items():
+        after.events.append(
+            PendingChange(Change.ADDED, str(row_id), ImportStatus.PENDING.value, seller_id, store_id, store.platform)
+        )
+        after.hook("order_pending", platform=store.platform, store_id=store_id, order=orders[order_id])
+        action = AuditAction.ORDER_RESTORED if order_id in added.restored else AuditAction.ORDER_IMPORTED
+        entries.append(
+            audit.values(
+                action,
+                seller_id=job.seller_id,
                 actor=job.started_by,
                 at=now,
+                store_id=store.id,
+                imported_order_id=row_id,
                 job_id=job.id,
             )
-            for row in rows
-        ],
-    )
-    return rows, after
+        )
+    await audit.record_values(conn, entries)
+    return added, after
 
 
 _COMPARED = (

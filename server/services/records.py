@@ -1,7 +1,8 @@
 """The one place between normalized orders (the connector contract) and database rows.
 
 ``imported_columns`` and ``transaction_columns`` give the columns an ImportedOrder and a Transaction
-keep of an order; ``order_of`` gives the order back from an ImportedOrder. A webhook delivery keeps
+keep of an order, ``imported_values`` the same as an import inserts them (plain values, see ``inserts``);
+``order_of`` gives the order back from an ImportedOrder. A webhook delivery keeps
 its order as JSON (``delivery_json``) only so that a delivery interrupted by a crash can be processed
 again (``delivery_order``); a delivery processed as it arrives goes from its ``Order`` to its row.
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 from ..models import ImportedOrder
 from ..platforms import Buyer, LineItem, Money, Order, PaymentStatus
+from .inserts import json_text
 
 _LISTED = (
     "order_id",
@@ -74,6 +76,55 @@ def imported_columns(order: Order) -> dict[str, Any]:
         "canceled": order.canceled,
         "payload": dict(order.raw),
     }
+
+
+# The columns of an ImportedOrder that ``imported_values`` gives, in its order.
+IMPORTED_VALUES = (
+    "order_id",
+    "order_number",
+    "placed_at",
+    "buyer_name",
+    "buyer_email",
+    "total_amount",
+    "currency",
+    "payment_status",
+    "test_order",
+    "canceled",
+    "platform_status",
+    "line_items",
+    "payload",
+)
+
+
+def imported_values(order: Order) -> tuple[Any, ...]:
+    """``imported_columns`` of ``order`` as the database keeps them, in ``IMPORTED_VALUES``' order: the amount
+    as exact text, the line items and payload as JSON text. A text longer than its column is refused
+    (``ValueError``) on SQLite too, as PostgreSQL and the models' own checks do."""
+    buyer = order.buyer
+    for name, value, most in (
+        ("order_id", order.order_id, 255),
+        ("order_number", order.order_number, 255),
+        ("buyer_name", buyer.name, 255),
+        ("buyer_email", buyer.email, 320),
+    ):
+        if value is not None and len(value) > most:
+            raise ValueError(f"{name} is longer than {most} characters")
+    status = order.platform_status
+    return (
+        order.order_id,
+        order.order_number,
+        order.placed_at,
+        buyer.name,
+        buyer.email,
+        str(order.total.amount),
+        order.total.currency,
+        order.payment_status.value,
+        order.test_order,
+        order.canceled,
+        status[:64] if status else None,
+        json_text(_line_item_rows(order)),
+        json_text(dict(order.raw)),
+    )
 
 
 def line_items(rows: list[dict[str, Any]]) -> tuple[LineItem, ...]:

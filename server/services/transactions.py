@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Q
 
 from ..errors import InvalidInput
-from ..models import Seller, Transaction, TransactionSource
-from .paging import Page, paginate, parse_id
+from ..models import Row, Seller, Transaction, TransactionSource
+from .paging import Listing, Page, list_rows, store_condition
 
 MAX_SEARCH = 320
 
@@ -58,20 +57,28 @@ async def list_transactions(
     search: str | None,
     first: int | None,
     after: str | None,
-) -> Page[Transaction]:
-    """Newest first; ``search`` is an exact order id, order number or email, or a part of the buyer's name."""
-    query = Transaction.filter(seller_id=seller.id)
+    heavy: Collection[str] = (),
+) -> Page[Row]:
+    """Newest first; ``search`` is an exact order id, order number or email, or a part of the buyer's name.
+    Each row has its light columns and ``line_items`` when ``heavy`` holds it (None otherwise)."""
+    where: list[tuple[str, Sequence[Any]]] = [('"seller_id" = ?', (str(seller.id),))]
     if platform is not None:
-        query = query.filter(platform=platform)
+        where.append(('"platform" = ?', (platform,)))
     if store_id is not None:
-        query = query.filter(store_id=parse_id(store_id))
+        where.append(store_condition(store_id))
     if search is not None:
         term = search.strip()
         if len(term) > MAX_SEARCH:
             raise InvalidInput(f"search is longer than {MAX_SEARCH} characters", field="search")
         if term:
             key = term.casefold()
-            query = query.filter(
-                Q(order_id__iexact=term) | Q(number_key=number_key(term)) | Q(email_key=key) | Q(name_key__contains=key)
+            part = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append(
+                (
+                    '(UPPER("order_id") = UPPER(?) OR "number_key" = ? OR "email_key" = ?'
+                    " OR \"name_key\" LIKE ? ESCAPE '\\')",
+                    (term, number_key(term), key, part),
+                )
             )
-    return await paginate(query, sort="created_at", first=first, after=after)
+    unread = () if "line_items" in heavy else ("line_items",)  # JSON to decode: read only when asked for
+    return await list_rows(Listing(Transaction, "created_at", where), first=first, after=after, unread=unread)

@@ -22,6 +22,7 @@ from server.events import PostgresBroker
 from server.models import AlertKind, Store
 from server.runtime import Runtime
 from server.services.alerts import raise_alert
+from server.settings import derived_channel_prefix
 from tests.browser.console import LIVE_MS, SellerConsole, expect
 from tests.browser.demo import Demo, running_demo
 from tests.browser.test_accessibility import axe_source, violations
@@ -45,7 +46,7 @@ def raise_elsewhere(demo: Demo, platform: str, message: str) -> None:
     async def run() -> None:
         assert demo.database_url is not None
         await open_database(demo.database_url)
-        broker = PostgresBroker(BROADCAST)
+        broker = PostgresBroker(BROADCAST, derived_channel_prefix(demo.database_url))  # the demo's channel
         await broker.start()
         try:
             store = await Store.get(id=demo.stores[platform].id)

@@ -152,7 +152,7 @@ async def test_an_alert_raised_by_another_process_arrives_live():
     broadcast = f"{POSTGRES_SERVER}/postgres"
     async with running_server(settings(broadcast_url=broadcast)) as server:
         token = await new_token("alice")
-        other_process = PostgresBroker(broadcast)
+        other_process = PostgresBroker(broadcast, server.runtime.settings.broadcast_channel_prefix)
         await other_process.start()
         try:
             async with server.websocket(token) as ws:
