@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import aiohttp
 
+from bench.bulk_decisions import acceptable_ids
 from bench.harness import (
     CONNECT_STORE,
     IMPORT_JOB,
@@ -80,15 +81,6 @@ subscription PendingImportsLive($platform: String, $store: ID) {
 """
 ACCEPT = "mutation($id: ID!) { acceptImport(id: $id) { transaction { id } userErrors { code message } } }"
 FAN_OUT = "/fan-out"
-CAPTURED = ("PAID", "PARTIALLY_REFUNDED")  # what the payment guard accepts unforced
-PENDING_IDS = """
-query($after: String) {
-  pendingImports(first: 100, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    edges { node { id paymentStatus testOrder } }
-  }
-}
-"""
 
 
 def shopify_emulator() -> Any:
@@ -383,15 +375,7 @@ async def _pending_paid(client: _Client, emulator_url: str, credentials: dict[st
         job = (await client.execute(IMPORT_JOB, {"id": job["id"]}))["importJob"]
     if job["status"] != "SUCCEEDED" or job["imported"] != total:
         raise Mismatch(f"the import ended {job['status']} with {job['imported']} of {total} orders")
-    ids: list[str] = []
-    after = None
-    while True:
-        page = (await client.execute(PENDING_IDS, {"after": after}))["pendingImports"]
-        nodes = [edge["node"] for edge in page["edges"]]
-        ids += [n["id"] for n in nodes if n["paymentStatus"] in CAPTURED and not n["testOrder"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            return ids
-        after = page["pageInfo"]["endCursor"]
+    return await acceptable_ids(client)
 
 
 async def run(args: argparse.Namespace) -> dict[str, list[Round]]:

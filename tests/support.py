@@ -187,5 +187,21 @@ async def serve_app(app: web.Application) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
+class FakeClock:
+    """Monotonic seconds for a rate limit or a pacer; ``sleep`` advances them (an ``HttpClient``'s or a
+    connector's sleep), recording each wait."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
 def settings(**changes: Any) -> Settings:
     return replace(TEST_SETTINGS, **changes)

@@ -79,21 +79,7 @@ def imported_columns(order: Order) -> dict[str, Any]:
 
 
 # The columns of an ImportedOrder that ``imported_values`` gives, in its order.
-IMPORTED_VALUES = (
-    "order_id",
-    "order_number",
-    "placed_at",
-    "buyer_name",
-    "buyer_email",
-    "total_amount",
-    "currency",
-    "payment_status",
-    "test_order",
-    "canceled",
-    "platform_status",
-    "line_items",
-    "payload",
-)
+IMPORTED_VALUES = (*_LISTED, *_GUARDED, "line_items", "payload")
 
 
 def imported_values(order: Order) -> tuple[Any, ...]:
@@ -162,7 +148,7 @@ def _order(columns: Mapping[str, Any], placed_at: datetime, total: Decimal) -> O
 def order_of(row: ImportedOrder) -> Order:
     """The normalized order an imported row was made from, for plugin hooks."""
     return _order(
-        {name: getattr(row, name) for name in (*_LISTED, *_GUARDED, "line_items", "payload")},
+        {name: getattr(row, name) for name in IMPORTED_VALUES},
         row.placed_at,
         row.total_amount,
     )

@@ -20,25 +20,10 @@ from plugins.woocommerce import WooCommerceConnector
 from plugins.woocommerce.emulator import WooCommerceEmulator
 from plugins.woocommerce.emulator.limits import STORE_API_DEFAULT, HostLimit
 from server.platforms import HttpClient, PlatformUnavailable, RetryPolicy
-from tests.support import serve_app
+from tests.support import FakeClock, serve_app
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 WINDOW = (NOW - timedelta(hours=6), NOW)
-
-
-class FakeClock:
-    """Monotonic seconds for a limit; ``sleep`` advances them (an ``HttpClient``'s sleep), recording each wait."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

@@ -9,21 +9,9 @@ from yarl import URL
 
 from plugins.bigcommerce.quota import RESERVE_SHARE, QuotaPacer
 from server.platforms import Response
+from tests.support import FakeClock
 
 RESERVE = math.ceil(150 * RESERVE_SHARE)  # of a Standard store's 150 a window
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 50.0
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
 
 
 def answer(left: str, *, quota: str = "150", reset_ms: str = "20000") -> Response:
@@ -36,7 +24,7 @@ def answer(left: str, *, quota: str = "150", reset_ms: str = "20000") -> Respons
     return Response(200, CIMultiDictProxy(CIMultiDict(headers)), b"[]", URL("https://api.bigcommerce.com/x"))
 
 
-async def admitted(pacer: QuotaPacer, clock: Clock, times: int) -> int:
+async def admitted(pacer: QuotaPacer, clock: FakeClock, times: int) -> int:
     """How many of ``times`` requests are admitted before the first wait."""
     for n in range(times):
         await pacer.admit()
@@ -46,7 +34,7 @@ async def admitted(pacer: QuotaPacer, clock: Clock, times: int) -> int:
 
 
 async def test_requests_are_admitted_down_to_the_reserve_then_wait_for_the_refill() -> None:
-    clock = Clock()
+    clock = FakeClock(start=50.0)
     pacer = QuotaPacer(clock=clock, sleep=clock.sleep)
     pacer.note(answer("40"))
 
@@ -57,14 +45,14 @@ async def test_requests_are_admitted_down_to_the_reserve_then_wait_for_the_refil
 
 
 async def test_before_any_answer_nothing_waits() -> None:
-    clock = Clock()
+    clock = FakeClock(start=50.0)
     pacer = QuotaPacer(clock=clock, sleep=clock.sleep)
 
     assert await admitted(pacer, clock, 500) == 500
 
 
 async def test_answers_arriving_out_of_order_keep_the_lowest_count_of_the_window() -> None:
-    clock = Clock()
+    clock = FakeClock(start=50.0)
     pacer = QuotaPacer(clock=clock, sleep=clock.sleep)
     pacer.note(answer(str(RESERVE + 1)))
     pacer.note(answer("60"))  # sent earlier, answered later
@@ -73,7 +61,7 @@ async def test_answers_arriving_out_of_order_keep_the_lowest_count_of_the_window
 
 
 async def test_an_answer_from_the_next_window_replaces_the_count() -> None:
-    clock = Clock()
+    clock = FakeClock(start=50.0)
     pacer = QuotaPacer(clock=clock, sleep=clock.sleep)
     pacer.note(answer(str(RESERVE), reset_ms="1000"))
     clock.now += 2  # the window refilled without us waiting
@@ -83,7 +71,7 @@ async def test_an_answer_from_the_next_window_replaces_the_count() -> None:
 
 
 async def test_answers_without_the_headers_or_with_nonsense_change_nothing() -> None:
-    clock = Clock()
+    clock = FakeClock(start=50.0)
     pacer = QuotaPacer(clock=clock, sleep=clock.sleep)
     pacer.note(Response(200, CIMultiDictProxy(CIMultiDict()), b"", URL("https://api.bigcommerce.com/x")))
     for nonsense in (answer("many"), answer("-1"), answer("10", quota="0"), answer("10", reset_ms="inf")):

@@ -15,26 +15,11 @@ from plugins.bigcommerce import BigCommerceConnector
 from plugins.bigcommerce.emulator import BigCommerceEmulator
 from plugins.bigcommerce.quota import QuotaPacer
 from server.platforms import HttpClient, RetryPolicy
-from tests.support import serve_app
+from tests.support import FakeClock, serve_app
 
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
 START, END = T0 - timedelta(hours=1), T0 + timedelta(hours=1)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-class FakeClock:
-    """Monotonic seconds for the emulator's quota and the connector's pacer; ``sleep`` advances them."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
 
 
 class Turns:

@@ -25,22 +25,10 @@ from plugins.shopify.pacing import CostBudget
 from plugins.shopify.queries import ORDERS_PAGE_SIZE, ORDERS_QUERY_OVERHEAD
 from server.platforms import HttpClient, Order, PlatformAuthError, RetryPolicy
 from tests.plugins.shopify.graphql_responses import cost, order_node
+from tests.support import FakeClock
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 START, END = NOW - timedelta(hours=6), NOW - timedelta(minutes=1)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 5_000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 class PagingOnly(ShopifyConnector):
@@ -51,7 +39,7 @@ class PagingOnly(ShopifyConnector):
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(start=5_000.0)
 
 
 def standard_store(clock: FakeClock, orders: int) -> ShopifyEmulator:
@@ -220,7 +208,7 @@ async def test_paging_waits_for_the_bucket_instead_of_being_throttled(served: An
     spent = ORDERS_QUERY_OVERHEAD * len(pages) + sum(8 + 5 * len(n["lineItems"]) for n in shop.order_nodes())
     # The bucket started full (2,000) and refills 100 points/s: the waits cover what it lacked, and the last
     # page, requested at a full page's cost before its actual cost was refunded, no more than its own refill.
-    assert (spent - 2000) / 100 <= sum(clock.slept) <= (spent - 2000) / 100 + ORDERS_PAGE_SIZE * 33 / 100
+    assert (spent - 2000) / 100 <= sum(clock.waits) <= (spent - 2000) / 100 + ORDERS_PAGE_SIZE * 33 / 100
 
 
 async def test_page_size_follows_the_cost_shopify_reports(api: aioresponses, clock: FakeClock) -> None:
