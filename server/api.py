@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 import strawberry
-from strawberry.extensions import AddValidationRules, ValidationCache
 from strawberry.types import ExecutionResult
 
 from .resolvers import alerts as alert_resolvers  # not `alerts`: a root field of that name would hide it
@@ -22,7 +21,8 @@ from .schema.alerts import Alert, AlertConnection, AlertWebhook, MarkAlertsReadP
 from .schema.arguments import guard_root_arguments
 from .schema.deferred import defer_async_resolvers
 from .schema.errors import present
-from .schema.request_checks import LIMIT_RULES, CachedParse, refused, request_problem
+from .schema.execution import PlainFieldExecutor, plain_resolvers
+from .schema.request_checks import CachedDocument, refused, request_problem
 from .schema.scalars import DateTime
 from .schema.scalars import Decimal as DecimalScalar
 from .schema.shared_events import SharedEventExecutor
@@ -215,19 +215,24 @@ def _argument(args: tuple[Any, ...], kwargs: dict[str, Any], position: int, name
     return args[position] if len(args) > position else None
 
 
-def build_schema() -> strawberry.Schema:
+class _Executor(SharedEventExecutor, PlainFieldExecutor):
+    """A subscription event shared by many subscribers runs once; fields that read an attribute run without
+    per-field wrappers (``execution``)."""
+
+
+def build_schema(*, plain_fields: bool = True) -> strawberry.Schema:
+    """The schema. ``plain_fields=False``: every field through strawberry's and graphql-core's own machinery
+    (the reference the tests compare the plain fields' execution with)."""
     schema = _Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         scalar_overrides={datetime: DateTime, Decimal: DecimalScalar},
-        execution_context_class=SharedEventExecutor,  # a subscription event shared by many subscribers runs once
-        extensions=[
-            lambda: AddValidationRules(LIMIT_RULES),
-            CachedParse,
-            lambda: ValidationCache(maxsize=256),
-        ],
+        execution_context_class=_Executor if plain_fields else SharedEventExecutor,
+        extensions=[CachedDocument],  # parsed and validated once per distinct query
     )
     guard_root_arguments(schema._schema)
     defer_async_resolvers(schema._schema)  # after the guards: an async field's guard runs when it is awaited
+    if plain_fields:
+        plain_resolvers(schema)
     return schema

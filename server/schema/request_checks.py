@@ -18,6 +18,7 @@ its type (``present_request_error``: the message names the variable and its type
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import AsyncGenerator, Collection
 from functools import lru_cache
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 from graphql import (
     ASTValidationRule,
     GraphQLError,
+    GraphQLSchema,
     GraphQLSyntaxError,
     ValidationContext,
     ValidationRule,
@@ -43,6 +45,7 @@ from graphql.language import (
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.schema.schema import validate_document
 from strawberry.types.execution import PreExecutionError
 
 from ..platforms.codes import ErrorCode
@@ -62,7 +65,7 @@ def bad_request(message: str, **kwargs: Any) -> GraphQLError:
 
 @lru_cache(maxsize=256)
 def parse_document(query: str) -> DocumentNode:
-    """The parsed document (shared by the check below and ``CachedParse``); ``GraphQLSyntaxError`` if none."""
+    """The parsed document (shared by the check below and ``CachedDocument``); ``GraphQLSyntaxError`` if none."""
     return parse(query, max_tokens=MAX_TOKENS)
 
 
@@ -121,16 +124,6 @@ async def refused(error: GraphQLError) -> AsyncGenerator[PreExecutionError, None
     yield PreExecutionError(data=None, errors=[error])
 
 
-class CachedParse(SchemaExtension):
-    """Parse through ``parse_document``'s cache (the one ``request_problem`` filled): once per distinct query."""
-
-    def on_parse(self):  # type: ignore[no-untyped-def]
-        context = self.execution_context
-        if context.graphql_document is None and context.query:
-            context.graphql_document = parse_document(context.query)
-        yield
-
-
 class DepthLimit(ValidationRule):
     """Operations at most ``MAX_DEPTH`` fields deep; inside ``__schema`` / ``__type``, ``MAX_INTROSPECTION_DEPTH``.
 
@@ -172,7 +165,53 @@ class DepthLimit(ValidationRule):
 
 
 # Built once: rule classes made per request would defeat the validation cache (stack notes, G4).
-LIMIT_RULES: list[type[ASTValidationRule]] = [DepthLimit, max_aliases_rule(MAX_ALIASES)]
+LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (DepthLimit, max_aliases_rule(MAX_ALIASES))
+VALIDATIONS = 256  # the validation results kept
+
+_validated: OrderedDict[
+    tuple[int, int, tuple[type[ASTValidationRule], ...]], tuple[GraphQLSchema, DocumentNode, list[GraphQLError]]
+] = OrderedDict()
+
+
+def validation_errors(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    """strawberry's validation of ``document`` with ``rules`` and the limits, once per schema, document and rules.
+
+    The document is taken by identity (``parse_document`` gives the same one for the same text): hashing it, as
+    an ``lru_cache`` would, walks the whole tree on every request. An entry holds its schema and document, so
+    their ids stay theirs while it is kept.
+    """
+    rules = (*rules, *LIMIT_RULES)
+    key = (id(schema), id(document), rules)
+    found = _validated.get(key)
+    if found is not None:
+        _validated.move_to_end(key)
+        return found[2]
+    errors = validate_document(schema, document, rules)
+    _validated[key] = (schema, document, errors)
+    if len(_validated) > VALIDATIONS:
+        _validated.popitem(last=False)
+    return errors
+
+
+class CachedDocument(SchemaExtension):
+    """Parse through ``parse_document``'s cache (the one ``request_problem`` filled) and validate through
+    ``validation_errors``: once per distinct query. One extension for both, as each one's hooks run per request."""
+
+    def on_parse(self):  # type: ignore[no-untyped-def]
+        context = self.execution_context
+        if context.graphql_document is None and context.query:
+            context.graphql_document = parse_document(context.query)
+        yield
+
+    def on_validate(self):  # type: ignore[no-untyped-def]
+        context = self.execution_context
+        if context.graphql_document is not None:
+            context.pre_execution_errors = validation_errors(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
+        yield
 
 
 BAD_USER_INPUT = ErrorCode.BAD_USER_INPUT

@@ -33,7 +33,7 @@ class SharedEvent:
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, running a ``SharedEvent``'s selection once for all who ask the same of it.
 
-    The operation is compared by identity: documents are parsed once per distinct query text (``CachedParse``),
+    The operation is compared by identity: documents are parsed once per distinct query text (``CachedDocument``),
     so subscribers sending the same subscription share its nodes.
     """
 
