@@ -313,36 +313,49 @@ class BigCommerceConnector(PlatformConnector):
         if body is not None:
             headers["Content-Type"] = "application/json"
         await self.quota.admit()
-        response = await self.http.request(
-            method,
-            f"{self.api_base_url or API_ORIGIN}/stores/{self.credentials['store_hash']}/v3{path}",
-            headers=headers,
-            params=params,
-            data=body,
-            ok=_ANSWERED,
-            wait_header=_quota_reset_wait,
-        )
+        try:
+            response = await self.http.request(
+                method,
+                f"{self.api_base_url or API_ORIGIN}/stores/{self.credentials['store_hash']}/v3{path}",
+                headers=headers,
+                params=params,
+                data=body,
+                ok=_ANSWERED,
+                wait_header=_quota_reset_wait,
+            )
+        except BaseException:
+            self.quota.abandon()
+            raise
         self.quota.note(response)
         return response
 
     async def _with_products(self, orders: Mapping[str, Mapping[str, Any]]) -> list[Order]:
         """Map ``orders`` (by id) with their embedded line items; an order whose consignments fall short
-        has its products fetched, ``LINE_ITEM_FETCHES`` at a time."""
+        has its products fetched, ``LINE_ITEM_FETCHES`` at a time (the first failure is raised, as the core
+        expects one error)."""
         slots = asyncio.Semaphore(LINE_ITEM_FETCHES)
-
-        async def complete(oid: str, order: Mapping[str, Any]) -> Order:
+        mapped: dict[str, Order] = {}
+        short: list[str] = []
+        for oid, order in orders.items():
             products = embedded_line_items(order)
             if products is None:
-                async with slots:
-                    products = await self._products(oid)
-            return map_order({k: v for k, v in order.items() if k != "consignments"}, products)
+                short.append(oid)
+            else:
+                mapped[oid] = map_order(_without_consignments(order), products)
 
-        try:
-            async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(complete(oid, order)) for oid, order in orders.items()]
-        except ExceptionGroup as failed:
-            raise failed.exceptions[0] from None  # the first failure, as the core expects one error
-        return [task.result() for task in tasks]
+        async def complete(oid: str) -> None:
+            async with slots:
+                products = await self._products(oid)
+            mapped[oid] = map_order(_without_consignments(orders[oid]), products)
+
+        if short:
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for oid in short:
+                        group.create_task(complete(oid))
+            except ExceptionGroup as failed:
+                raise failed.exceptions[0] from None
+        return [mapped[oid] for oid in orders]
 
     async def _listed_count(self, window: Mapping[str, str]) -> int:
         """How many orders the listing holds for ``window``: ``GET /orders/count``'s ``count`` less the
@@ -455,14 +468,18 @@ class BigCommerceConnector(PlatformConnector):
 
     async def _get(self, path: str, params: Mapping[str, str] | None = None) -> Response:
         await self.quota.admit()
-        response = await self.http.request(
-            "GET",
-            f"{self.api_base_url or API_ORIGIN}/stores/{self.credentials['store_hash']}/v2{path}",
-            headers=self._headers,
-            params=params,
-            ok=_ANSWERED,
-            wait_header=_quota_reset_wait,
-        )
+        try:
+            response = await self.http.request(
+                "GET",
+                f"{self.api_base_url or API_ORIGIN}/stores/{self.credentials['store_hash']}/v2{path}",
+                headers=self._headers,
+                params=params,
+                ok=_ANSWERED,
+                wait_header=_quota_reset_wait,
+            )
+        except BaseException:
+            self.quota.abandon()
+            raise
         self.quota.note(response)
         return response
 
@@ -483,6 +500,13 @@ def _runs(ids: list[int]) -> list[list[int]]:
         else:
             runs.append([oid])
     return runs
+
+
+def _without_consignments(order: Mapping[str, Any]) -> dict[str, Any]:
+    """The order without its ``consignments``, whose line items ``map_order`` is given as its products."""
+    copied = dict(order)
+    copied.pop("consignments", None)
+    return copied
 
 
 def _check_turned(page: list[Any], previous: list[Any] | None, number: int) -> None:

@@ -4,7 +4,8 @@ The quota (150 requests per 30 s on Standard and Plus) belongs to the store, sha
 on it. Every answer says how many requests are left in the current window
 (``X-Rate-Limit-Requests-Left``) and when it refills (``X-Rate-Limit-Time-Reset-Ms``); once only
 the reserve left to the store's other apps remains, requests wait for the refill instead of
-spending it (or drawing 429s).
+spending it (or drawing 429s). Requests sent and not answered yet count as spent: an answer
+may have been counted before them, however late it is read.
 """
 
 from __future__ import annotations
@@ -33,23 +34,29 @@ class QuotaPacer:
     ) -> None:
         self._clock = clock
         self._sleep = sleep
-        self._left: int | None = None  # what the latest answer said, less the requests admitted since
+        self._left: int | None = None  # the lowest count answered in the window; None: not known
+        self._in_flight = 0  # requests admitted and not answered yet
         self._reserve = 0
         self._refills_at = 0.0
 
     async def admit(self) -> None:
-        """Return once a request may be sent (waiting for the window to refill if need be), and count it."""
-        while self._left is not None and self._left <= self._reserve:
+        """Return once a request may be sent (waiting for the window to refill if need be), and count it in
+        flight until ``note`` takes in its answer or ``abandon`` its failure."""
+        while self._left is not None and self._left - self._in_flight <= self._reserve:
             wait = self._refills_at - self._clock()
             if wait <= 0:
                 self._left = None  # a new window: the next answer tells how much of it is left
                 break
             await self._sleep(wait)
-        if self._left is not None:
-            self._left -= 1
+        self._in_flight += 1
+
+    def abandon(self) -> None:
+        """A request admitted got no answer (it failed or was cancelled)."""
+        self._in_flight = max(0, self._in_flight - 1)
 
     def note(self, response: Response) -> None:
-        """Take in what an answer's headers say about the window; an answer without them changes nothing."""
+        """Take in an answer, and what its headers say about the window (an answer without them says nothing)."""
+        self.abandon()  # answered: no longer in flight
         headers = response.headers
         try:
             left = int(headers["X-Rate-Limit-Requests-Left"])

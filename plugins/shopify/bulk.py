@@ -14,7 +14,6 @@ file is streamed and parsed line by line, keeping the parsed orders, not the fil
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from server.platforms import HttpClient, PlatformBadResponse, PlatformUnavailable
+from server.platforms import HttpClient, PlatformBadResponse, PlatformUnavailable, decode_json
 
 from .mapping import order_with_line_items, read
 
@@ -78,7 +77,7 @@ class BulkOrders:
 
     def feed(self, line: bytes) -> None:
         try:
-            obj = json.loads(line)
+            obj = decode_json(line)
         except ValueError:
             raise PlatformBadResponse("Shopify's bulk operation file has a line that is not JSON") from None
         obj = dict(read.obj(obj, "bulk line"))

@@ -27,7 +27,7 @@ from .errors import (
     UnsupportedOperation,
 )
 from .hookspecs import ENTRY_POINT_GROUP, hookimpl
-from .http import HttpClient, Response, RetryPolicy, parse_retry_after
+from .http import HttpClient, Response, RetryPolicy, decode_json, parse_retry_after
 from .models import Buyer, CredentialField, LineItem, Money, Order, PaymentStatus
 from .paging import pages_ahead
 from .payload import PayloadReader, clean, join, shorten
@@ -65,6 +65,7 @@ __all__ = [
     "WebhookRegistration",
     "WebhookRejected",
     "clean",
+    "decode_json",
     "hookimpl",
     "join",
     "pages_ahead",

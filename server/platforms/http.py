@@ -9,12 +9,16 @@ exponential backoff and jitter, honouring the platform's own wait signal
 to open (a non-public address) ``AddressNotAllowed``; exhausted retries raise
 ``PlatformUnavailable`` naming the last fault. Error messages carry the method
 and URL path, never the query string or headers, which may hold credentials.
+
+Bodies are decoded by ``decode_json``: the values ``json.loads`` gives, at a
+fraction of its cost.
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import json
 import random
 from collections.abc import Awaitable, Callable, Collection, Mapping
@@ -24,14 +28,40 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
+import msgspec
 from multidict import CIMultiDictProxy
 from yarl import URL
 
 from .errors import AddressNotAllowed, PlatformAuthError, PlatformBadResponse, PlatformUnavailable
 
-__all__ = ["AddressRefused", "HttpClient", "Response", "RetryPolicy", "parse_retry_after"]
+__all__ = ["AddressRefused", "HttpClient", "Response", "RetryPolicy", "decode_json", "parse_retry_after"]
 
 Sleep = Callable[[float], Awaitable[None]]
+
+_DECODER = msgspec.json.Decoder()
+
+
+def decode_json(body: bytes) -> Any:
+    """``json.loads(body)``: the same values or the same error, about twice as fast.
+
+    msgspec decodes what is standard JSON in UTF-8 to the same values as ``json.loads``
+    (floats correctly rounded, integers of any size, the last of duplicate keys); what
+    it refuses (NaN, ``1e400``, lone surrogates, a byte order mark, UTF-16, nesting
+    too deep) goes to ``json.loads``, which decodes it or raises as it always did. The cyclic garbage
+    collector is paused meanwhile: decoding makes no cycles, only objects that live
+    on, which it would otherwise scan again and again as a large body grows.
+    """
+    collecting = gc.isenabled()
+    if collecting:
+        gc.disable()
+    try:
+        try:
+            return _DECODER.decode(body)
+        except (msgspec.DecodeError, RecursionError):
+            return json.loads(body)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class AddressRefused(OSError):
@@ -79,7 +109,7 @@ class Response:
     def json(self) -> Any:
         """The body as JSON, or ``PlatformBadResponse`` if it is not JSON."""
         try:
-            return json.loads(self.body)
+            return decode_json(self.body)
         except (UnicodeDecodeError, ValueError) as exc:
             raise PlatformBadResponse(
                 f"{self.where} answered HTTP {self.status} with a body that is not JSON ({len(self.body)} bytes)"
@@ -159,7 +189,10 @@ class HttpClient:
         """
         policy = self.policy
         target = URL(url) if isinstance(url, str) else url
-        shown = f"{method} {_shown(target)}"
+
+        def shown() -> str:
+            return f"{method} {_shown(target)}"
+
         last_fault = "no attempt made"
         for attempt in range(policy.attempts):
             wait: float | None = None
@@ -173,14 +206,14 @@ class HttpClient:
             except aiohttp.ClientError as exc:
                 if isinstance(getattr(exc, "os_error", None), AddressRefused):
                     raise AddressNotAllowed(
-                        f"{shown} was not sent: {target.host} resolves to a non-public address, which this server "
+                        f"{shown()} was not sent: {target.host} resolves to a non-public address, which this server "
                         "does not connect to"
                     ) from None
                 last_fault = f"connection failed ({type(exc).__name__})"
             else:
                 status = response.status
                 if status in (401, 403) and status not in ok:
-                    raise PlatformAuthError(f"{shown} was refused with HTTP {status}: check the store's credentials")
+                    raise PlatformAuthError(f"{shown()} was refused with HTTP {status}: check the store's credentials")
                 if status == 429 or status >= 500:
                     last_fault = f"HTTP {status}"
                     wait = parse_retry_after(response.headers.get("Retry-After"))
@@ -194,11 +227,11 @@ class HttpClient:
                 elif status == 404:
                     return response
                 else:
-                    raise PlatformBadResponse(f"{shown} answered HTTP {status}, which was not expected")
+                    raise PlatformBadResponse(f"{shown()} answered HTTP {status}, which was not expected")
             if attempt + 1 < policy.attempts:
                 delay = policy.backoff(attempt) if wait is None else min(max(wait, 0.0), policy.max_delay)
                 await self._sleep(delay)
-        raise PlatformUnavailable(f"{shown} failed after {policy.attempts} attempts: {last_fault}")
+        raise PlatformUnavailable(f"{shown()} failed after {policy.attempts} attempts: {last_fault}")
 
     async def _send(
         self,

@@ -340,3 +340,30 @@ def test_shorten_makes_one_line_within_the_limit() -> None:
     assert len(shorten("y" * 1000)) == 200
     assert shorten(None) == ""
     assert shorten([{"message": "boom"}]) == "[{'message': 'boom'}]"
+
+
+class _Text(str):
+    """A string that is not exactly ``str``: read by the readers' general checks, not their fast paths."""
+
+
+def _read(reader: Callable[[], object]) -> object:
+    try:
+        return repr(reader())
+    except PlatformBadResponse as exc:
+        return exc.message
+
+
+@given(
+    amount=st.from_regex(r"[ +\-0-9.eE_a-z]{0,12}", fullmatch=True) | st.sampled_from(["1e999999999999999999", " 7 "]),
+    currency=st.sampled_from(["USD", " EUR ", "usd", "", "  ", "US", "USDX"]),
+    accept=st.sampled_from([(str, int, float), (str, int), (str,), (int,)]),
+)
+def test_fast_paths_read_a_string_as_the_general_checks_do(
+    amount: str, currency: str, accept: tuple[type, ...]
+) -> None:
+    assert _read(lambda: read.decimal(amount, "f", accept=accept)) == _read(
+        lambda: read.decimal(_Text(amount), "f", accept=accept)
+    )
+    assert _read(lambda: read.money(amount, currency, "f", accept=accept)) == _read(
+        lambda: read.money(_Text(amount), _Text(currency), "f", accept=accept)
+    )
