@@ -49,9 +49,9 @@ def parse_id(value: object) -> uuid.UUID | None:
         return None
 
 
-def encode_cursor(moment: datetime, key: uuid.UUID | str) -> str:
-    raw = json.dumps([moment.isoformat(), str(key)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def encode_cursor(moment: datetime, key: uuid.UUID) -> str:
+    raw = f'["{moment.isoformat()}", "{key}"]'  # json.dumps of the pair: neither holds a character to escape
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
@@ -204,17 +204,17 @@ async def list_rows(
 
     converters = _converters(listing.model)
     read = [name for name in converters if name not in unread]
+    converted = [(name, convert) for name in read if (convert := converters[name]) is not None]
     select = ", ".join(f'"{column}"' for column in read)
     query = f'SELECT {select} FROM "{table}" WHERE {page_conditions} ORDER BY {sort} DESC, "id" DESC LIMIT {first + 1}'
     found = await db.execute_query_dict(_sql(query, dialect), page_values)
     nones = dict.fromkeys(unread)
     items = []
     for record in found[:first]:
-        values_of = {
-            name: value if (convert := converters[name]) is None or value is None else convert(value)
-            for name, value in record.items()
-        }
-        items.append(Row(**values_of, **nones))
+        for name, convert in converted:
+            if (value := record[name]) is not None:
+                record[name] = convert(value)
+        items.append(Row(**record, **nones))
 
     async def count() -> int:
         counted = f'SELECT COUNT(*) AS "n" FROM "{table}" WHERE {whole}'
