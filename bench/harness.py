@@ -279,8 +279,9 @@ async def _running_app(settings: Settings) -> AsyncIterator[tuple[str, Runtime]]
 
 
 @contextlib.asynccontextmanager
-async def fresh_database(base_url: str | None, workdir: Path) -> AsyncIterator[str]:
-    """A new SQLite file in ``workdir``, or a new PostgreSQL database on ``base_url``'s server, dropped after."""
+async def fresh_database(base_url: str | None, workdir: Path, *, template: str | None = None) -> AsyncIterator[str]:
+    """A new SQLite file in ``workdir``, or a new PostgreSQL database on ``base_url``'s server (a copy of the
+    database ``template`` when given), dropped after."""
     name = f"bench_{secrets.token_hex(4)}"
     if base_url is None:
         yield f"sqlite://{workdir / f'{name}.sqlite3'}"
@@ -291,7 +292,8 @@ async def fresh_database(base_url: str | None, workdir: Path) -> AsyncIterator[s
     admin_url = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
     admin = await asyncpg.connect(admin_url)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        copied = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
+        await admin.execute(f'CREATE DATABASE "{name}"{copied}')
         try:
             yield urlunsplit(("postgres", parts.netloc, f"/{name}", "", ""))
         finally:

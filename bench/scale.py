@@ -52,7 +52,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 # Runnable as ``python bench/scale.py`` from a checkout without an install.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -412,19 +412,8 @@ async def copy_of(seeded: Seeded, base_url: str | None, workdir: Path) -> AsyncI
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{copy}{suffix}").unlink(missing_ok=True)
         return
-    import asyncpg
-
-    parts = urlsplit(base_url)
-    template = urlsplit(seeded.url).path.lstrip("/")
-    admin = await asyncpg.connect(urlunsplit(("postgresql", parts.netloc, "/postgres", "", "")))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
-        try:
-            yield urlunsplit(("postgres", parts.netloc, f"/{name}", "", ""))
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with fresh_database(base_url, workdir, template=urlsplit(seeded.url).path.lstrip("/")) as url:
+        yield url
 
 
 async def timed_import(seeded: Seeded, url: str, platform: str, orders: int) -> Spent:
