@@ -56,11 +56,17 @@ async def finished(rt: Runtime, job_id: uuid.UUID) -> None:
 
 async def finished_unless_recorded(rt: Runtime, job: ImportJob) -> None:
     """``finished`` for a run whose worker stopped between finishing it and recording its end (the task is handed
-    to another worker, which finds the job finished); nothing when its end, or a later run's, is recorded."""
+    to another worker, which finds the job finished); nothing when its end is recorded. When a later run's end
+    is recorded, the store's state is that run's: only the alert of the orders this run found is still owed."""
     schedule = await RecoverySchedule.filter(store_id=job.store_id).first()
     if schedule is None or schedule.last_job_id == job.id:
         return
     if schedule.last_run_at is not None and job.finished_at is not None and schedule.last_run_at >= job.finished_at:
+        if job.imported > 0 and not job.dry_run:
+            try:
+                await _recovered(rt, await Store.get(id=job.store_id), job)  # one alert per run: raised at most once
+            except Exception:
+                log.exception("the orders found by automatic run %s were not alerted", job.id)
         return
     await finished(rt, job.id)
 

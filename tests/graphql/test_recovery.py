@@ -252,6 +252,38 @@ async def test_a_worker_handed_a_finished_run_records_its_end_if_the_one_before_
     assert (await RecoverySchedule.get(store_id=store_id)).last_job_id == job.id
 
 
+async def test_a_run_whose_end_was_lost_still_alerts_its_orders_after_a_later_run_recorded_its_own(
+    server, token, store_id, shopify, monkeypatch
+):
+    add(shopify, 10)
+    real = runs.finished
+
+    async def killed(rt: Any, job_id: Any) -> None:  # its process died right after the job was marked finished
+        return None
+
+    monkeypatch.setattr(runs, "finished", killed)
+    await due(store_id)
+    await recovery.tick(server.runtime)
+    [lost] = await eventually(
+        lambda: _some(ImportJob.filter(store_id=store_id, status=JobStatus.SUCCEEDED)), "the run finished"
+    )
+    monkeypatch.setattr(runs, "finished", real)
+    await due(store_id)
+    await recovery.tick(server.runtime)  # the next run finds nothing new and records its end
+    await eventually(
+        lambda: _some(RecoverySchedule.filter(store_id=store_id).exclude(last_job_id=None)), "the next run recorded"
+    )
+    later = (await RecoverySchedule.get(store_id=store_id)).last_job_id
+    assert later != lost.id
+
+    await imports.run_recorded_job(server.runtime, lost.id)  # the lost run's task, handed to another worker
+    await imports.run_recorded_job(server.runtime, lost.id)
+
+    [alert] = await alerts_of(AlertKind.ORDERS_RECOVERED)
+    assert (alert.job_id, alert.message) == (lost.id, "1 order that webhooks missed was found on Alice's shop")
+    assert (await RecoverySchedule.get(store_id=store_id)).last_job_id == later  # the later run stays the last
+
+
 async def test_a_run_that_finds_nothing_raises_no_alert(server, token, store_id, shopify):
     await due(store_id)
 
