@@ -225,11 +225,8 @@ async def test_a_due_store_is_run_once_by_ticks_at_the_same_moment_and_its_found
     assert len(await automatic_jobs(store_id)) == 1
 
 
-async def test_a_worker_handed_a_finished_run_records_its_end_if_the_one_before_stopped_first(
-    server, token, store_id, shopify, monkeypatch
-):
-    for minutes in (10, 40):
-        add(shopify, minutes)
+async def run_whose_end_is_lost(server: Any, store_id: str, monkeypatch: pytest.MonkeyPatch) -> ImportJob:
+    """A scheduled run of the store that finishes, its process dying before it records the run's end."""
     real = runs.finished
 
     async def killed(rt: Any, job_id: Any) -> None:  # its process died right after the job was marked finished
@@ -241,8 +238,17 @@ async def test_a_worker_handed_a_finished_run_records_its_end_if_the_one_before_
     [job] = await eventually(
         lambda: _some(ImportJob.filter(store_id=store_id, status=JobStatus.SUCCEEDED)), "the run finished"
     )
-    assert await alerts_of(AlertKind.ORDERS_RECOVERED) == []
     monkeypatch.setattr(runs, "finished", real)
+    return job
+
+
+async def test_a_worker_handed_a_finished_run_records_its_end_if_the_one_before_stopped_first(
+    server, token, store_id, shopify, monkeypatch
+):
+    for minutes in (10, 40):
+        add(shopify, minutes)
+    job = await run_whose_end_is_lost(server, store_id, monkeypatch)
+    assert await alerts_of(AlertKind.ORDERS_RECOVERED) == []
 
     await imports.run_recorded_job(server.runtime, job.id)  # the task, handed to another worker
     await imports.run_recorded_job(server.runtime, job.id)  # and again: recorded once
@@ -256,18 +262,7 @@ async def test_a_run_whose_end_was_lost_still_alerts_its_orders_after_a_later_ru
     server, token, store_id, shopify, monkeypatch
 ):
     add(shopify, 10)
-    real = runs.finished
-
-    async def killed(rt: Any, job_id: Any) -> None:  # its process died right after the job was marked finished
-        return None
-
-    monkeypatch.setattr(runs, "finished", killed)
-    await due(store_id)
-    await recovery.tick(server.runtime)
-    [lost] = await eventually(
-        lambda: _some(ImportJob.filter(store_id=store_id, status=JobStatus.SUCCEEDED)), "the run finished"
-    )
-    monkeypatch.setattr(runs, "finished", real)
+    lost = await run_whose_end_is_lost(server, store_id, monkeypatch)
     await due(store_id)
     await recovery.tick(server.runtime)  # the next run finds nothing new and records its end
     await eventually(
